@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from '../lib/logger';
+import type { AuthService } from '../services/auth.service';
+import type { Gazetteer } from '../services/gazetteer.service';
+import type { HealthService } from '../services/health.service';
+import type { IncidentsService } from '../services/incidents.service';
+import type { SearchService } from '../services/search.service';
+import { registerErrorHandler } from './error-handler';
+import { authRoutes } from './routes/auth.routes';
+import { incidentRoutes } from './routes/incidents.routes';
+import { metaRoutes } from './routes/meta.routes';
+import { postRoutes } from './routes/posts.routes';
+
+export interface AppDeps {
+  log: Logger;
+  auth: AuthService;
+  incidents: IncidentsService;
+  search: SearchService;
+  gazetteer: Gazetteer;
+  health: HealthService;
+}
+
+const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
+
+/** Builds the HTTP app without listening (tests use `inject`; main/api.ts listens). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    requestIdHeader: false,
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'Dozor API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
+  await app.register(authRoutes, { auth: deps.auth });
+  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
+  await app.register(postRoutes, { auth: deps.auth, search: deps.search });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });
+  await app.register(fastifyStatic, { root: `${DASHBOARDS}operator`, prefix: '/', index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
+  return app;
+}

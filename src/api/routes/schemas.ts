@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ROLES } from '../../domain/access';
+import { NETWORKS } from '../../domain/network';
+import { SECTORS } from '../../domain/sector';
+
+export const errorBody = z.object({
+  error: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+  fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+export const scopeSchema = z.object({
+  sectors: z.union([z.literal('all'), z.array(z.enum(SECTORS))]),
+  municipalities: z.union([z.literal('all'), z.array(z.string())]),
+});
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  scope: scopeSchema,
+});
+
+export const incidentCardSchema = z.object({
+  id: z.string(),
+  postId: z.string(),
+  reason: z.enum(['complaint', 'misinformation']),
+  status: z.enum(['new', 'routed', 'answered', 'closed']),
+  sector: z.enum(SECTORS),
+  municipality: z.string(),
+  municipalityName: z.string(),
+  network: z.enum(NETWORKS),
+  kind: z.enum(['post', 'comment']),
+  text: z.string(),
+  url: z.string(),
+  author: z.object({ name: z.string(), url: z.string().optional() }).nullable(),
+  publishedAt: z.string(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  complaintConfidence: z.number(),
+  misinformationScore: z.number(),
+  misinformationReasons: z.array(z.string()),
+});
+
+export const segmentSchema = z.object({ text: z.string(), hit: z.boolean() });
+
+export const postCardSchema = z.object({
+  id: z.string(),
+  network: z.enum(NETWORKS),
+  kind: z.enum(['post', 'comment']),
+  url: z.string(),
+  text: z.string(),
+  highlight: z.array(z.array(segmentSchema)),
+  author: z.object({ name: z.string(), url: z.string().optional() }).nullable(),
+  publishedAt: z.string(),
+  sector: z.enum(SECTORS),
+  sectorConfidence: z.number(),
+  municipality: z.string(),
+  municipalityName: z.string(),
+  complaint: z.boolean(),
+  misinformationScore: z.number(),
+  incidentId: z.string().nullable(),
+  modelVersion: z.string(),
+});

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * The one env schema. Every variable is described here; `loadConfig` parses the environment once
+ * at start and returns a frozen object. The README's variable table is generated from this file
+ * (`npm run docs:env`).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const ratio = z.coerce.number().min(0).max(1);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const redisUrl = z.url({ protocol: /^rediss?$/ });
+
+interface VarSpec<T extends z.ZodType> {
+  schema: T;
+  default?: string;
+  description: string;
+}
+const v = <T extends z.ZodType>(schema: T, description: string, def?: string): VarSpec<T> => ({
+  schema,
+  description,
+  ...(def === undefined ? {} : { default: def }),
+});
+
+export const ENV_SPEC = {
+  NODE_ENV: v(z.enum(['development', 'production', 'test']), 'Runtime mode.', 'development'),
+  LOG_LEVEL: v(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level.', 'info'),
+  HOST: v(z.string().min(1), 'Interface the API listens on.', '127.0.0.1'),
+  PORT: v(int(0, 65535), 'API port (0 picks a free one).', '3000'),
+  PUBLIC_URL: v(httpUrl.optional(), 'URL users open (printed at start); defaults to http://HOST:PORT.'),
+  ES_URL: v(httpUrl, 'Elasticsearch URL.', 'http://127.0.0.1:9200'),
+  ES_USERNAME: v(z.string().optional(), 'Elasticsearch user (when security is on).'),
+  ES_PASSWORD: v(z.string().optional(), 'Elasticsearch password (secret).'),
+  ES_INDEX_PREFIX: v(z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase latin, digits, - or _'), 'Prefix of every index, template and alias.', 'dozor'),
+  REDIS_URL: v(redisUrl, 'Redis URL (queues, sessions, feed stream, cursors).', 'redis://127.0.0.1:6379'),
+  REDIS_PREFIX: v(z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase latin, digits, - or _'), 'Prefix of every Redis key and queue.', 'dozor'),
+  REGION: v(z.string().regex(/^[a-z][a-z-]*$/), 'Gazetteer in config/regions/<REGION>.json.', 'omsk'),
+  MODEL_PATH: v(z.string().optional(), 'Classifier model file; defaults to the shipped model.'),
+  PIPELINE_CONCURRENCY: v(int(1, 5000), 'Posts a pipeline worker holds in flight.', '512'),
+  PIPELINE_BATCH_SIZE: v(int(1, 5000), 'Posts per Elasticsearch bulk request.', '500'),
+  PIPELINE_FLUSH_MS: v(int(1, 5000), 'Longest a post waits for its batch to fill.', '20'),
+  PIPELINE_ATTEMPTS: v(int(1, 50), 'Attempts for a retryable failure before the job is parked.', '8'),
+  INCIDENT_COMPLAINT_THRESHOLD: v(ratio, 'Complaint confidence that opens an incident.', '0.5'),
+  INCIDENT_MISINFO_THRESHOLD: v(ratio, 'Misinformation risk that opens an incident for the desk.', '0.6'),
+  INCIDENT_RESPONSE_MINUTES: v(int(1, 60 * 24 * 30), 'Response deadline after an incident opens.', '240'),
+  FEED_RETENTION: v(int(100, 1_000_000), 'Feed events kept for replay after a disconnect.', '10000'),
+  SESSION_IDLE_MINUTES: v(int(1, 24 * 60), 'Session ends after this long without a request.', '60'),
+  SESSION_ABSOLUTE_HOURS: v(int(1, 24 * 30), 'Session ends this long after login, active or not.', '12'),
+  DEMO_ENABLED: v(bool, 'Run the demo connector (replays bundled posts).', 'false'),
+  DEMO_RATE: v(z.coerce.number().positive().max(10_000), 'Demo posts per second.', '2'),
+  SHUTDOWN_TIMEOUT_MS: v(int(1000, 600_000), 'Longest a SIGTERM drain may take.', '30000'),
+} as const;
+
+type Spec = typeof ENV_SPEC;
+export type Config = Readonly<{ [K in keyof Spec]: z.output<Spec[K]['schema']> }>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and freezes the configuration. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(ENV_SPEC) as [string, VarSpec<z.ZodType>][]) {
+    const raw = env[name] === undefined || env[name] === '' ? spec.default : env[name];
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) out[name] = parsed.data;
+    else problems.push(`${name}=${JSON.stringify(raw ?? null)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as Config;
+}
+
+/** Markdown table of every variable, for the README. */
+export function envTableMarkdown(): string {
+  const rows = Object.entries(ENV_SPEC).map(
+    ([name, spec]: [string, VarSpec<z.ZodType>]) => `| \`${name}\` | ${spec.default === undefined ? '—' : `\`${spec.default}\``} | ${spec.description} |`,
+  );
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * The live feed contract between the API (socket.io server) and the dashboards. Imported by both
+ * sides; keep it free of Node-only imports.
+ */
+import type { IncidentReason, IncidentStatus } from '../domain/incident';
+import type { Network } from '../domain/network';
+import type { Sector } from '../domain/sector';
+
+/** What an operator sees of an incident. Author is null for roles that may not see it. */
+export interface IncidentCard {
+  id: string;
+  postId: string;
+  reason: IncidentReason;
+  status: IncidentStatus;
+  sector: Sector;
+  municipality: string;
+  municipalityName: string;
+  network: Network;
+  kind: 'post' | 'comment';
+  text: string;
+  url: string;
+  author: { name: string; url?: string } | null;
+  publishedAt: string;
+  createdAt: string;
+  dueAt: string;
+  complaintConfidence: number;
+  misinformationScore: number;
+  misinformationReasons: string[];
+}
+
+/** Every pushed event carries the feed cursor; a client that reconnects sends the last one back. */
+export interface FeedEvent<T> {
+  cursor: string;
+  data: T;
+}
+
+export interface FeedReady {
+  /** Events replayed because the client missed them during a disconnect. */
+  replayed: number;
+  /** True when the client's cursor is too old to replay: reload the list over REST. */
+  resync: boolean;
+  cursor: string;
+}
+
+export interface ServerToClientEvents {
+  'incident:new': (event: FeedEvent<IncidentCard>) => void;
+  'feed:ready': (info: FeedReady) => void;
+}
+
+// The feed is push-only for now; client commands go through REST.
+export type ClientToServerEvents = Record<string, never>;
+
+/** Sent in the socket.io handshake `auth` object. */
+export interface FeedHandshake {
+  /** Session token (also accepted from the session cookie). */
+  token?: string;
+  /** Cursor of the last event the client saw, to replay what it missed. */
+  lastCursor?: string;
+}

@@ -1,0 +1,99 @@
+import type { Sector } from './sector';
+
+/** Roles from the regulations (../shared/DOMAIN.md). */
+export const ROLES = [
+  'operator',
+  'misinfo_desk',
+  'sector_lead',
+  'sector_owner',
+  'head',
+  'curator',
+  'chief_analyst',
+  'observer',
+  'admin',
+  'media_liaison',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_TITLES_RU: Readonly<Record<Role, string>> = {
+  operator: 'Дежурный сотрудник ЦУР',
+  misinfo_desk: 'Руководитель направления (недостоверная информация)',
+  sector_lead: 'Руководитель отраслевого блока',
+  sector_owner: 'Ответственный за отраслевой блок',
+  head: 'Руководитель ЦУР',
+  curator: 'Куратор ЦУР',
+  chief_analyst: 'Главный аналитик',
+  observer: 'Наблюдатель',
+  admin: 'Технический администратор',
+  media_liaison: 'Ответственный за работу с массмедиа',
+};
+
+export const PERMISSIONS = [
+  'feed:read',
+  'incidents:read',
+  'posts:search',
+  'posts:author',
+  'users:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ALL: readonly Permission[] = PERMISSIONS;
+const WORK: readonly Permission[] = ['feed:read', 'incidents:read', 'posts:search', 'posts:author'];
+
+/** A role is a set of permissions. */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  operator: WORK,
+  misinfo_desk: WORK,
+  sector_lead: WORK,
+  sector_owner: ['feed:read', 'incidents:read', 'posts:search'],
+  head: WORK,
+  curator: ['feed:read', 'incidents:read', 'posts:search'],
+  chief_analyst: ['incidents:read', 'posts:search'],
+  observer: ['feed:read', 'incidents:read', 'posts:search'],
+  admin: ALL,
+  media_liaison: ['feed:read', 'incidents:read', 'posts:search'],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** What part of the region a user works on: a set of sectors and municipalities, or all. */
+export interface Scope {
+  sectors: Sector[] | 'all';
+  municipalities: string[] | 'all';
+}
+
+export const FULL_SCOPE: Scope = { sectors: 'all', municipalities: 'all' };
+
+export function inScope(scope: Scope, item: { sector: Sector; municipality: string }): boolean {
+  return (
+    (scope.sectors === 'all' || scope.sectors.includes(item.sector)) &&
+    (scope.municipalities === 'all' || scope.municipalities.includes(item.municipality))
+  );
+}
+
+/**
+ * Feed rooms a scope joins, and the rooms an item is published to: an item reaches a socket iff
+ * the two sets intersect, which is exactly `inScope`. Four shapes keep the room count small:
+ * full scope, sector-only, municipality-only, and sector×municipality pairs.
+ */
+export function roomsForScope(scope: Scope): string[] {
+  const { sectors, municipalities } = scope;
+  if (sectors === 'all') return municipalities === 'all' ? ['all'] : municipalities.map((m) => `m:${m}`);
+  if (municipalities === 'all') return sectors.map((s) => `s:${s}`);
+  return sectors.flatMap((s) => municipalities.map((m) => `sm:${s}:${m}`));
+}
+
+export function roomsForItem(item: { sector: Sector; municipality: string }): string[] {
+  return ['all', `s:${item.sector}`, `m:${item.municipality}`, `sm:${item.sector}:${item.municipality}`];
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  scope: Scope;
+}

@@ -1,0 +1,44 @@
+import type { Network } from './network';
+import type { Sector } from './sector';
+
+export type IncidentReason = 'complaint' | 'misinformation';
+export type IncidentStatus = 'new' | 'routed' | 'answered' | 'closed';
+
+/** An incident: a post that needs someone to act. One per post at most (id derives from the post id). */
+export interface Incident {
+  id: string;
+  postId: string;
+  reason: IncidentReason;
+  status: IncidentStatus;
+  sector: Sector;
+  municipality: string;
+  network: Network;
+  createdAt: string;
+  /** When the responsible organisation must have answered. */
+  dueAt: string;
+}
+
+export function incidentId(postId: string): string {
+  return `inc:${postId}`;
+}
+
+export interface IncidentPolicy {
+  /** Minimum classifier confidence that the post is a complaint. */
+  complaintThreshold: number;
+  /** Misinformation risk at or above which the desk must look, complaint or not. */
+  misinformationThreshold: number;
+  /** Response deadline, minutes after the incident is opened. */
+  responseMinutes: number;
+}
+
+export interface IncidentSignals {
+  complaint: { value: boolean; confidence: number };
+  misinformation: { score: number };
+}
+
+/** Decides whether a classified post is an incident, and why. Pure. */
+export function incidentReason(signals: IncidentSignals, policy: IncidentPolicy): IncidentReason | null {
+  if (signals.misinformation.score >= policy.misinformationThreshold) return 'misinformation';
+  if (signals.complaint.value && signals.complaint.confidence >= policy.complaintThreshold) return 'complaint';
+  return null;
+}

@@ -1,0 +1,74 @@
+/**
+ * `npm start`: the whole system on one machine — API, pipeline worker and connector worker as
+ * separate processes (the same entry points docker-compose runs), demo users seeded, demo
+ * connector on. Forwards SIGINT/SIGTERM so every role drains before exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ConfigError, loadConfig, type Config } from '../config/env';
+import { createContainer } from '../container';
+import { FULL_SCOPE } from '../domain/access';
+import type { NewUser } from '../services/auth.service';
+
+// Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
+const DEMO_USERS: NewUser[] = [
+  { username: 'operator', password: 'operator-demo-1', displayName: 'Анна Дежурная', role: 'operator', scope: FULL_SCOPE },
+  { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
+  { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
+];
+
+const env = { ...process.env, DEMO_ENABLED: process.env.DEMO_ENABLED ?? 'true' };
+let config: Config;
+try {
+  config = loadConfig(env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78);
+  }
+  throw err;
+}
+
+const c = await createContainer(config, { name: 'start' });
+for (const u of DEMO_USERS) {
+  if (await c.repos.users.findByUsername(u.username)) continue;
+  await c.services.auth.createUser(u);
+}
+await c.close();
+
+const children: ChildProcess[] = ['api', 'pipeline-worker', 'connector-worker'].map((role) =>
+  spawn(process.execPath, ['--import', 'tsx', new URL(`./${role}.ts`, import.meta.url).pathname], { env, stdio: 'inherit' }),
+);
+
+const url = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+setTimeout(() => {
+  process.stdout.write(
+    [
+      '',
+      `  Дозор is running: ${url}`,
+      ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
+      `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
+      '',
+    ].join('\n') + '\n',
+  );
+}, 3000).unref();
+
+let exiting = false;
+function stopAll(signal: NodeJS.Signals): void {
+  if (exiting) return;
+  exiting = true;
+  for (const ch of children) if (ch.exitCode === null) ch.kill(signal);
+}
+process.on('SIGINT', () => stopAll('SIGTERM'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+let alive = children.length;
+for (const ch of children) {
+  ch.on('exit', (code) => {
+    alive--;
+    if (!exiting && code !== 0) {
+      process.stderr.write(`a Dozor process exited with code ${code}; stopping the rest\n`);
+      stopAll('SIGTERM');
+      process.exitCode = 1;
+    }
+    if (alive === 0) process.exit();
+  });
+}

@@ -1,0 +1,4 @@
+import { runProcess } from './process';
+import { startApiRole } from './roles';
+
+await runProcess('api', startApiRole);

@@ -1,0 +1,4 @@
+import { runProcess } from './process';
+import { startConnectorRole } from './roles';
+
+await runProcess('connector-worker', startConnectorRole);

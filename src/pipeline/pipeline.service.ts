@@ -1,0 +1,121 @@
+import type { IncidentPolicy } from '../domain/incident';
+import type { EnrichedPost, IncomingPost } from '../domain/post';
+import type { Logger } from '../lib/logger';
+import type { FeedRepository } from '../repositories/feed.repository';
+import { toIncidentDoc, type IncidentDoc, type IncidentsRepository } from '../repositories/incidents.repository';
+import type { IndexNames } from '../repositories/indices';
+import type { PostsRepository } from '../repositories/posts.repository';
+import type { StagingRepository } from '../repositories/staging.repository';
+import { decideIncident, enrichPost, type EnrichDeps } from './enrich';
+import { describeIssues, incomingPostSchema } from './post.schema';
+
+/** What happened to one post of a batch. `retry` failures are transient, `park` ones are the post's own. */
+export type PostOutcome =
+  | { status: 'done'; incident: 'created' | 'exists' | 'none' }
+  | { status: 'retry'; reason: string }
+  | { status: 'park'; reason: string };
+
+export interface PipelineDeps extends EnrichDeps {
+  staging: StagingRepository;
+  posts: PostsRepository;
+  incidents: IncidentsRepository;
+  feed: FeedRepository;
+  names: IndexNames;
+  policy: IncidentPolicy;
+  log: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The pipeline for a batch of staged posts: validate, enrich, bulk-index, open incidents, publish
+ * them to the live feed. Every step is idempotent by id, so a retried batch changes nothing that
+ * already happened; outcomes come back per post, in input order.
+ */
+export function createPipelineService(deps: PipelineDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    async processBatch(postIds: readonly string[]): Promise<PostOutcome[]> {
+      const outcomes: PostOutcome[] = new Array(postIds.length);
+      const raw = await deps.staging.get(postIds);
+      const at = now();
+
+      const enriched: { i: number; post: EnrichedPost }[] = [];
+      raw.forEach((payload, i) => {
+        const id = postIds[i] as string;
+        if (payload === null) {
+          outcomes[i] = { status: 'park', reason: 'staged payload missing (expired or never staged)' };
+          return;
+        }
+        const result = parseStaged(payload, id);
+        if ('reason' in result) {
+          outcomes[i] = { status: 'park', reason: result.reason };
+          return;
+        }
+        try {
+          enriched.push({ i, post: enrichPost(result.post, deps, at) });
+        } catch (err) {
+          outcomes[i] = { status: 'park', reason: `classification failed: ${(err as Error).message}` };
+        }
+      });
+
+      // Decide incidents before indexing so the post document carries its incident id.
+      const incidents = new Map<number, IncidentDoc>();
+      for (const e of enriched) {
+        const incident = decideIncident(e.post, deps.policy, at);
+        if (!incident) continue;
+        e.post.incidentId = incident.id;
+        incidents.set(e.i, toIncidentDoc(incident, e.post, deps.names.postsIndexFor(e.post.publishedAt)));
+      }
+
+      const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post));
+      const toCreate: { i: number; doc: IncidentDoc }[] = [];
+      enriched.forEach((e, k) => {
+        const r = indexed[k];
+        if (!r || !r.ok) {
+          const reason = r && !r.ok ? r.reason : 'no bulk result';
+          outcomes[e.i] = r && !r.ok && !r.retryable ? { status: 'park', reason: `index rejected: ${reason}` } : { status: 'retry', reason };
+          return;
+        }
+        const doc = incidents.get(e.i);
+        if (doc) toCreate.push({ i: e.i, doc });
+        else outcomes[e.i] = { status: 'done', incident: 'none' };
+      });
+
+      const created = await deps.incidents.bulkCreate(toCreate.map((t) => t.doc));
+      const toPublish: { i: number; doc: IncidentDoc; outcome: 'created' | 'exists' }[] = [];
+      toCreate.forEach((t, k) => {
+        const c = created[k];
+        if (!c || c.outcome === 'failed') {
+          outcomes[t.i] = { status: 'retry', reason: c?.outcome === 'failed' ? c.result.reason : 'no bulk result' };
+          return;
+        }
+        toPublish.push({ ...t, outcome: c.outcome });
+      });
+
+      // An incident created by an earlier attempt may not have been published yet: publishOnce
+      // decides, so both outcomes go through it.
+      await deps.feed.publishOnce(toPublish.map((t) => ({ incidentId: t.doc.id, sector: t.doc.sector, municipality: t.doc.municipality })));
+      for (const t of toPublish) outcomes[t.i] = { status: 'done', incident: t.outcome };
+
+      // Parked posts keep their staged payload (until its TTL) so an administrator can inspect it.
+      await deps.staging.remove(postIds.filter((_, i) => outcomes[i]?.status === 'done'));
+      return outcomes;
+    },
+  };
+}
+export type PipelineService = ReturnType<typeof createPipelineService>;
+
+function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return { reason: 'payload is not valid JSON' };
+  }
+  const parsed = incomingPostSchema.safeParse(json);
+  if (!parsed.success) return { reason: `invalid post: ${describeIssues(parsed.error)}` };
+  const id = `${parsed.data.network}:${parsed.data.externalId}`;
+  if (id !== postId) return { reason: `payload id ${id} does not match job id ${postId}` };
+  return { post: parsed.data };
+}

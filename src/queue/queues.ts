@@ -1,0 +1,68 @@
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import type { RedisClient } from '../adapters/redis';
+import type { Logger } from '../lib/logger';
+
+/**
+ * The one typed queue map: queue name → job name → payload. Payloads carry ids and the minimum
+ * needed, never author profiles or post text.
+ */
+export interface QueueMap {
+  posts: { process: { postId: string } };
+}
+export type QueueName = keyof QueueMap;
+export type JobName<Q extends QueueName> = keyof QueueMap[Q] & string;
+export type JobData<Q extends QueueName> = QueueMap[Q][JobName<Q>];
+
+/** BullMQ refuses ':' in custom job ids; post ids are `network:externalId`. */
+export function jobIdForPost(postId: string): string {
+  return `p|${postId.replaceAll(':', '|')}`;
+}
+
+export interface QueuePolicy {
+  attempts: number;
+}
+
+/** Retention and retry policy in one place. Failed jobs are kept: that is the parking lot. */
+export function defaultJobOptions(policy: QueuePolicy): JobsOptions {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 30 * 24 * 3600, count: 100_000 },
+  };
+}
+
+export function createQueue<Q extends QueueName>(name: Q, deps: { connection: RedisClient; prefix: string; policy: QueuePolicy }): Queue<JobData<Q>, unknown, JobName<Q>> {
+  return new Queue<JobData<Q>, unknown, JobName<Q>>(name, {
+    connection: deps.connection,
+    prefix: `${deps.prefix}:bull`,
+    defaultJobOptions: defaultJobOptions(deps.policy),
+  });
+}
+
+/**
+ * Creates a worker and logs each final failure once (a retryable failure that still has attempts
+ * left is only a warning).
+ */
+export function createWorker<Q extends QueueName>(
+  name: Q,
+  processor: Processor<JobData<Q>, unknown, JobName<Q>>,
+  deps: { connection: RedisClient; prefix: string; log: Logger; options?: Partial<WorkerOptions> },
+): Worker<JobData<Q>, unknown, JobName<Q>> {
+  const log = deps.log.child({ queue: name });
+  const worker = new Worker<JobData<Q>, unknown, JobName<Q>>(name, processor, {
+    connection: deps.connection,
+    prefix: `${deps.prefix}:bull`,
+    autorun: false,
+    ...deps.options,
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    const entry = { jobId: job.id, attempt: job.attemptsMade, reason: err.message };
+    if (final) log.error(entry, 'job parked');
+    else log.warn(entry, 'job failed, will retry');
+  });
+  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  return worker;
+}

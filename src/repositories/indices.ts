@@ -1,0 +1,210 @@
+import type { EsClient } from '../adapters/elasticsearch';
+
+/**
+ * Index layout. Every index is created from a versioned template and read through an alias, so a
+ * mapping change is a new template version plus a new index behind the same alias.
+ *
+ * Only core-server features are used (the integ-test distribution has no analysis-common, no
+ * painless, no ingest pipelines, no ILM): Russian stems are computed in Node and indexed into
+ * `text_stems` with the core `whitespace` analyzer; the original text uses `standard`.
+ */
+export const TEMPLATE_VERSION = 1;
+
+export interface IndexNames {
+  /** Read alias over all monthly post indices. */
+  posts: string;
+  /** Pattern of monthly post indices, e.g. dozor-posts-v1-2026.11. */
+  postsPattern: string;
+  postsIndexFor(publishedAt: string): string;
+  incidents: string;
+  incidentsIndex: string;
+  audit: string;
+  auditIndex: string;
+  users: string;
+  usersIndex: string;
+}
+
+export function indexNames(prefix: string): IndexNames {
+  const v = `v${TEMPLATE_VERSION}`;
+  return {
+    posts: `${prefix}-posts`,
+    postsPattern: `${prefix}-posts-${v}-*`,
+    postsIndexFor(publishedAt: string) {
+      const d = new Date(publishedAt);
+      const month = Number.isNaN(d.getTime()) ? '0000.00' : `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+      return `${prefix}-posts-${v}-${month}`;
+    },
+    incidents: `${prefix}-incidents`,
+    incidentsIndex: `${prefix}-incidents-${v}`,
+    audit: `${prefix}-audit`,
+    auditIndex: `${prefix}-audit-${v}`,
+    users: `${prefix}-users`,
+    usersIndex: `${prefix}-users-${v}`,
+  };
+}
+
+const keyword = { type: 'keyword' } as const;
+const date = { type: 'date' } as const;
+const float = { type: 'float' } as const;
+const int = { type: 'integer' } as const;
+const longType = { type: 'long' } as const;
+const flag = { type: 'boolean' } as const;
+const ruText = { type: 'text', analyzer: 'standard' } as const;
+const stems = { type: 'text', analyzer: 'whitespace' } as const;
+const notIndexed = { type: 'keyword', index: false, doc_values: false } as const;
+
+const postProperties = {
+  id: keyword,
+  network: keyword,
+  external_id: keyword,
+  kind: keyword,
+  parent_id: keyword,
+  url: notIndexed,
+  text: ruText,
+  text_stems: stems,
+  text_length: int,
+  published_at: date,
+  ingested_at: date,
+  source_id: keyword,
+  municipality: keyword,
+  author: {
+    properties: {
+      id: keyword,
+      name: { type: 'text', analyzer: 'standard', fields: { raw: keyword } },
+      url: notIndexed,
+    },
+  },
+  engagement: { properties: { likes: longType, comments: longType, reposts: longType, views: longType } },
+  sector: keyword,
+  sector_confidence: float,
+  complaint: flag,
+  complaint_confidence: float,
+  misinfo_score: float,
+  misinfo_reasons: keyword,
+  model_version: keyword,
+  incident_id: keyword,
+} as const;
+
+const incidentProperties = {
+  id: keyword,
+  post_id: keyword,
+  post_index: keyword,
+  reason: keyword,
+  status: keyword,
+  sector: keyword,
+  municipality: keyword,
+  network: keyword,
+  kind: keyword,
+  created_at: date,
+  due_at: date,
+  published_at: date,
+  // Snapshot of the post so the feed and the incident list need one lookup.
+  text: ruText,
+  url: notIndexed,
+  author: { properties: { id: keyword, name: notIndexed, url: notIndexed } },
+  complaint_confidence: float,
+  misinfo_score: float,
+  misinfo_reasons: keyword,
+  model_version: keyword,
+} as const;
+
+const auditProperties = {
+  at: date,
+  actor_id: keyword,
+  actor_username: keyword,
+  actor_role: keyword,
+  action: keyword,
+  outcome: keyword,
+  target: keyword,
+  ip: keyword,
+  details: { type: 'object', enabled: false },
+} as const;
+
+const userProperties = {
+  id: keyword,
+  username: keyword,
+  display_name: notIndexed,
+  role: keyword,
+  scope_sectors: keyword,
+  scope_municipalities: keyword,
+  password_hash: notIndexed,
+  disabled: flag,
+  created_at: date,
+  updated_at: date,
+} as const;
+
+interface TemplateSpec {
+  name: string;
+  patterns: string[];
+  alias: string;
+  properties: Record<string, unknown>;
+  shards?: number;
+}
+
+function templates(names: IndexNames, prefix: string): TemplateSpec[] {
+  return [
+    { name: `${prefix}-posts-v${TEMPLATE_VERSION}`, patterns: [names.postsPattern], alias: names.posts, properties: postProperties },
+    { name: `${prefix}-incidents-v${TEMPLATE_VERSION}`, patterns: [names.incidentsIndex], alias: names.incidents, properties: incidentProperties },
+    { name: `${prefix}-audit-v${TEMPLATE_VERSION}`, patterns: [names.auditIndex], alias: names.audit, properties: auditProperties },
+    { name: `${prefix}-users-v${TEMPLATE_VERSION}`, patterns: [names.usersIndex], alias: names.users, properties: userProperties },
+  ];
+}
+
+/**
+ * Installs the templates and creates the single-index families (incidents, audit, users).
+ * Idempotent: safe at every process start and from several processes at once.
+ */
+export async function ensureIndices(es: EsClient, prefix: string, opts: { replicas?: number } = {}): Promise<IndexNames> {
+  const names = indexNames(prefix);
+  const replicas = opts.replicas ?? 0;
+  for (const t of templates(names, prefix)) {
+    await es.indices.putIndexTemplate({
+      name: t.name,
+      index_patterns: t.patterns,
+      version: TEMPLATE_VERSION,
+      priority: 100,
+      _meta: { owner: 'dozor', template_version: TEMPLATE_VERSION },
+      template: {
+        settings: { number_of_shards: t.shards ?? 1, number_of_replicas: replicas, refresh_interval: '1s' },
+        mappings: { dynamic: 'strict', properties: t.properties as never },
+        aliases: { [t.alias]: {} },
+      },
+    });
+  }
+  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex]) {
+    try {
+      await es.indices.create({ index });
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+  return names;
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type ?? (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
+  return type === 'resource_already_exists_exception';
+}
+
+/** Deletes everything under a prefix: indices and templates. For tests and `npm run reset`. */
+export async function dropIndices(es: EsClient, prefix: string): Promise<void> {
+  // Wildcard deletes are refused by default (action.destructive_requires_name), so list first.
+  const existing = await es.indices.get({ index: `${prefix}-*`, allow_no_indices: true, expand_wildcards: 'all' }, { ignore: [404] });
+  const indices = Object.keys(existing ?? {});
+  if (indices.length > 0) await es.indices.delete({ index: indices.join(',') }, { ignore: [404] });
+  const tpl = await es.indices.getIndexTemplate({ name: `${prefix}-*` }, { ignore: [404] });
+  for (const t of (tpl as { index_templates?: { name: string }[] }).index_templates ?? []) {
+    await es.indices.deleteIndexTemplate({ name: t.name }, { ignore: [404] });
+  }
+}
+
+/** Drops monthly post indices older than `keepMonths` full months (retention without ILM). */
+export async function dropOldPostIndices(es: EsClient, names: IndexNames, keepMonths: number, now = new Date()): Promise<string[]> {
+  const res = await es.cat.indices({ index: names.postsPattern, format: 'json', h: 'index' }, { ignore: [404] });
+  const rows = Array.isArray(res) ? (res as { index?: string }[]) : [];
+  const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - keepMonths, 1));
+  const cutoffName = names.postsIndexFor(cutoff.toISOString());
+  const old = rows.map((r) => r.index ?? '').filter((i) => i !== '' && i < cutoffName);
+  if (old.length > 0) await es.indices.delete({ index: old.join(',') });
+  return old;
+}

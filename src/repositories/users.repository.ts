@@ -1,0 +1,96 @@
+import type { EsClient } from '../adapters/elasticsearch';
+import type { Role, Scope } from '../domain/access';
+import type { Sector } from '../domain/sector';
+import type { IndexNames } from './indices';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  scope: Scope;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface UserDoc {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  scope_sectors: string[];
+  scope_municipalities: string[];
+  password_hash: string;
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+// '*' marks "all" in the keyword arrays, so scope filters stay plain term queries.
+const ALL = '*';
+
+function toDoc(u: UserRecord): UserDoc {
+  return {
+    id: u.id,
+    username: u.username,
+    display_name: u.displayName,
+    role: u.role,
+    scope_sectors: u.scope.sectors === 'all' ? [ALL] : [...u.scope.sectors],
+    scope_municipalities: u.scope.municipalities === 'all' ? [ALL] : [...u.scope.municipalities],
+    password_hash: u.passwordHash,
+    disabled: u.disabled,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  };
+}
+
+function fromDoc(d: UserDoc): UserRecord {
+  return {
+    id: d.id,
+    username: d.username,
+    displayName: d.display_name,
+    role: d.role,
+    scope: {
+      sectors: d.scope_sectors.includes(ALL) ? 'all' : (d.scope_sectors as Sector[]),
+      municipalities: d.scope_municipalities.includes(ALL) ? 'all' : d.scope_municipalities,
+    },
+    passwordHash: d.password_hash,
+    disabled: d.disabled,
+    createdAt: d.created_at,
+    updatedAt: d.updated_at,
+  };
+}
+
+/** Users live in Elasticsearch, keyed by lower-cased username so lookups are realtime gets. */
+export function createUsersRepository(deps: { es: EsClient; names: IndexNames }) {
+  const { es, names } = deps;
+  const docId = (username: string) => username.toLowerCase();
+  return {
+    async findByUsername(username: string): Promise<UserRecord | null> {
+      const res = await es.get<UserDoc>({ index: names.usersIndex, id: docId(username) }, { ignore: [404] });
+      return res.found && res._source ? fromDoc(res._source) : null;
+    },
+    async findById(id: string): Promise<UserRecord | null> {
+      return this.findByUsername(id);
+    },
+    /** Creates or replaces a user. `mustNotExist` turns a replace into a conflict. */
+    async save(user: UserRecord, opts: { mustNotExist?: boolean } = {}): Promise<'created' | 'updated' | 'exists'> {
+      try {
+        const res = await es.index({
+          index: names.usersIndex,
+          id: docId(user.username),
+          document: toDoc(user),
+          refresh: 'wait_for',
+          ...(opts.mustNotExist ? { op_type: 'create' as const } : {}),
+        });
+        return res.result === 'created' ? 'created' : 'updated';
+      } catch (err) {
+        if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return 'exists';
+        throw err;
+      }
+    },
+  };
+}
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { WHOLE_REGION, type Municipality, type Region } from '../domain/gazetteer';
+
+const REGIONS_DIR = new URL('../../config/regions/', import.meta.url);
+
+export function loadRegion(code: string): Region {
+  const file = new URL(`${code}.json`, REGIONS_DIR);
+  const region = JSON.parse(readFileSync(file, 'utf8')) as Region;
+  if (!Array.isArray(region.municipalities) || region.municipalities.length === 0) {
+    throw new Error(`config/regions/${code}.json has no municipalities`);
+  }
+  return region;
+}
+
+/**
+ * Municipality lookups for one region: names for the UI and a best-effort place detector over
+ * normalised text (aliases and settlements, longest match first).
+ */
+export function createGazetteer(region: Region) {
+  const byCode = new Map<string, Municipality>(region.municipalities.map((m) => [m.code, m]));
+  const phrases = new Map<string, string>();
+  for (const m of region.municipalities) {
+    for (const p of [m.name, ...(m.center ? [m.center] : []), ...m.aliases, ...m.settlements]) {
+      const key = normalisePhrase(p);
+      // The first municipality to claim a phrase keeps it (cities are listed before districts).
+      if (key && !phrases.has(key)) phrases.set(key, m.code);
+    }
+  }
+  const maxWords = Math.max(1, ...[...phrases.keys()].map((k) => k.split(' ').length));
+  return {
+    region,
+    isKnown: (code: string) => code === WHOLE_REGION || byCode.has(code),
+    nameOf(code: string): string {
+      if (code === WHOLE_REGION) return region.name;
+      return byCode.get(code)?.name ?? code;
+    },
+    list: () => region.municipalities.map((m) => ({ code: m.code, name: m.name })),
+    /** Finds a municipality mentioned in the text, or null. */
+    detect(text: string): string | null {
+      const words = normalisePhrase(text.slice(0, 5000)).split(' ');
+      for (let n = maxWords; n >= 1; n--) {
+        for (let i = 0; i + n <= words.length; i++) {
+          const hit = phrases.get(words.slice(i, i + n).join(' '));
+          if (hit) return hit;
+        }
+      }
+      return null;
+    },
+  };
+}
+export type Gazetteer = ReturnType<typeof createGazetteer>;
+
+function normalisePhrase(s: string): string {
+  return s
+    .toLowerCase()
+    .replaceAll('ё', 'е')
+    .replace(/[^\p{L}\p{N}-]+/gu, ' ')
+    .trim();
+}
