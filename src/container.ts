@@ -1,7 +1,7 @@
 import type { Config } from './config/env';
 import { createEsClient, type EsClient } from './adapters/elasticsearch';
 import { createRedis, type RedisClient } from './adapters/redis';
-import { loadClassifier, type TextClassifier } from './classifier/classifier';
+import type { TextClassifier } from './classifier/classifier';
 import type { IncidentPolicy } from './domain/incident';
 import { createLogger, type Logger } from './lib/logger';
 import { createPipelineService } from './pipeline/pipeline.service';
@@ -85,7 +85,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     postsQueue,
     /** Built on first use: only pipeline processes pay for loading the model. */
     async pipeline() {
-      classifier ??= loadClassifier(config.MODEL_PATH);
+      // Loaded on demand: the API process never pays for the model.
+      classifier ??= import('./classifier/classifier').then((m) => m.loadClassifier(config.MODEL_PATH));
       return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */

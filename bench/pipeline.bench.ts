@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:pipeline` — the backbone's speed, on the real Redis and Elasticsearch.
+ *
+ *  1. Baseline: raw Elasticsearch `_bulk` of ready post documents (the ceiling for the pipeline).
+ *  2. Sustained throughput: N posts enqueued at once, through a pipeline worker process
+ *     (validate, stem, classify, bulk-index, open incidents, publish) until all are indexed.
+ *  3. Latency: posts enqueued at a steady 100/s; time from enqueue to the incident arriving at a
+ *     connected socket.io client, p50 and p99.
+ *
+ * Last line: es_bulk_docs_per_s=… pipeline_posts_per_s=… ratio=… p50_ms=… p99_ms=…
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { loadDemoPosts } from '../connectors/demo/demo.connector';
+import { loadConfig } from '../src/config/env';
+import { createContainer } from '../src/container';
+import type { IncomingPost } from '../src/domain/post';
+import { startApiRole } from '../src/main/roles';
+import { enrichPost } from '../src/pipeline/enrich';
+import { dropIndices } from '../src/repositories/indices';
+import { toPostDoc } from '../src/repositories/posts.repository';
+import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
+import { analyze } from '../src/text/analyze';
+import { loadClassifier } from '../src/classifier/classifier';
+import { io as connect } from 'socket.io-client';
+
+const N = Number(process.env.BENCH_POSTS ?? 20_000);
+const RATE = 100;
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+
+const id = `bench-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const env = { ...process.env, ES_INDEX_PREFIX: id, REDIS_PREFIX: id, PORT: '0', LOG_LEVEL: 'warn' };
+const config = loadConfig(env);
+const c = await createContainer(config, { name: 'bench' });
+const demo = loadDemoPosts();
+
+let seq = 0;
+function makePosts(n: number): IncomingPost[] {
+  const now = new Date().toISOString();
+  return Array.from({ length: n }, () => {
+    const d = demo[seq % demo.length]!;
+    seq++;
+    return {
+      network: d.network,
+      externalId: `b${seq}`,
+      kind: 'post',
+      url: d.url,
+      text: d.text,
+      publishedAt: now,
+      author: d.author,
+      sourceId: d.sourceId,
+      municipality: d.municipality,
+    };
+  });
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+async function countIndexed(): Promise<number> {
+  await c.es.indices.refresh({ index: c.names.posts });
+  return (await c.es.count({ index: c.names.posts })).count;
+}
+
+// 1. Raw bulk baseline: same documents the pipeline writes, prepared up front.
+const classifier = await loadClassifier(config.MODEL_PATH);
+const gazetteer = createGazetteer(loadRegion(config.REGION));
+const at = new Date();
+const docs = makePosts(N).map((p) => enrichPost(p, { analyze, classifier, gazetteer }, at));
+const baseIndex = `${id}-rawbulk`;
+await c.es.indices.create({ index: baseIndex, settings: { number_of_shards: 1, number_of_replicas: 0 } });
+let t0 = performance.now();
+for (let i = 0; i < docs.length; i += 500) {
+  const operations = docs.slice(i, i + 500).flatMap((d) => [{ index: { _index: baseIndex, _id: d.id } }, toPostDoc(d)]);
+  const r = await c.es.bulk({ operations });
+  if (r.errors) throw new Error('baseline bulk had errors');
+}
+const esBulk = N / ((performance.now() - t0) / 1000);
+log(`raw ES _bulk: ${esBulk.toFixed(0)} docs/s`);
+await c.es.indices.delete({ index: baseIndex });
+
+// 2. Sustained pipeline throughput through separate worker processes.
+const workers: ChildProcess[] = Array.from({ length: WORKERS }, () =>
+  spawn(process.execPath, ['--import', 'tsx', 'src/main/pipeline-worker.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
+);
+const posts = makePosts(N);
+t0 = performance.now();
+for (let i = 0; i < posts.length; i += 500) await c.services.ingest.ingest(posts.slice(i, i + 500));
+while ((await countIndexed()) < N) await new Promise((r) => setTimeout(r, 250));
+const pipelinePerS = N / ((performance.now() - t0) / 1000);
+log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained over ${N} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
+
+// 3. Latency at 100 posts/s, enqueue → socket client.
+await c.services.auth.createUser({ username: 'bench', displayName: 'bench', password: 'bench-password-1', role: 'operator', scope: { sectors: 'all', municipalities: 'all' } });
+const api = await startApiRole(c);
+const { token } = await c.services.auth.login('bench', 'bench-password-1', '127.0.0.1');
+const socket = connect(api.url, { auth: { token }, transports: ['websocket'] });
+await new Promise<void>((resolve) => socket.once('feed:ready', () => resolve()));
+const sentAt = new Map<string, number>();
+const latencies: number[] = [];
+socket.on('incident:new', (e) => {
+  const s = sentAt.get(e.data.postId);
+  if (s !== undefined) latencies.push(performance.now() - s);
+});
+const total = RATE * LATENCY_SECONDS;
+const start = performance.now();
+for (let i = 0; i < total; i++) {
+  const due = start + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const [p] = makePosts(1);
+  sentAt.set(`${p!.network}:${p!.externalId}`, performance.now());
+  await c.services.ingest.ingest([p!]);
+}
+await new Promise((r) => setTimeout(r, 3000));
+log(`latency at ${RATE}/s: ${latencies.length} incidents of ${total} posts pushed`);
+
+socket.disconnect();
+await api.stop();
+for (const w of workers) w.kill('SIGTERM');
+await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+await dropIndices(c.es, id);
+let cursor = '0';
+do {
+  const [next, keys] = await c.redis.scan(cursor, 'MATCH', `${id}:*`, 'COUNT', 1000);
+  if (keys.length) await c.redis.unlink(...keys);
+  cursor = next;
+} while (cursor !== '0');
+await c.close();
+
+const p50 = pct(latencies, 50);
+const p99 = pct(latencies, 99);
+console.log(`es_bulk_docs_per_s=${esBulk.toFixed(0)} pipeline_posts_per_s=${pipelinePerS.toFixed(0)} ratio=${(pipelinePerS / esBulk).toFixed(3)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)}`);
+process.exit(0);

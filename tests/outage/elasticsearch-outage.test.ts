@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobIdForPost } from '../../src/queue/queues';
+import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
+
+const services = (cmd: 'es-stop' | 'es-start') => execFileSync('bash', ['scripts/services.sh', cmd], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 170_000 });
+
+let sys: TestSystem;
+let token: string;
+
+beforeAll(async () => {
+  sys = await startSystem();
+  token = await sys.login();
+});
+afterAll(async () => {
+  services('es-start'); // whatever happened, leave Elasticsearch running for the next test run
+  await sys?.stop();
+});
+
+describe('an Elasticsearch outage', () => {
+  it('turns readiness red and the API to 503, loses no post, and recovers when Elasticsearch returns', async () => {
+    const ready = () => fetch(`${sys.baseUrl}/health/ready`);
+    expect((await ready()).status).toBe(200);
+
+    services('es-stop');
+    const down = await ready();
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'not_ready', checks: { elasticsearch: 'down', redis: 'up' } });
+    expect((await fetch(`${sys.baseUrl}/health/live`)).status).toBe(200);
+    const list = await fetch(`${sys.baseUrl}/api/incidents`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(503);
+    expect(await list.json()).toMatchObject({ error: 'unavailable' });
+
+    // Posts keep arriving during the outage: they wait in the queue, none is parked.
+    const during = complaintPost();
+    await sys.ingest([during]);
+    await new Promise((r) => setTimeout(r, 3000));
+    const job = await sys.container.postsQueue.getJob(jobIdForPost(`vk:${during.externalId}`));
+    expect(job && (await job.isFailed())).toBe(false);
+
+    services('es-start');
+    await eventually(async () => (await ready()).status === 200, 60_000, 'ready again');
+    await eventually(async () => {
+      await sys.container.es.indices.refresh({ index: sys.container.names.posts });
+      const r = await sys.container.es.count({ index: sys.container.names.posts, query: { term: { id: `vk:${during.externalId}` } } });
+      return r.count === 1;
+    }, 60_000, 'post from the outage indexed');
+    expect((await fetch(`${sys.baseUrl}/api/incidents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+});
