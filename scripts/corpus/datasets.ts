@@ -1,0 +1,86 @@
+/** Loaders for every labelled set the trainer and the evaluation use. */
+import { readFileSync } from 'node:fs';
+import type { Sector } from '../../src/domain/sector';
+import { loadSpbAppeals } from './spb-appeals';
+import type { CorpusRecord } from './types';
+
+export interface Example {
+  text: string;
+  /** null: this set says nothing about that head, so it does not train or score it. */
+  sector: Sector | null;
+  complaint: boolean | null;
+  misinformation: boolean | null;
+  urgent?: boolean | null;
+  /** Relative weight in training. */
+  weight: number;
+}
+
+const CORPUS = new URL('../../data/corpus/', import.meta.url);
+const TWEETS = new URL('../../../shared/data/rusentitweet/', import.meta.url);
+
+export function loadCorpus(split: 'train' | 'test'): Example[] {
+  return readFileSync(new URL(`${split}.jsonl`, CORPUS), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as CorpusRecord)
+    .map((r) => ({ text: r.text, sector: r.sector, complaint: r.complaint, misinformation: r.misinformation, urgent: r.urgent, weight: 3 }));
+}
+
+/** Real appeals to a city portal: every one is a complaint; sectors mapped at reason level. */
+export function loadSpb(part: 'train' | 'test', maxPerSector = 2500): Example[] {
+  const counts = new Map<string, number>();
+  const out: Example[] = [];
+  for (const a of loadSpbAppeals()) {
+    if (a.heldOut !== (part === 'test')) continue;
+    const n = counts.get(a.sector) ?? 0;
+    if (part === 'train' && n >= maxPerSector) continue;
+    counts.set(a.sector, n + 1);
+    out.push({ text: a.text, sector: a.sector, complaint: true, misinformation: null, weight: 0.4 });
+  }
+  return out;
+}
+
+/**
+ * RuSentiTweet: everyday Russian social-media chatter. Not complaints to the authorities and not
+ * rumours: it teaches the complaint and misinformation heads what ordinary posts look like.
+ */
+export function loadTweets(part: 'train' | 'test', max = 4000): Example[] {
+  const file = readFileSync(new URL(`rusentitweet_${part}.csv`, TWEETS), 'utf8');
+  const out: Example[] = [];
+  for (const row of parseCsv(file).slice(1)) {
+    const [text, label] = row;
+    if (!text || label === 'skip') continue;
+    out.push({ text, sector: null, complaint: false, misinformation: false, weight: 0.5 });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Minimal RFC 4180 CSV parser (quoted fields, doubled quotes, newlines in quotes). */
+export function parseCsv(s: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (ch !== '\r') field += ch;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}

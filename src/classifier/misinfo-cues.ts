@@ -1,0 +1,30 @@
+/**
+ * Interpretable signals of misinformation risk. They feed the model as features and, when they
+ * fire, are reported as the reasons behind the score, so the desk sees *why* a post was flagged.
+ * A cue is a risk signal, never a verdict.
+ */
+export const MISINFO_CUES: readonly { code: string; re: RegExp; weight: number }[] = [
+  { code: 'call_to_spread', weight: 0.5, re: /(распространи|разошли|перешли|сделайте репост|репост\S* срочно|поделитесь|расскажите всем|передайте всем|максимальный репост)/ },
+  { code: 'authorities_hiding', weight: 0.5, re: /(власти? (скрыва|молч|умалчива)|(полиции|мэрии|администрации|сми|новостях|минздраве) (об этом |все |всё )?молч|скрывают (правду|от нас|от людей|масштаб)|в (сми|новостях) (не|об этом не) (скажут|покажут|напишут)|замалчива)/ },
+  { code: 'anonymous_source', weight: 0.45, re: /(знаком(ая|ый|ой) (из|работает|медсестр|врач|сказал)|(мне|нам) сказал[аи]? (знаком|сосед|кум)|(мне|нам) написал[аи]? (знаком|сосед|кум)|по секрету|из надежного источника|надежный источник|инсайд|источник в (мэрии|больнице|администрации|полиции|правительстве))/ },
+  { code: 'alarming_numbers', weight: 0.35, re: /(\d[\d\s]*(умерл|погибл|заражен|отравил|госпитализ|трупов|смерт))|(сотни|тысячи) (умерших|погибших|заболевших|отравившихся)/ },
+  { code: 'urgent_alarm', weight: 0.2, re: /(срочно|внимание|ахтунг|тревога)[!.,: ]/ },
+  { code: 'conspiracy', weight: 0.55, re: /(чипирова|вышки 5g|5g вышк|биооружи|специально (травят|заражают|отравили)|массовое отравление|это не случайно)/ },
+];
+
+/** Codes of the cues found in normalised (lowercased) text. */
+export function misinfoCues(normalized: string): string[] {
+  const out: string[] = [];
+  for (const c of MISINFO_CUES) if (c.re.test(normalized)) out.push(c.code);
+  return out;
+}
+
+/**
+ * Risk from the cues alone: independent signals combined as 1 − Π(1 − weight). Two strong cues
+ * ("перешлите всем" + "власти скрывают") give 0.75 whatever the wording around them.
+ */
+export function cueRisk(codes: readonly string[]): number {
+  let keep = 1;
+  for (const c of MISINFO_CUES) if (codes.includes(c.code)) keep *= 1 - c.weight;
+  return 1 - keep;
+}
