@@ -38,7 +38,7 @@ export const ENV_SPEC = {
   REDIS_PREFIX: v(z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase latin, digits, - or _'), 'Prefix of every Redis key and queue.', 'dozor'),
   REGION: v(z.string().regex(/^[a-z][a-z-]*$/), 'Gazetteer in config/regions/<REGION>.json.', 'omsk'),
   MODEL_PATH: v(z.string().optional(), 'Classifier model file; defaults to the shipped model.'),
-  PIPELINE_CONCURRENCY: v(int(1, 5000), 'Posts a pipeline worker holds in flight.', '512'),
+  PIPELINE_CONCURRENCY: v(int(1, 10_000), 'Posts a pipeline worker holds in flight (several batches, so classifying overlaps indexing).', '2000'),
   PIPELINE_BATCH_SIZE: v(int(1, 5000), 'Posts per Elasticsearch bulk request.', '500'),
   PIPELINE_FLUSH_MS: v(int(1, 5000), 'Longest a post waits for its batch to fill.', '20'),
   PIPELINE_ATTEMPTS: v(int(1, 50), 'Attempts for a retryable failure before the job is parked.', '8'),

@@ -21,7 +21,7 @@ export async function startApiRole(c: Container): Promise<RunningRole & { url: s
     sessions: c.repos.sessions,
     feed: c.repos.feed,
     incidents: c.services.incidents,
-    blockingRedis: c.newConnection('api-feed-tail'),
+    blockingRedis: c.newConnection('api-feed-tail', true),
     log: c.log,
   });
   await app.listen({ host: c.config.HOST, port: c.config.PORT });
