@@ -13,7 +13,8 @@
 # Progress goes to stderr; stdout carries only the final "ES_URL=..." / "REDIS_URL=..." lines.
 #
 # Env overrides: ES_PORT (9200), REDIS_PORT (6379), ES_JAVA_OPTS (-Xms512m -Xmx512m),
-# ES_JAVA_HOME (Java 17), ES_USER (dozor-es), ES_START_TIMEOUT (120 seconds).
+# ES_JAVA_HOME (Java 17), ES_USER (dozor-es), ES_START_TIMEOUT (120 seconds), ES_INSTANCE (a
+# second node with its own data, e.g. ES_INSTANCE=outage ES_PORT=9250).
 set -euo pipefail
 
 ES_VERSION=8.19.7
@@ -28,9 +29,12 @@ CACHE="$ROOT/.cache"
 ES_BASE="$CACHE/es"
 ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
 ES_ZIP="$ES_BASE/elasticsearch-$ES_VERSION.zip"
-ES_DATA="$ES_BASE/data"
-ES_LOGS="$ES_BASE/logs"
-ES_RUN="$ES_BASE/run"
+# ES_INSTANCE names a second, independent node (own data, logs and pidfile) on another ES_PORT:
+# the outage test stops and restarts one without touching the node everything else uses.
+ES_INSTANCE_DIR="${ES_INSTANCE:+instances/$ES_INSTANCE/}"
+ES_DATA="$ES_BASE/${ES_INSTANCE_DIR}data"
+ES_LOGS="$ES_BASE/${ES_INSTANCE_DIR}logs"
+ES_RUN="$ES_BASE/${ES_INSTANCE_DIR}run"
 ES_PIDFILE="$ES_RUN/es.pid"
 ES_STARTUP_LOG="$ES_LOGS/startup.out"
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"

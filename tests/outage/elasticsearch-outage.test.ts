@@ -3,18 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdForPost } from '../../src/queue/queues';
 import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
 
-const services = (cmd: 'es-stop' | 'es-start') => execFileSync('bash', ['scripts/services.sh', cmd], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 170_000 });
+// A node of its own (own port, data and pidfile), so stopping it disturbs no other test and
+// works whoever started the shared node.
+const ES_PORT = String(9250 + (process.pid % 40));
+const services = (cmd: 'es-stop' | 'es-start') =>
+  execFileSync('bash', ['scripts/services.sh', cmd], { env: { ...process.env, ES_INSTANCE: 'outage-test', ES_PORT }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 170_000 });
 
 let sys: TestSystem;
 let token: string;
 
 beforeAll(async () => {
-  sys = await startSystem();
+  services('es-start');
+  sys = await startSystem({ env: { ES_URL: `http://127.0.0.1:${ES_PORT}` } });
   token = await sys.login();
 });
 afterAll(async () => {
-  services('es-start'); // whatever happened, leave Elasticsearch running for the next test run
+  services('es-start'); // the helper's cleanup needs it
   await sys?.stop();
+  services('es-stop');
 });
 
 describe('an Elasticsearch outage', () => {
