@@ -7,7 +7,8 @@ WORKDIR /app
 # Dependencies first (layer cache). tsx is a devDependency and runs the TypeScript
 # sources directly, so all dependencies are installed (no --omit=dev).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# npm install, not ci: see .ci/run (optional per-platform builds missing from the lock).
+RUN npm install --no-audit --no-fund && npm cache clean --force
 
 # Sources and runtime files (gazetteers, classifier model, demo posts, dashboards).
 # Listed explicitly so a local node_modules/ and .cache/ (the tests' Elasticsearch)
