@@ -1,3 +1,5 @@
+import type { Sector } from '../../src/domain/sector';
+
 /**
  * Register fragments: how people, news channels and officials frame a topic, plus places,
  * names and the misinformation material. Frames use slots:
@@ -228,14 +230,15 @@ export const THANKS_FRAMES = [
   '{TO} {T}! Не ожидали, что так быстро.',
 ];
 export const OFFICIAL_FRAMES = ['{OG} {OB}. {OT}', '{OG} Сообщаем: {OB}. {OT}', '{OB}. {OT}', '{OG} {OB}.'];
-export const CHATTER_FRAMES = ['{CH}', '{CH} {EMO}', '{GCH}, {CH}', '{CH}. {GCH}', '{GCH}'];
+// No bare '{GCH}' frame: «кто бы сомневался» alone says nothing about the sector it would be labelled with.
+export const CHATTER_FRAMES = ['{CH}', '{CH} {EMO}', '{GCH}, {CH}', '{CH}. {GCH}', '{CH}!'];
 
 // ---------------------------------------------------------------------------------------------
 // Misinformation. A claim is a false or unverified alarming statement; cues are the rhetoric
 // that spreads it. The same cues also appear in honest posts (hard negatives).
 
 export interface FakeClaim {
-  sector: import('../../src/domain/sector').Sector;
+  sector: Sector;
   text: string;
 }
 export const FAKE_CLAIMS: FakeClaim[] = [
