@@ -13,6 +13,7 @@ import { ENERGY, HOUSING, WASTE } from './fragments-utilities';
 import { EDUCATION, HEALTH, SOCIAL } from './fragments-social';
 import { IMPROVEMENT, OTHER, ROADS, TRANSPORT } from './fragments-city';
 import type { CorpusRecord, SectorFragments } from './types';
+import { composeRegisters } from './compose-registers';
 import type { Sector } from '../../src/domain/sector';
 
 type Split = 'train' | 'test';
@@ -27,16 +28,32 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const rand = rng(20261123);
+// Reseeded per split, so the test split does not depend on how much the train split drew.
+let rand = rng(20261123);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const chance = (p: number) => rand() < p;
 
-/** Every fourth item is held out for the test split. */
+/**
+ * Every fourth item is held out for the test split. A list of two or three items gives its last
+ * one to the test split, so no phrasing is shared; only a single-item list is used by both.
+ */
 function part<T>(xs: readonly T[] | undefined, split: Split): T[] {
-  const all = xs ?? [];
-  const out = all.filter((_, i) => (split === 'test') === (i % 4 === 3));
-  return out.length > 0 ? out : [...all];
+  // Tuning: the real test part is dropped and the train part is split again the same way.
+  const all = TUNE ? split1(xs ?? [], 'train') : (xs ?? []);
+  return split1(all, split);
 }
+function split1<T>(all: readonly T[], split: Split): T[] {
+  if (all.length <= 1) return [...all];
+  const held = (i: number) => i % 4 === 3 || (all.length < 4 && i === all.length - 1);
+  return all.filter((_, i) => (split === 'test') === held(i));
+}
+
+/**
+ * `--tune` writes a validation corpus to /tmp/dozor-tune/: made only from the train-side
+ * fragments, split again by position, so hyperparameters are chosen on held-out phrasings
+ * without ever looking at the real test split.
+ */
+const TUNE = process.argv.includes('--tune');
 
 const SLOTS: Record<string, string[]> = {
   city: ['Омске', 'Таре', 'Исилькуле', 'Калачинске', 'Называевске', 'Тюкалинске', 'Любинском', 'Черлаке', 'Марьяновке', 'Таврическом', 'Полтавке', 'Муромцево'],
@@ -49,7 +66,7 @@ const SLOTS: Record<string, string[]> = {
   clinic: ['поликлинике №4', 'поликлинике №10', 'ГБ №3', 'детской поликлинике №2', 'ЦРБ', 'больнице скорой помощи'],
   school: ['школе №115', 'школе №64', 'гимназии №19', 'лицее №66', 'школе №25', 'садике №301'],
   route: ['№ 60', '№ 109', '№ 21', '№ 45', '№ 73', '№ 130', '№ 3'],
-  kg: ['50', '20', '100', '30'],
+  kg: ['садике №301', 'детском саду №45', 'садике «Березка»', 'яслях №12'],
 };
 
 function fill(s: string, frag: SectorFragments): string {
@@ -126,6 +143,7 @@ const cap = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const NETWORKS = ['vk', 'vk', 'vk', 'telegram', 'ok', 'max', 'news', 'dzen', 'feedback'];
 
 function compose(split: Split): CorpusRecord[] {
+  rand = rng(split === 'train' ? 20261123 : 20261124);
   const out: CorpusRecord[] = [];
   const sectors = [HOUSING, WASTE, ENERGY, EDUCATION, HEALTH, SOCIAL, ROADS, TRANSPORT, IMPROVEMENT, OTHER];
   const reps = split === 'train' ? 5 : 2;
@@ -178,12 +196,13 @@ function compose(split: Split): CorpusRecord[] {
       push({ text: noisy(fill(m.text, byName[m.sector] as SectorFragments), 0.6), sector: m.sector, category: 'rumour', complaint: false, misinformation: true, tone: 'negative', urgent: false, register: 'rumour' });
     }
   }
+  composeRegisters(split, sectors, { rand: () => rand(), part, noisy }, push);
   // Posts with no text (photo or video only) and pure emoji.
   for (const t of ['', '📷', '👍👍👍', '🔥🔥', '...']) push({ text: t, sector: 'other', category: 'empty', complaint: false, misinformation: false, tone: 'neutral', urgent: false, register: 'media' });
   return out;
 }
 
-const dir = new URL('../../data/corpus/', import.meta.url);
+const dir = TUNE ? new URL('file:///tmp/dozor-tune/') : new URL('../../data/corpus/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 for (const split of ['train', 'test'] as const) {
   const recs = compose(split);

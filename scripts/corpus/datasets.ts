@@ -18,8 +18,9 @@ export interface Example {
 const CORPUS = new URL('../../data/corpus/', import.meta.url);
 const TWEETS = new URL('../../../shared/data/rusentitweet/', import.meta.url);
 
-export function loadCorpus(split: 'train' | 'test'): Example[] {
-  return readFileSync(new URL(`${split}.jsonl`, CORPUS), 'utf8')
+/** `dir`: another corpus folder (the tuning corpus in /tmp/dozor-tune/). */
+export function loadCorpus(split: 'train' | 'test', dir: URL = CORPUS): Example[] {
+  return readFileSync(new URL(`${split}.jsonl`, dir), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as CorpusRecord)
@@ -35,7 +36,7 @@ export function loadSpb(part: 'train' | 'test', maxPerSector = 2500): Example[] 
     const n = counts.get(a.sector) ?? 0;
     if (part === 'train' && n >= maxPerSector) continue;
     counts.set(a.sector, n + 1);
-    out.push({ text: a.text, sector: a.sector, complaint: true, misinformation: null, weight: 0.4 });
+    out.push({ text: a.text, sector: a.sector, complaint: true, misinformation: null, weight: 0.3 });
   }
   return out;
 }

@@ -34,14 +34,38 @@ export const PLACEHOLDER = {
 export const MAX_ANALYZED_CHARS = 60_000;
 /** Tokens longer than this are junk (base64, keyboard mashing): kept but not stemmed. */
 const MAX_STEMMED_TOKEN_LENGTH = 40;
+/**
+ * Only the first words of a very long post are tokenised and stemmed. An ordinary post has tens
+ * of words and a long appeal a few hundred, so this never touches them; it bounds the cost of a
+ * pasted book or a flood of unique junk words (each one a cold stemmer call, ~2.5 µs) to a few
+ * milliseconds. `normalized` still holds the whole (capped) text for cues and place detection.
+ */
+export const MAX_TOKENS = 2_000;
+/**
+ * Of those, only the first MAX_STEMMED_TOKENS are stemmed; later ones keep their surface form as
+ * their "stem" (the arrays stay parallel). The Snowball stemmer costs up to ~15 µs on an unseen
+ * junk word, so 2,000 unique random words would take 30 ms; 500 bound it to a few. The classifier
+ * reads only the first 400 tokens anyway, and 500 words is a very long post.
+ */
+export const MAX_STEMMED_TOKENS = 500;
+/** The tokenizer only sees this prefix of `normalized` (far more than MAX_TOKENS words need). */
+const MAX_TOKENIZED_CHARS = 24_000;
 
 const tokenizer = new AggressiveTokenizerRu();
 
 export function analyze(text: string): AnalyzedText {
   const normalized = normalize(text);
-  const tokens = normalized.length === 0 ? [] : tokenizer.tokenize(normalized);
-  const stems = tokens.map(stem);
+  let tokens = normalized.length === 0 ? [] : tokenizer.tokenize(tokenizable(normalized));
+  if (tokens.length > MAX_TOKENS) tokens = tokens.slice(0, MAX_TOKENS);
+  const stems = tokens.length <= MAX_STEMMED_TOKENS ? tokens.map(stem) : tokens.map((t, i) => (i < MAX_STEMMED_TOKENS ? stem(t) : t));
   return { normalized, tokens, stems };
+}
+
+/** The prefix of `s` the tokenizer sees, cut at a space so no word is split. */
+function tokenizable(s: string): string {
+  if (s.length <= MAX_TOKENIZED_CHARS) return s;
+  const cut = s.lastIndexOf(' ', MAX_TOKENIZED_CHARS);
+  return s.slice(0, cut > MAX_TOKENIZED_CHARS / 2 ? cut : MAX_TOKENIZED_CHARS);
 }
 
 /** The whole normalisation chain; every step is a pure string → string function. */
@@ -68,7 +92,6 @@ const ODD_SPACE = /\s{2,}|[\t\n\r\f\v\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F
 // controls except tab/newline, zero-width characters and soft hyphens. The last two are used to
 // dodge keyword filters, so they are deleted (joining the word); the rest become spaces.
 const INVISIBLE =
-  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u200B-\u200D\u2060\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const JOINING = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
 
@@ -125,13 +148,24 @@ function replaceEmoji(s: string): string {
       .replace(FROWN_RE, ` ${PLACEHOLDER.emojiNegative} `);
   }
   if (!EMOJI_MARKER.test(out)) return out;
-  return out.replace(EMOJI_RE, (m) => {
-    const base = String.fromCodePoint(m.codePointAt(0) ?? 0);
-    if (NEGATIVE_EMOJI.has(base)) return ` ${PLACEHOLDER.emojiNegative} `;
-    if (POSITIVE_EMOJI.has(base)) return ` ${PLACEHOLDER.emojiPositive} `;
-    return ` ${PLACEHOLDER.emoji} `;
+  // A run of emoji ("😡😡😡🔥") becomes one placeholder per kind present: the run's mood is kept,
+  // and an emoji flood cannot blow the text up (each emoji would otherwise become ~9 characters).
+  return out.replace(EMOJI_RUN_RE, (run) => {
+    let neg = false;
+    let pos = false;
+    let other = false;
+    for (const ch of run) {
+      if (NEGATIVE_EMOJI.has(ch)) neg = true;
+      else if (POSITIVE_EMOJI.has(ch)) pos = true;
+      else if (!EMOJI_GLUE.test(ch)) other = true;
+    }
+    return ` ${neg ? PLACEHOLDER.emojiNegative + ' ' : ''}${pos ? PLACEHOLDER.emojiPositive + ' ' : ''}${other || (!neg && !pos) ? PLACEHOLDER.emoji + ' ' : ''}`;
   });
 }
+
+const EMOJI_RUN_RE = new RegExp(`(?:${EMOJI_RE.source})(?:[ ]*(?:${EMOJI_RE.source}))*`, 'g');
+// Variation selector, ZWJ and skin-tone modifiers: part of an emoji, not an emoji of their own.
+const EMOJI_GLUE = /^(?:[\uFE0F\u200D]|\uD83C[\uDFFB-\uDFFF])$/;
 
 const EMOJI_MARKER = /[\u2190-\u2BFF\uD83C-\uD83E]/;
 

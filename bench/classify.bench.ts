@@ -1,0 +1,73 @@
+/**
+ * `npm run bench:classify` — speed of text analysis + classification on one core.
+ *
+ * Posts: the corpus test split plus the demo feed (connectors/demo/posts.ru.jsonl), repeated for
+ * at least BENCH_SECONDS (default 3) after a warm-up. In the same run, natural's BayesClassifier
+ * (deep import) classifies the same posts. It is trained on the corpus train split only: its
+ * cost per post grows with its vocabulary, so training it on all our data (as `npm run eval`
+ * does, ~3 min) would make it slower still; this keeps the ratio conservative.
+ *
+ * Also: model load time (read + gunzip + dequantise + fuse, median of 3) and resident memory after
+ * the classifier's run (before the baseline is built in the same process).
+ * Last line: posts_per_s=… baseline_posts_per_s=… ratio=… load_ms=… rss_mb=…
+ */
+import { readFileSync } from 'node:fs';
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier';
+import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru';
+import { loadClassifier } from '../src/classifier/classifier';
+import { analyze } from '../src/text/analyze';
+import { loadCorpus } from '../scripts/corpus/datasets';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const out = (s: string) => process.stdout.write(s + '\n');
+
+const demo = readFileSync(new URL('../connectors/demo/posts.ru.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => (JSON.parse(l) as { text?: string }).text ?? '');
+const posts = [...loadCorpus('test').map((e) => e.text), ...demo];
+const chars = posts.reduce((s, p) => s + p.length, 0);
+out(`posts: ${posts.length} (corpus test ${posts.length - demo.length}, demo ${demo.length}), mean ${Math.round(chars / posts.length)} chars`);
+
+// Model load: median of three cold loads.
+const loads: number[] = [];
+let clf = await loadClassifier();
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  clf = await loadClassifier();
+  loads.push(performance.now() - t0);
+}
+const loadMs = loads.sort((a, b) => a - b)[1] as number;
+
+/** Runs `f` over all posts repeatedly for ≥ `seconds`; posts per second. */
+function rate(f: (text: string) => unknown, seconds: number): number {
+  for (const p of posts.slice(0, 200)) f(p); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  do {
+    for (const p of posts) f(p);
+    n += posts.length;
+  } while (performance.now() - t0 < seconds * 1000);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+let sink = 0;
+const postsPerS = rate((t) => {
+  sink += clf.classify(analyze(t)).sector.confidence;
+}, SECONDS);
+// Memory of the classifier's process: taken before the baseline (its vocabulary) joins it.
+const rssMb = process.memoryUsage().rss / 1024 / 1024;
+out(`dozor: ${Math.round(postsPerS)} posts/s (analyze + classify: sector, complaint, misinformation), rss ${Math.round(rssMb)} MB`);
+
+const t0 = performance.now();
+const bayes = new BayesClassifier(PorterStemmerRu);
+for (const e of loadCorpus('train')) if (e.sector) bayes.addDocument(e.text, e.sector);
+bayes.train();
+out(`natural BayesClassifier trained on the corpus train split in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const baselinePerS = rate((t) => {
+  sink += bayes.classify(t)?.length ?? 0;
+}, SECONDS);
+out(`baseline: ${Math.round(baselinePerS)} posts/s (sector only)`);
+
+if (sink < 0) out(''); // keep the work observable
+out(`posts_per_s=${Math.round(postsPerS)} baseline_posts_per_s=${Math.round(baselinePerS)} ratio=${(postsPerS / baselinePerS).toFixed(1)} load_ms=${Math.round(loadMs)} rss_mb=${Math.round(rssMb)}`);
