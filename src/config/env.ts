@@ -39,7 +39,7 @@ export const ENV_SPEC = {
   REGION: v(z.string().regex(/^[a-z][a-z-]*$/), 'Gazetteer in config/regions/<REGION>.json.', 'omsk'),
   MODEL_PATH: v(z.string().optional(), 'Classifier model file; defaults to the shipped model.'),
   PIPELINE_CONCURRENCY: v(int(1, 10_000), 'Posts a pipeline worker holds in flight (several batches, so classifying overlaps indexing).', '2000'),
-  PIPELINE_BATCH_SIZE: v(int(1, 5000), 'Posts per Elasticsearch bulk request.', '500'),
+  PIPELINE_BATCH_SIZE: v(int(1, 5000), 'Posts per Elasticsearch bulk request.', '1000'),
   PIPELINE_FLUSH_MS: v(int(1, 5000), 'Longest a post waits for its batch to fill.', '20'),
   PIPELINE_ATTEMPTS: v(int(1, 50), 'Attempts for a retryable failure before the job is parked.', '8'),
   INCIDENT_COMPLAINT_THRESHOLD: v(ratio, 'Complaint confidence that opens an incident.', '0.5'),
