@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, FeedHandshake, ServerToClientEvents } from '../contracts/feed';
 import { can, inScope, roomsForItem, roomsForScope } from '../domain/access';
 import type { RedisClient } from '../adapters/redis';
+import { UnauthorizedError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { compareCursors, type FeedRepository, type StreamRecord } from '../repositories/feed.repository';
 import type { SessionRecord, SessionsRepository } from '../repositories/sessions.repository';
@@ -54,7 +55,8 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
         socket.data.session = session;
         next();
       })
-      .catch(() => next(new Error('unauthorized')));
+      // Only a missing or ended session sends the client back to login; an outage is retried.
+      .catch((err: unknown) => next(new Error(err instanceof UnauthorizedError ? 'unauthorized' : 'unavailable')));
   });
 
   io.on('connection', (socket: FeedSocket) => {

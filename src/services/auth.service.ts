@@ -71,6 +71,7 @@ export function createAuthService(deps: {
   return {
     async createUser(input: NewUser): Promise<SessionUser> {
       if (!/^[a-z0-9][a-z0-9._-]{2,63}$/i.test(input.username)) throw new ValidationError('username: 3–64 latin letters, digits, . _ -');
+      if (input.displayName.trim() === '' || input.displayName.length > 200) throw new ValidationError('displayName: 1–200 characters');
       if (input.password.length < 10) throw new ValidationError('password: at least 10 characters');
       if (!ROLES.includes(input.role)) throw new ValidationError(`role: one of ${ROLES.join(', ')}`);
       const at = now().toISOString();
