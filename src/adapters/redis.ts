@@ -23,3 +23,19 @@ export function isRedisUnavailable(err: unknown): boolean {
     err.name === 'MaxRetriesPerRequestError'
   );
 }
+
+/** Resolves once the connection is ready: commands sent earlier would fail without an offline queue. */
+export function redisReady(redis: RedisClient, timeoutMs = 10_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    function onReady() {
+      clearTimeout(t);
+      resolve();
+    }
+    redis.once('ready', onReady);
+  });
+}
