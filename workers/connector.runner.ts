@@ -1,6 +1,7 @@
 import type { Connector } from '../src/domain/connector';
 import type { Logger } from '../src/lib/logger';
 import type { CursorsRepository } from '../src/repositories/cursors.repository';
+import type { SourceHealthRepository } from '../src/repositories/source-health.repository';
 import type { IngestService } from '../src/services/ingest.service';
 
 export interface RunnerDeps {
@@ -9,6 +10,8 @@ export interface RunnerDeps {
   log: Logger;
   /** Back-off after a failed page: base and cap, jittered. */
   backoff?: { baseMs: number; maxMs: number };
+  /** Records per-source successes, lag and errors by kind. */
+  health?: Pick<SourceHealthRepository, 'recordSuccess' | 'recordError'>;
 }
 
 /**
@@ -33,11 +36,18 @@ export function runConnector(connector: Connector, deps: RunnerDeps, signal: Abo
         if (page.nextCursor !== null) await deps.cursors.set(connector.sourceId, page.nextCursor);
         failures = 0;
         waitMs = page.waitMs;
+        const newest = page.posts.reduce<string | undefined>((max, p) => (max === undefined || p.publishedAt > max ? p.publishedAt : max), undefined);
+        await deps.health?.recordSuccess(connector.sourceId, { items: page.posts.length, ...(newest ? { newestPublishedAt: newest } : {}) })
+          .catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
       } catch (err) {
         if (signal.aborted) break;
         failures++;
         const cap = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(failures - 1, 16));
         waitMs = cap / 2 + Math.random() * (cap / 2);
+        // A network that said when to come back (429 Retry-After, flood wait) is obeyed.
+        const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs;
+        if (typeof retryAfter === 'number' && retryAfter > waitMs) waitMs = retryAfter;
+        await deps.health?.recordError(connector.sourceId, err).catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
         log.warn({ err: (err as Error).message, failures, retryInMs: Math.round(waitMs) }, 'connector page failed');
       }
       await sleep(waitMs, signal);
