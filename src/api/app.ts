@@ -9,11 +9,13 @@ import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
 import type { IncidentsService } from '../services/incidents.service';
 import type { SearchService } from '../services/search.service';
+import type { WebhookService } from '../services/webhook.service';
 import { registerErrorHandler } from './error-handler';
 import { authRoutes } from './routes/auth.routes';
 import { incidentRoutes } from './routes/incidents.routes';
 import { metaRoutes } from './routes/meta.routes';
 import { postRoutes } from './routes/posts.routes';
+import { webhookRoutes } from './routes/webhook.routes';
 
 export interface AppDeps {
   log: Logger;
@@ -22,6 +24,7 @@ export interface AppDeps {
   search: SearchService;
   gazetteer: Gazetteer;
   health: HealthService;
+  webhooks: WebhookService;
 }
 
 // The dashboards load only their own bundle and style and talk only to this origin: anything
@@ -63,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
+  await app.register(webhookRoutes, { webhooks: deps.webhooks });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

@@ -12,16 +12,40 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const ratio = z.coerce.number().min(0).max(1);
 const httpUrl = z.url({ protocol: /^https?$/ });
 const redisUrl = z.url({ protocol: /^rediss?$/ });
+/** JSON in a variable; a parse failure names no part of the value (it may hold secrets). */
+const json = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((s, ctx): unknown => {
+      try {
+        return JSON.parse(s);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+const webhookSenders = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'sender ids are lowercase latin, digits, - or _ (≤64)'),
+  z.strictObject({
+    secret: z.string().min(32, 'secret must be at least 32 characters').max(512),
+    municipality: z.string().regex(/^[a-z][a-z0-9-]{0,60}$/, 'a gazetteer code').optional(),
+    name: z.string().min(1).max(200).optional(),
+  }),
+);
 
 interface VarSpec<T extends z.ZodType> {
   schema: T;
   default?: string;
   description: string;
+  /** Holds secrets: an invalid value is reported without echoing it. */
+  secret?: boolean;
 }
-const v = <T extends z.ZodType>(schema: T, description: string, def?: string): VarSpec<T> => ({
+const v = <T extends z.ZodType>(schema: T, description: string, def?: string, opts: { secret?: boolean } = {}): VarSpec<T> => ({
   schema,
   description,
   ...(def === undefined ? {} : { default: def }),
+  ...(opts.secret ? { secret: true } : {}),
 });
 
 export const ENV_SPEC = {
@@ -51,6 +75,12 @@ export const ENV_SPEC = {
   DEMO_ENABLED: v(bool, 'Run the demo connector (replays bundled posts).', 'false'),
   DEMO_RATE: v(z.coerce.number().positive().max(10_000), 'Demo posts per second.', '2'),
   SHUTDOWN_TIMEOUT_MS: v(int(1000, 600_000), 'Longest a SIGTERM drain may take.', '30000'),
+  WEBHOOK_SENDERS: v(
+    json(webhookSenders),
+    'Feedback platforms allowed to push appeals to `POST /api/webhooks/appeals/<senderId>`: JSON `{ "<senderId>": { "secret": "<≥32 chars>", "municipality"?: "<code>", "name"?: "…" } }` (secret; see connectors/webhook/README.md).',
+    '{}',
+    { secret: true },
+  ),
 } as const;
 
 type Spec = typeof ENV_SPEC;
@@ -71,7 +101,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const raw = env[name] === undefined || env[name] === '' ? spec.default : env[name];
     const parsed = spec.schema.safeParse(raw);
     if (parsed.success) out[name] = parsed.data;
-    else problems.push(`${name}=${JSON.stringify(raw ?? null)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else {
+      const shown = spec.secret ? '[redacted]' : JSON.stringify(raw ?? null);
+      const issues = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+      problems.push(`${name}=${shown}: ${issues.join('; ')}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;

@@ -21,6 +21,10 @@ export const REDACT_PATHS = [
   '*.text',
   'secret',
   '*.secret',
+  '*.*.secret',
+  'WEBHOOK_SENDERS',
+  '*.WEBHOOK_SENDERS',
+  'req.headers["x-dozor-signature"]',
 ];
 
 export function createLogger(opts: { level: string; name: string }): Logger {
