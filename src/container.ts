@@ -1,6 +1,6 @@
 import type { Config } from './config/env';
 import { createEsClient, type EsClient } from './adapters/elasticsearch';
-import { createRedis, type RedisClient } from './adapters/redis';
+import { createRedis, redisReady, type RedisClient } from './adapters/redis';
 import type { TextClassifier } from './classifier/classifier';
 import type { IncidentPolicy } from './domain/incident';
 import { createLogger, type Logger } from './lib/logger';
@@ -13,6 +13,7 @@ import { createIncidentsRepository } from './repositories/incidents.repository';
 import { ensureIndices, type IndexNames } from './repositories/indices';
 import { createPostsRepository } from './repositories/posts.repository';
 import { createSessionsRepository } from './repositories/sessions.repository';
+import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
@@ -21,6 +22,7 @@ import { createHealthService } from './services/health.service';
 import { createIncidentsService } from './services/incidents.service';
 import { createIngestService } from './services/ingest.service';
 import { createSearchService } from './services/search.service';
+import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 
 /**
@@ -36,6 +38,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const prefix = config.REDIS_PREFIX;
 
   const names: IndexNames = await ensureIndices(es, config.ES_INDEX_PREFIX);
+  // The shared connection has no offline queue: wait for it so the first commands do not fail.
+  // Not fatal: with Redis down the API still starts and answers 503 until it returns.
+  await redisReady(redis).catch((err: Error) => log.warn({ err: err.message }, 'Redis not ready at start'));
   const gazetteer = createGazetteer(loadRegion(config.REGION));
   let classifier: Promise<TextClassifier> | null = null;
 
@@ -48,6 +53,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     feed: createFeedRepository({ redis, prefix, retention: config.FEED_RETENTION }),
     cursors: createCursorsRepository({ redis, prefix }),
     sessions: createSessionsRepository({ redis, prefix }),
+    sourceHealth: createSourceHealthRepository({ redis, prefix }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -64,12 +70,14 @@ export async function createContainer(config: Config, opts: { name: string; log?
     prefix,
     policy: { ...DEFAULT_AUTH_POLICY, idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
   });
+  const ingest = createIngestService({ staging: repos.staging, queue: postsQueue });
   const services = {
     auth,
-    ingest: createIngestService({ staging: repos.staging, queue: postsQueue }),
+    ingest,
     incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer }),
     search: createSearchService({ posts: repos.posts, audit: repos.audit, gazetteer, analyze }),
     health: createHealthService({ es, redis }),
+    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, ingest, audit: repos.audit, gazetteer, log }),
     gazetteer,
   };
 

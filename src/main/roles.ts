@@ -56,7 +56,7 @@ export async function startConnectorRole(c: Container): Promise<RunningRole> {
   const runs: Promise<void>[] = [];
   if (c.config.DEMO_ENABLED) {
     const demo = createDemoConnector({ ratePerSecond: c.config.DEMO_RATE });
-    runs.push(runConnector(demo, { ingest: c.services.ingest, cursors: c.repos.cursors, log: c.log }, abort.signal));
+    runs.push(runConnector(demo, { ingest: c.services.ingest, cursors: c.repos.cursors, health: c.repos.sourceHealth, log: c.log }, abort.signal));
     c.log.info({ rate: c.config.DEMO_RATE }, 'demo connector running');
   }
   return {
