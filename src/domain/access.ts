@@ -35,11 +35,19 @@ export const PERMISSIONS = [
   'posts:author',
   'users:manage',
   'audit:read',
+  /** Source registry: add, edit, pause, delete; connector health. */
+  'sources:manage',
+  /** Correct any classifier output of a post (the model learns from it). */
+  'classification:correct',
+  /** See the retraining history and restore an older model. */
+  'model:manage',
+  /** Erase one person's data on request (152-ФЗ). */
+  'personal_data:erase',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ALL: readonly Permission[] = PERMISSIONS;
-const WORK: readonly Permission[] = ['feed:read', 'incidents:read', 'posts:search', 'posts:author'];
+const WORK: readonly Permission[] = ['feed:read', 'incidents:read', 'posts:search', 'posts:author', 'classification:correct'];
 
 /** A role is a set of permissions. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
@@ -49,7 +57,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   sector_owner: ['feed:read', 'incidents:read', 'posts:search'],
   head: WORK,
   curator: ['feed:read', 'incidents:read', 'posts:search'],
-  chief_analyst: ['incidents:read', 'posts:search'],
+  chief_analyst: ['incidents:read', 'posts:search', 'classification:correct', 'model:manage'],
   observer: ['feed:read', 'incidents:read', 'posts:search'],
   admin: ALL,
   media_liaison: ['feed:read', 'incidents:read', 'posts:search'],
