@@ -1,10 +1,12 @@
 /**
- * Builds the dashboards into dashboards/dist/ (served by the API under /assets/):
- *   dashboards/operator/main.ts    -> dashboards/dist/operator.js (+ .map)
- *   dashboards/operator/styles.css -> dashboards/dist/operator.css
+ * Builds the dashboards into dashboards/dist/ (served by the API under /assets/). Every folder of
+ * dashboards/ with a main.ts is a page:
+ *   dashboards/<page>/main.ts    -> dashboards/dist/<page>.js (+ .map)
+ *   dashboards/<page>/styles.css -> dashboards/dist/<page>.css (when present)
  *
  * Usage: npm run build:dashboards [-- --watch]
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +15,17 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST_DIR = path.join(root, 'dashboards', 'dist');
 
+/** Page folders: dashboards/<page>/main.ts. */
+export function dashboardPages(): string[] {
+  return readdirSync(path.join(root, 'dashboards'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(root, 'dashboards', d.name, 'main.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
 const options: esbuild.BuildOptions = {
-  entryPoints: [path.join(root, 'dashboards', 'operator', 'main.ts')],
-  outfile: path.join(DIST_DIR, 'operator.js'),
+  entryPoints: Object.fromEntries(dashboardPages().map((page) => [page, path.join(root, 'dashboards', page, 'main.ts')])),
+  outdir: DIST_DIR,
   bundle: true,
   minify: true,
   sourcemap: true,
@@ -29,7 +39,10 @@ const options: esbuild.BuildOptions = {
 };
 
 async function copyStyles(): Promise<void> {
-  await copyFile(path.join(root, 'dashboards', 'operator', 'styles.css'), path.join(DIST_DIR, 'operator.css'));
+  for (const page of dashboardPages()) {
+    const css = path.join(root, 'dashboards', page, 'styles.css');
+    if (existsSync(css)) await copyFile(css, path.join(DIST_DIR, `${page}.css`));
+  }
 }
 
 /** One-off build; throws when esbuild reports errors. */
@@ -54,7 +67,7 @@ async function watch(): Promise<void> {
   };
   const ctx = await esbuild.context({ ...options, plugins: [copyCss] });
   await ctx.watch();
-  console.log('[build-dashboards] watching dashboards/operator (note: styles.css is copied on each JS rebuild)');
+  console.log(`[build-dashboards] watching ${dashboardPages().join(', ')} (styles.css is copied on each JS rebuild)`);
 }
 
 const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
@@ -62,7 +75,7 @@ if (invokedDirectly) {
   const run = process.argv.includes('--watch') ? watch() : buildDashboards();
   run.then(
     () => {
-      if (!process.argv.includes('--watch')) console.log(`[build-dashboards] wrote ${path.relative(root, DIST_DIR)}/operator.{js,css}`);
+      if (!process.argv.includes('--watch')) console.log(`[build-dashboards] wrote ${path.relative(root, DIST_DIR)}/{${dashboardPages().join(',')}}.{js,css}`);
     },
     (err: unknown) => {
       console.error(err);

@@ -1,4 +1,4 @@
-import type { Connector } from '../src/domain/connector';
+import { SourceFatalError, type Connector } from '../src/domain/connector';
 import type { Logger } from '../src/lib/logger';
 import type { CursorsRepository } from '../src/repositories/cursors.repository';
 import type { SourceHealthRepository } from '../src/repositories/source-health.repository';
@@ -11,7 +11,7 @@ export interface RunnerDeps {
   /** Back-off after a failed page: base and cap, jittered. */
   backoff?: { baseMs: number; maxMs: number };
   /** Records per-source successes, lag and errors by kind. */
-  health?: Pick<SourceHealthRepository, 'recordSuccess' | 'recordError'>;
+  health?: Pick<SourceHealthRepository, 'recordSuccess' | 'recordError'> & Partial<Pick<SourceHealthRepository, 'recordStopped'>>;
 }
 
 /**
@@ -41,6 +41,13 @@ export function runConnector(connector: Connector, deps: RunnerDeps, signal: Abo
           .catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
       } catch (err) {
         if (signal.aborted) break;
+        if (err instanceof SourceFatalError) {
+          // Retrying cannot help (token revoked, source private or deleted): stop and alert.
+          await deps.health?.recordError(connector.sourceId, err).catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
+          await deps.health?.recordStopped?.(connector.sourceId, err).catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
+          log.error({ kind: err.kind, err: err.message }, 'source stopped: needs an administrator');
+          return;
+        }
         failures++;
         const cap = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(failures - 1, 16));
         waitMs = cap / 2 + Math.random() * (cap / 2);

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -71,5 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });
   await app.register(fastifyStatic, { root: `${DASHBOARDS}operator`, prefix: '/', index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
+  // Every other page folder with an index.html is served at /<page>/ (its bundle under /assets/).
+  for (const page of readdirSync(DASHBOARDS, { withFileTypes: true })) {
+    if (!page.isDirectory() || page.name === 'operator' || !existsSync(`${DASHBOARDS}${page.name}/index.html`)) continue;
+    await app.register(fastifyStatic, { root: `${DASHBOARDS}${page.name}`, prefix: `/${page.name}/`, index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
+  }
   return app;
 }

@@ -20,3 +20,18 @@ export interface Connector {
   readonly sourceId: string;
   fetchPage(cursor: string | null, signal: AbortSignal): Promise<ConnectorPage>;
 }
+
+/**
+ * A failure retrying cannot fix: a revoked or invalid token, a source that is private or deleted.
+ * The runner records it, stops the source and raises an alert instead of backing off forever.
+ */
+export class SourceFatalError extends Error {
+  override readonly name = 'SourceFatalError';
+  constructor(
+    /** Coarse reason counted in health metrics: 'auth', 'source_private', 'source_deleted', … */
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

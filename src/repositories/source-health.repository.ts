@@ -10,6 +10,8 @@ export interface SourceHealth {
   itemsTotal: number;
   itemsLastHour: number;
   errorsByKind: Record<string, number>;
+  /** Set when the runner stopped the source on a fatal error (token revoked, source gone). */
+  stopped: { at: string; reason: string } | null;
 }
 
 const HOUR = 3_600_000;
@@ -22,7 +24,7 @@ export function createSourceHealthRepository(deps: { redis: RedisClient; prefix:
   const hourKey = (id: string, at: number) => `${deps.prefix}:source-items:${id}:${Math.floor(at / HOUR)}`;
   return {
     async recordSuccess(sourceId: string, page: { items: number; newestPublishedAt?: string }, at = Date.now()): Promise<void> {
-      const m = deps.redis.multi().hset(key(sourceId), 'lastSuccessAt', new Date(at).toISOString()).hincrby(key(sourceId), 'itemsTotal', page.items);
+      const m = deps.redis.multi().hset(key(sourceId), 'lastSuccessAt', new Date(at).toISOString()).hincrby(key(sourceId), 'itemsTotal', page.items).hdel(key(sourceId), 'stoppedAt', 'stoppedReason');
       if (page.items > 0) m.incrby(hourKey(sourceId, at), page.items).pexpire(hourKey(sourceId, at), 2 * HOUR);
       const published = page.newestPublishedAt ? Date.parse(page.newestPublishedAt) : NaN;
       if (!Number.isNaN(published)) m.hset(key(sourceId), 'lagMs', String(Math.max(0, at - published)));
@@ -37,6 +39,10 @@ export function createSourceHealthRepository(deps: { redis: RedisClient; prefix:
         .hset(key(sourceId), 'lastErrorAt', new Date(at).toISOString(), 'lastError', scrub(String(e.message ?? err)))
         .exec();
     },
+    /** The runner gave up on the source (fatal error); cleared by the next success. */
+    async recordStopped(sourceId: string, err: { kind: string; message: string }, at = Date.now()): Promise<void> {
+      await deps.redis.hset(key(sourceId), 'stoppedAt', new Date(at).toISOString(), 'stoppedReason', `${err.kind}: ${scrub(err.message)}`);
+    },
     async get(sourceId: string, at = Date.now()): Promise<SourceHealth> {
       const [h, hour] = await Promise.all([deps.redis.hgetall(key(sourceId)), deps.redis.get(hourKey(sourceId, at))]);
       const errorsByKind: Record<string, number> = {};
@@ -50,6 +56,7 @@ export function createSourceHealthRepository(deps: { redis: RedisClient; prefix:
         itemsTotal: Number(h.itemsTotal ?? 0),
         itemsLastHour: Number(hour ?? 0),
         errorsByKind,
+        stopped: h.stoppedAt ? { at: h.stoppedAt, reason: h.stoppedReason ?? '' } : null,
       };
     },
   };
