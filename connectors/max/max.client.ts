@@ -1,0 +1,105 @@
+/**
+ * A thin MAX Bot API client over the shared HTTP client (https://dev.max.ru/docs-api). It owns
+ * MAX's wire conventions: the bot token in the `Authorization` header (never in the URL, so no
+ * log line, error message or redirect carries it; the HTTP client drops the header when a
+ * redirect leaves the origin), JSON bodies, timestamps in unix milliseconds, and HTTP statuses
+ * for errors with a `{"code":…,"message":…}` body.
+ *
+ * Statuses retrying cannot fix become SourceFatalError: 401 (token invalid or revoked) → `auth`,
+ * 403 (the bot is not, or no longer, a member of the chat) → `source_private`, 404 (no such
+ * chat) → `source_deleted`. 429 and 5xx are retried by the HTTP client; if they persist they
+ * surface as MaxApiError with a `retryAfterMs` the runner obeys.
+ */
+import { createHash } from 'node:crypto';
+import { SourceFatalError } from '../../src/domain/connector';
+import { HttpError, type HttpClient } from '../http/http-client';
+import type { MaxMessagesResponse } from './max.mapper';
+
+export type MaxErrorKind = 'rate_limited' | 'max_error' | 'invalid_request' | 'malformed';
+
+export class MaxApiError extends Error {
+  override readonly name = 'MaxApiError';
+  constructor(
+    readonly kind: MaxErrorKind,
+    readonly status: number,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface MaxClientOptions {
+  http: Pick<HttpClient, 'request'>;
+  /** Base URL, e.g. `https://platform-api.max.ru` (MAX_API_URL). */
+  apiUrl: string;
+  token: string;
+  /** Wait after a 429 that named no Retry-After. Default 5 s. */
+  rateLimitedMs?: number;
+}
+
+export interface MaxMessagesQuery {
+  chatId: string;
+  /** Newest bound, unix ms (MAX returns messages newest first, from `from` back to `to`). */
+  from?: number;
+  /** Oldest bound, unix ms; must be below `from`. */
+  to?: number;
+  /** 1–100. */
+  count: number;
+}
+
+export interface MaxClient {
+  getMessages(q: MaxMessagesQuery, signal: AbortSignal): Promise<MaxMessagesResponse>;
+}
+
+/** Rate-limit bucket for a bot token, shared by every process using it; never the token itself. */
+export function maxRateLimitKey(token: string): string {
+  return `max:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+}
+
+export function createMaxClient(opts: MaxClientOptions): MaxClient {
+  const base = opts.apiUrl.replace(/\/+$/, '');
+  const rateLimitedMs = opts.rateLimitedMs ?? 5_000;
+
+  return {
+    async getMessages(q, signal) {
+      const params = new URLSearchParams({ chat_id: q.chatId, count: String(q.count) });
+      if (q.from !== undefined) params.set('from', String(q.from));
+      if (q.to !== undefined) params.set('to', String(q.to));
+      const what = `MAX GET /messages for chat ${q.chatId}`;
+      let body: Buffer;
+      try {
+        const res = await opts.http.request(`${base}/messages?${params.toString()}`, {
+          headers: { authorization: opts.token, accept: 'application/json' },
+          signal,
+        });
+        body = res.body;
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.kind !== 'status' || err.status === undefined) throw err;
+        switch (err.status) {
+          case 401:
+            throw new SourceFatalError('auth', `${what}: HTTP 401, the bot token is invalid or revoked (MAX_BOT_TOKEN)`);
+          case 403:
+            throw new SourceFatalError('source_private', `${what}: HTTP 403, the bot is not a member of this chat (or was removed)`);
+          case 404:
+            throw new SourceFatalError('source_deleted', `${what}: HTTP 404, no such chat`);
+          case 429:
+            throw new MaxApiError('rate_limited', 429, `${what}: HTTP 429, too many requests`, err.retryAfterMs ?? rateLimitedMs);
+          case 400:
+            throw new MaxApiError('invalid_request', 400, `${what}: HTTP 400, request refused`);
+          default:
+            throw new MaxApiError('max_error', err.status, `${what}: HTTP ${err.status}`, err.retryAfterMs);
+        }
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new MaxApiError('malformed', 200, `${what}: response is not JSON (${body.length} bytes)`);
+      }
+      const messages = (parsed as { messages?: unknown } | null)?.messages;
+      if (!Array.isArray(messages)) throw new MaxApiError('malformed', 200, `${what}: response has no "messages" array`);
+      return parsed as MaxMessagesResponse;
+    },
+  };
+}
