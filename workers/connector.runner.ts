@@ -1,4 +1,5 @@
 import { SourceFatalError, type Connector } from '../src/domain/connector';
+import type { Source } from '../src/domain/source';
 import type { Logger } from '../src/lib/logger';
 import type { CursorsRepository } from '../src/repositories/cursors.repository';
 import type { SourceHealthRepository } from '../src/repositories/source-health.repository';
@@ -60,6 +61,167 @@ export function runConnector(connector: Connector, deps: RunnerDeps, signal: Abo
       await sleep(waitMs, signal);
     }
   })();
+}
+
+export interface SupervisorDeps {
+  /** Active sources of the registry (re-read every `reloadMs`). */
+  listActive(): Promise<Source[]>;
+  /** Builds a source's connector (null for push sources); throws for one that cannot be built. */
+  build(source: Source): Connector | null;
+  runner: Omit<RunnerDeps, 'health'> & {
+    health: Pick<SourceHealthRepository, 'recordSuccess' | 'recordError' | 'recordStopped' | 'clearStopped'>;
+  };
+  reloadMs: number;
+  /**
+   * One process per source when several connector processes run: a source is started only under
+   * a lease, renewed every reload; without it every process runs every source.
+   */
+  lease?: { acquire(sourceId: string): Promise<boolean>; renew(sourceId: string): Promise<boolean>; release(sourceId: string): Promise<void> };
+  /** Runs after every reload (alerts check); its failures are logged, never fatal. */
+  afterReload?: () => Promise<unknown>;
+}
+
+interface RunningSource {
+  /** Changes whenever the source is edited, paused or resumed. */
+  version: string;
+  abort: AbortController;
+  done: Promise<void>;
+  state: 'running' | 'ended' | 'config_error' | 'push';
+  /** Holds the source's lease (renewed while the entry lives, also after a fatal stop). */
+  leased: boolean;
+}
+
+export interface SourceSupervisor {
+  /** Re-reads the registry now and converges (tests; the loop does it every reloadMs). */
+  reload(): Promise<void>;
+  /** Ids and states of the sources this process handles. */
+  states(): Record<string, RunningSource['state']>;
+  /** Stops every source gracefully (each finishes or abandons its page, cursors stay consistent). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one connector per active registry source and converges on the registry every `reloadMs`:
+ * starts new and resumed sources, restarts edited ones, stops paused and deleted ones (abort, then
+ * wait for the loop to end). A source whose connector cannot be built is recorded as stopped
+ * (kind `config`) instead of crashing the role; a source stopped on a fatal error stays stopped
+ * until an administrator edits or resumes it.
+ */
+export function superviseSources(deps: SupervisorDeps): SourceSupervisor {
+  const log = deps.runner.log.child({ module: 'sources-supervisor' });
+  const running = new Map<string, RunningSource>();
+  const stopping = new AbortController();
+  let chain: Promise<void> = Promise.resolve();
+
+  async function stopOne(id: string): Promise<void> {
+    const r = running.get(id);
+    if (!r) return;
+    running.delete(id);
+    r.abort.abort();
+    await r.done;
+    if (r.leased) await deps.lease?.release(id).catch((err: Error) => log.warn({ sourceId: id, err: err.message }, 'source lease not released'));
+  }
+
+  /** null when another process holds the source's lease. */
+  async function startOne(source: Source): Promise<RunningSource | null> {
+    const version = `${source.updatedAt}|${source.status}`;
+    const abort = new AbortController();
+    const health = deps.runner.health;
+    const note = (e: Error) => log.warn({ sourceId: source.id, err: e.message }, 'source health not recorded');
+    let connector: Connector | null;
+    try {
+      connector = deps.build(source);
+    } catch (err) {
+      const e = err as Error & { kind?: string };
+      const kind = typeof e.kind === 'string' ? e.kind : 'config';
+      log.error({ sourceId: source.id, kind, err: e.message }, 'source cannot start: needs an administrator');
+      const done = health.recordError(source.id, Object.assign(new Error(e.message), { kind })).then(() => health.recordStopped(source.id, { kind, message: e.message })).catch(note);
+      return { version, abort, done, state: 'config_error', leased: false };
+    }
+    if (!connector) return { version, abort, done: Promise.resolve(), state: 'push', leased: false };
+    if (deps.lease && !(await deps.lease.acquire(source.id))) return null;
+    const entry: RunningSource = { version, abort, done: Promise.resolve(), state: 'running', leased: deps.lease !== undefined };
+    entry.done = health
+      .clearStopped(source.id)
+      .catch(note)
+      .then(() => runConnector(connector, deps.runner, abort.signal))
+      .catch((err: Error) => log.error({ sourceId: source.id, err: err.message }, 'connector loop failed'))
+      .finally(() => {
+        entry.state = 'ended';
+      });
+    log.info({ sourceId: source.id, kind: source.kind }, 'source started');
+    return entry;
+  }
+
+  async function converge(): Promise<void> {
+    let sources: Source[];
+    try {
+      sources = (await deps.listActive()).filter((s) => s.status === 'active');
+    } catch (err) {
+      // Registry unreachable: keep running what runs.
+      log.warn({ err: (err as Error).message }, 'source registry not readable; keeping the current sources');
+      return;
+    }
+    if (stopping.signal.aborted) return;
+    const wanted = new Map(sources.map((s) => [s.id, s]));
+    const stops: Promise<void>[] = [];
+    for (const [id, r] of running) {
+      const s = wanted.get(id);
+      if (!s || `${s.updatedAt}|${s.status}` !== r.version) {
+        if (s) log.info({ sourceId: id }, 'source changed: restarting');
+        else log.info({ sourceId: id }, 'source paused or deleted: stopping');
+        stops.push(stopOne(id));
+      }
+    }
+    await Promise.all(stops);
+    // Renew held leases; a lease lost (this process stalled past its TTL) means another runs it now.
+    for (const [id, r] of [...running]) {
+      if (!r.leased || !deps.lease) continue;
+      const kept = await deps.lease.renew(id).catch((err: Error) => {
+        log.warn({ sourceId: id, err: err.message }, 'source lease not renewed');
+        return true;
+      });
+      if (!kept) {
+        log.warn({ sourceId: id }, 'source lease lost: stopping here');
+        r.leased = false;
+        await stopOne(id);
+      }
+    }
+    for (const s of sources) {
+      if (running.has(s.id) || stopping.signal.aborted) continue;
+      try {
+        const entry = await startOne(s);
+        if (entry) running.set(s.id, entry);
+      } catch (err) {
+        log.warn({ sourceId: s.id, err: (err as Error).message }, 'source not started; retrying on the next reload');
+      }
+    }
+    if (deps.afterReload) await deps.afterReload().catch((err: Error) => log.warn({ err: err.message }, 'after-reload check failed'));
+  }
+
+  function reload(): Promise<void> {
+    // One convergence at a time; a call during one waits for it, then runs its own.
+    const next = chain.then(converge);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      await reload();
+      await sleep(deps.reloadMs, stopping.signal);
+    }
+  })();
+
+  return {
+    reload,
+    states: () => Object.fromEntries([...running].map(([id, r]) => [id, r.state])),
+    async stop() {
+      stopping.abort();
+      await loop;
+      await Promise.all([...running.keys()].map(stopOne));
+    },
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
