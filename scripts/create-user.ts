@@ -2,7 +2,8 @@
  * Creates a user from the command line — how the first technical administrator is made.
  *   npm run user:create -- --username admin --role admin --name "Иван Петров" [--sectors housing,roads] [--municipalities omsk,tara]
  * The password is read from DOZOR_PASSWORD or, interactively, from stdin (never from argv, which
- * other users of the machine can see).
+ * other users of the machine can see). Roles that require TOTP (the technical administrator)
+ * enrol it at their first login: that session can do nothing else until a code is confirmed.
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
@@ -48,6 +49,20 @@ try {
     scope: { sectors: sectors as Sector[] | 'all', municipalities },
   });
   process.stdout.write(`created ${user.username} (${user.role})\n`);
+  if (c.services.auth.policy.totpRequiredRoles.includes(user.role)) {
+    const url = c.config.PUBLIC_URL ?? `http://${c.config.HOST}:${c.config.PORT}`;
+    process.stdout.write(
+      [
+        `This role must log in with a one-time code (TOTP). To enrol:`,
+        `  1. Open ${url}/ and log in as ${user.username}; you are taken to ${url}/users/#totp.`,
+        `  2. Add the key shown there to an authenticator app (Яндекс Ключ, Google Authenticator, FreeOTP…),`,
+        `     or open the otpauth:// link on the phone.`,
+        `  3. Enter the six-digit code the app shows. Until then the session can do nothing else.`,
+        `Lost the phone? Another administrator resets TOTP on the users page (or POST /api/users/${user.id}/totp/reset).`,
+        '',
+      ].join('\n'),
+    );
+  }
 } catch (err) {
   fail((err as Error).message);
 } finally {

@@ -1,4 +1,7 @@
-/** REST client for the operator page. Same origin; the session token goes in the Authorization header. */
+/**
+ * REST client for the operator page. Same origin; the session lives in an HttpOnly cookie the
+ * page never sees. Writes carry the session's anti-CSRF token in `X-CSRF-Token`.
+ */
 import type { IncidentCard } from '../../src/contracts/feed';
 
 export interface UserScope {
@@ -14,10 +17,15 @@ export interface SessionUser {
   scope: UserScope;
 }
 
-export interface LoginResult {
-  token: string;
+/** A session: the user, the anti-CSRF token for writes, and whether TOTP enrolment is pending. */
+export interface SessionInfo {
   user: SessionUser;
+  csrfToken: string;
+  totpEnrolmentRequired: boolean;
 }
+
+/** The password step either opens a session or asks for the TOTP code. */
+export type LoginResult = SessionInfo | { totpRequired: true; challenge: string };
 
 export interface Meta {
   region?: { code: string; name: string };
@@ -44,32 +52,13 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'dozor.operator.token';
-
-export function loadToken(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function saveToken(token: string | null): void {
-  try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Storage disabled: the session lasts as long as the page.
-  }
-}
-
 async function request<T>(
   method: 'GET' | 'POST',
   path: string,
-  opts: { token?: string | null; body?: unknown; signal?: AbortSignal } = {},
+  opts: { csrf?: string | null; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  if (opts.csrf) headers['X-CSRF-Token'] = opts.csrf;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
@@ -109,27 +98,29 @@ async function request<T>(
 }
 
 export function login(username: string, password: string): Promise<LoginResult> {
-  return request<LoginResult>('POST', '/api/auth/login', { body: { username, password } });
+  return request<LoginResult>('POST', '/api/auth/login', { body: { username, password, mode: 'cookie' } });
 }
 
-export async function logout(token: string): Promise<void> {
-  await request<void>('POST', '/api/auth/logout', { token });
+/** Second step: the code from the authenticator app for the challenge the password step gave. */
+export function loginTotp(challenge: string, code: string): Promise<SessionInfo> {
+  return request<SessionInfo>('POST', '/api/auth/login/totp', { body: { challenge, code, mode: 'cookie' } });
 }
 
-export async function me(token: string): Promise<SessionUser> {
-  const res = await request<{ user: SessionUser }>('GET', '/api/auth/me', { token });
-  return res.user;
+export async function logout(csrf: string): Promise<void> {
+  await request<void>('POST', '/api/auth/logout', { csrf });
 }
 
-export function meta(token: string): Promise<Meta> {
-  return request<Meta>('GET', '/api/meta', { token });
+/** The current session (from the cookie); ApiError 401 when there is none. */
+export function me(): Promise<SessionInfo> {
+  return request<SessionInfo>('GET', '/api/auth/me');
 }
 
-export function incidents(
-  token: string,
-  opts: { sector: string | null; limit: number; signal?: AbortSignal },
-): Promise<IncidentPage> {
+export function meta(): Promise<Meta> {
+  return request<Meta>('GET', '/api/meta');
+}
+
+export function incidents(opts: { sector: string | null; limit: number; signal?: AbortSignal }): Promise<IncidentPage> {
   const q = new URLSearchParams({ limit: String(opts.limit) });
   if (opts.sector) q.set('sector', opts.sector);
-  return request<IncidentPage>('GET', `/api/incidents?${q.toString()}`, { token, signal: opts.signal });
+  return request<IncidentPage>('GET', `/api/incidents?${q.toString()}`, { signal: opts.signal });
 }

@@ -42,7 +42,6 @@ export class FeedClient {
   };
 
   constructor(
-    private readonly token: string,
     initialCursor: string | undefined,
     private readonly handlers: FeedHandlers,
   ) {
@@ -58,7 +57,8 @@ export class FeedClient {
       path: '/socket.io',
       // A function, so every reconnect sends the newest cursor.
       auth: (cb) => {
-        const hs: FeedHandshake = { token: this.token };
+        // The session cookie goes with the handshake; only the cursor is ours to send.
+        const hs: FeedHandshake = {};
         if (this.lastCursor) hs.lastCursor = this.lastCursor;
         cb(hs as Record<string, unknown>);
       },

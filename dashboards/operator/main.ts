@@ -3,7 +3,7 @@
  * Plain DOM; bundled by scripts/build-dashboards.ts into /assets/operator.js.
  */
 import type { FeedReady, IncidentCard } from '../../src/contracts/feed';
-import { ROLE_TITLES_RU } from '../../src/domain/access';
+import { can, ROLE_TITLES_RU, ROLES, type Role } from '../../src/domain/access';
 import { SECTORS } from '../../src/domain/sector';
 import * as api from './api';
 import { byId, el } from './dom';
@@ -36,7 +36,8 @@ interface Entry {
 }
 
 interface Session {
-  token: string;
+  /** Anti-CSRF token for writes; the session itself is an HttpOnly cookie. */
+  csrf: string;
   user: api.SessionUser;
   titles: Titles;
   /** Sectors the user may filter by, in canonical order. */
@@ -50,6 +51,8 @@ const ui = {
   loginForm: byId<HTMLFormElement>('login-form'),
   loginUsername: byId<HTMLInputElement>('login-username'),
   loginPassword: byId<HTMLInputElement>('login-password'),
+  loginTotpField: byId('login-totp-field'),
+  loginTotp: byId<HTMLInputElement>('login-totp'),
   loginMessage: byId('login-message'),
   loginSubmit: byId<HTMLButtonElement>('login-submit'),
   appView: byId('app-view'),
@@ -59,6 +62,7 @@ const ui = {
   userName: byId('user-name'),
   userRole: byId('user-role'),
   logout: byId<HTMLButtonElement>('logout'),
+  toUsers: byId<HTMLAnchorElement>('to-users'),
   filter: byId('sector-filter'),
   counter: byId('counter'),
   overdueCounter: byId('overdue-counter'),
@@ -70,6 +74,8 @@ const ui = {
 };
 
 let session: Session | null = null;
+/** Set between the password step and the TOTP step of a login. */
+let totpChallenge: string | null = null;
 let sectorFilter: string | null = readFilterFromHash();
 const entries = new Map<string, Entry>();
 /** Live events that arrived while the list was loading; applied on top of the fresh list. */
@@ -89,9 +95,20 @@ function showLogin(message?: { text: string; kind: 'error' | 'info' }): void {
   ui.loginView.hidden = false;
   document.title = 'Дозор — вход';
   setLoginMessage(message);
+  setTotpStep(null);
   ui.loginSubmit.disabled = false;
   ui.loginSubmit.textContent = 'Войти';
   (ui.loginUsername.value ? ui.loginPassword : ui.loginUsername).focus();
+}
+
+/** Shows (with a challenge) or hides the code field of the second login step. */
+function setTotpStep(challenge: string | null): void {
+  totpChallenge = challenge;
+  ui.loginTotpField.hidden = challenge === null;
+  ui.loginTotp.required = challenge !== null;
+  ui.loginTotp.value = '';
+  ui.loginUsername.disabled = challenge !== null;
+  ui.loginPassword.disabled = challenge !== null;
 }
 
 function setLoginMessage(message?: { text: string; kind: 'error' | 'info' }): void {
@@ -117,6 +134,7 @@ function loginErrorText(err: unknown): string {
 
 async function onLoginSubmit(ev: SubmitEvent): Promise<void> {
   ev.preventDefault();
+  if (totpChallenge) return onTotpSubmit(totpChallenge);
   const username = ui.loginUsername.value.trim();
   const password = ui.loginPassword.value;
   if (!username || !password) {
@@ -129,9 +147,14 @@ async function onLoginSubmit(ev: SubmitEvent): Promise<void> {
   setLoginMessage();
   try {
     const res = await api.login(username, password);
-    api.saveToken(res.token);
     ui.loginPassword.value = '';
-    await enterApp(res.token, res.user);
+    if ('totpRequired' in res) {
+      setTotpStep(res.challenge);
+      setLoginMessage({ text: 'Введите шестизначный код из приложения-аутентификатора.', kind: 'info' });
+      ui.loginTotp.focus();
+      return;
+    }
+    await enterSession(res);
   } catch (err) {
     setLoginMessage({ text: loginErrorText(err), kind: 'error' });
     ui.loginPassword.select();
@@ -141,21 +164,60 @@ async function onLoginSubmit(ev: SubmitEvent): Promise<void> {
   }
 }
 
-async function enterApp(token: string, user: api.SessionUser): Promise<void> {
+async function onTotpSubmit(challenge: string): Promise<void> {
+  const code = ui.loginTotp.value.replace(/\s/g, '');
+  if (!/^\d{6}$/.test(code)) {
+    setLoginMessage({ text: 'Код состоит из шести цифр.', kind: 'error' });
+    ui.loginTotp.focus();
+    return;
+  }
+  ui.loginSubmit.disabled = true;
+  ui.loginSubmit.textContent = 'Проверка…';
+  try {
+    const res = await api.loginTotp(challenge, code);
+    setTotpStep(null);
+    await enterSession(res);
+  } catch (err) {
+    if (err instanceof api.ApiError && err.code === 'unauthorized') {
+      // The challenge expired or was used up: back to the password.
+      setTotpStep(null);
+      setLoginMessage({ text: 'Время на ввод кода истекло. Войдите снова.', kind: 'error' });
+      ui.loginPassword.focus();
+    } else {
+      setLoginMessage({ text: err instanceof api.ApiError && err.status === 401 ? 'Неверный или уже использованный код. Дождитесь нового кода в приложении.' : loginErrorText(err), kind: 'error' });
+      ui.loginTotp.select();
+    }
+  } finally {
+    ui.loginSubmit.disabled = false;
+    ui.loginSubmit.textContent = 'Войти';
+  }
+}
+
+/** A session the server opened: a role that must enrol TOTP first is sent to the enrolment page. */
+async function enterSession(info: api.SessionInfo): Promise<void> {
+  if (info.totpEnrolmentRequired) {
+    window.location.assign('/users/#totp');
+    return;
+  }
+  await enterApp(info.csrfToken, info.user);
+}
+
+async function enterApp(csrf: string, user: api.SessionUser): Promise<void> {
   let meta: api.Meta | undefined;
   try {
-    meta = await api.meta(token);
+    meta = await api.meta();
   } catch (err) {
     if (isUnauthorized(err)) return sessionEnded();
     // Titles fall back to the built-in ones.
   }
   const allowed = user.scope?.sectors;
   const sectors = (SECTORS as readonly string[]).filter((s) => allowed === 'all' || !Array.isArray(allowed) || allowed.includes(s));
-  session = { token, user, titles: makeTitles(meta), sectors, feed: null };
+  session = { csrf, user, titles: makeTitles(meta), sectors, feed: null };
   if (sectorFilter && !sectors.includes(sectorFilter)) sectorFilter = null;
 
   ui.userName.textContent = user.displayName || user.username;
   ui.userRole.textContent = roleTitle(user.role);
+  ui.toUsers.hidden = !((ROLES as readonly string[]).includes(user.role) && can(user.role as Role, 'users:manage'));
   ui.section.textContent = meta?.region?.name ? `Лента инцидентов · ${meta.region.name}` : 'Лента инцидентов';
   ui.userName.title = `Учётная запись: ${user.username}`;
   renderFilter();
@@ -190,21 +252,20 @@ function leaveApp(): void {
 
 function sessionEnded(): void {
   if (!session && ui.appView.hidden && !ui.loginView.hidden) return;
-  api.saveToken(null);
   leaveApp();
   showLogin({ text: 'Сеанс завершён. Войдите снова.', kind: 'info' });
 }
 
 async function onLogout(): Promise<void> {
-  const token = session?.token;
+  const csrf = session?.csrf;
   leaveApp();
-  api.saveToken(null);
   showLogin();
-  if (token) {
+  if (csrf) {
     try {
-      await api.logout(token);
+      // Ends the session in Redis and clears the cookie.
+      await api.logout(csrf);
     } catch {
-      // The token is gone locally either way.
+      // Nothing more the page can do; the session expires on its own.
     }
   }
 }
@@ -236,7 +297,7 @@ function setConnection(state: ConnectionState): void {
 
 function startFeed(cursor: string | undefined): void {
   if (!session || session.feed) return;
-  const feed = new FeedClient(session.token, cursor, {
+  const feed = new FeedClient(cursor, {
     onIncident: onLiveIncident,
     onReady: (info: FeedReady) => {
       if (info.resync) void loadList();
@@ -308,7 +369,6 @@ function matchesFilter(card: IncidentCard): boolean {
 
 async function loadList(): Promise<void> {
   if (!session) return;
-  const { token } = session;
   const generation = ++listGeneration;
   listAbort?.abort();
   const abort = new AbortController();
@@ -316,7 +376,7 @@ async function loadList(): Promise<void> {
   loading = true;
   showListStatus('Загрузка…', 'loading');
   try {
-    const page = await api.incidents(token, { sector: sectorFilter, limit: LIST_LIMIT, signal: abort.signal });
+    const page = await api.incidents({ sector: sectorFilter, limit: LIST_LIMIT, signal: abort.signal });
     if (generation !== listGeneration) return;
     clearList();
     for (const card of page.items ?? []) insertCard(card, { live: false, append: true });
@@ -515,16 +575,11 @@ document.addEventListener('visibilitychange', () => {
 });
 
 async function boot(): Promise<void> {
-  const token = api.loadToken();
-  if (!token) return showLogin();
   try {
-    const user = await api.me(token);
-    await enterApp(token, user);
+    // The cookie, if any, says whether a session is still open.
+    await enterSession(await api.me());
   } catch (err) {
-    if (isUnauthorized(err)) {
-      api.saveToken(null);
-      return showLogin({ text: 'Сеанс завершён. Войдите снова.', kind: 'info' });
-    }
+    if (isUnauthorized(err)) return showLogin();
     showLogin({ text: 'Сервер недоступен. Проверьте подключение и войдите снова.', kind: 'error' });
   }
 }

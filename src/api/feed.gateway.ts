@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger';
 import { compareCursors, type FeedRepository, type StreamRecord } from '../repositories/feed.repository';
 import type { SessionRecord, SessionsRepository } from '../repositories/sessions.repository';
 import type { AuthService } from '../services/auth.service';
+import { isAllowedOrigin, sessionCookieName, cookieValue } from './auth';
 import type { IncidentsService } from '../services/incidents.service';
 
 interface SocketData {
@@ -25,8 +26,8 @@ const BLOCK_MS = 2000;
 const variantOf = (s: SessionRecord) => (can(s.user.role, 'posts:author') ? 'full' : 'masked');
 
 export interface FeedGatewayDeps {
-  auth: Pick<AuthService, 'authenticate'>;
-  sessions: Pick<SessionsRepository, 'alive'>;
+  auth: Pick<AuthService, 'authenticate' | 'policy'>;
+  sessions: Pick<SessionsRepository, 'alive' | 'onRemoved'>;
   feed: FeedRepository;
   incidents: IncidentsService;
   /** A dedicated connection: XREAD BLOCK holds it. */
@@ -46,12 +47,22 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   const io: FeedServer = new Server(httpServer, { serveClient: false, cors: { origin: false } });
   let stopped = false;
 
+  const { cookieSecure, allowedOrigins } = deps.auth.policy;
   io.use((socket, next) => {
     const hs = (socket.handshake.auth ?? {}) as FeedHandshake;
+    const headers = socket.handshake.headers;
+    let token = typeof hs.token === 'string' ? hs.token : undefined;
+    if (!token) {
+      // The dashboards' cookie. WebSockets are not bound by CORS, so check the origin here:
+      // another site's page must not open a feed on the user's cookie.
+      token = cookieValue(headers.cookie, sessionCookieName(cookieSecure));
+      const origin = headers.origin;
+      if (token && typeof origin === 'string' && !isAllowedOrigin(origin, headers.host, allowedOrigins)) return next(new Error('forbidden'));
+    }
     deps.auth
-      .authenticate(typeof hs.token === 'string' ? hs.token : undefined)
+      .authenticate(token)
       .then((session) => {
-        if (!can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
+        if (session.totpEnrolment || !can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
         socket.data.session = session;
         next();
       })
@@ -138,6 +149,14 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   }, SESSION_SWEEP_MS);
   sweep.unref();
 
+  // Sessions ended on any API node (logout, or an administrator changing, disabling or resetting
+  // the user) are announced over Redis pub/sub: their sockets go at once; the sweep is the fallback.
+  const kick = (ended: string[]) => {
+    const set = new Set(ended);
+    for (const s of io.of('/').sockets.values()) if (set.has(s.data.session.id)) s.disconnect(true);
+  };
+  const stopRevocations = deps.sessions.onRemoved(kick, (err) => log.warn({ err: err.message }, 'session revocation channel unavailable; relying on the sweep'));
+
   const tailing = tail();
 
   return {
@@ -145,6 +164,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     async close(): Promise<void> {
       stopped = true;
       clearInterval(sweep);
+      stopRevocations();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       deps.blockingRedis.disconnect();

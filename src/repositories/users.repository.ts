@@ -11,6 +11,8 @@ export interface UserRecord {
   scope: Scope;
   passwordHash: string;
   disabled: boolean;
+  /** Sealed TOTP secret, present once the user has confirmed enrolment. */
+  totpSecret?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +26,8 @@ interface UserDoc {
   scope_municipalities: string[];
   password_hash: string;
   disabled: boolean;
+  totp_secret?: string;
+  totp_enabled?: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -41,6 +45,8 @@ function toDoc(u: UserRecord): UserDoc {
     scope_municipalities: u.scope.municipalities === 'all' ? [ALL] : [...u.scope.municipalities],
     password_hash: u.passwordHash,
     disabled: u.disabled,
+    ...(u.totpSecret ? { totp_secret: u.totpSecret } : {}),
+    totp_enabled: u.totpSecret !== undefined,
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
@@ -58,6 +64,7 @@ function fromDoc(d: UserDoc): UserRecord {
     },
     passwordHash: d.password_hash,
     disabled: d.disabled,
+    ...(d.totp_secret ? { totpSecret: d.totp_secret } : {}),
     createdAt: d.created_at,
     updatedAt: d.updated_at,
   };
@@ -74,6 +81,11 @@ export function createUsersRepository(deps: { es: EsClient; names: IndexNames })
     },
     async findById(id: string): Promise<UserRecord | null> {
       return this.findByUsername(id);
+    },
+    /** Every user, by username (a center has dozens to hundreds of accounts). */
+    async list(): Promise<UserRecord[]> {
+      const res = await es.search<UserDoc>({ index: names.users, size: 10_000, sort: [{ username: 'asc' }], query: { match_all: {} } });
+      return res.hits.hits.flatMap((h) => (h._source ? [fromDoc(h._source)] : []));
     },
     /** Creates or replaces a user. `mustNotExist` turns a replace into a conflict. */
     async save(user: UserRecord, opts: { mustNotExist?: boolean } = {}): Promise<'created' | 'updated' | 'exists'> {

@@ -66,7 +66,13 @@ describe('operator page', () => {
     expect(await page.locator('#user-name').textContent()).toBe(system.credentials.username);
     expect(await page.locator('#user-role').textContent()).toBe('Дежурный сотрудник ЦУР');
     await expect.poll(() => page.locator('#conn-state').textContent(), { timeout: 10_000 }).toContain('Подключено');
-    expect(await page.evaluate(() => sessionStorage.getItem('dozor.operator.token'))).toBeTruthy();
+    // The session is an HttpOnly __Host- cookie Chromium accepted over http://127.0.0.1 (a
+    // potentially trustworthy origin); page scripts cannot read it.
+    const cookies = await page.context().cookies();
+    const sessionCookie = cookies.find((c) => c.name === '__Host-dozor_session');
+    expect(sessionCookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('dozor_session');
+    expect(await page.evaluate(() => Object.keys(sessionStorage).length)).toBe(0);
 
     // A fresh index: nothing to show yet.
     await page.locator('#empty').waitFor({ state: 'visible' });
@@ -155,7 +161,10 @@ describe('operator page', () => {
 
     await page.click('#logout');
     await page.locator('#login-view').waitFor({ state: 'visible' });
-    expect(await page.evaluate(() => sessionStorage.getItem('dozor.operator.token'))).toBeNull();
+    // Logout cleared the cookie, and a reload stays on the login form.
+    await expect.poll(async () => (await page.context().cookies()).some((c) => c.name === '__Host-dozor_session')).toBe(false);
+    await page.reload();
+    await page.locator('#login-view').waitFor({ state: 'visible' });
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
   });

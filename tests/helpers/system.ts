@@ -7,6 +7,7 @@ import { FULL_SCOPE, type Role, type Scope } from '../../src/domain/access';
 import type { IncomingPost } from '../../src/domain/post';
 import { dropIndices } from '../../src/repositories/indices';
 import { startApiRole, startPipelineRole, type RunningRole } from '../../src/main/roles';
+import { createSecretBox, newTotpSecret, totp } from '../../src/services/totp';
 
 export type FeedClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,7 +18,10 @@ export interface TestSystem {
   config: Config;
   ingest(posts: IncomingPost[]): Promise<void>;
   createUser(u: { username: string; role: Role; scope?: Scope; password?: string }): Promise<{ username: string; password: string }>;
+  /** Logs in with `mode: "bearer"` (completing the TOTP step for users `createUser` enrolled) and returns the token. */
   login(creds?: { username: string; password: string }): Promise<string>;
+  /** The TOTP secret `createUser` enrolled for a role that requires it. */
+  totpSecretOf(username: string): Buffer | undefined;
   connectFeed(token: string, lastCursor?: string): Promise<{ socket: FeedClient; received: FeedEvent<IncidentCard>[] }>;
   startPipeline(): Promise<void>;
   stopPipeline(): Promise<void>;
@@ -44,6 +48,7 @@ export async function startSystem(opts: { withPipeline?: boolean; env?: Record<s
   const api = await startApiRole(container);
   let pipeline: RunningRole | null = null;
   const sockets: FeedClient[] = [];
+  const totpSecrets = new Map<string, Buffer>();
 
   const system: TestSystem = {
     baseUrl: api.url,
@@ -57,12 +62,35 @@ export async function startSystem(opts: { withPipeline?: boolean; env?: Record<s
     async createUser(u) {
       const password = u.password ?? `${u.username}-password-1`;
       await container.services.auth.createUser({ username: u.username, displayName: u.username, password, role: u.role, scope: u.scope ?? FULL_SCOPE });
+      // Roles that must use TOTP get one enrolled here, so `login` can answer the second step.
+      if (container.services.auth.policy.totpRequiredRoles.includes(u.role)) {
+        const secret = newTotpSecret();
+        const user = await container.repos.users.findByUsername(u.username);
+        if (!user) throw new Error('user vanished');
+        await container.repos.users.save({ ...user, totpSecret: createSecretBox(config.TOTP_ENCRYPTION_KEY).seal(secret) });
+        totpSecrets.set(u.username.toLowerCase(), secret);
+      }
       return { username: u.username, password };
     },
+    totpSecretOf(username) {
+      return totpSecrets.get(username.toLowerCase());
+    },
     async login(creds = system.credentials) {
-      const res = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creds) });
+      const post = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      // Bearer mode: API clients and tests pass the token in Authorization / the socket auth.
+      let res = await post('/api/auth/login', { ...creds, mode: 'bearer' });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { token: string }).token;
+      let body = (await res.json()) as { token?: string; totpRequired?: boolean; challenge?: string };
+      const secret = totpSecrets.get(creds.username.toLowerCase());
+      if (body.totpRequired && secret) {
+        // A code is accepted once per 30-s step; tests log in more often than that.
+        await container.redis.del(`${config.REDIS_PREFIX}:totp-used:${creds.username.toLowerCase()}`);
+        res = await post('/api/auth/login/totp', { challenge: body.challenge, code: totp(secret, Date.now()), mode: 'bearer' });
+        if (res.status !== 200) throw new Error(`TOTP login failed: ${res.status} ${await res.text()}`);
+        body = (await res.json()) as { token?: string };
+      }
+      if (!body.token) throw new Error(`login answered no token: ${JSON.stringify(body)}`);
+      return body.token;
     },
     async connectFeed(token, lastCursor) {
       const received: FeedEvent<IncidentCard>[] = [];
