@@ -1,0 +1,435 @@
+/**
+ * Every role × every route (and the feed socket), in and out of scope, against the real API,
+ * Redis and Elasticsearch. Routes are discovered from the app itself: a route that is not in
+ * ROUTES below fails the first test, so every new route gets an access rule here.
+ */
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app';
+import type { FeedEvent, IncidentCard } from '../../src/contracts/feed';
+import { can, FULL_SCOPE, inScope, ROLES, type Permission, type Role, type Scope } from '../../src/domain/access';
+import { eventually, startSystem, type FeedClient, type TestSystem } from '../helpers/system';
+import { cellPosts, CELLS, publish, seed, type SeedPost } from './access-fixtures';
+
+type Access = { kind: 'public' } | { kind: 'session' } | { kind: 'permission'; permission: Permission };
+
+interface TestUser {
+  username: string;
+  role: Role;
+  scope: Scope;
+  token: string;
+}
+
+interface Probe {
+  label: string;
+  url: string;
+  /** A function when every call needs a fresh body (e.g. a new account name per failed login). */
+  body?: unknown;
+  /** Status for a caller the route lets in (default 200). */
+  ok?: (u: TestUser | null) => number;
+  /** Extra assertions on a successful answer. */
+  check?: (body: unknown, u: TestUser | null) => void;
+  /** Uses a token other than the user's own (e.g. a throwaway session for logout). */
+  token?: (u: TestUser) => Promise<string>;
+}
+
+interface RouteSpec {
+  access: Access;
+  probes: Probe[];
+}
+
+const HOUSING_OMSK: Scope = { sectors: ['housing'], municipalities: ['omsk'] };
+const TAG = `acc${Date.now().toString(36)}`;
+const SEEDED: SeedPost[] = cellPosts(TAG);
+const inScopeCount = (s: Scope) => SEEDED.filter((p) => inScope(s, p)).length;
+
+let sys: TestSystem;
+let nobody = 0;
+let made = 0;
+const METRICS_TOKEN = `metrics-${'x'.repeat(30)}`;
+const IN_POST = SEEDED[0]?.id as string;
+const OUT_POST = SEEDED[3]?.id as string;
+
+function expectAllInScope(items: { sector: IncidentCard['sector']; municipality: string; author: unknown }[], u: TestUser | null): void {
+  if (!u) return;
+  for (const it of items) expect(inScope(u.scope, it), `${u.username} got ${it.sector}/${it.municipality}`).toBe(true);
+  for (const it of items) expect(it.author === null, `${u.username}: author shown = ${String(it.author !== null)}`).toBe(!can(u.role, 'posts:author'));
+}
+
+/** The access table: `<METHOD> <route pattern>` → who may call it and what to send. */
+const ROUTES: Record<string, RouteSpec> = {
+  'GET /health/live': { access: { kind: 'public' }, probes: [{ label: 'live', url: '/health/live' }] },
+  'GET /health/ready': { access: { kind: 'public' }, probes: [{ label: 'ready', url: '/health/ready' }] },
+  'GET /api/openapi.json': { access: { kind: 'public' }, probes: [{ label: 'spec', url: '/api/openapi.json' }] },
+  'POST /api/auth/login': {
+    access: { kind: 'public' },
+    probes: [{ label: 'unknown account', url: '/api/auth/login', body: () => ({ username: `nobody-${++nobody}`, password: 'wrong-password-1' }), ok: () => 401 }],
+  },
+  'POST /api/auth/login/totp': {
+    access: { kind: 'public' },
+    probes: [{ label: 'unknown challenge', url: '/api/auth/login/totp', body: { challenge: 'no-such-challenge', code: '123456' }, ok: () => 401 }],
+  },
+  'POST /api/auth/totp/setup': {
+    access: { kind: 'session' },
+    // Starts an enrolment (harmless until confirmed); an account that already has TOTP gets 409.
+    probes: [{ label: 'start enrolment', url: '/api/auth/totp/setup', body: {}, ok: (u) => (u?.role === 'admin' ? 409 : 200) }],
+  },
+  'POST /api/auth/totp/confirm': {
+    access: { kind: 'session' },
+    probes: [{ label: 'wrong code', url: '/api/auth/totp/confirm', body: { code: '000000' }, ok: (u) => (u?.role === 'admin' ? 409 : 400) }],
+  },
+  'POST /api/webhooks/appeals/:senderId': {
+    // Authenticated by the sender's HMAC, not by a session: an unknown sender is 404 for everyone.
+    access: { kind: 'public' },
+    probes: [{ label: 'unknown sender', url: '/api/webhooks/appeals/no-such-sender', body: {}, ok: () => 404 }],
+  },
+  'POST /api/auth/logout': {
+    access: { kind: 'session' },
+    probes: [
+      {
+        label: 'throwaway session',
+        url: '/api/auth/logout',
+        ok: () => 204,
+        token: (u) => sys.login({ username: u.username, password: `${u.username}-password-1` }),
+      },
+    ],
+  },
+  'GET /api/auth/me': {
+    access: { kind: 'session' },
+    probes: [{ label: 'me', url: '/api/auth/me', check: (b, u) => expect((b as { user: { username: string } }).user.username).toBe(u?.username) }],
+  },
+  'GET /api/meta': { access: { kind: 'session' }, probes: [{ label: 'meta', url: '/api/meta' }] },
+  'GET /api/audit': {
+    access: { kind: 'permission', permission: 'audit:read' },
+    probes: [{ label: 'trail', url: '/api/audit?size=5', check: (b) => expect((b as { items: unknown[] }).items.length).toBeGreaterThan(0) }],
+  },
+  'GET /api/incidents': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      {
+        label: 'all in scope',
+        url: '/api/incidents?limit=200',
+        check: (b, u) => {
+          const items = (b as { items: IncidentCard[] }).items.filter((i) => i.text.includes(TAG));
+          expectAllInScope(items, u);
+          if (u) expect(items.length).toBe(inScopeCount(u.scope));
+        },
+      },
+      {
+        label: 'asks for another sector and municipality',
+        url: '/api/incidents?sector=roads&municipality=tara&limit=200',
+        check: (b, u) => {
+          const items = (b as { items: IncidentCard[] }).items.filter((i) => i.text.includes(TAG));
+          expectAllInScope(items, u);
+          if (u) expect(items.length).toBe(inScope(u.scope, { sector: 'roads', municipality: 'tara' }) ? 1 : 0);
+        },
+      },
+    ],
+  },
+  'GET /api/posts/search': {
+    access: { kind: 'permission', permission: 'posts:search' },
+    probes: [
+      {
+        label: 'query in scope',
+        url: `/api/posts/search?q=${TAG}&size=100`,
+        check: (b, u) => {
+          const res = b as { total: number; items: IncidentCard[] };
+          expectAllInScope(res.items, u);
+          if (u) expect(res.total).toBe(inScopeCount(u.scope));
+        },
+      },
+      {
+        label: 'filters outside the scope',
+        url: `/api/posts/search?q=${TAG}&sector=roads&municipality=tara&size=100`,
+        check: (b, u) => {
+          const res = b as { total: number; items: IncidentCard[] };
+          expectAllInScope(res.items, u);
+          if (u) expect(res.total).toBe(inScope(u.scope, { sector: 'roads', municipality: 'tara' }) ? 1 : 0);
+        },
+      },
+    ],
+  },
+  'GET /metrics': {
+    // Prometheus authenticates with METRICS_TOKEN, not with a session: a session token is refused.
+    access: { kind: 'public' },
+    probes: [
+      { label: 'metrics token', url: '/metrics', token: async () => METRICS_TOKEN },
+      { label: 'session token instead', url: '/metrics', ok: () => 401 },
+    ],
+  },
+  'GET /api/posts/:id/corrections': {
+    access: { kind: 'permission', permission: 'posts:search' },
+    probes: [
+      { label: 'post in scope', url: `/api/posts/${IN_POST}/corrections`, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404) },
+      { label: 'post out of scope', url: `/api/posts/${OUT_POST}/corrections`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+      { label: 'no such post', url: `/api/posts/vk:no-such-post/corrections`, ok: () => 404 },
+    ],
+  },
+  'GET /api/posts/:id/explanation': {
+    access: { kind: 'permission', permission: 'posts:search' },
+    probes: [
+      {
+        label: 'post in scope',
+        url: `/api/posts/${IN_POST}/explanation`,
+        ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404),
+        // An explanation is about the model, never about the person.
+        check: (b) => expect(JSON.stringify(b)).not.toContain((SEEDED[0] as SeedPost).author.name),
+      },
+      { label: 'post out of scope', url: `/api/posts/${OUT_POST}/explanation`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+      { label: 'no such post', url: '/api/posts/vk:no-such-post/explanation', ok: () => 404 },
+    ],
+  },
+  'POST /api/posts/:id/corrections': {
+    access: { kind: 'permission', permission: 'classification:correct' },
+    probes: [
+      { label: 'post in scope', url: `/api/posts/${IN_POST}/corrections`, body: { field: 'urgency', value: true }, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 201 : 404) },
+      { label: 'post out of scope', url: `/api/posts/${OUT_POST}/corrections`, body: { field: 'urgency', value: true }, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 201 : 404) },
+    ],
+  },
+  'GET /api/models': { access: { kind: 'permission', permission: 'model:manage' }, probes: [{ label: 'list', url: '/api/models' }] },
+  'POST /api/models/:version/activate': {
+    access: { kind: 'permission', permission: 'model:manage' },
+    probes: [{ label: 'unknown version', url: '/api/models/no-such-version/activate', body: {}, ok: () => 404 }],
+  },
+  'GET /api/users': { access: { kind: 'permission', permission: 'users:manage' }, probes: [{ label: 'list', url: '/api/users' }] },
+  'POST /api/users': {
+    access: { kind: 'permission', permission: 'users:manage' },
+    probes: [
+      {
+        label: 'create an observer',
+        url: '/api/users',
+        body: () => ({ username: `made-${++made}`, displayName: 'Новый наблюдатель', role: 'observer', scope: { sectors: 'all', municipalities: ['tara'] }, password: 'made-password-1' }),
+        ok: () => 201,
+      },
+    ],
+  },
+  'GET /api/users/:id': { access: { kind: 'permission', permission: 'users:manage' }, probes: [{ label: 'a user', url: '/api/users/target-user' }, { label: 'no such user', url: '/api/users/nobody-at-all', ok: () => 404 }] },
+  'PATCH /api/users/:id': {
+    access: { kind: 'permission', permission: 'users:manage' },
+    probes: [{ label: 'rename', url: '/api/users/target-user', body: () => ({ displayName: `Имя ${++made}` }) }],
+  },
+  'POST /api/users/:id/disable': { access: { kind: 'permission', permission: 'users:manage' }, probes: [{ label: 'disable', url: '/api/users/target-user/disable', body: {} }] },
+  'POST /api/users/:id/enable': { access: { kind: 'permission', permission: 'users:manage' }, probes: [{ label: 'enable', url: '/api/users/target-user/enable', body: {} }] },
+  'POST /api/users/:id/password': {
+    access: { kind: 'permission', permission: 'users:manage' },
+    probes: [{ label: 'reset', url: '/api/users/target-user/password', body: { password: 'reset-password-1' } }],
+  },
+  'POST /api/users/:id/totp/reset': { access: { kind: 'permission', permission: 'users:manage' }, probes: [{ label: 'reset', url: '/api/users/target-user/totp/reset', body: {} }] },
+  'GET /api/sources': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'list', url: '/api/sources' }] },
+  'GET /api/sources/health': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'health', url: '/api/sources/health' }] },
+  'POST /api/sources': {
+    access: { kind: 'permission', permission: 'sources:manage' },
+    probes: [
+      {
+        label: 'add a feed',
+        url: '/api/sources',
+        body: () => ({ kind: 'rss', title: `Лента ${++made}`, municipality: 'omsk', settings: { url: `https://news.example.org/feed-${made}.xml` } }),
+        ok: () => 201,
+      },
+    ],
+  },
+  'GET /api/sources/:id': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source', ok: () => 404 }] },
+  'GET /api/sources/:id/health': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source/health', ok: () => 404 }] },
+  'PATCH /api/sources/:id': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source', body: { title: 'Новое' }, ok: () => 404 }] },
+  'POST /api/sources/:id/pause': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source/pause', body: {}, ok: () => 404 }] },
+  'POST /api/sources/:id/resume': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source/resume', body: {}, ok: () => 404 }] },
+  'POST /api/sources/:id/rotate-secret': {
+    access: { kind: 'permission', permission: 'sources:manage' },
+    probes: [{ label: 'no such source', url: '/api/sources/no-such-source/rotate-secret', body: {}, ok: () => 404 }],
+  },
+  'DELETE /api/sources/:id': { access: { kind: 'permission', permission: 'sources:manage' }, probes: [{ label: 'no such source', url: '/api/sources/no-such-source', ok: () => 404 }] },
+  'POST /api/privacy/erasure': {
+    access: { kind: 'permission', permission: 'personal_data:erase' },
+    probes: [
+      {
+        label: 'an author with no posts',
+        url: '/api/privacy/erasure',
+        body: { network: 'vk', authorId: 'nobody-with-posts' },
+        // Erasure covers the whole archive: a scoped account may not run it.
+        ok: (u) => (u && (u.scope.sectors !== 'all' || u.scope.municipalities !== 'all') ? 403 : 200),
+        check: (b) => expect(b).toMatchObject({ authorsMatched: 1, posts: 0, incidents: 0 }),
+      },
+    ],
+  },
+};
+
+/** `<METHOD> <path>` of every route the app serves (HEAD and the static catch-all aside). */
+async function discoverRoutes(): Promise<string[]> {
+  const app = await buildApp({ log: sys.container.log, ...sys.container.services });
+  await app.ready();
+  const tree = app.printRoutes({ commonPrefix: false });
+  await app.close();
+  const out: string[] = [];
+  // A route whose path extends another's is printed as its child: rebuild full paths by depth.
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^(.*?)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const [, indent, segment, methods] = m as unknown as [string, string, string, string | undefined];
+    const depth = Math.round(indent.length / 4);
+    const path = (depth > 0 ? (stack[depth - 1] ?? '') : '') + segment;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    if (!methods) continue;
+    for (const method of methods.split(', ')) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      // The static dashboards (fastify-static's wildcard): public files, no data.
+      if (path === '*' || path === '/*' || path === '/assets/*') continue;
+      out.push(`${method} ${path}`);
+    }
+  }
+  return out.sort();
+}
+
+const users: TestUser[] = [];
+
+async function call(method: string, p: Probe, token: string | null): Promise<{ status: number; body: unknown }> {
+  const sent: unknown = typeof p.body === 'function' ? (p.body as () => unknown)() : p.body;
+  const res = await fetch(`${sys.baseUrl}${p.url}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(sent !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(sent !== undefined ? { body: JSON.stringify(sent) } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+beforeAll(async () => {
+  sys = await startSystem({ withPipeline: false, env: { METRICS_TOKEN } });
+  await seed(sys, SEEDED);
+  await sys.createUser({ username: 'target-user', role: 'observer', scope: FULL_SCOPE });
+  // Every role scoped to one sector in one municipality, plus full-scope accounts to compare with.
+  const specs: { username: string; role: Role; scope: Scope }[] = [
+    ...ROLES.map((role) => ({ username: `${role.replace('_', '-')}-ho`, role, scope: HOUSING_OMSK })),
+    { username: 'admin-full', role: 'admin', scope: FULL_SCOPE },
+    { username: 'operator-full', role: 'operator', scope: FULL_SCOPE },
+    { username: 'observer-tara', role: 'observer', scope: { sectors: 'all', municipalities: ['tara'] } },
+    { username: 'lead-roads', role: 'sector_lead', scope: { sectors: ['roads'], municipalities: 'all' } },
+  ];
+  for (const s of specs) {
+    const creds = await sys.createUser(s);
+    users.push({ ...s, token: await sys.login(creds) });
+  }
+});
+
+afterAll(async () => {
+  await sys?.stop();
+});
+
+describe('role × route access table', () => {
+  it('covers every route the app serves (add new routes to ROUTES)', async () => {
+    const served = await discoverRoutes();
+    const missing = served.filter((r) => !(r in ROUTES));
+    expect(missing, `routes without an access rule: ${missing.join(', ')}`).toEqual([]);
+    const stale = Object.keys(ROUTES).filter((r) => !served.includes(r));
+    expect(stale, 'rules for routes that no longer exist').toEqual([]);
+  });
+
+  it('refuses every non-public route without a session, or with a dead token', async () => {
+    for (const [key, spec] of Object.entries(ROUTES)) {
+      if (spec.access.kind === 'public') continue;
+      const method = key.split(' ')[0] as string;
+      for (const p of spec.probes) {
+        expect((await call(method, p, null)).status, `${key} anonymous`).toBe(401);
+        expect((await call(method, p, 'not-a-live-session-token')).status, `${key} dead token`).toBe(401);
+      }
+    }
+  });
+
+  it('answers each role by its permissions, inside its scope, leaking nothing', async () => {
+    const failures: string[] = [];
+    for (const u of users) {
+      for (const [key, spec] of Object.entries(ROUTES)) {
+        const method = key.split(' ')[0] as string;
+        for (const p of spec.probes) {
+          const allowed = spec.access.kind !== 'permission' || can(u.role, spec.access.permission);
+          const want = allowed ? (p.ok?.(u) ?? 200) : 403;
+          const token = p.token ? await p.token(u) : u.token;
+          const res = await call(method, p, token);
+          if (res.status !== want) {
+            failures.push(`${u.username} (${u.role}) ${key} [${p.label}]: ${res.status}, expected ${want}`);
+            continue;
+          }
+          if (res.status < 300 && p.check) {
+            try {
+              p.check(res.body, u);
+            } catch (err) {
+              failures.push(`${u.username} (${u.role}) ${key} [${p.label}]: ${(err as Error).message}`);
+            }
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the own session alive after a throwaway session logged out', async () => {
+    for (const u of users) expect((await call('GET', { label: 'me', url: '/api/auth/me' }, u.token)).status, u.username).toBe(200);
+  });
+});
+
+describe('feed socket by role and scope', () => {
+  it('admits only roles with feed:read and pushes only in-scope incidents, author masked by role', async () => {
+    const sockets: { u: TestUser; socket: FeedClient; received: FeedEvent<IncidentCard>[] }[] = [];
+    try {
+      for (const u of users) {
+        if (!can(u.role, 'feed:read')) {
+          const err = await new Promise<string>((resolve) => {
+            const s = connect(sys.baseUrl, { auth: { token: u.token }, transports: ['websocket'], reconnection: false });
+            s.once('connect_error', (e) => {
+              s.disconnect();
+              resolve(e.message);
+            });
+            s.once('feed:ready', () => {
+              s.disconnect();
+              resolve('connected');
+            });
+          });
+          expect(err, `${u.username} (${u.role}) must not join the feed`).toBe('forbidden');
+          continue;
+        }
+        sockets.push({ u, ...(await sys.connectFeed(u.token)) });
+      }
+      // The seeded incidents arrive on the feed now, one per sector × municipality cell.
+      await publish(sys, SEEDED);
+      const full = sockets.find((s) => s.u.username === 'operator-full');
+      await eventually(() => (full?.received.length ?? 0) >= CELLS.length, 10_000, 'all four incidents on a full-scope socket');
+      await new Promise((r) => setTimeout(r, 500));
+      for (const s of sockets) {
+        const got = s.received.map((e) => e.data).filter((d) => d.text.includes(TAG));
+        expect(got.length, `${s.u.username} received`).toBe(inScopeCount(s.u.scope));
+        expectAllInScope(got, s.u);
+      }
+      // A reconnect replays what was missed: filtered by the same scope and masking.
+      for (const s of sockets) {
+        const again = await sys.connectFeed(s.u.token, '0-0');
+        try {
+          const replayed = again.received.map((e) => e.data).filter((d) => d.text.includes(TAG));
+          expect(replayed.length, `${s.u.username} replayed`).toBe(inScopeCount(s.u.scope));
+          expectAllInScope(replayed, s.u);
+        } finally {
+          again.socket.disconnect();
+        }
+      }
+    } finally {
+      for (const s of sockets) s.socket.disconnect();
+    }
+  });
+
+  it('refuses a socket without a live session', async () => {
+    const err = await new Promise<string>((resolve) => {
+      const s = connect(sys.baseUrl, { auth: { token: 'dead-token' }, transports: ['websocket'], reconnection: false });
+      s.once('connect_error', (e) => {
+        s.disconnect();
+        resolve(e.message);
+      });
+    });
+    expect(err).toBe('unauthorized');
+  });
+});
