@@ -1,3 +1,4 @@
+import { errors as esErrors } from '@elastic/elasticsearch';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isEsUnavailable } from '../adapters/elasticsearch';
@@ -48,7 +49,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       void reply.header('retry-after', '5');
       return reply.status(503).send({ error: 'unavailable', message: 'Service temporarily unavailable', requestId });
     }
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A 4xx from Elasticsearch is our query's fault, not the client's: a generic 500, details only in the log.
+    const fromUpstream = error instanceof esErrors.ResponseError;
+    const status = !fromUpstream && typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status < 500) return reply.status(status).send({ error: error.code ?? 'bad_request', message: error.message, requestId });
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'Internal error', requestId });
