@@ -1,0 +1,28 @@
+import type { SessionUser } from '../domain/access';
+import type { AuditRepository } from '../repositories/audit.repository';
+import { assertVersion, type ModelRecord, type ModelRegistry } from './model-registry';
+
+/** Model versions for the API: list, and activate (restore) one, audited. */
+export function createModelsService(deps: { registry: ModelRegistry; audit: Pick<AuditRepository, 'append'> }) {
+  return {
+    async list(): Promise<{ active: string; items: (ModelRecord & { active: boolean })[] }> {
+      const items = await deps.registry.list();
+      return { active: (await deps.registry.active()).version, items };
+    },
+
+    /** Makes `version` the active model; pipeline workers pick it up on their next poll. */
+    async activate(viewer: SessionUser, version: string, reason: string | undefined, ip?: string): Promise<{ previous: string | null; active: ModelRecord }> {
+      assertVersion(version);
+      const base = { at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'model.activate', target: version, ...(ip ? { ip } : {}) };
+      try {
+        const { previous, current } = await deps.registry.activate(version, { actor: viewer.username, reason: reason ?? 'activated through the API' });
+        await deps.audit.append({ ...base, outcome: 'success', details: { previous, reason: reason ?? null } });
+        return { previous, active: current };
+      } catch (err) {
+        await deps.audit.append({ ...base, outcome: 'failure', details: { error: (err as Error).message.slice(0, 300) } });
+        throw err;
+      }
+    },
+  };
+}
+export type ModelsService = ReturnType<typeof createModelsService>;
