@@ -8,9 +8,11 @@
  *   - the held-out real St Petersburg appeals (../shared/data, ~10% by text hash; sector only,
  *     and every appeal is a complaint).
  * Prints per-class precision/recall/F1, macro-F1 and the confusion matrix for sector, and
- * complaint accuracy/F1, urgency F1 and misinformation F1. Urgency has no model output
- * (`Classification` has no field for it): the figure is for the documented rule set in
- * src/classifier/urgency.ts. The last line is the summary on the corpus test split.
+ * complaint accuracy/F1, urgency F1 and misinformation F1; category macro-F1 (overall and per
+ * sector: among posts of that sector, how well the category within it is found) and tone
+ * macro-F1. Real data: the St Petersburg appeals give sector and category (their 126 reasons
+ * mapped to our taxonomy), RuSentiTweet's test split gives tone. The last line is the summary on
+ * the corpus test split; keys after `misinfo_f1` were added with the category and tone outputs.
  *
  *   --no-baseline   skip the natural baseline (it trains in O(documents × vocabulary): ~1 min)
  */
@@ -18,8 +20,10 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier';
 import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru';
 import { loadClassifier, type TextClassifier } from '../src/classifier/classifier';
 import { accuracy, binaryF1, confusion, macroF1, perClass, type ClassReport } from '../src/classifier/metrics';
-import { isUrgent } from '../src/classifier/urgency';
+import { loadTaxonomy } from '../src/classifier/taxonomy';
+import { TONES } from '../src/domain/classification';
 import { SECTORS } from '../src/domain/sector';
+import { categoryCodes } from '../src/domain/taxonomy';
 import { analyze } from '../src/text/analyze';
 import { loadCorpus, loadSpb, loadTweets, type Example } from './corpus/datasets';
 
@@ -29,6 +33,9 @@ export interface Prediction {
   complaint: boolean;
   urgent: boolean;
   misinformation: boolean;
+  /** Category code (`housing.heating`); absent when the predictor has none. */
+  category?: string;
+  tone?: string;
 }
 export type Predictor = (text: string) => Prediction;
 
@@ -41,6 +48,13 @@ export interface Figures {
   complaintF1: number;
   urgentF1: number;
   misinfoF1: number;
+  /** Macro-F1 over every category code present (a wrong sector makes the category wrong too). */
+  categoryMacroF1: number;
+  /** Per sector: macro-F1 of the category among the posts whose gold sector it is. */
+  categoryBySector: Record<string, number>;
+  categoryReports: ClassReport[];
+  toneMacroF1: number;
+  toneReports: ClassReport[];
 }
 
 export function figures(predict: Predictor, set: readonly Example[]): Figures {
@@ -62,15 +76,37 @@ export function figures(predict: Predictor, set: readonly Example[]): Figures {
     complaintF1: binaryF1(withComplaint.map(([e]) => e.complaint as boolean), withComplaint.map(([, p]) => p.complaint)),
     urgentF1: withUrgent.length ? binaryF1(withUrgent.map(([e]) => e.urgent as boolean), withUrgent.map(([, p]) => p.urgent)) : NaN,
     misinfoF1: withMisinfo.length ? binaryF1(withMisinfo.map(([e]) => e.misinformation as boolean), withMisinfo.map(([, p]) => p.misinformation)) : NaN,
+    ...categoryFigures(pairs),
+    ...toneFigures(pairs),
   };
 }
 
-/** The shipped model (urgency from the rule set; misinformation flagged at risk ≥ 0.5). */
+const CATEGORY_CODES = categoryCodes(loadTaxonomy());
+
+function categoryFigures(pairs: readonly (readonly [Example, Prediction])[]) {
+  const withCat = pairs.filter(([e, p]) => e.sector !== null && e.category && p.category !== undefined);
+  const categoryReports = perClass(CATEGORY_CODES, withCat.map(([e]) => e.category as string), withCat.map(([, p]) => p.category as string));
+  const categoryBySector: Record<string, number> = {};
+  for (const s of SECTORS) {
+    const inSector = withCat.filter(([e]) => e.sector === s);
+    if (inSector.length === 0) continue;
+    const codes = CATEGORY_CODES.filter((c) => c.startsWith(`${s}.`));
+    categoryBySector[s] = macroF1(perClass(codes, inSector.map(([e]) => e.category as string), inSector.map(([, p]) => p.category as string)));
+  }
+  return { categoryMacroF1: withCat.length ? macroF1(categoryReports) : NaN, categoryBySector, categoryReports };
+}
+
+function toneFigures(pairs: readonly (readonly [Example, Prediction])[]) {
+  const withTone = pairs.filter(([e, p]) => e.tone && p.tone !== undefined);
+  const toneReports = perClass(TONES, withTone.map(([e]) => e.tone as string), withTone.map(([, p]) => p.tone as string));
+  return { toneMacroF1: withTone.length ? macroF1(toneReports) : NaN, toneReports };
+}
+
+/** The shipped model (misinformation flagged at risk ≥ 0.5). */
 export function modelPredictor(clf: TextClassifier): Predictor {
   return (text) => {
-    const a = analyze(text);
-    const c = clf.classify(a);
-    return { sector: c.sector.label, complaint: c.complaint.value, urgent: isUrgent(a.normalized), misinformation: c.misinformation.score >= 0.5 };
+    const c = clf.classify(analyze(text));
+    return { sector: c.sector.label, complaint: c.complaint.value, urgent: c.urgency.value, misinformation: c.misinformation.score >= 0.5, category: c.category.code, tone: c.tone.label };
   };
 }
 
@@ -98,6 +134,8 @@ export function trainBaseline(examples: readonly Example[]): Predictor {
   const complaint = make((e) => yn(e.complaint));
   const urgent = make((e) => yn(e.urgent));
   const misinfo = make((e) => yn(e.misinformation));
+  const category = make((e) => e.category ?? null);
+  const tone = make((e) => e.tone ?? null);
   // natural returns undefined for text with no known stem: fall back to the majority answer.
   const cls = (b: BayesClassifier, text: string, dflt: string) => {
     try {
@@ -111,6 +149,8 @@ export function trainBaseline(examples: readonly Example[]): Predictor {
     complaint: cls(complaint, text, 'no') === 'yes',
     urgent: cls(urgent, text, 'no') === 'yes',
     misinformation: cls(misinfo, text, 'no') === 'yes',
+    category: cls(category, text, 'other.other'),
+    tone: cls(tone, text, 'neutral'),
   });
 }
 
@@ -129,7 +169,13 @@ export function formatFigures(title: string, f: Figures, opts: { sectors?: reado
   f.confusion.forEach((row, i) => {
     if (row.some((v) => v > 0)) lines.push(`${(SECTORS[i] as string).padEnd(13)}${row.map((v) => String(v).padStart(6)).join('')}`);
   });
-  lines.push('', `complaint accuracy ${f3(f.complaintAcc)}, F1 ${f3(f.complaintF1)}; urgent F1 ${f3(f.urgentF1)}; misinformation F1 ${f3(f.misinfoF1)}`, '');
+  lines.push('', `complaint accuracy ${f3(f.complaintAcc)}, F1 ${f3(f.complaintF1)}; urgent F1 ${f3(f.urgentF1)}; misinformation F1 ${f3(f.misinfoF1)}`);
+  if (!Number.isNaN(f.categoryMacroF1)) {
+    const by = Object.entries(f.categoryBySector).map(([s, v]) => `${s} ${f3(v)}`);
+    lines.push(`category macro-F1 ${f3(f.categoryMacroF1)} (all codes); within sector: ${by.join(', ')}`);
+  }
+  if (!Number.isNaN(f.toneMacroF1)) lines.push(`tone macro-F1 ${f3(f.toneMacroF1)} (${f.toneReports.map((r) => `${r.label} F1 ${f3(r.f1)}, n=${r.support}`).join('; ')})`);
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -139,6 +185,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const clf = await loadClassifier();
   const corpusTest = loadCorpus('test');
   const spbTest = loadSpb('test');
+  const tweetsTest = loadTweets('test', Infinity).filter((e) => e.tone);
   const model = modelPredictor(clf);
   const spbSectors = [...new Set(spbTest.map((e) => e.sector as string))];
 
@@ -147,6 +194,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   out(formatFigures('model — corpus test split', mc));
   const ms = figures(model, spbTest);
   out(formatFigures('model — St Petersburg appeals, held out (real data; every appeal is a complaint)', ms, { sectors: spbSectors }));
+  const mt = figures(model, tweetsTest);
+  out(`## model — RuSentiTweet test split (real data, tone only; ${mt.n} tweets)\n\ntone macro-F1 ${f3(mt.toneMacroF1)} (${mt.toneReports.map((r) => `${r.label} P ${f3(r.precision)} R ${f3(r.recall)} F1 ${f3(r.f1)}`).join('; ')})\n`);
 
   let bc: Figures | null = null;
   if (withBaseline) {
@@ -156,8 +205,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     bc = figures(baseline, corpusTest);
     out(formatFigures('natural BayesClassifier baseline — corpus test split', bc));
     out(formatFigures('natural BayesClassifier baseline — St Petersburg appeals, held out', figures(baseline, spbTest), { sectors: spbSectors }));
+    out(`## natural BayesClassifier baseline — RuSentiTweet test split\n\ntone macro-F1 ${f3(figures(baseline, tweetsTest).toneMacroF1)}\n`);
   }
   out(
-    `sector_macro_f1=${f3(mc.sectorMacroF1)} baseline_sector_macro_f1=${bc ? f3(bc.sectorMacroF1) : 'n/a'} complaint_acc=${f3(mc.complaintAcc)} urgent_f1=${f3(mc.urgentF1)} misinfo_f1=${f3(mc.misinfoF1)}`,
+    `sector_macro_f1=${f3(mc.sectorMacroF1)} baseline_sector_macro_f1=${bc ? f3(bc.sectorMacroF1) : 'n/a'} complaint_acc=${f3(mc.complaintAcc)} urgent_f1=${f3(mc.urgentF1)} misinfo_f1=${f3(mc.misinfoF1)}` +
+      ` category_macro_f1=${f3(mc.categoryMacroF1)} tone_macro_f1=${f3(mc.toneMacroF1)} spb_sector_macro_f1=${f3(ms.sectorMacroF1)} spb_category_macro_f1=${f3(ms.categoryMacroF1)} tweets_tone_macro_f1=${f3(mt.toneMacroF1)}`,
   );
 }

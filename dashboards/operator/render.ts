@@ -80,10 +80,18 @@ export function renderCard(card: IncidentCard, titles: Titles, now: number): HTM
           title: `Уверенность классификатора: ${percent(card.complaintConfidence)}`,
         });
 
+  // Danger to life or health: flagged first, with the cues that fired as the tooltip.
+  const urgent = card.urgent
+    ? el('span', { class: 'badge badge--urgent', text: 'Срочно', title: card.urgencyReasons?.length ? `Признаки: ${card.urgencyReasons.join('; ')}` : 'Угроза жизни или здоровью' })
+    : null;
+  const category = card.categoryTitle ? el('span', { class: 'card__category', text: card.categoryTitle, title: card.category ?? '' }) : null;
+
   const head = el(
     'div',
     { class: 'card__head' },
+    ...(urgent ? [urgent] : []),
     sectorChip(card.sector, titles.sector(card.sector)),
+    ...(category ? [category] : []),
     reason,
     el('span', { class: 'card__place', text: card.municipalityName || card.municipality || 'Регион' }),
     el('span', { class: 'card__source' }, titles.network(card.network), el('span', { class: 'card__kind', text: KIND_RU[card.kind] ?? card.kind })),

@@ -1,19 +1,11 @@
 /** Loaders for every labelled set the trainer and the evaluation use. */
 import { readFileSync } from 'node:fs';
-import type { Sector } from '../../src/domain/sector';
 import { loadSpbAppeals } from './spb-appeals';
 import type { CorpusRecord } from './types';
+import type { Example } from '../../src/classifier/train';
 
-export interface Example {
-  text: string;
-  /** null: this set says nothing about that head, so it does not train or score it. */
-  sector: Sector | null;
-  complaint: boolean | null;
-  misinformation: boolean | null;
-  urgent?: boolean | null;
-  /** Relative weight in training. */
-  weight: number;
-}
+/** The example type lives with the training core; re-exported here for the data loaders' users. */
+export type { Example } from '../../src/classifier/train';
 
 const CORPUS = new URL('../../data/corpus/', import.meta.url);
 const TWEETS = new URL('../../../shared/data/rusentitweet/', import.meta.url);
@@ -24,11 +16,24 @@ export function loadCorpus(split: 'train' | 'test', dir: URL = CORPUS): Example[
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as CorpusRecord)
-    .map((r) => ({ text: r.text, sector: r.sector, complaint: r.complaint, misinformation: r.misinformation, urgent: r.urgent, weight: 3 }));
+    .map((r) => ({ text: r.text, sector: r.sector, complaint: r.complaint, misinformation: r.misinformation, urgent: r.urgent, category: corpusCategory(r), tone: r.tone, weight: 3 }));
 }
 
-/** Real appeals to a city portal: every one is a complaint; sectors mapped at reason level. */
-export function loadSpb(part: 'train' | 'test', maxPerSector = 2500): Example[] {
+/**
+ * The corpus's category within the sector as a taxonomy code. Chatter and media-only posts are
+ * «прочие по направлению»; rumours and debunks are about a claim, not a problem: no category label.
+ */
+export function corpusCategory(r: Pick<CorpusRecord, 'sector' | 'category'>): string | null {
+  if (r.category === 'rumour' || r.category === 'debunk') return null;
+  if (r.category === 'chatter' || r.category === 'empty') return `${r.sector}.other`;
+  return `${r.sector}.${r.category}`;
+}
+
+/**
+ * Real appeals to a city portal: every one is a complaint; sectors and categories mapped at reason
+ * level (scripts/corpus/spb-appeals.ts). SPB_CATEGORIES=0 leaves the categories out (experiments).
+ */
+export function loadSpb(part: 'train' | 'test', maxPerSector = 2500, withCategories = process.env.SPB_CATEGORIES !== '0'): Example[] {
   const counts = new Map<string, number>();
   const out: Example[] = [];
   for (const a of loadSpbAppeals()) {
@@ -36,7 +41,7 @@ export function loadSpb(part: 'train' | 'test', maxPerSector = 2500): Example[] 
     const n = counts.get(a.sector) ?? 0;
     if (part === 'train' && n >= maxPerSector) continue;
     counts.set(a.sector, n + 1);
-    out.push({ text: a.text, sector: a.sector, complaint: true, misinformation: null, weight: 0.3 });
+    out.push({ text: a.text, sector: a.sector, category: withCategories ? a.category : null, complaint: true, misinformation: null, weight: 0.3 });
   }
   return out;
 }
@@ -51,7 +56,9 @@ export function loadTweets(part: 'train' | 'test', max = 4000): Example[] {
   for (const row of parseCsv(file).slice(1)) {
     const [text, label] = row;
     if (!text || label === 'skip') continue;
-    out.push({ text, sector: null, complaint: false, misinformation: false, weight: 0.5 });
+    // «speech» (greetings, congratulations) is a speech act, not a tone: no tone label.
+    const tone = label === 'positive' || label === 'negative' || label === 'neutral' ? label : null;
+    out.push({ text, sector: null, complaint: false, misinformation: false, tone, weight: 0.5 });
     if (out.length >= max) break;
   }
   return out;

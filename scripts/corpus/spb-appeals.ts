@@ -27,9 +27,49 @@ export function spbSector(category: string, reason: string): Sector {
   return 'improvement';
 }
 
+/**
+ * The portal's reason mapped to a problem category of our taxonomy (config/taxonomy.json), within
+ * the sector `spbSector` chose; reasons no category covers go to the sector's «прочие». Written
+ * from the reason names, by the same rule: which department would act.
+ */
+const CATEGORY_RULES: Partial<Record<Sector, [RegExp, string][]>> = {
+  housing: [
+    [/отоплени|отапливаем|радиатор/i, 'heating'],
+    [/лифт/i, 'elevator'],
+    [/водоснабж|горячей воды|холодной воды|водозабор|протечка труб/i, 'water'],
+    [/канализац|колодц|люк/i, 'sewage'],
+    [/./, 'repair'],
+  ],
+  waste: [
+    [/мусор на газонах/i, 'dump'],
+    [/контейнер|мусоросборн/i, 'container_site'],
+  ],
+  energy: [[/провод/i, 'power_lines']],
+  roads: [
+    [/снег/i, 'snow_roads'],
+    [/повреждения дорожного покрытия/i, 'potholes'],
+    [/знак|светофор|неровност|бордюрного|технических средствах организации дорожного движения/i, 'traffic_safety'],
+  ],
+  improvement: [
+    [/детской площадк|спортивной площадк|спортивных площадк/i, 'playground'],
+    [/дерев|кустарник|зелен|газон/i, 'greenery'],
+    [/снег/i, 'snow_yards'],
+    [/мусор|урн|надписи/i, 'cleanliness'],
+    [/освещени|асфальтового покрытия на придомовой|лужи на твердом|малых архитектурных форм|уличной мебели|зон отдыха|земляных работ/i, 'yard'],
+  ],
+  other: [[/рекламн|реализация товаров|строительной площадки/i, 'trade_construction']],
+};
+
+export function spbCategory(sector: Sector, reason: string): string {
+  for (const [re, code] of CATEGORY_RULES[sector] ?? []) if (re.test(reason)) return `${sector}.${code}`;
+  return `${sector}.other`;
+}
+
 export interface SpbAppeal {
   text: string;
   sector: Sector;
+  /** Problem category code (`housing.heating`), mapped from the reason. */
+  category: string;
   reason: string;
   /** Deterministic held-out flag (~10%), by a hash of the text, so duplicates stay together. */
   heldOut: boolean;
@@ -51,7 +91,8 @@ export function loadSpbAppeals(): SpbAppeal[] {
     const text = d.text.replace(/\bX{2,}\b/g, ' ').replace(/\s+/g, ' ').trim();
     if (text.length < 5 || seen.has(text)) continue;
     seen.add(text);
-    out.push({ text, sector: spbSector(d.category, d.reason), reason: d.reason, heldOut: textHash(text) % 10 === 0 });
+    const sector = spbSector(d.category, d.reason);
+    out.push({ text, sector, category: spbCategory(sector, d.reason), reason: d.reason, heldOut: textHash(text) % 10 === 0 });
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * SHOW='{}' (HEAD=c for complaint) prints validation errors; SPBSHOW=1 prints per-class figures
  * on the validation slice of the St Petersburg appeals (1 in 7 of the non-held-out ones).
  */
-import { DEFAULT_OPTIONS, evaluate, train, type TrainOptions } from '../train';
+import { DEFAULT_OPTIONS, evaluate, train, type TrainOptions } from '../../src/classifier/train';
 import { FEATURE_WEIGHTS } from '../../src/classifier/features';
 Object.assign(FEATURE_WEIGHTS, JSON.parse(process.env.FW ?? '{}'));
 import { loadCorpus, loadSpb, loadTweets } from './datasets';

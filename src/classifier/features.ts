@@ -47,16 +47,49 @@ export interface FeatureVector {
   val: Float32Array;
 }
 
-/** Human-readable names of the features of a text, by bucket (for explanations and debugging). */
+/**
+ * Human-readable names of the features of a text, by bucket (for explanations and debugging):
+ * the same walk as `extractFeatures`, naming instead of counting. Where two features share a
+ * bucket, the more readable one (stem, phrase, lexicon, cue) keeps the name.
+ */
 export function featureNames(text: AnalyzedText, cues: readonly string[] = []): Map<number, string> {
   const names = new Map<number, string>();
-  const n = Math.min(text.stems.length, MAX_FEATURE_TOKENS);
+  const name = (b: number, n: string) => {
+    if (!names.has(b)) names.set(b, n);
+  };
+  const lexWords = new Map<number, { label: string; words: Set<string> }>();
+  const addWord = (b: number, label: string, word: string) => {
+    const e = lexWords.get(b);
+    if (e) e.words.add(word);
+    else lexWords.set(b, { label, words: new Set([word]) });
+  };
+  const { stems, tokens } = text;
+  const n = Math.min(stems.length, MAX_FEATURE_TOKENS);
+  for (const c of cues) name(bucket(extend(SEED_CUE, c)), `cue:${c}`);
   for (let t = 0; t < n; t++) {
-    const stem = text.stems[t] as string;
-    names.set(bucket(extend(SEED_STEM, stem)), stem);
-    if (t + 1 < n) names.set(bucket(extend(step(extend(SEED_BIGRAM, stem), 32), text.stems[t + 1] as string)), `${stem} ${text.stems[t + 1] as string}`);
+    const stem = stems[t] as string;
+    name(bucket(extend(SEED_STEM, stem)), stem);
+    if (t + 1 < n) name(bucket(extend(step(extend(SEED_BIGRAM, stem), 32), stems[t + 1] as string)), `${stem} ${stems[t + 1] as string}`);
+    for (const sec of lexiconSectors(stem) ?? []) addWord(lexBucket(sec), `lexicon:${sec}`, stem);
+    for (const r of lexiconRegisters(stem) ?? []) addWord(lexBucket('reg:' + r), `register:${r}`, stem);
   }
-  for (const c of cues) names.set(bucket(extend(SEED_CUE, c)), `cue:${c}`);
+  // Lexicon features name the words that hit them: «lexicon:housing (отоплен, ук)».
+  for (const [b, { label, words }] of lexWords) name(b, `${label} (${[...words].slice(0, 4).join(', ')})`);
+  for (const [mark, label] of [['?', 'punct:?'], ['!', 'punct:!'], ['<empty>', 'empty text']] as const) name(bucket(extend(SEED_CUE, mark)), label);
+  for (let t = 0; t < n; t++) {
+    const token = tokens[t] as string;
+    const len = token.length;
+    if (len < 3 || len > MAX_NGRAM_WORD) continue;
+    const marked = `^${token}$`;
+    for (let p = 0; p + 3 <= marked.length; p++) {
+      let h = SEED_CHAR;
+      const maxK = Math.min(FEATURE_WEIGHTS.maxN, marked.length - p);
+      for (let k = 0; k < maxK; k++) {
+        h = step(h, marked.charCodeAt(p + k));
+        if (k >= FEATURE_WEIGHTS.minN - 1) name(bucket(h), `chars:${marked.slice(p, p + k + 1)}`);
+      }
+    }
+  }
   return names;
 }
 
@@ -65,7 +98,7 @@ export function featureNames(text: AnalyzedText, cues: readonly string[] = []): 
  * Names the feature extraction a model was trained with. Change it whenever features change:
  * hashed weights from another scheme would load fine and classify as noise.
  */
-export const FEATURE_SCHEME = 'dozor-features-2';
+export const FEATURE_SCHEME = 'dozor-features-3';
 
 export const FEATURE_WEIGHTS = { stem: 1, bigram: 1, char: 0.8, minN: 3, maxN: 5, lex: 2, reg: 2 };
 

@@ -11,16 +11,28 @@ export class LinearHead {
   readonly k: number;
   readonly weights: Float32Array;
   readonly bias: Float32Array;
+  /** Weight rows: DIM, or fewer for small heads (feature buckets are folded: bucket & (dim − 1)). */
+  readonly dim: number;
+  private readonly mask: number;
 
   constructor(
     readonly name: string,
     readonly labels: readonly string[],
     weights?: Float32Array,
     bias?: Float32Array,
+    dim: number = DIM,
   ) {
+    if (dim > DIM || (dim & (dim - 1)) !== 0) throw new Error(`head ${name}: dim must be a power of two ≤ ${DIM}`);
+    this.dim = dim;
+    this.mask = dim - 1;
     this.k = labels.length === 2 ? 1 : labels.length;
-    this.weights = weights ?? new Float32Array(DIM * this.k);
+    this.weights = weights ?? new Float32Array(dim * this.k);
     this.bias = bias ?? new Float32Array(this.k);
+  }
+
+  /** Row of a feature bucket in this head's weights. */
+  row(bucket: number): number {
+    return (bucket & this.mask) * this.k;
   }
 
   /** Raw scores per output (one for a binary head). */
@@ -28,7 +40,7 @@ export class LinearHead {
     const s = new Float64Array(this.k);
     for (let c = 0; c < this.k; c++) s[c] = this.bias[c] as number;
     for (let j = 0; j < x.idx.length; j++) {
-      const base = (x.idx[j] as number) * this.k;
+      const base = this.row(x.idx[j] as number);
       const v = x.val[j] as number;
       for (let c = 0; c < this.k; c++) s[c] = (s[c] as number) + (this.weights[base + c] as number) * v;
     }
@@ -58,7 +70,7 @@ export class LinearHead {
     const c = this.k === 1 ? 0 : label;
     const sign = this.k === 1 && label === 0 ? -1 : 1;
     const out: [number, number][] = [];
-    for (let j = 0; j < x.idx.length; j++) out.push([x.idx[j] as number, sign * (this.weights[(x.idx[j] as number) * this.k + c] as number) * (x.val[j] as number)]);
+    for (let j = 0; j < x.idx.length; j++) out.push([x.idx[j] as number, sign * (this.weights[this.row(x.idx[j] as number) + c] as number) * (x.val[j] as number)]);
     return out.sort((a, b) => b[1] - a[1]).slice(0, n);
   }
 
@@ -79,7 +91,7 @@ export class LinearHead {
       this.bias[c] = (this.bias[c] as number) - step;
       if (avg) avg.bias[c] = (avg.bias[c] as number) - t * step;
       for (let j = 0; j < x.idx.length; j++) {
-        const w = (x.idx[j] as number) * this.k + c;
+        const w = this.row(x.idx[j] as number) + c;
         const old = this.weights[w] as number;
         const next = old * (1 - lr * l2) - step * (x.val[j] as number);
         this.weights[w] = next;
@@ -134,7 +146,7 @@ export function serializeModel(meta: ModelMeta, heads: readonly LinearHead[]): B
     const q = new Int8Array(h.weights.length);
     for (let i = 0; i < q.length; i++) q[i] = Math.round((h.weights[i] as number) / scale);
     parts.push(Buffer.from(q.buffer));
-    return { name: h.name, labels: h.labels, scale, bias: Array.from(h.bias) };
+    return { name: h.name, labels: h.labels, scale, bias: Array.from(h.bias), dim: h.dim };
   });
   const header = Buffer.from(JSON.stringify({ meta, heads: headers }), 'utf8');
   const len = Buffer.alloc(4);
@@ -149,19 +161,20 @@ export function deserializeModel(data: Buffer): { meta: ModelMeta; heads: Map<st
   let off = MAGIC.length + 4;
   const header = JSON.parse(raw.subarray(off, off + hlen).toString('utf8')) as {
     meta: ModelMeta;
-    heads: { name: string; labels: string[]; scale: number; bias: number[] }[];
+    heads: { name: string; labels: string[]; scale: number; bias: number[]; dim?: number }[];
   };
   off += hlen;
   if (header.meta.dim !== DIM) throw new Error(`model has ${header.meta.dim} feature buckets, code expects ${DIM}`);
   const heads = new Map<string, LinearHead>();
   for (const h of header.heads) {
     const k = h.labels.length === 2 ? 1 : h.labels.length;
-    const n = DIM * k;
+    const dim = h.dim ?? DIM;
+    const n = dim * k;
     const q = new Int8Array(raw.buffer, raw.byteOffset + off, n);
     off += n;
     const w = new Float32Array(n);
     for (let i = 0; i < n; i++) w[i] = (q[i] as number) * h.scale;
-    heads.set(h.name, new LinearHead(h.name, h.labels, w, Float32Array.from(h.bias)));
+    heads.set(h.name, new LinearHead(h.name, h.labels, w, Float32Array.from(h.bias), dim));
   }
   return { meta: header.meta, heads };
 }

@@ -1,9 +1,10 @@
 /**
- * Urgency: danger to life or health, or a mass outage, now. `Classification` has no urgency field
- * (its shape is fixed), so urgency is not a model output yet: this is a documented rule set over
- * the normalised text, evaluated by `npm run eval` against the corpus's `urgent` labels (urgent_f1).
- * Written from the issue's definition (gas smell, no heating in frost, collapsed ceiling, ambulance
- * not arriving) and the usual emergencies of a ЦУР feed, not from the test split.
+ * Urgency: danger to life or health, or a mass outage, now. Documented rules over the normalised
+ * text, written from the issue's definition (gas smell, no heating in frost, collapsed ceiling,
+ * ambulance not arriving) and the usual emergencies of a ЦУР feed, not from the test split. They
+ * feed the model as features (`u:<code>`), give the urgency output its reasons, and set its floor
+ * (`urgencyFromCues`); the model's urgency head adds phrasing they miss. `npm run eval` reports
+ * urgent_f1 against the corpus's `urgent` labels.
  */
 export const URGENCY_CUES: readonly { code: string; re: RegExp }[] = [
   { code: 'gas_smell', re: /(запах|пахнет|воняет|запахло) газ|утечк\S* газ|газ (пахнет|травит|шипит)/ },
@@ -25,13 +26,29 @@ export const URGENCY_CUES: readonly { code: string; re: RegExp }[] = [
   { code: 'mass_outage', re: /(весь|целый|половина) (район|микрорайон|поселок|город|дом)\S*.{0,30}без (света|воды|газа|тепла|отоплени)|без (света|воды|газа|тепла|отоплени).{0,30}(весь|целый) (район|микрорайон|поселок)/ },
 ];
 
+/**
+ * Only the head of a post is read for danger: it is said up front, and the cue patterns (windows
+ * like `.{0,30}` between words) would cost tens of milliseconds over a pasted 50 KB text.
+ */
+export const MAX_URGENCY_CHARS = 4_000;
+
 /** Codes of the urgency cues found in normalised (lowercased) text. */
 export function urgencyCues(normalized: string): string[] {
+  const text = normalized.length > MAX_URGENCY_CHARS ? normalized.slice(0, MAX_URGENCY_CHARS) : normalized;
   const out: string[] = [];
-  for (const c of URGENCY_CUES) if (c.re.test(normalized)) out.push(c.code);
+  for (const c of URGENCY_CUES) if (c.re.test(text)) out.push(c.code);
   return out;
 }
 
 export function isUrgent(normalized: string): boolean {
-  return URGENCY_CUES.some((c) => c.re.test(normalized));
+  return urgencyCues(normalized).length > 0;
+}
+
+/**
+ * Urgency from the cues alone, 0..1: how often a post with this cue is urgent. A cue describes
+ * danger now (gas smell, a collapse, fire), so one fired cue flags the post; the model's urgency
+ * head adds phrasing the cues do not cover. `classify` takes the larger of the two.
+ */
+export function urgencyFromCues(codes: readonly string[]): number {
+  return codes.length === 0 ? 0 : codes.length === 1 ? 0.75 : 0.9;
 }

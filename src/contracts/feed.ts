@@ -26,6 +26,12 @@ export interface IncidentCard {
   complaintConfidence: number;
   misinformationScore: number;
   misinformationReasons: string[];
+  /** Problem category (`housing.heating`) and its Russian title; absent on incidents opened before it existed. */
+  category?: string;
+  categoryTitle?: string;
+  /** Danger to life or health, or a mass outage: shown flagged to the operator. */
+  urgent?: boolean;
+  urgencyReasons?: string[];
 }
 
 /** Every pushed event carries the feed cursor; a client that reconnects sends the last one back. */

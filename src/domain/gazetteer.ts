@@ -17,6 +17,16 @@ export interface Region {
   code: string;
   name: string;
   municipalities: Municipality[];
+  /** Streets residents write about (config/regions/<region>.streets.json), for address resolution. */
+  streets?: Street[];
+}
+
+/** A street of a municipality, with the lowercase forms it is written in («маркса», «красном пути»). */
+export interface Street {
+  /** Full name shown in the UI, e.g. «проспект Карла Маркса». */
+  name: string;
+  municipality: string;
+  keys: string[];
 }
 
 /** Municipality code used when a post concerns the whole region or no place is known. */

@@ -11,6 +11,10 @@ export interface Incident {
   reason: IncidentReason;
   status: IncidentStatus;
   sector: Sector;
+  /** Problem category code within the sector (`housing.heating`), when the classifier gave one. */
+  category?: string;
+  /** Danger to life or health, or a mass outage: the operator sees it flagged. */
+  urgent?: boolean;
   municipality: string;
   network: Network;
   createdAt: string;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { WHOLE_REGION, type Municipality, type Region } from '../domain/gazetteer';
+import { existsSync, readFileSync } from 'node:fs';
+import { WHOLE_REGION, type Municipality, type Region, type Street } from '../domain/gazetteer';
 
 const REGIONS_DIR = new URL('../../config/regions/', import.meta.url);
 
@@ -9,6 +9,9 @@ export function loadRegion(code: string): Region {
   if (!Array.isArray(region.municipalities) || region.municipalities.length === 0) {
     throw new Error(`config/regions/${code}.json has no municipalities`);
   }
+  // Optional street list beside the region file, for address resolution (src/classifier/place.ts).
+  const streets = new URL(`${code}.streets.json`, REGIONS_DIR);
+  if (existsSync(streets)) region.streets = (JSON.parse(readFileSync(streets, 'utf8')) as { streets: Street[] }).streets;
   return region;
 }
 

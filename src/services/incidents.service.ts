@@ -1,7 +1,10 @@
+import { loadTaxonomy } from '../classifier/taxonomy';
 import type { IncidentCard } from '../contracts/feed';
+import { resolveCategory } from '../domain/taxonomy';
 import { can, type SessionUser } from '../domain/access';
 import type { Sector } from '../domain/sector';
 import { compareCursors, type FeedRepository } from '../repositories/feed.repository';
+import type { AuditRepository } from '../repositories/audit.repository';
 import type { IncidentDoc, IncidentsRepository } from '../repositories/incidents.repository';
 import type { Gazetteer } from './gazetteer.service';
 
@@ -29,6 +32,8 @@ export function presentIncident(doc: IncidentDoc, showAuthor: boolean, municipal
     complaintConfidence: doc.complaint_confidence,
     misinformationScore: doc.misinfo_score,
     misinformationReasons: doc.misinfo_reasons,
+    ...(doc.category ? { category: doc.category, categoryTitle: resolveCategory(loadTaxonomy(), doc.sector, doc.category).title } : {}),
+    ...(doc.urgent !== undefined ? { urgent: doc.urgent, urgencyReasons: doc.urgency_reasons ?? [] } : {}),
   };
 }
 
@@ -45,7 +50,7 @@ export function scopedMunicipalities(viewer: SessionUser, requested?: string): r
   return scope === 'all' ? undefined : scope;
 }
 
-export function createIncidentsService(deps: { incidents: IncidentsRepository; feed: FeedRepository; gazetteer: Gazetteer }) {
+export function createIncidentsService(deps: { incidents: IncidentsRepository; feed: FeedRepository; gazetteer: Gazetteer; audit: Pick<AuditRepository, 'append'> }) {
   const name = (code: string) => deps.gazetteer.nameOf(code);
   return {
     /** Newest incidents in the viewer's scope, with a feed cursor to continue from live. */
@@ -57,7 +62,20 @@ export function createIncidentsService(deps: { incidents: IncidentsRepository; f
       const municipalities = scopedMunicipalities(viewer, q.municipality);
       if (sectors?.length === 0 || municipalities?.length === 0) return { items: [], cursor };
       const docs = await deps.incidents.list({ ...(sectors ? { sectors } : {}), ...(municipalities ? { municipalities } : {}), limit: q.limit });
-      return { items: docs.map((d) => presentIncident(d, can(viewer.role, 'posts:author'), name)), cursor };
+      const showAuthor = can(viewer.role, 'posts:author');
+      if (showAuthor && docs.length > 0) {
+        // Seeing who wrote the posts is a look at personal data: record which incidents (ids only).
+        await deps.audit.append({
+          at: new Date().toISOString(),
+          actorId: viewer.id,
+          actorUsername: viewer.username,
+          actorRole: viewer.role,
+          action: 'posts.author_view',
+          outcome: 'success',
+          details: { via: 'incidents', incidentIds: docs.map((d) => d.id) },
+        });
+      }
+      return { items: docs.map((d) => presentIncident(d, showAuthor, name)), cursor };
     },
     /** Cards for feed entries, in the given order (missing ones skipped). */
     async cards(ids: readonly string[]): Promise<Map<string, IncidentDoc>> {

@@ -4,6 +4,7 @@ import type { Sector } from '../domain/sector';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { PostDoc, PostsRepository } from '../repositories/posts.repository';
 import type { AnalyzedText } from '../text/analyze';
+import type { ExplanationService, PostExplanation } from './explanation.service';
 import type { Gazetteer } from './gazetteer.service';
 import { scopedMunicipalities, scopedSectors } from './incidents.service';
 
@@ -39,6 +40,13 @@ export interface PostCard {
   municipalityName: string;
   complaint: boolean;
   misinformationScore: number;
+  /** Problem category code and tone (null on posts stored before these outputs existed). */
+  category: string | null;
+  tone: 'negative' | 'neutral' | 'positive' | null;
+  urgent: boolean;
+  urgencyReasons: string[];
+  organisations: { kind: string; name: string }[];
+  address: { street: string; house?: string; known: boolean } | null;
   incidentId: string | null;
   modelVersion: string;
 }
@@ -80,7 +88,14 @@ export function highlight(text: string, queryStems: ReadonlySet<string>, stemOf:
   return fragments;
 }
 
-export function createSearchService(deps: { posts: PostsRepository; audit: AuditRepository; gazetteer: Gazetteer; analyze(text: string): AnalyzedText }) {
+export function createSearchService(deps: {
+  posts: PostsRepository;
+  audit: AuditRepository;
+  gazetteer: Gazetteer;
+  analyze(text: string): AnalyzedText;
+  /** Per-label explanations of stored posts (GET /api/posts/:id/explanation). */
+  explainer?: ExplanationService;
+}) {
   const stemOf = (word: string) => deps.analyze(word).stems[0] ?? word.toLowerCase();
 
   function present(doc: PostDoc, viewer: SessionUser, stems: ReadonlySet<string>): PostCard {
@@ -99,6 +114,12 @@ export function createSearchService(deps: { posts: PostsRepository; audit: Audit
       municipalityName: deps.gazetteer.nameOf(doc.municipality),
       complaint: doc.complaint,
       misinformationScore: doc.misinfo_score,
+      category: doc.category ?? null,
+      tone: doc.tone ?? null,
+      urgent: doc.urgent ?? false,
+      urgencyReasons: doc.urgency_reasons ?? [],
+      organisations: doc.organisations ?? [],
+      address: doc.address ?? null,
       incidentId: doc.incident_id ?? null,
       modelVersion: doc.model_version,
     };
@@ -133,7 +154,28 @@ export function createSearchService(deps: { posts: PostsRepository; audit: Audit
         size: p.size,
       });
       const stemSet = new Set(stems);
-      return { total: res.total, page: p.page, size: p.size, items: res.hits.map((d) => present(d, viewer, stemSet)) };
+      const items = res.hits.map((d) => present(d, viewer, stemSet));
+      const withAuthor = items.filter((i) => i.author !== null).map((i) => i.id);
+      if (withAuthor.length > 0) {
+        // Seeing who wrote a post is a look at personal data: record which posts (ids, not names).
+        await deps.audit.append({
+          at: new Date().toISOString(),
+          actorId: viewer.id,
+          actorUsername: viewer.username,
+          actorRole: viewer.role,
+          action: 'posts.author_view',
+          outcome: 'success',
+          ...(ip ? { ip } : {}),
+          details: { via: 'search', postIds: withAuthor },
+        });
+      }
+      return { total: res.total, page: p.page, size: p.size, items };
+    },
+
+    /** The features behind each label of a stored post; scoped like search (out of scope → 404). */
+    async explain(viewer: SessionUser, postId: string): Promise<PostExplanation> {
+      if (!deps.explainer) throw new Error('explanations are not configured in this process');
+      return deps.explainer.explain(viewer, postId);
     },
   };
 }

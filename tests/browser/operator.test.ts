@@ -98,7 +98,7 @@ describe('operator page', () => {
     expect(await card.locator('.chip').first().textContent()).toBe('ЖКХ');
     expect(await card.locator('.card__place').textContent()).toBe('Омск');
     expect(await card.locator('.card__source').textContent()).toContain('ВКонтакте');
-    expect(await card.locator('.badge').textContent()).toBe('Жалоба');
+    expect(await card.locator('.badge--complaint').textContent()).toBe('Жалоба');
     expect(await card.locator('.card__ago').textContent()).toMatch(/только что|минут[уы]? назад/);
     expect(await card.locator('.card__due-value').textContent()).toMatch(/^осталось /);
     const link = card.locator('a.card__link');

@@ -19,7 +19,14 @@ function enriched(publishedAt: string): EnrichedPost {
     municipality: 'omsk',
     ingestedAt: new Date().toISOString(),
     textStems: 'нет отоплен',
-    classification: { sector: { label: 'housing', confidence: 0.9 }, complaint: { value: true, confidence: 0.9 }, misinformation: { score: 0, reasons: [] }, modelVersion: 't' },
+    classification: {
+      sector: { label: 'housing', confidence: 0.9 },
+      category: { code: 'housing.heating', title: 'Отопление', confidence: 0.8 }, tone: { label: 'negative', confidence: 0.8 }, urgency: { value: true, confidence: 0.9, reasons: ['no_heat_in_frost'] }, organisations: [{ kind: 'management_company', name: 'УК «Жилищник»' }],
+      complaint: { value: true, confidence: 0.9 },
+      misinformation: { score: 0, reasons: [] },
+      place: { municipality: 'omsk', municipalitySource: 'text', address: { street: 'улица Ленина', house: '12', known: true, raw: 'ул. ленина, 12' } },
+      modelVersion: 't',
+    },
   };
 }
 

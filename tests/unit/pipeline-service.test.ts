@@ -13,10 +13,16 @@ import { analyze } from '../../src/text/analyze';
 
 // Typed fakes: the pipeline's decisions are pure logic over what the repositories answer.
 function classifierSaying(c: Omit<Classification, 'modelVersion'>): TextClassifier {
-  return { version: 'fake-1', classify: () => ({ ...c, modelVersion: 'fake-1' }) };
+  return {
+    version: 'fake-1',
+    classify: () => ({ ...c, modelVersion: 'fake-1' }),
+    explain: () => {
+      throw new Error('not used by the pipeline');
+    },
+  };
 }
-const complaint = classifierSaying({ sector: { label: 'housing', confidence: 0.9 }, complaint: { value: true, confidence: 0.9 }, misinformation: { score: 0, reasons: [] } });
-const chatter = classifierSaying({ sector: { label: 'other', confidence: 0.6 }, complaint: { value: false, confidence: 0.8 }, misinformation: { score: 0, reasons: [] } });
+const complaint = classifierSaying({ sector: { label: 'housing', confidence: 0.9 }, category: { code: 'housing.heating', title: 'Отопление', confidence: 0.8 }, tone: { label: 'negative', confidence: 0.8 }, urgency: { value: false, confidence: 0.9, reasons: [] }, organisations: [], complaint: { value: true, confidence: 0.9 }, misinformation: { score: 0, reasons: [] } });
+const chatter = classifierSaying({ sector: { label: 'other', confidence: 0.6 }, category: { code: 'other.other', title: 'Прочие по направлению', confidence: 0.5 }, tone: { label: 'neutral', confidence: 0.7 }, urgency: { value: false, confidence: 0.9, reasons: [] }, organisations: [], complaint: { value: false, confidence: 0.8 }, misinformation: { score: 0, reasons: [] } });
 
 function post(externalId: string, over: Partial<IncomingPost> = {}): IncomingPost {
   return {

@@ -5,7 +5,7 @@ import { SECTORS } from '../../domain/sector';
 import type { AuthService } from '../../services/auth.service';
 import type { SearchService } from '../../services/search.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, postCardSchema } from './schemas';
+import { errorBody, postCardSchema, postExplanationSchema } from './schemas';
 
 /** Elasticsearch refuses from+size beyond 10,000 without a scroll; deeper paging is an export. */
 const MAX_WINDOW = 10_000;
@@ -39,5 +39,19 @@ export const postRoutes: FastifyPluginAsyncZod<{ auth: AuthService; search: Sear
       },
     },
     async (request) => search.search(sessionOf(request).user, request.query, request.ip),
+  );
+
+  app.get(
+    '/api/posts/:id/explanation',
+    {
+      preHandler: requirePermission(auth, 'posts:search'),
+      schema: {
+        tags: ['posts'],
+        description: 'The few features that drove each label of a stored post, from the model version that classified it (else the active one, with a note).',
+        params: z.object({ id: z.string().min(1).max(300) }),
+        response: { 200: postExplanationSchema, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => search.explain(sessionOf(request).user, request.params.id),
   );
 };

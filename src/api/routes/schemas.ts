@@ -42,6 +42,10 @@ export const incidentCardSchema = z.object({
   complaintConfidence: z.number(),
   misinformationScore: z.number(),
   misinformationReasons: z.array(z.string()),
+  category: z.string().optional(),
+  categoryTitle: z.string().optional(),
+  urgent: z.boolean().optional(),
+  urgencyReasons: z.array(z.string()).optional(),
 });
 
 export const segmentSchema = z.object({ text: z.string(), hit: z.boolean() });
@@ -61,6 +65,36 @@ export const postCardSchema = z.object({
   municipalityName: z.string(),
   complaint: z.boolean(),
   misinformationScore: z.number(),
+  category: z.string().nullable(),
+  tone: z.enum(['negative', 'neutral', 'positive']).nullable(),
+  urgent: z.boolean(),
+  urgencyReasons: z.array(z.string()),
+  organisations: z.array(z.object({ kind: z.string(), name: z.string() })),
+  address: z.object({ street: z.string(), house: z.string().optional(), known: z.boolean() }).nullable(),
   incidentId: z.string().nullable(),
   modelVersion: z.string(),
+});
+
+const labelExplanationSchema = z.object({
+  label: z.string(),
+  confidence: z.number(),
+  features: z.array(z.object({ feature: z.string(), weight: z.number() })),
+  reasons: z.array(z.string()).optional(),
+});
+
+export const postExplanationSchema = z.object({
+  postId: z.string(),
+  storedModelVersion: z.string(),
+  explainedWith: z.string(),
+  sameModel: z.boolean(),
+  note: z.string().nullable(),
+  explanation: z.object({
+    modelVersion: z.string(),
+    sector: labelExplanationSchema,
+    category: labelExplanationSchema,
+    complaint: labelExplanationSchema,
+    tone: labelExplanationSchema,
+    urgency: labelExplanationSchema,
+    misinformation: labelExplanationSchema,
+  }),
 });

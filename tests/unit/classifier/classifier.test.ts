@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifierFromHeads, DEFAULT_MODEL_PATH, HEADS, loadClassifier, type TextClassifier } from '../../../src/classifier/classifier';
+import { CATEGORY_DIM, categoryHead, classifierFromHeads, DEFAULT_MODEL_PATH, HEADS, loadClassifier, type TextClassifier } from '../../../src/classifier/classifier';
+import { loadTaxonomy } from '../../../src/classifier/taxonomy';
+import { TONES } from '../../../src/domain/classification';
 import { extractFeatures, FEATURE_SCHEME } from '../../../src/classifier/features';
 import { LinearHead, serializeModel, deserializeModel } from '../../../src/classifier/linear';
 import { cueRisk, misinfoCues } from '../../../src/classifier/misinfo-cues';
@@ -89,19 +91,31 @@ describe('features', () => {
 
 describe('model file', () => {
   it('round-trips through int8 serialisation', () => {
-    const heads = [new LinearHead('sector', SECTORS), new LinearHead('complaint', ['no', 'yes']), new LinearHead('misinformation', ['no', 'yes'])];
+    const taxonomy = loadTaxonomy();
+    const heads = [
+      new LinearHead(HEADS.sector, SECTORS),
+      new LinearHead(HEADS.complaint, ['no', 'yes']),
+      new LinearHead(HEADS.misinformation, ['no', 'yes']),
+      new LinearHead(HEADS.tone, TONES),
+      new LinearHead(HEADS.urgency, ['no', 'yes']),
+      ...SECTORS.map((s) => new LinearHead(categoryHead(s), taxonomy.sectors[s].map((c) => c.code), undefined, undefined, CATEGORY_DIM)),
+    ];
     const x = extractFeatures(analyze('нет отопления'));
+    const housing = heads.find((h) => h.name === categoryHead('housing'))!;
     for (let i = 0; i < 20; i++) {
       heads[0]!.update(x, 0, 0.5, 0);
       heads[1]!.update(x, 1, 0.5, 0);
       heads[2]!.update(x, 0, 0.5, 0);
+      heads[3]!.update(x, 0, 0.5, 0);
+      heads[4]!.update(x, 1, 0.5, 0);
+      housing.update(x, housing.labels.indexOf('housing.heating'), 0.5, 0);
     }
     const meta = { version: 'test-1', trainedAt: '', corpusHash: '', dim: 1 << 18, featureScheme: FEATURE_SCHEME, notes: {} };
     const { heads: back } = deserializeModel(serializeModel(meta, heads));
+    expect(back.get(categoryHead('housing'))!.dim).toBe(CATEGORY_DIM);
     const clf2 = classifierFromHeads(meta, back);
     const c = clf2.classify(analyze('нет отопления'));
-    expect(c.sector.label).toBe('housing');
-    expect(c.complaint.value).toBe(true);
+    expect(c).toMatchObject({ sector: { label: 'housing' }, complaint: { value: true }, tone: { label: 'negative' }, urgency: { value: true }, category: { code: 'housing.heating' } });
   });
 
   it('refuses a model trained with another feature scheme', async () => {

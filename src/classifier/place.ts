@@ -1,0 +1,121 @@
+import type { Place } from '../domain/classification';
+import { WHOLE_REGION, type Region, type Street } from '../domain/gazetteer';
+
+/**
+ * Place of a post: municipality and, where written, a street address resolved against the
+ * region's street list (config/regions/<region>.streets.json). Rule-based:
+ *   - a street type («ул.», «улица», «пр.», «пр-т», «проспект», «пер.», «б-р», «наб.», «шоссе»)
+ *     followed by a name, known or not («ул. Ленина, 12», «пр. Маркса д 5»);
+ *   - a known street's name after «на», «по», «у», «возле», «около», «с» or before a house
+ *     number, with no type («на Лукашевича», «Масленникова 70»).
+ * The municipality is the source's when the source belongs to one, else the one named in the
+ * text, else the known street's (a street list belongs to one city), else the whole region.
+ */
+export interface PlaceGazetteer {
+  region: Pick<Region, 'streets'>;
+  isKnown(code: string): boolean;
+  detect(text: string): string | null;
+}
+
+const TYPES = new Map<string, string>([
+  ['ул', 'улица'], ['улица', 'улица'], ['улице', 'улица'], ['улицу', 'улица'], ['улицы', 'улица'], ['улицей', 'улица'],
+  ['пр', 'проспект'], ['пр-т', 'проспект'], ['пр-кт', 'проспект'], ['просп', 'проспект'], ['проспект', 'проспект'], ['проспекте', 'проспект'], ['проспекта', 'проспект'], ['проспекту', 'проспект'],
+  ['пер', 'переулок'], ['переулок', 'переулок'], ['переулке', 'переулок'], ['переулка', 'переулок'],
+  ['б-р', 'бульвар'], ['бульвар', 'бульвар'], ['бульваре', 'бульвар'], ['бульвара', 'бульвар'],
+  ['наб', 'набережная'], ['набережная', 'набережная'], ['набережной', 'набережная'],
+  ['шоссе', 'шоссе'], ['пл', 'площадь'], ['площадь', 'площадь'], ['площади', 'площадь'],
+]);
+const PREPOSITIONS = new Set(['на', 'по', 'у', 'возле', 'около', 'с', 'со', 'напротив', 'угол']);
+// A word after a street type that is not a street name.
+const NOT_A_STREET = new Set(['и', 'в', 'на', 'по', 'у', 'нет', 'не', 'уже', 'опять', 'с', 'до', 'от', 'весь', 'вся', 'всей', 'всю']);
+const HOUSE = /^(\d{1,4}[а-я]?)(?:\/(\d{1,3}[а-я]?))?$/;
+
+interface Word {
+  w: string;
+  start: number;
+  end: number;
+}
+
+function words(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(/[\p{L}\d]+(?:[-/][\p{L}\d]+)*/gu)) out.push({ w: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+export function createPlaceResolver(gazetteer: PlaceGazetteer) {
+  // Street keys by their word count, longest first, so «карла маркса» wins over «маркса».
+  const byKey = new Map<string, Street>();
+  for (const s of gazetteer.region.streets ?? []) for (const k of s.keys) if (!byKey.has(k)) byKey.set(k, s);
+  const maxWords = Math.max(1, ...[...byKey.keys()].map((k) => k.split(' ').length));
+
+  function knownAt(ws: Word[], i: number): { street: Street; next: number } | null {
+    for (let n = Math.min(maxWords, ws.length - i); n >= 1; n--) {
+      const key = ws.slice(i, i + n).map((x) => x.w).join(' ');
+      const street = byKey.get(key);
+      if (street) return { street, next: i + n };
+    }
+    return null;
+  }
+
+  /** House number after the street: «12», «д 5», «д. 5», «дом 7а», «12/1», «12 к2», «12 корп. 3». */
+  function houseAt(ws: Word[], i: number): { house: string; next: number } | null {
+    let j = i;
+    if (ws[j] && (ws[j]!.w === 'д' || ws[j]!.w === 'дом')) j++;
+    const m = ws[j] ? HOUSE.exec(ws[j]!.w) : null;
+    if (!m) return null;
+    let house = m[2] ? `${m[1]}/${m[2]}` : (m[1] as string);
+    j++;
+    if (ws[j] && /^(к|корп|корпус)$/.test(ws[j]!.w) && ws[j + 1] && /^\d{1,2}$/.test(ws[j + 1]!.w)) {
+      house += ` к${ws[j + 1]!.w}`;
+      j += 2;
+    } else if (ws[j] && /^к\d{1,2}$/.test(ws[j]!.w)) {
+      house += ` ${ws[j]!.w}`;
+      j++;
+    }
+    return { house, next: j };
+  }
+
+  function address(text: string): { street: string; house?: string | undefined; known: boolean; raw: string; municipality?: string } | null {
+    const ws = words(text.length > 5000 ? text.slice(0, 5000) : text);
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!.w;
+      const type = TYPES.get(w);
+      if (type && i + 1 < ws.length && !NOT_A_STREET.has(ws[i + 1]!.w)) {
+        const known = knownAt(ws, i + 1);
+        const nameEnd = known ? known.next : /^\d/.test(ws[i + 1]!.w) && ws[i + 2] ? i + 3 : i + 2;
+        const house = houseAt(ws, nameEnd);
+        const end = house ? house.next : nameEnd;
+        const raw = text.slice(ws[i]!.start, ws[end - 1]!.end);
+        if (known) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
+        const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
+        if (/\p{L}{3,}/u.test(name)) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
+      }
+      const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
+      const known = knownAt(ws, i);
+      if (known) {
+        const house = houseAt(ws, known.next);
+        if (afterPrep || house) {
+          const end = house ? house.next : known.next;
+          return { street: known.street.name, house: house?.house, known: true, raw: text.slice(ws[i]!.start, ws[end - 1]!.end), municipality: known.street.municipality };
+        }
+      }
+    }
+    return null;
+  }
+
+  return {
+    /** `normalized`: the analysed (lowercased) text; `sourceMunicipality`: the source's, when it has one. */
+    resolve(normalized: string, sourceMunicipality?: string | null): Place {
+      const fromText = gazetteer.detect(normalized);
+      const fromSource = sourceMunicipality && sourceMunicipality !== WHOLE_REGION && gazetteer.isKnown(sourceMunicipality) ? sourceMunicipality : null;
+      const found = address(normalized);
+      const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
+      const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'none';
+      if (!found) return { municipality, municipalitySource, address: null };
+      // A known street name in another town is the same name, not the same street.
+      const known = found.known && found.municipality === municipality;
+      return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw } };
+    },
+  };
+}
+export type PlaceResolver = ReturnType<typeof createPlaceResolver>;

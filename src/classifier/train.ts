@@ -1,0 +1,180 @@
+/**
+ * The reusable training core: trains every head of the classifier on labelled examples and
+ * evaluates a classifier on a labelled set. scripts/train.ts (the CLI: data loading, the guard,
+ * the model registry) and scripts/eval.ts call it. Deterministic (seeded shuffle).
+ *
+ * All heads are linear over the same hashed sparse features (./features.ts), plain SGD with
+ * optional weight averaging. DEFAULT_OPTIONS and the feature weights were chosen on a validation
+ * corpus built from train-side fragments only (scripts/corpus/tune.ts), never on the test split.
+ */
+import { analyze } from '../text/analyze';
+import { TONES, type Tone } from '../domain/classification';
+import { SECTORS, type Sector } from '../domain/sector';
+import { categoryCodes, otherCategory } from '../domain/taxonomy';
+import { CATEGORY_DIM, categoryHead, classifierFromHeads, cuesOf, HEADS, type TextClassifier } from './classifier';
+import { DIM, extractFeatures, FEATURE_SCHEME, FEATURE_WEIGHTS, type FeatureVector } from './features';
+import { LinearHead, serializeModel, type ModelMeta } from './linear';
+import { accuracy, binaryF1, macroF1, perClass } from './metrics';
+import { loadTaxonomy } from './taxonomy';
+
+/** One labelled training or evaluation example. */
+export interface Example {
+  text: string;
+  /** null: this set says nothing about that head, so it does not train or score it. */
+  sector: Sector | null;
+  complaint: boolean | null;
+  misinformation: boolean | null;
+  urgent?: boolean | null;
+  /** Problem category code (`housing.heating`); trains the category head of the sector it names. */
+  category?: string | null;
+  tone?: Tone | null;
+  /** Relative weight in training. */
+  weight: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  lr: number;
+  /** Learning-rate decay per epoch: lr / (1 + decay × epoch). */
+  decay: number;
+  l2: number;
+  /** Extra weight of the positive class of the misinformation head (rumours are rare). */
+  misinfoPosWeight: number;
+  /** Weight multipliers per source, on top of each example's own weight. */
+  complaintNegWeight: number;
+  /** Epoch from which the weights are averaged (≥ epochs: no averaging). */
+  averageFrom: number;
+  /** Sector classes weighted by (mean class weight / class weight)^balance: 0 = as is, 1 = fully balanced. */
+  sectorBalance: number;
+  /** Extra weight of the positive class of the urgency head (urgent posts are rare). */
+  urgentPosWeight: number;
+}
+
+export const DEFAULT_OPTIONS: TrainOptions = { epochs: 8, lr: 0.4, decay: 1, l2: 1e-7, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3 };
+
+function shuffle<T>(xs: T[], seed: number): T[] {
+  let s = seed >>> 0;
+  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
+  }
+  return xs;
+}
+
+export function featuresOf(text: string): FeatureVector {
+  const a = analyze(text);
+  return extractFeatures(a, cuesOf(a.normalized).all);
+}
+
+export function evaluate(clf: TextClassifier, set: Example[]) {
+  const preds = set.map((e) => clf.classify(analyze(e.text)));
+  const pairs = set.map((e, i) => [e, preds[i]!] as const);
+  const withSector = pairs.filter(([e]) => e.sector !== null);
+  const sectorReports = perClass(SECTORS, withSector.map(([e]) => e.sector as string), withSector.map(([, p]) => p.sector.label));
+  const withComplaint = pairs.filter(([e]) => e.complaint !== null);
+  const withMisinfo = pairs.filter(([e]) => e.misinformation !== null);
+  const withUrgent = pairs.filter(([e]) => e.urgent !== null && e.urgent !== undefined);
+  const withTone = pairs.filter(([e]) => e.tone !== null && e.tone !== undefined);
+  const withCategory = pairs.filter(([e]) => e.category);
+  const categoryReports = perClass(categoryCodes(loadTaxonomy()), withCategory.map(([e]) => e.category as string), withCategory.map(([, p]) => p.category.code));
+  return {
+    // NaN where the set has no labels for a head (JSON: null).
+    sectorMacroF1: withSector.length ? macroF1(sectorReports) : NaN,
+    sectorReports,
+    complaintAcc: withComplaint.length ? accuracy(withComplaint.map(([e]) => e.complaint), withComplaint.map(([, p]) => p.complaint.value)) : NaN,
+    misinfoF1: withMisinfo.length ? binaryF1(withMisinfo.map(([e]) => e.misinformation as boolean), withMisinfo.map(([, p]) => p.misinformation.score >= 0.5)) : NaN,
+    urgentF1: withUrgent.length ? binaryF1(withUrgent.map(([e]) => e.urgent as boolean), withUrgent.map(([, p]) => p.urgency.value)) : NaN,
+    toneMacroF1: withTone.length ? macroF1(perClass(TONES, withTone.map(([e]) => e.tone as string), withTone.map(([, p]) => p.tone.label))) : NaN,
+    /** Category macro-F1 over all codes present (a wrong sector makes its category wrong too). */
+    categoryMacroF1: withCategory.length ? macroF1(categoryReports) : NaN,
+    categoryReports,
+  };
+}
+
+/** Trains every head; returns the heads and a classifier built from them (not yet serialised). */
+export function train(examples: Example[], version: string, opts: TrainOptions = DEFAULT_OPTIONS): { heads: Map<string, LinearHead>; classifier: TextClassifier } {
+  const { epochs: EPOCHS, lr: LR, l2: L2 } = opts;
+  const sector = new LinearHead(HEADS.sector, SECTORS);
+  const complaint = new LinearHead(HEADS.complaint, ['no', 'yes']);
+  const misinfo = new LinearHead(HEADS.misinformation, ['no', 'yes']);
+  const tone = new LinearHead(HEADS.tone, TONES);
+  const urgent = new LinearHead(HEADS.urgency, ['no', 'yes']);
+  // One category head per sector over the default taxonomy's codes (always with «прочие»).
+  const taxonomy = loadTaxonomy();
+  const categories = new Map(
+    SECTORS.map((s) => {
+      const codes = taxonomy.sectors[s].map((c) => c.code);
+      return [s, new LinearHead(categoryHead(s), codes.length === 2 ? [...codes, '-'] : codes, undefined, undefined, CATEGORY_DIM)];
+    }),
+  );
+  const all = [sector, complaint, misinfo, tone, urgent, ...categories.values()];
+  const xs = examples.map((e) => ({ e, x: featuresOf(e.text) }));
+  const mass = new Map<string, number>();
+  for (const e of examples) if (e.sector !== null) mass.set(e.sector, (mass.get(e.sector) ?? 0) + e.weight);
+  const meanMass = [...mass.values()].reduce((a, b) => a + b, 0) / Math.max(1, mass.size);
+  const sectorW = new Map([...mass].map(([s, m]) => [s, Math.pow(meanMass / m, opts.sectorBalance)]));
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    if (epoch === opts.averageFrom) for (const h of all) h.startAveraging();
+    const lr = LR / (1 + opts.decay * epoch);
+    for (const { e, x } of shuffle(xs, 1000 + epoch)) {
+      if (e.sector !== null) sector.update(x, SECTORS.indexOf(e.sector), lr, L2, e.weight * (sectorW.get(e.sector) ?? 1));
+      if (e.complaint !== null) complaint.update(x, e.complaint ? 1 : 0, lr, L2, e.weight * (e.complaint ? 1 : opts.complaintNegWeight));
+      // Rumours are rare: weigh them up so the head does not learn to always say no.
+      if (e.misinformation !== null) misinfo.update(x, e.misinformation ? 1 : 0, lr, L2, e.weight * (e.misinformation ? opts.misinfoPosWeight : 1));
+      if (e.tone !== null && e.tone !== undefined) tone.update(x, TONES.indexOf(e.tone), lr, L2, e.weight);
+      if (e.urgent !== null && e.urgent !== undefined) urgent.update(x, e.urgent ? 1 : 0, lr, L2, e.weight * (e.urgent ? opts.urgentPosWeight : 1));
+      // The code names its sector (`housing.heating`): a category-only example (an operator's
+      // correction) trains that sector's head even without a sector label.
+      const catSector = e.category ? (e.category.slice(0, e.category.indexOf('.')) as Sector) : null;
+      const head = catSector ? categories.get(catSector) : undefined;
+      if (head && catSector) {
+        const at = head.labels.indexOf(e.category as string);
+        head.update(x, at >= 0 ? at : head.labels.indexOf(otherCategory(catSector)), lr, L2, e.weight);
+      }
+    }
+  }
+  for (const h of all) h.finishAveraging();
+  const heads = new Map(all.map((h) => [h.name, h]));
+  return { heads, classifier: classifierFromHeads({ version }, heads) };
+}
+
+export interface TrainedModel {
+  /** The serialised model file (gzip), ready to write or store in a registry. */
+  bytes: Buffer;
+  meta: ModelMeta;
+  classifier: TextClassifier;
+}
+
+/**
+ * Trains on `examples`, evaluates the result on `evaluateOn` and serialises it with those figures
+ * and the caller's `notes` (counts, sources) in its meta. The version is the caller's.
+ */
+export function trainModel(
+  examples: Example[],
+  options: {
+    version: string;
+    corpusHash: string;
+    train?: Partial<TrainOptions>;
+    notes?: Record<string, unknown>;
+    /** Labelled sets to evaluate the new model on; their figures go into the notes (`figures`). */
+    evaluateOn?: Record<string, Example[]>;
+  },
+): TrainedModel {
+  const opts = { ...DEFAULT_OPTIONS, ...options.train };
+  const { heads, classifier } = train(examples, options.version, opts);
+  const figures: Record<string, unknown> = {};
+  for (const [name, set] of Object.entries(options.evaluateOn ?? {})) {
+    const f = evaluate(classifier, set);
+    figures[name] = { sectorMacroF1: f.sectorMacroF1, complaintAcc: f.complaintAcc, misinfoF1: f.misinfoF1, urgentF1: f.urgentF1, toneMacroF1: f.toneMacroF1, categoryMacroF1: f.categoryMacroF1 };
+  }
+  const meta: ModelMeta = {
+    version: options.version,
+    trainedAt: new Date().toISOString(),
+    corpusHash: options.corpusHash,
+    dim: DIM,
+    featureScheme: FEATURE_SCHEME,
+    notes: { features: { ...FEATURE_WEIGHTS, hashBits: Math.log2(DIM) }, options: opts, ...options.notes, ...(options.evaluateOn ? { figures } : {}) },
+  };
+  return { bytes: serializeModel(meta, [...heads.values()]), meta, classifier };
+}
