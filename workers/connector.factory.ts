@@ -8,10 +8,18 @@
  */
 import type { Config } from '../src/config/env';
 import type { Connector } from '../src/domain/connector';
-import { networkOfSource, type Source } from '../src/domain/source';
+import type { Source } from '../src/domain/source';
 import type { Logger } from '../src/lib/logger';
 import { createHttpClient, publicAddressesOnly, type AddressPolicy, type RateLimiter } from '../connectors/http/http-client';
 import { createRssConnector } from '../connectors/rss/rss.connector';
+import { createTelegramConnector, normaliseChannel } from '../connectors/telegram/telegram.connector';
+import { createOkClient, okRateLimitKey } from '../connectors/ok/ok.client';
+import { createOkGroupConnector } from '../connectors/ok/ok.connector';
+import { createMaxClient, maxRateLimitKey } from '../connectors/max/max.client';
+import { createMaxChatConnector } from '../connectors/max/max.connector';
+import { createMaxUpdatesConnector, maxUpdatesStreamId, type MaxChatRoute } from '../connectors/max/max.updates';
+import { createVkClient, vkRateLimitKey } from '../connectors/vk/vk.client';
+import { createVkSearchConnector, createVkWallConnector } from '../connectors/vk/vk.connector';
 
 export interface ConnectorContext {
   config: Config;
@@ -21,7 +29,19 @@ export interface ConnectorContext {
   addressPolicy?: AddressPolicy;
   log: Logger;
   now?: () => Date;
+  /**
+   * Set when the MAX updates stream is the live path (the connector role does, see
+   * maxUpdatesStreams): max_chat connectors then only backfill and catch up, polling every
+   * `catchUpPollMs` (default 15 min) unless their source asks for longer.
+   */
+  maxUpdates?: { longPollSec?: number; catchUpPollMs?: number };
 }
+
+/** Default pause of a max_chat connector behind the updates stream. */
+export const MAX_CATCH_UP_POLL_MS = 15 * 60_000;
+/** Default long-poll wait of the updates stream; its HTTP timeout is this plus MAX_UPDATES_HTTP_MARGIN_MS. */
+export const MAX_UPDATES_LONG_POLL_SEC = 30;
+export const MAX_UPDATES_HTTP_MARGIN_MS = 15_000;
 
 /** A source whose connector cannot be built (missing token, unsupported kind); the message says why. */
 export class ConnectorConfigError extends Error {
@@ -55,10 +75,116 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
     case 'webhook':
       return null;
     case 'vk_wall':
-    case 'vk_search':
-    case 'telegram_channel':
-    case 'ok_group':
-    case 'max_chat':
-      throw new ConnectorConfigError(source.id, `no connector for ${networkOfSource(source)} sources in this build`);
+    case 'vk_search': {
+      const token = ctx.config.VK_ACCESS_TOKEN;
+      if (!token) throw new ConnectorConfigError(source.id, 'VK_ACCESS_TOKEN is not set');
+      const host = new URL(ctx.config.VK_API_URL).hostname.toLowerCase();
+      // One bucket per token across all processes; the key is a hash, never the token.
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: vkRateLimitKey(token) });
+      const common = {
+        sourceId: source.id,
+        client: createVkClient({ http, apiUrl: ctx.config.VK_API_URL, token }),
+        log: ctx.log.child({ module: 'connector', source: source.id }),
+        ...(municipality ? { municipality } : {}),
+        ...(pollIntervalMs ? { pollIntervalMs } : {}),
+        ...(ctx.now ? { now: ctx.now } : {}),
+      };
+      return source.kind === 'vk_wall'
+        ? createVkWallConnector({ ...common, owner: source.settings.owner, comments: source.settings.comments })
+        : createVkSearchConnector({ ...common, query: source.settings.query, ...(source.settings.geo ? { geo: source.settings.geo } : {}) });
+    }
+    case 'ok_group': {
+      const { OK_APPLICATION_KEY: applicationKey, OK_ACCESS_TOKEN: accessToken, OK_SESSION_SECRET_KEY: sessionSecretKey } = ctx.config;
+      const missing = [!applicationKey && 'OK_APPLICATION_KEY', !accessToken && 'OK_ACCESS_TOKEN', !sessionSecretKey && 'OK_SESSION_SECRET_KEY'].filter(Boolean);
+      if (!applicationKey || !accessToken || !sessionSecretKey) throw new ConnectorConfigError(source.id, `${missing.join(', ')} not set`);
+      const host = new URL(ctx.config.OK_API_URL).hostname.toLowerCase();
+      // One bucket per token across all processes; the key is a hash, never the token.
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: okRateLimitKey(accessToken) });
+      return createOkGroupConnector({
+        sourceId: source.id,
+        groupId: source.settings.groupId.trim(),
+        comments: source.settings.comments,
+        client: createOkClient({ http, apiUrl: ctx.config.OK_API_URL, applicationKey, accessToken, sessionSecretKey }),
+        ...(municipality ? { municipality } : {}),
+        ...(pollIntervalMs ? { pollIntervalMs } : {}),
+        ...(ctx.now ? { now: ctx.now } : {}),
+      });
+    }
+    case 'max_chat': {
+      const token = ctx.config.MAX_BOT_TOKEN;
+      if (!token) throw new ConnectorConfigError(source.id, 'MAX_BOT_TOKEN is not set');
+      const host = new URL(ctx.config.MAX_API_URL).hostname.toLowerCase();
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: maxRateLimitKey(token) });
+      // Behind the updates stream the per-chat history poll is the backfill and the safety net only.
+      const catchUp = ctx.maxUpdates ? Math.max(pollIntervalMs ?? 0, ctx.maxUpdates.catchUpPollMs ?? MAX_CATCH_UP_POLL_MS) : pollIntervalMs;
+      return createMaxChatConnector({
+        sourceId: source.id,
+        chatId: source.settings.chatId.trim(),
+        chatTitle: source.title,
+        client: createMaxClient({ http, apiUrl: ctx.config.MAX_API_URL, token }),
+        ...(municipality ? { municipality } : {}),
+        ...(catchUp ? { pollIntervalMs: catchUp } : {}),
+        ...(ctx.now ? { now: ctx.now } : {}),
+      });
+    }
+    case 'telegram_channel': {
+      const channel = normaliseChannel(source.settings.channel);
+      if (!channel) throw new ConnectorConfigError(source.id, `"${source.settings.channel}" is not a public Telegram channel username`);
+      const host = new URL(ctx.config.TELEGRAM_WEB_URL).hostname.toLowerCase();
+      // No account, no token: the web preview's host is the bucket, shared by every channel and process.
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: `host:${host}` });
+      return createTelegramConnector({
+        sourceId: source.id,
+        channel,
+        webUrl: ctx.config.TELEGRAM_WEB_URL,
+        http,
+        ...(municipality ? { municipality } : {}),
+        ...(pollIntervalMs ? { pollIntervalMs } : {}),
+      });
+    }
   }
+}
+
+/**
+ * The MAX updates stream for the supervisor (`SupervisorDeps.streams`): one long-polling
+ * connector for the bot token while any max_chat source is active, none without MAX_BOT_TOKEN or
+ * `ctx.maxUpdates`. Every call (each reload) refreshes the chat → source routes the running
+ * connector reads, so a chat added, edited or paused is routed from the next page on.
+ */
+export function maxUpdatesStreams(ctx: ConnectorContext): (active: Source[]) => { id: string; build(): Connector }[] {
+  let routes: ReadonlyMap<string, MaxChatRoute> = new Map();
+  return (active) => {
+    const token = ctx.config.MAX_BOT_TOKEN;
+    if (!token || !ctx.maxUpdates) return [];
+    const next = new Map<string, MaxChatRoute>();
+    for (const s of active) {
+      if (s.kind !== 'max_chat' || s.status !== 'active') continue;
+      next.set(s.settings.chatId.trim(), {
+        sourceId: s.id,
+        chatTitle: s.title,
+        ...(s.municipality !== 'region' ? { municipality: s.municipality } : {}),
+      });
+    }
+    routes = next;
+    if (next.size === 0) return [];
+    const longPollSec = ctx.maxUpdates.longPollSec ?? MAX_UPDATES_LONG_POLL_SEC;
+    const httpTimeoutMs = longPollSec * 1000 + MAX_UPDATES_HTTP_MARGIN_MS;
+    const id = maxUpdatesStreamId(token);
+    return [
+      {
+        id,
+        build: () => {
+          const host = new URL(ctx.config.MAX_API_URL).hostname.toLowerCase();
+          const http = createHttpClient({
+            allowedHosts: [host],
+            addressPolicy: ctx.addressPolicy ?? publicAddressesOnly,
+            rateLimiter: ctx.rateLimiter,
+            rateLimitKey: maxRateLimitKey(token),
+            timeoutMs: httpTimeoutMs,
+          });
+          return createMaxUpdatesConnector({ streamId: id, client: createMaxClient({ http, apiUrl: ctx.config.MAX_API_URL, token }), chats: () => routes, longPollSec, httpTimeoutMs });
+        },
+      },
+    ];
+  };
 }

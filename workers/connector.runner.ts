@@ -40,6 +40,10 @@ export function runConnector(connector: Connector, deps: RunnerDeps, signal: Abo
         const newest = page.posts.reduce<string | undefined>((max, p) => (max === undefined || p.publishedAt > max ? p.publishedAt : max), undefined);
         await deps.health?.recordSuccess(connector.sourceId, { items: page.posts.length, ...(newest ? { newestPublishedAt: newest } : {}) })
           .catch((e: Error) => log.warn({ err: e.message }, 'source health not recorded'));
+        // A stream serving several sources (the MAX updates stream) also counts each source's own posts.
+        for (const [sourceId, items] of bySource(page.posts, connector.sourceId)) {
+          await deps.health?.recordSuccess(sourceId, items).catch((e: Error) => log.warn({ sourceId, err: e.message }, 'source health not recorded'));
+        }
       } catch (err) {
         if (signal.aborted) break;
         if (err instanceof SourceFatalError) {
@@ -79,6 +83,19 @@ export interface SupervisorDeps {
   lease?: { acquire(sourceId: string): Promise<boolean>; renew(sourceId: string): Promise<boolean>; release(sourceId: string): Promise<void> };
   /** Runs after every reload (alerts check); its failures are logged, never fatal. */
   afterReload?: () => Promise<unknown>;
+  /**
+   * Connectors that serve several sources at once (one MAX updates stream per bot token), derived
+   * from the active sources on every reload. Each runs under its own id (cursor, health, lease)
+   * while it is derived and is stopped when it no longer is (the last max_chat source paused).
+   */
+  streams?: (active: Source[]) => StreamSpec[];
+}
+
+export interface StreamSpec {
+  /** Cursor, health and lease key; not a registry source id. */
+  id: string;
+  /** Throws when it cannot be built (recorded like a source's config error). */
+  build(): Connector;
 }
 
 interface RunningSource {
@@ -89,6 +106,8 @@ interface RunningSource {
   state: 'running' | 'ended' | 'config_error' | 'push';
   /** Holds the source's lease (renewed while the entry lives, also after a fatal stop). */
   leased: boolean;
+  /** A stream (StreamSpec), not a registry source. */
+  stream?: boolean;
 }
 
 export interface SourceSupervisor {
@@ -123,14 +142,17 @@ export function superviseSources(deps: SupervisorDeps): SourceSupervisor {
   }
 
   /** null when another process holds the source's lease. */
-  async function startOne(source: Source): Promise<RunningSource | null> {
-    const version = `${source.updatedAt}|${source.status}`;
+  function startOne(source: Source): Promise<RunningSource | null> {
+    return startEntry({ id: source.id, kind: source.kind }, `${source.updatedAt}|${source.status}`, () => deps.build(source));
+  }
+
+  async function startEntry(source: { id: string; kind: string }, version: string, build: () => Connector | null): Promise<RunningSource | null> {
     const abort = new AbortController();
     const health = deps.runner.health;
     const note = (e: Error) => log.warn({ sourceId: source.id, err: e.message }, 'source health not recorded');
     let connector: Connector | null;
     try {
-      connector = deps.build(source);
+      connector = build();
     } catch (err) {
       const e = err as Error & { kind?: string };
       const kind = typeof e.kind === 'string' ? e.kind : 'config';
@@ -164,8 +186,24 @@ export function superviseSources(deps: SupervisorDeps): SourceSupervisor {
     }
     if (stopping.signal.aborted) return;
     const wanted = new Map(sources.map((s) => [s.id, s]));
+    let streams: StreamSpec[] = [];
+    let wantedStreams: Set<string>;
+    try {
+      streams = deps.streams?.(sources) ?? [];
+      wantedStreams = new Set(streams.map((s) => s.id));
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'streams not derived; keeping the current ones');
+      wantedStreams = new Set([...running].filter(([, r]) => r.stream).map(([id]) => id));
+    }
     const stops: Promise<void>[] = [];
     for (const [id, r] of running) {
+      if (r.stream) {
+        if (!wantedStreams.has(id)) {
+          log.info({ streamId: id }, 'stream no longer needed: stopping');
+          stops.push(stopOne(id));
+        }
+        continue;
+      }
       const s = wanted.get(id);
       if (!s || `${s.updatedAt}|${s.status}` !== r.version) {
         if (s) log.info({ sourceId: id }, 'source changed: restarting');
@@ -196,6 +234,18 @@ export function superviseSources(deps: SupervisorDeps): SourceSupervisor {
         log.warn({ sourceId: s.id, err: (err as Error).message }, 'source not started; retrying on the next reload');
       }
     }
+    for (const spec of streams) {
+      if (running.has(spec.id) || stopping.signal.aborted) continue;
+      try {
+        const entry = await startEntry({ id: spec.id, kind: 'stream' }, 'stream', () => spec.build());
+        if (entry) {
+          entry.stream = true;
+          running.set(spec.id, entry);
+        }
+      } catch (err) {
+        log.warn({ streamId: spec.id, err: (err as Error).message }, 'stream not started; retrying on the next reload');
+      }
+    }
     if (deps.afterReload) await deps.afterReload().catch((err: Error) => log.warn({ err: err.message }, 'after-reload check failed'));
   }
 
@@ -222,6 +272,19 @@ export function superviseSources(deps: SupervisorDeps): SourceSupervisor {
       await Promise.all([...running.keys()].map(stopOne));
     },
   };
+}
+
+/** Items and newest post per source, for posts queued under another source than `own`. */
+function bySource(posts: readonly { sourceId?: string; publishedAt: string }[], own: string): Map<string, { items: number; newestPublishedAt?: string }> {
+  const out = new Map<string, { items: number; newestPublishedAt?: string }>();
+  for (const p of posts) {
+    if (!p.sourceId || p.sourceId === own) continue;
+    const e = out.get(p.sourceId) ?? { items: 0 };
+    e.items++;
+    if (e.newestPublishedAt === undefined || p.publishedAt > e.newestPublishedAt) e.newestPublishedAt = p.publishedAt;
+    out.set(p.sourceId, e);
+  }
+  return out;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

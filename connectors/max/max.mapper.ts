@@ -123,3 +123,18 @@ export function mapMaxMessage(m: MaxMessage, ctx: MaxMapContext): IncomingPost {
 export function mapMaxMessages(res: MaxMessagesResponse, ctx: MaxMapContext): IncomingPost[] {
   return res.messages.map((m) => mapMaxMessage(m, ctx));
 }
+
+/** One event of the bot's updates stream (`GET /updates`); only `message_created` carries a post. */
+export interface MaxUpdate {
+  update_type: string;
+  /** Unix ms. */
+  timestamp: number;
+  message?: MaxMessage | null;
+  user_locale?: string | null;
+}
+
+/** A `GET /updates` answer: `marker` points at the next expected update (null when there is none yet). */
+export interface MaxUpdatesResponse {
+  updates: MaxUpdate[];
+  marker?: number | null;
+}

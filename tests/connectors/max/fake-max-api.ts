@@ -1,10 +1,15 @@
 /**
- * A fake MAX Bot API (`GET /messages`) over the shared loopback fake server: the token in the
- * Authorization header, messages newest first between `from` and `to` (unix ms, both inclusive),
- * `count` at most, and MAX's error statuses with `{"code","message"}` bodies.
+ * A fake MAX Bot API (`GET /messages`, `GET /updates`) over the shared loopback fake server: the
+ * token in the Authorization header, messages newest first between `from` and `to` (unix ms, both
+ * inclusive), `count` at most, and MAX's error statuses with `{"code","message"}` bodies.
+ *
+ * `/updates` long-polls: every posted message is also a `message_created` update with a sequence
+ * number; a call with `marker=n` acknowledges (drops) everything before n and answers the updates
+ * from n (or from the last acknowledgement without a marker), waiting up to `timeout` seconds for
+ * one to arrive; the answer's `marker` is the next expected sequence number.
  */
-import type { ServerResponse } from 'node:http';
-import type { MaxMessage } from '../../../connectors/max/max.mapper';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MaxMessage, MaxUpdate } from '../../../connectors/max/max.mapper';
 import type { FakeServer } from '../helpers/fake-server';
 
 export const BOT_TOKEN = 'maxbot-f9Q2rT7yU1iO3pA5sD8fG0hJ4kL6zX';
@@ -20,6 +25,17 @@ export class FakeMaxApi {
   chats = new Map<string, FakeChat>();
   inject: { status?: number; body?: string; headers?: Record<string, string>; delayMs?: number; location?: string }[] = [];
   queries: Record<string, string>[] = [];
+  /** Answers to inject into `/updates`, in order (the `/messages` ones stay in `inject`). */
+  injectUpdates: { status?: number; body?: string; headers?: Record<string, string> }[] = [];
+  updateQueries: Record<string, string>[] = [];
+  /** The updates stream: sequence number → update. */
+  updateLog: { seq: number; update: MaxUpdate }[] = [];
+  /** Everything below this was acknowledged by a marker (and is gone). */
+  acked = 1;
+  /** Markers below this are refused with 400 (an expired marker). */
+  rejectMarkersBelow = 0;
+  private nextUpdateSeq = 1;
+  private waiters = new Set<() => void>();
   private seq = 0;
 
   chat(chatId: string, type: 'chat' | 'channel' = 'chat'): FakeChat {
@@ -44,7 +60,21 @@ export class FakeMaxApi {
       url: null,
       ...extra,
     });
+    this.pushUpdate({ update_type: 'message_created', timestamp, message: c.messages.at(-1)!, user_locale: 'ru' });
     return mid;
+  }
+
+  /** Appends any update to the stream (and wakes the long polls). */
+  pushUpdate(update: MaxUpdate): number {
+    const seq = this.nextUpdateSeq++;
+    this.updateLog.push({ seq, update });
+    for (const wake of [...this.waiters]) wake();
+    return seq;
+  }
+
+  /** The next marker the stream will hand out. */
+  get nextMarker(): number {
+    return this.nextUpdateSeq;
   }
 
   attach(server: FakeServer): void {
@@ -58,6 +88,56 @@ export class FakeMaxApi {
       }
       answer();
     });
+    server.route('/updates', (req, res) => {
+      if (req.socket.destroyed) return; // aborted by a runner that has stopped: must not take an injected answer
+      const next = this.injectUpdates.shift();
+      if (next) {
+        return void res.writeHead(next.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...next.headers }).end(next.body ?? '');
+      }
+      this.answerUpdates(req, res);
+    });
+  }
+
+  private answerUpdates(req: IncomingMessage, res: ServerResponse): void {
+    const json = (status: number, body: unknown): void => {
+      if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    };
+    const q = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+    this.updateQueries.push(q);
+    if (req.headers.authorization !== BOT_TOKEN) return json(401, { code: 'verify.token', message: 'Invalid access_token' });
+    const limit = Number(q['limit'] ?? 100);
+    const timeoutSec = Number(q['timeout'] ?? 30);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return json(400, { code: 'proto.payload', message: 'limit: must be 1-1000' });
+    if (!Number.isInteger(timeoutSec) || timeoutSec < 0 || timeoutSec > 90) return json(400, { code: 'proto.payload', message: 'timeout: must be 0-90' });
+    const types = q['types'] ? new Set(q['types'].split(',')) : null;
+    if (q['marker'] !== undefined) {
+      const marker = Number(q['marker']);
+      if (!Number.isInteger(marker) || marker < this.rejectMarkersBelow) return json(400, { code: 'proto.payload', message: 'marker: unknown or expired' });
+      this.acked = Math.max(this.acked, marker);
+      this.updateLog = this.updateLog.filter((u) => u.seq >= this.acked);
+    }
+    const from = q['marker'] !== undefined ? Number(q['marker']) : this.acked;
+    const pending = () => this.updateLog.filter((u) => u.seq >= from && (!types || types.has(u.update.update_type))).slice(0, limit);
+    const reply = () => {
+      const page = pending();
+      json(200, { updates: page.map((u) => u.update), marker: page.length > 0 ? page.at(-1)!.seq + 1 : from });
+    };
+    if (pending().length > 0 || timeoutSec === 0) return reply();
+    const wake = () => {
+      if (pending().length === 0) return;
+      done();
+      reply();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reply();
+    }, timeoutSec * 1000);
+    const done = () => {
+      clearTimeout(timer);
+      this.waiters.delete(wake);
+    };
+    this.waiters.add(wake);
+    res.on('close', done);
   }
 
   private answer(url: string, authorization: string | undefined, res: ServerResponse): void {
