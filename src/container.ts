@@ -1,27 +1,41 @@
 import type { Config } from './config/env';
 import { createEsClient, type EsClient } from './adapters/elasticsearch';
 import { createRedis, redisReady, type RedisClient } from './adapters/redis';
-import type { TextClassifier } from './classifier/classifier';
+import { resolve } from 'node:path';
+import { DEFAULT_MODEL_PATH, type TextClassifier } from './classifier/classifier';
+import { loadTaxonomy } from './classifier/taxonomy';
+import type { ActiveClassifier } from './classifier-registry/active-model';
+import { createModelRegistry } from './classifier-registry/model-registry';
+import { createModelsService } from './classifier-registry/models.service';
 import type { IncidentPolicy } from './domain/incident';
 import { createLogger, type Logger } from './lib/logger';
 import { createPipelineService } from './pipeline/pipeline.service';
 import { createQueue } from './queue/queues';
 import { createAuditRepository } from './repositories/audit.repository';
+import { createCorrectionsRepository } from './repositories/corrections.repository';
 import { createCursorsRepository } from './repositories/cursors.repository';
 import { createFeedRepository } from './repositories/feed.repository';
 import { createIncidentsRepository } from './repositories/incidents.repository';
 import { ensureIndices, type IndexNames } from './repositories/indices';
-import { createPostsRepository } from './repositories/posts.repository';
+import { createPersonalDataRepository, createPostsRepository } from './repositories/posts.repository';
 import { createSessionsRepository } from './repositories/sessions.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
+import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
+import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
+import { createCorrectionsService } from './services/corrections.service';
+import { createErasureService } from './services/erasure.service';
 import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
 import { createIncidentsService } from './services/incidents.service';
 import { createIngestService } from './services/ingest.service';
+import { createRetentionService } from './services/retention.service';
 import { createSearchService } from './services/search.service';
+import { createExplanationService, explanationDepsFromRegistry } from './services/explanation.service';
+import { createSourcesService } from './services/sources.service';
+import { createSecretBox } from './services/totp';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 
@@ -43,6 +57,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
   await redisReady(redis).catch((err: Error) => log.warn({ err: err.message }, 'Redis not ready at start'));
   const gazetteer = createGazetteer(loadRegion(config.REGION));
   let classifier: Promise<TextClassifier> | null = null;
+  let activeModel: ActiveClassifier | null = null;
+  // Every retrained model and the active pointer; the shipped model is the fallback.
+  const modelRegistry = createModelRegistry({ dir: resolve(config.MODEL_DIR), shippedPath: DEFAULT_MODEL_PATH });
 
   const repos = {
     posts: createPostsRepository({ es, names }),
@@ -54,6 +71,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
     cursors: createCursorsRepository({ redis, prefix }),
     sessions: createSessionsRepository({ redis, prefix }),
     sourceHealth: createSourceHealthRepository({ redis, prefix }),
+    sources: createSourcesRepository({ es, names, redis, prefix }),
+    personalData: createPersonalDataRepository({ es, names }),
+    corrections: createCorrectionsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -68,16 +88,47 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: repos.audit,
     redis,
     prefix,
-    policy: { ...DEFAULT_AUTH_POLICY, idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+    policy: {
+      ...DEFAULT_AUTH_POLICY,
+      idleMinutes: config.SESSION_IDLE_MINUTES,
+      absoluteHours: config.SESSION_ABSOLUTE_HOURS,
+      totpIssuer: config.TOTP_ISSUER,
+      cookieSecure: config.COOKIE_SECURE,
+      allowedOrigins: config.CORS_ORIGINS,
+    },
+    secretBox: createSecretBox(config.TOTP_ENCRYPTION_KEY),
+    isMunicipality: (code) => gazetteer.isKnown(code),
   });
+  if (!config.TOTP_ENCRYPTION_KEY && config.NODE_ENV === 'production') log.warn('TOTP_ENCRYPTION_KEY is not set: TOTP secrets are stored unsealed');
   const ingest = createIngestService({ staging: repos.staging, queue: postsQueue });
+  const sources = createSourcesService({
+    sources: repos.sources,
+    health: repos.sourceHealth,
+    audit: repos.audit,
+    gazetteer,
+    envSenderIds: Object.keys(config.WEBHOOK_SENDERS),
+    queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
+    log,
+  });
   const services = {
+    sources,
     auth,
     ingest,
-    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer }),
-    search: createSearchService({ posts: repos.posts, audit: repos.audit, gazetteer, analyze }),
+    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit }),
+    search: createSearchService({
+      posts: repos.posts,
+      audit: repos.audit,
+      gazetteer,
+      analyze,
+      explainer: createExplanationService(explanationDepsFromRegistry({ registry: modelRegistry, shippedPath: DEFAULT_MODEL_PATH, findPost: (id) => repos.corrections.findPost(id), analyze })),
+    }),
     health: createHealthService({ es, redis }),
-    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, ingest, audit: repos.audit, gazetteer, log }),
+    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log }),
+    audit: createAuditService({ audit: repos.audit }),
+    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit }),
+    retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
+    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() }),
+    models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
   };
 
@@ -94,14 +145,24 @@ export async function createContainer(config: Config, opts: { name: string; log?
     /** Built on first use: only pipeline processes pay for loading the model. */
     async pipeline() {
       // Loaded on demand: the API process never pays for the model.
-      classifier ??= import('./classifier/classifier').then((m) => m.loadClassifier(config.MODEL_PATH));
+      // MODEL_PATH pins one file; otherwise the registry's active model, followed without a restart.
+      classifier ??= import('./classifier/classifier').then(async (m) => {
+        if (config.MODEL_PATH) return m.loadClassifier(config.MODEL_PATH);
+        const { createActiveClassifier } = await import('./classifier-registry/active-model');
+        activeModel = await createActiveClassifier({ registry: modelRegistry, load: (path) => m.loadClassifier(path), pollMs: config.MODEL_RELOAD_SECONDS * 1000, log, fallbackPath: DEFAULT_MODEL_PATH });
+        return activeModel.classifier;
+      });
       return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */
     newConnection(name: string, forBullmq = false): RedisClient {
       return createRedis(config.REDIS_URL, { forBullmq, name });
     },
+    modelRegistry,
+    /** The hot-reloading model of this process (null before `pipeline()` or with MODEL_PATH pinned). */
+    activeModel: () => activeModel,
     async close(): Promise<void> {
+      activeModel?.stop();
       await postsQueue.close();
       redis.disconnect();
       queueRedis.disconnect();

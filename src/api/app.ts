@@ -4,18 +4,31 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ModelsService } from '../classifier-registry/models.service';
 import type { Logger } from '../lib/logger';
+import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
+import type { CorrectionsService } from '../services/corrections.service';
+import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
 import type { IncidentsService } from '../services/incidents.service';
 import type { SearchService } from '../services/search.service';
+import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
+import { corsHook, originGuard } from './auth';
 import { registerErrorHandler } from './error-handler';
+import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
+import { correctionRoutes } from './routes/corrections.routes';
 import { incidentRoutes } from './routes/incidents.routes';
 import { metaRoutes } from './routes/meta.routes';
+import { metricsRoutes } from './routes/metrics.routes';
+import { modelRoutes } from './routes/models.routes';
 import { postRoutes } from './routes/posts.routes';
+import { privacyRoutes } from './routes/privacy.routes';
+import { sourceRoutes } from './routes/sources.routes';
+import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 
 export interface AppDeps {
@@ -26,6 +39,13 @@ export interface AppDeps {
   gazetteer: Gazetteer;
   health: HealthService;
   webhooks: WebhookService;
+  audit: AuditService;
+  erasure: ErasureService;
+  sources: SourcesService;
+  corrections: CorrectionsService;
+  models: ModelsService;
+  /** Bearer token for GET /metrics; without it the endpoint answers 404. */
+  metricsToken?: string | undefined;
 }
 
 // The dashboards load only their own bundle and style and talk only to this origin: anything
@@ -41,10 +61,18 @@ const SECURITY_HEADERS = {
 
 const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
 
+/**
+ * What a request log line keeps: no query string, since search terms (`?q=`) and filters can be
+ * personal data (a name searched for), and no headers (tokens, cookies).
+ */
+function requestForLog(req: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
+  return { method: req.method, url: req.url?.split('?')[0], remoteAddress: req.ip };
+}
+
 /** Builds the HTTP app without listening (tests use `inject`; main/api.ts listens). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: deps.log.child({ module: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     requestIdHeader: false,
@@ -52,11 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerAuditTrail(app, { audit: deps.audit });
 
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'Dozor API', version: '0.1.0' } },
     transform: jsonSchemaTransform,
   });
+
+  // CORS for the configured origins only; cross-origin writes riding on the session cookie refused.
+  app.addHook('onRequest', corsHook(deps.auth.policy.allowedOrigins));
+  app.addHook('onRequest', originGuard(deps.auth.policy));
 
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(SECURITY_HEADERS);
@@ -65,9 +98,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
   await app.register(authRoutes, { auth: deps.auth });
+  await app.register(usersRoutes, { auth: deps.auth });
   await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
+  await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
+  await app.register(modelRoutes, { auth: deps.auth, models: deps.models });
   await app.register(webhookRoutes, { webhooks: deps.webhooks });
+  await app.register(auditRoutes, { auth: deps.auth, audit: deps.audit });
+  await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
+  await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
+  await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

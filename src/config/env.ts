@@ -61,7 +61,9 @@ export const ENV_SPEC = {
   REDIS_URL: v(redisUrl, 'Redis URL (queues, sessions, feed stream, cursors).', 'redis://127.0.0.1:6379'),
   REDIS_PREFIX: v(z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/, 'lowercase latin, digits, - or _'), 'Prefix of every Redis key and queue.', 'dozor'),
   REGION: v(z.string().regex(/^[a-z][a-z-]*$/), 'Gazetteer in config/regions/<REGION>.json.', 'omsk'),
-  MODEL_PATH: v(z.string().optional(), 'Classifier model file; defaults to the shipped model.'),
+  MODEL_PATH: v(z.string().optional(), 'Pins the classifier to this model file (no registry, no hot reload). Unset: the registry\'s active model, else the shipped one.'),
+  MODEL_DIR: v(z.string().min(1), 'Model registry: every retrained model, its record and the active pointer (`npm run model:list`). Relative paths are from the working directory; not in git.', '.cache/models'),
+  MODEL_RELOAD_SECONDS: v(int(0, 3600), 'How often pipeline workers check the active model pointer and switch without a restart (0: never).', '10'),
   PIPELINE_CONCURRENCY: v(int(1, 10_000), 'Posts a pipeline worker holds in flight (several batches, so classifying overlaps indexing).', '2000'),
   PIPELINE_BATCH_SIZE: v(int(1, 5000), 'Posts per Elasticsearch bulk request.', '1000'),
   PIPELINE_FLUSH_MS: v(int(1, 5000), 'Longest a post waits for its batch to fill.', '20'),
@@ -72,9 +74,28 @@ export const ENV_SPEC = {
   FEED_RETENTION: v(int(100, 1_000_000), 'Feed events kept for replay after a disconnect.', '10000'),
   SESSION_IDLE_MINUTES: v(int(1, 24 * 60), 'Session ends after this long without a request.', '60'),
   SESSION_ABSOLUTE_HOURS: v(int(1, 24 * 30), 'Session ends this long after login, active or not.', '12'),
+  COOKIE_SECURE: v(bool, 'Session cookie is `__Host-dozor_session` (Secure, HttpOnly, SameSite=Strict). `false` only for a development host reached over plain http by name (not localhost/127.0.0.1, which browsers treat as secure): the cookie then loses Secure and the `__Host-` prefix.', 'true'),
+  CORS_ORIGINS: v(
+    z
+      .string()
+      .optional()
+      .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''))
+      .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((u) => URL.canParse(u) && new URL(u).origin === u, 'an origin: scheme://host[:port], no path or trailing slash'))),
+    'Comma-separated origins other than the API\'s own allowed to call it from a browser with credentials (CORS, CSRF origin check), e.g. `https://cur.example.ru`. Unset: same origin only.',
+  ),
+  TOTP_ISSUER: v(z.string().min(1).max(64), 'Issuer shown next to the account in authenticator apps.', 'Дозор'),
+  TOTP_ENCRYPTION_KEY: v(
+    z.string().refine((s) => Buffer.from(s, 'base64').length === 32, '32 bytes, base64 (openssl rand -base64 32)').optional(),
+    'Key sealing TOTP secrets at rest (AES-256-GCM), 32 bytes base64; without it secrets are stored unsealed and the API warns (secret).',
+    undefined,
+    { secret: true },
+  ),
   DEMO_ENABLED: v(bool, 'Run the demo connector (replays bundled posts).', 'false'),
   DEMO_RATE: v(z.coerce.number().positive().max(10_000), 'Demo posts per second.', '2'),
   SHUTDOWN_TIMEOUT_MS: v(int(1000, 600_000), 'Longest a SIGTERM drain may take.', '30000'),
+  RETENTION_DAYS: v(int(1, 3650), 'Posts older than this many days lose their personal data (152-ФЗ): whole monthly indices are dropped, the boundary month is cleaned per post, incident snapshots lose the author.', '365'),
+  RETENTION_MODE: v(z.enum(['delete', 'anonymise']), 'What retention does to posts past RETENTION_DAYS in the boundary month: `delete` them or `anonymise` (author removed, text kept). Whole older months are always dropped.', 'delete'),
+  RETENTION_INTERVAL_SECONDS: v(int(10, 7 * 24 * 3600), 'How often the pipeline role runs the retention job (one run at a time across all processes).', '3600'),
   VK_ACCESS_TOKEN: v(z.string().min(10).optional(), 'VK API access token (a service or user token) for VK sources (secret).', undefined, { secret: true }),
   VK_API_URL: v(httpUrl, 'VK API method base URL.', 'https://api.vk.com/method'),
   VK_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(20), 'VK requests per second per token, shared by all connector processes (VK allows 3 for user tokens).', '3'),
@@ -94,6 +115,8 @@ export const ENV_SPEC = {
     '{}',
     { secret: true },
   ),
+  METRICS_TOKEN: v(z.string().min(24, 'at least 24 characters').max(512).optional(), 'Bearer token Prometheus sends to `GET /metrics`; when unset the endpoint answers 404 (secret).', undefined, { secret: true }),
+  SOURCES_RELOAD_MS: v(int(100, 600_000), 'How often the connector role re-reads the source registry to start, restart and stop sources.', '5000'),
 } as const;
 
 type Spec = typeof ENV_SPEC;

@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { createDemoConnector } from '../../connectors/demo/demo.connector';
-import { runConnector } from '../../workers/connector.runner';
+import type { AddressPolicy, RateLimiter } from '../../connectors/http/http-client';
+import { createConnectorFor, maxUpdatesStreams, type ConnectorContext } from '../../workers/connector.factory';
+import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
+import { createRetentionWorker } from '../../workers/retention.worker';
 import { buildApp } from '../api/app';
 import { attachFeedGateway } from '../api/feed.gateway';
 import type { Container } from '../container';
+import { createSharedRateLimiter } from '../repositories/rate-limit.repository';
 
 export interface RunningRole {
   name: string;
@@ -14,7 +20,7 @@ export interface RunningRole {
 
 /** The API process role: HTTP + the live feed socket. */
 export async function startApiRole(c: Container): Promise<RunningRole & { url: string }> {
-  const app = await buildApp({ log: c.log, ...c.services });
+  const app = await buildApp({ log: c.log, ...c.services, metricsToken: c.config.METRICS_TOKEN });
   await app.ready();
   const gateway = attachFeedGateway(app.server, {
     auth: c.services.auth,
@@ -47,11 +53,62 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
     options: { concurrency: c.config.PIPELINE_CONCURRENCY, batchSize: c.config.PIPELINE_BATCH_SIZE, flushMs: c.config.PIPELINE_FLUSH_MS },
   });
   worker.start();
-  return { name: 'pipeline', stop: () => worker.close() };
+  // Retention (152-ФЗ) runs in the pipeline role: one schedule in Redis, one sweep at a time.
+  const retention = createRetentionWorker({
+    retention: c.services.retention,
+    connection: c.newConnection('retention-worker', true),
+    prefix: c.config.REDIS_PREFIX,
+    log: c.log,
+    everyMs: c.config.RETENTION_INTERVAL_SECONDS * 1000,
+  });
+  await retention.start();
+  return {
+    name: 'pipeline',
+    async stop() {
+      await retention.close();
+      await worker.close();
+    },
+  };
 }
 
-/** The connector process role: runs the configured pull connectors (for now: the demo replay). */
-export async function startConnectorRole(c: Container): Promise<RunningRole> {
+/**
+ * One Redis token bucket family per network, so a token's (or a host's) limit holds across every
+ * connector process: VK/OK/MAX keys are per token (`vk:<hash>`…), the rest per host.
+ */
+function connectorRateLimiter(c: Container): RateLimiter {
+  const shared = (ratePerSecond: number, burst: number) => createSharedRateLimiter({ redis: c.redis, prefix: c.config.REDIS_PREFIX }, { ratePerSecond, burst });
+  const vk = shared(c.config.VK_REQUESTS_PER_SECOND, 3);
+  const ok = shared(c.config.OK_REQUESTS_PER_SECOND, 3);
+  const max = shared(c.config.MAX_REQUESTS_PER_SECOND, 2);
+  const telegram = shared(c.config.TELEGRAM_REQUESTS_PER_SECOND, 2);
+  const telegramKey = `host:${new URL(c.config.TELEGRAM_WEB_URL).hostname.toLowerCase()}`;
+  // Feeds and news sites: one request per second per host is polite and plenty.
+  const hosts = shared(1, 5);
+  return {
+    acquire(key, signal) {
+      const family = key.startsWith('vk:') ? vk : key.startsWith('ok:') ? ok : key.startsWith('max:') ? max : key === telegramKey ? telegram : hosts;
+      return family.acquire(key, signal);
+    },
+  };
+}
+
+const ALERT_CHECK_MS = 60_000;
+
+export interface ConnectorRoleOptions {
+  /** Which addresses connectors may reach; default public only (tests admit loopback). */
+  addressPolicy?: AddressPolicy;
+  /**
+   * The MAX updates stream (live path when MAX_BOT_TOKEN is set; max_chat connectors then only
+   * backfill and catch up). Default on with a 30-s long poll; `false` keeps per-chat polling only.
+   */
+  maxUpdates?: false | NonNullable<ConnectorContext['maxUpdates']>;
+}
+
+/**
+ * The connector process role: one connector per active pull source of the registry (re-read every
+ * SOURCES_RELOAD_MS), plus the demo replay when DEMO_ENABLED. Also logs silence alerts.
+ */
+export async function startConnectorRole(c: Container, opts: ConnectorRoleOptions = {}): Promise<RunningRole & { supervisor: SourceSupervisor }> {
   const abort = new AbortController();
   const runs: Promise<void>[] = [];
   if (c.config.DEMO_ENABLED) {
@@ -59,11 +116,41 @@ export async function startConnectorRole(c: Container): Promise<RunningRole> {
     runs.push(runConnector(demo, { ingest: c.services.ingest, cursors: c.repos.cursors, health: c.repos.sourceHealth, log: c.log }, abort.signal));
     c.log.info({ rate: c.config.DEMO_RATE }, 'demo connector running');
   }
+  let lastAlertCheck = 0;
+  // Several connector processes share the sources: each source runs under one process's lease.
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const leaseMs = Math.max(3 * c.config.SOURCES_RELOAD_MS, 15_000);
+  const ctx: ConnectorContext = {
+    config: c.config,
+    rateLimiter: connectorRateLimiter(c),
+    log: c.log,
+    ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
+    ...(opts.maxUpdates !== false && c.config.MAX_BOT_TOKEN ? { maxUpdates: opts.maxUpdates ?? {} } : {}),
+  };
+  const supervisor = superviseSources({
+    listActive: () => c.repos.sources.list({ status: 'active' }),
+    build: (source) => createConnectorFor(source, ctx),
+    streams: maxUpdatesStreams(ctx),
+    runner: { ingest: c.services.ingest, cursors: c.repos.cursors, health: c.repos.sourceHealth, log: c.log },
+    reloadMs: c.config.SOURCES_RELOAD_MS,
+    lease: {
+      acquire: (id) => c.repos.sources.acquireLease(id, owner, leaseMs),
+      renew: (id) => c.repos.sources.renewLease(id, owner, leaseMs),
+      release: (id) => c.repos.sources.releaseLease(id, owner),
+    },
+    // Alerts change on a scale of minutes: checked (and logged when they start) once a minute.
+    afterReload: async () => {
+      if (Date.now() - lastAlertCheck < ALERT_CHECK_MS) return;
+      lastAlertCheck = Date.now();
+      await c.services.sources.checkAlerts();
+    },
+  });
   return {
     name: 'connectors',
+    supervisor,
     async stop() {
       abort.abort();
-      await Promise.all(runs);
+      await Promise.all([...runs, supervisor.stop()]);
     },
   };
 }

@@ -8,6 +8,8 @@ import type { Logger } from '../lib/logger';
  */
 export interface QueueMap {
   posts: { process: { postId: string } };
+  /** Repeatable retention sweep (152-ФЗ); no payload. */
+  retention: { sweep: Record<string, never> };
 }
 export type QueueName = keyof QueueMap;
 export type JobName<Q extends QueueName> = keyof QueueMap[Q] & string;

@@ -14,6 +14,9 @@ export interface IncidentDoc {
   reason: IncidentReason;
   status: IncidentStatus;
   sector: Sector;
+  category?: string;
+  urgent?: boolean;
+  urgency_reasons?: string[];
   municipality: string;
   network: Network;
   kind: 'post' | 'comment';
@@ -38,6 +41,9 @@ export function toIncidentDoc(incident: Incident, post: EnrichedPost, postIndex:
     reason: incident.reason,
     status: incident.status,
     sector: incident.sector,
+    ...(incident.category ? { category: incident.category } : {}),
+    ...(incident.urgent !== undefined ? { urgent: incident.urgent } : {}),
+    ...(c.urgency ? { urgency_reasons: c.urgency.reasons } : {}),
     municipality: incident.municipality,
     network: incident.network,
     kind: post.kind,

@@ -22,6 +22,12 @@ export interface IndexNames {
   auditIndex: string;
   users: string;
   usersIndex: string;
+  /** Source registry (one index behind the alias). */
+  sources: string;
+  sourcesIndex: string;
+  /** Operators' corrections of classifier outputs (append-only; training data for retraining). */
+  corrections: string;
+  correctionsIndex: string;
 }
 
 export function indexNames(prefix: string): IndexNames {
@@ -40,6 +46,10 @@ export function indexNames(prefix: string): IndexNames {
     auditIndex: `${prefix}-audit-${v}`,
     users: `${prefix}-users`,
     usersIndex: `${prefix}-users-${v}`,
+    sources: `${prefix}-sources`,
+    sourcesIndex: `${prefix}-sources-${v}`,
+    corrections: `${prefix}-corrections`,
+    correctionsIndex: `${prefix}-corrections-${v}`,
   };
 }
 
@@ -52,6 +62,23 @@ const flag = { type: 'boolean' } as const;
 const ruText = { type: 'text', analyzer: 'standard' } as const;
 const stems = { type: 'text', analyzer: 'whitespace' } as const;
 const notIndexed = { type: 'keyword', index: false, doc_values: false } as const;
+
+const correctedProperties = {
+  properties: { fields: keyword, at: date, by: keyword, values: { type: 'object', enabled: false } },
+} as const;
+
+/** Classifier outputs beyond sector/complaint/misinformation (issue 3): filterable keywords and flags. */
+const classificationProperties = {
+  category: keyword,
+  category_confidence: float,
+  tone: keyword,
+  tone_confidence: float,
+  urgent: flag,
+  urgency_confidence: float,
+  urgency_reasons: keyword,
+  organisations: { properties: { kind: keyword, name: keyword } },
+  address: { properties: { street: keyword, house: keyword, known: flag } },
+} as const;
 
 const postProperties = {
   id: keyword,
@@ -81,8 +108,11 @@ const postProperties = {
   complaint_confidence: float,
   misinfo_score: float,
   misinfo_reasons: keyword,
+  ...classificationProperties,
   model_version: keyword,
   incident_id: keyword,
+  /** Outputs an operator corrected: which, when, by whom, and the human values (shown as such). */
+  corrected: correctedProperties,
 } as const;
 
 const incidentProperties = {
@@ -92,6 +122,9 @@ const incidentProperties = {
   reason: keyword,
   status: keyword,
   sector: keyword,
+  category: keyword,
+  urgent: flag,
+  urgency_reasons: keyword,
   municipality: keyword,
   network: keyword,
   kind: keyword,
@@ -129,8 +162,43 @@ const userProperties = {
   scope_municipalities: keyword,
   password_hash: notIndexed,
   disabled: flag,
+  /** Sealed TOTP secret (see src/services/totp.ts); absent until the user enrols. */
+  totp_secret: notIndexed,
+  totp_enabled: flag,
   created_at: date,
   updated_at: date,
+} as const;
+
+const correctionProperties = {
+  id: keyword,
+  at: date,
+  actor_id: keyword,
+  actor_username: keyword,
+  actor_role: keyword,
+  post_id: keyword,
+  post_index: keyword,
+  field: keyword,
+  // JSON-encoded values: the type depends on the field (sector code, boolean, score, text).
+  old_value: notIndexed,
+  new_value: keyword,
+  model_version: keyword,
+  comment: { type: 'text', index: false },
+  // The post text, kept for retraining only: stored, never indexed, never logged or queued.
+  text: { type: 'text', index: false },
+} as const;
+
+const sourceProperties = {
+  id: keyword,
+  kind: keyword,
+  title: { type: 'text', analyzer: 'standard', fields: { raw: keyword } },
+  municipality: keyword,
+  official_organisation: { type: 'text', analyzer: 'standard', fields: { raw: keyword } },
+  status: keyword,
+  poll_interval_sec: int,
+  created_at: date,
+  updated_at: date,
+  // Per-kind settings: read back whole, never searched.
+  settings: { type: 'object', enabled: false },
 } as const;
 
 interface TemplateSpec {
@@ -147,6 +215,8 @@ function templates(names: IndexNames, prefix: string): TemplateSpec[] {
     { name: `${prefix}-incidents-v${TEMPLATE_VERSION}`, patterns: [names.incidentsIndex], alias: names.incidents, properties: incidentProperties },
     { name: `${prefix}-audit-v${TEMPLATE_VERSION}`, patterns: [names.auditIndex], alias: names.audit, properties: auditProperties },
     { name: `${prefix}-users-v${TEMPLATE_VERSION}`, patterns: [names.usersIndex], alias: names.users, properties: userProperties },
+    { name: `${prefix}-sources-v${TEMPLATE_VERSION}`, patterns: [names.sourcesIndex], alias: names.sources, properties: sourceProperties },
+    { name: `${prefix}-corrections-v${TEMPLATE_VERSION}`, patterns: [names.correctionsIndex], alias: names.corrections, properties: correctionProperties },
   ];
 }
 
@@ -171,7 +241,13 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
       },
     });
   }
-  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex]) {
+  // Additive field for post indices created before it existed (templates only shape new indices).
+  await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: { corrected: correctedProperties as never } });
+  // Additive classifier fields (category, tone, urgency, organisations, address) for existing indices.
+  await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: classificationProperties as never });
+  await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
+  await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag } });
+  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex]) {
     try {
       await es.indices.create({ index });
     } catch (err) {

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { postId, POST_LIMITS, type IncomingPost } from '../domain/post';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { AuditRepository } from '../repositories/audit.repository';
+import type { SourceHealthRepository } from '../repositories/source-health.repository';
 import type { IngestService } from './ingest.service';
 
-/** A feedback platform allowed to push appeals (from WEBHOOK_SENDERS until the source registry exists). */
+/** A feedback platform allowed to push appeals (from WEBHOOK_SENDERS, or a `webhook` source of the registry). */
 export interface WebhookSender {
   /** HMAC-SHA256 key shared with the sender. Never logged. */
   secret: string;
@@ -100,12 +101,28 @@ export function mapAppeal(senderId: string, sender: WebhookSender, appeal: Appea
   };
 }
 
+/** A sender registered in the source registry (a `webhook` source). */
+export interface RegisteredSender extends WebhookSender {
+  /** Registry id, the key of the sender's health. */
+  sourceId: string;
+  paused: boolean;
+}
+
 /**
  * Pushed appeals: sender lookup, signature check (denials audited, without body content), and
  * ingest. Answers only after the post is safely queued.
+ *
+ * Senders come from WEBHOOK_SENDERS and from the source registry (`webhook` sources; their secret
+ * is in Redis, never in Elasticsearch). The registry refuses a sender id that WEBHOOK_SENDERS
+ * already has, so the two never overlap; WEBHOOK_SENDERS is looked up first, which keeps
+ * env-configured senders working while Elasticsearch is down. A paused registry sender is
+ * refused with 403.
  */
 export function createWebhookService(deps: {
   senders: Readonly<Record<string, WebhookSender>>;
+  registry?: { findSender(senderId: string): Promise<RegisteredSender | null> };
+  /** Registry senders' deliveries are recorded as their source's health. */
+  health?: Pick<SourceHealthRepository, 'recordSuccess'>;
   ingest: Pick<IngestService, 'ingest'>;
   audit: Pick<AuditRepository, 'append'>;
   gazetteer: { isKnown(code: string): boolean };
@@ -116,21 +133,24 @@ export function createWebhookService(deps: {
   const now = deps.now ?? (() => new Date());
   const log = deps.log.child({ module: 'webhook' });
 
-  function senderOf(senderId: string): WebhookSender {
+  async function senderOf(senderId: string): Promise<WebhookSender & { sourceId?: string }> {
     const sender = senders.get(senderId);
-    if (!sender) throw new NotFoundError('Sender');
-    return sender;
+    if (sender) return sender;
+    const registered = await deps.registry?.findSender(senderId);
+    if (!registered) throw new NotFoundError('Sender');
+    if (registered.paused) throw new ForbiddenError('Sender is paused by an administrator');
+    return registered;
   }
 
   return {
     /** Throws NotFoundError for a sender not configured (before the body is read). */
-    requireSender(senderId: string): void {
-      senderOf(senderId);
+    async requireSender(senderId: string): Promise<void> {
+      await senderOf(senderId);
     },
 
     /** Verifies the signature over the raw body and returns the parsed JSON; 401 (audited) otherwise. */
     async authenticate(input: { senderId: string; timestamp: string | undefined; signature: string | undefined; rawBody: Buffer | undefined; ip: string }): Promise<unknown> {
-      const sender = senderOf(input.senderId);
+      const sender = await senderOf(input.senderId);
       const rawBody = input.rawBody ?? Buffer.alloc(0);
       const at = now();
       const check = verifySignature({ secret: sender.secret, timestamp: input.timestamp, signature: input.signature, rawBody }, Math.floor(at.getTime() / 1000));
@@ -150,9 +170,13 @@ export function createWebhookService(deps: {
 
     /** Maps and queues a verified appeal; resolves once it is in the queue. */
     async accept(senderId: string, appeal: Appeal): Promise<{ status: 'queued'; postId: string }> {
-      const post = mapAppeal(senderId, senderOf(senderId), appeal, deps.gazetteer.isKnown);
+      const sender = await senderOf(senderId);
+      const post = mapAppeal(senderId, sender, appeal, deps.gazetteer.isKnown);
       const res = await deps.ingest.ingest([post]);
       if (res.rejected.length > 0) throw new ValidationError(`body.id: ${res.rejected[0]?.reason ?? 'rejected'}`);
+      if (sender.sourceId) {
+        await deps.health?.recordSuccess(sender.sourceId, { items: 1, newestPublishedAt: appeal.createdAt }).catch((err: Error) => log.warn({ err: err.message }, 'source health not recorded'));
+      }
       return { status: 'queued', postId: postId(post.network, post.externalId) };
     },
   };
