@@ -8,13 +8,17 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createContainer } from '../container';
 import { FULL_SCOPE } from '../domain/access';
 import type { NewUser } from '../services/auth.service';
+import { base32Decode, createSecretBox } from '../services/totp';
 
 // Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
 const DEMO_USERS: NewUser[] = [
   { username: 'operator', password: 'operator-demo-1', displayName: 'Анна Дежурная', role: 'operator', scope: FULL_SCOPE },
   { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
   { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
+  { username: 'admin', password: 'admin-demo-1', displayName: 'Техадмин Демо', role: 'admin', scope: FULL_SCOPE },
 ];
+// The administrator needs a second factor; the demo one has this published secret (demo only).
+const DEMO_ADMIN_TOTP = 'DOZORDEMOADMINTOTPSECRET';
 
 const env = { ...process.env, DEMO_ENABLED: process.env.DEMO_ENABLED ?? 'true' };
 let config: Config;
@@ -31,7 +35,11 @@ try {
 const c = await createContainer(config, { name: 'start' });
 for (const u of DEMO_USERS) {
   if (await c.repos.users.findByUsername(u.username)) continue;
-  await c.services.auth.createUser(u);
+  const created = await c.services.auth.createUser(u);
+  if (u.role === 'admin') {
+    const user = await c.repos.users.findByUsername(created.username);
+    if (user) await c.repos.users.save({ ...user, totpSecret: createSecretBox(config.TOTP_ENCRYPTION_KEY).seal(base32Decode(DEMO_ADMIN_TOTP)) });
+  }
 }
 await c.close();
 
@@ -46,6 +54,8 @@ setTimeout(() => {
       '',
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
+      `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
+      `  Pages: ${url}/ (operator) · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',
