@@ -62,6 +62,8 @@ describe('users page', () => {
     await admin.waitForURL(/\/users\/#totp$/);
     await admin.locator('#totp-required').waitFor({ state: 'visible' });
     expect(await admin.locator('#users-section').isVisible()).toBe(false);
+    // The secret arrives from /api/auth/totp/setup after the section shows.
+    await expect.poll(async () => ((await admin.locator('#totp-secret').textContent()) ?? '').trim().length, POLL).toBeGreaterThan(0);
     const shown = (await admin.locator('#totp-secret').textContent()) ?? '';
     secret = base32Decode(shown.replace(/\s/g, ''));
     expect(secret.length).toBe(20);

@@ -97,9 +97,11 @@ describe('audit page', () => {
     await page.fill('#f-actor', 'operator');
     await page.selectOption('#f-action', 'posts.*');
     await page.click('#apply');
+    // Wait for the filtered answer itself: clearing the filters first reloads the unfiltered list.
+    const actionsShown = () => page.locator('#rows tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.action ?? ''));
+    await expect.poll(async () => (await actionsShown()).every((a) => a.startsWith('posts.')), POLL).toBe(true);
     await expect.poll(() => page.locator('#rows tr[data-action="posts.search"]').count(), POLL).toBe(1);
-    const actions = await page.locator('#rows tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.action ?? ''));
-    expect(actions.every((a) => a.startsWith('posts.'))).toBe(true);
+    expect((await actionsShown()).every((a) => a.startsWith('posts.'))).toBe(true);
     expect(await page.locator('#rows tr[data-action="posts.search"] code').textContent()).toContain('отопление');
 
     await page.click('#clear-filters');
