@@ -13,7 +13,6 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createEsClient, isEsUnavailable } from '../src/adapters/elasticsearch';
 import { DEFAULT_MODEL_PATH } from '../src/classifier/classifier';
-import { GUARD_TOLERANCE } from '../src/classifier-registry/guard';
 import { correctionsToExamples, retrain } from '../src/classifier-registry/learning';
 import { createModelRegistry, type ModelRegistry } from '../src/classifier-registry/model-registry';
 import { loadConfig, type Config } from '../src/config/env';
@@ -133,7 +132,7 @@ export async function retrainCli(args: string[]): Promise<number> {
   const c = decision.candidate;
   const b = decision.baseline;
   err(`test split: sector_macro_f1=${f(c.sectorMacroF1)} complaint_acc=${f(c.complaintAcc)} misinfo_f1=${f(c.misinfoF1)}`);
-  if (b) err(`active ${result.previous}: sector_macro_f1=${f(b.sectorMacroF1)} complaint_acc=${f(b.complaintAcc)} misinfo_f1=${f(b.misinfoF1)} (tolerances ${JSON.stringify(GUARD_TOLERANCE)})`);
+  if (b) err(`active ${result.previous}: sector_macro_f1=${f(b.sectorMacroF1)} complaint_acc=${f(b.complaintAcc)} misinfo_f1=${f(b.misinfoF1)} (tolerances ${JSON.stringify(decision.tolerance)})`);
   if (!decision.accept) {
     err(`NOT ACTIVATED — the guard refused ${record.version}; ${result.previous} stays active:`);
     for (const r of decision.reasons) err(`  - ${r}`);

@@ -6,9 +6,12 @@ import { createHash } from 'node:crypto';
 import { classifierFromHeads, type TextClassifier } from '../classifier/classifier';
 import { FEATURE_SCHEME } from '../classifier/features';
 import { deserializeModel } from '../classifier/linear';
-import { evaluate, trainModel, DEFAULT_OPTIONS, type Example, type TrainOptions } from '../classifier/train';
+import { evaluate, trainModel, DEFAULT_OPTIONS, SHUFFLE_SCHEME, type Example, type TrainOptions } from '../classifier/train';
+import { TONES, type Tone } from '../domain/classification';
 import { isSector } from '../domain/sector';
-import { guardDecision, type GuardDecision, type GuardFigures } from './guard';
+import { categoryCodes } from '../domain/taxonomy';
+import { loadTaxonomy } from '../classifier/taxonomy';
+import { GUARD_TOLERANCE, guardDecision, RESHUFFLE_TOLERANCE, type GuardDecision, type GuardFigures } from './guard';
 import type { ModelRecord, ModelRegistry } from './model-registry';
 
 /**
@@ -28,17 +31,22 @@ export interface CorrectionForTraining {
   text: string;
 }
 
+const isTone = (v: unknown): v is Tone => typeof v === 'string' && (TONES as readonly string[]).includes(v);
+
 /**
  * One example per corrected post, carrying only the heads a human corrected (the rest stay null,
- * so they neither train nor score). A later correction of the same field wins. Fields no head
- * learns (place, organisation, ...) are applied to the post but not trained on.
+ * so they neither train nor score). A later correction of the same field wins. A category
+ * correction trains the category head of the sector its code names (the corrections service only
+ * accepts a code of the post's sector); codes the trainer's taxonomy (config/taxonomy.json) does
+ * not know have no output to learn and are skipped, like fields no head learns (place,
+ * organisation, ...), which are applied to the post but not trained on.
  */
-export function correctionsToExamples(corrections: readonly CorrectionForTraining[], weight = CORRECTION_WEIGHT): Example[] {
+export function correctionsToExamples(corrections: readonly CorrectionForTraining[], weight = CORRECTION_WEIGHT, knownCategories: ReadonlySet<string> = trainerCategories()): Example[] {
   const byPost = new Map<string, Example>();
   const sorted = [...corrections].sort((a, b) => a.at.localeCompare(b.at));
   for (const c of sorted) {
     if (!c.text.trim()) continue;
-    const e = byPost.get(c.postId) ?? { text: c.text, sector: null, complaint: null, misinformation: null, urgent: null, weight };
+    const e = byPost.get(c.postId) ?? { text: c.text, sector: null, complaint: null, misinformation: null, urgent: null, category: null, tone: null, weight };
     switch (c.field) {
       case 'sector':
         if (isSector(c.newValue)) e.sector = c.newValue;
@@ -52,12 +60,25 @@ export function correctionsToExamples(corrections: readonly CorrectionForTrainin
       case 'urgency':
         if (typeof c.newValue === 'boolean') e.urgent = c.newValue;
         break;
+      case 'category':
+        if (typeof c.newValue === 'string' && knownCategories.has(c.newValue)) e.category = c.newValue;
+        break;
+      case 'tone':
+        if (isTone(c.newValue)) e.tone = c.newValue;
+        break;
       default:
         break;
     }
     byPost.set(c.postId, e);
   }
-  return [...byPost.values()].filter((e) => e.sector !== null || e.complaint !== null || e.misinformation !== null || e.urgent != null);
+  return [...byPost.values()].filter((e) => e.sector !== null || e.complaint !== null || e.misinformation !== null || e.urgent != null || e.category != null || e.tone != null);
+}
+
+let trainerCategoryCache: ReadonlySet<string> | undefined;
+/** The category codes the trainer's heads have outputs for (the default taxonomy). */
+function trainerCategories(): ReadonlySet<string> {
+  trainerCategoryCache ??= new Set(categoryCodes(loadTaxonomy()));
+  return trainerCategoryCache;
 }
 
 /** Largest weight one SGD step takes: a corpus example's. */
@@ -80,7 +101,7 @@ export function spreadWeight(examples: readonly Example[]): Example[] {
 export function trainingHash(examples: readonly Example[], opts: TrainOptions): string {
   const h = createHash('sha256');
   h.update(`${FEATURE_SCHEME}\n${JSON.stringify(opts)}\n`);
-  for (const e of examples) h.update(`${JSON.stringify([e.text, e.sector, e.complaint, e.misinformation, e.urgent ?? null, e.weight])}\n`);
+  for (const e of examples) h.update(`${JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight])}\n`);
   return h.digest('hex');
 }
 
@@ -138,13 +159,16 @@ export async function retrain(deps: { registry: ModelRegistry }, input: RetrainI
   let baseline: GuardFigures | null = null;
   let parent: string | null = null;
   let baselineProblem: string | undefined;
+  let baselineShuffle: unknown;
   try {
     // Keep the parent restorable even if it is the shipped file, which developers rebuild.
     if ((await deps.registry.active()).source === 'shipped') await deps.registry.adoptShipped();
     const active = await deps.registry.active();
     parent = active.version;
     const { readFile } = await import('node:fs/promises');
-    baseline = guardFigures(classifierFromBytes(await readFile(active.path)), input.testSet);
+    const bytes = await readFile(active.path);
+    baseline = guardFigures(classifierFromBytes(bytes), input.testSet);
+    baselineShuffle = deserializeModel(bytes).meta.notes.shuffle;
   } catch (err) {
     baselineProblem = (err as Error).message;
   }
@@ -158,7 +182,9 @@ export async function retrain(deps: { registry: ModelRegistry }, input: RetrainI
   });
   const classifier = classifierFromBytes(trained.bytes);
   const candidate = guardFigures(classifier, input.testSet);
-  const decision = guardDecision(candidate, baseline);
+  // An active model trained in another epoch order differs by a full reshuffle: allow for that noise.
+  const reshuffled = baseline !== null && baselineShuffle !== SHUFFLE_SCHEME;
+  const decision = guardDecision(candidate, baseline, reshuffled ? RESHUFFLE_TOLERANCE : GUARD_TOLERANCE);
   if (baselineProblem && baseline === null) decision.reasons = [`no baseline: ${baselineProblem}`];
 
   const figures = (trained.meta.notes.figures as Record<string, unknown> | undefined) ?? {};
@@ -173,7 +199,7 @@ export async function retrain(deps: { registry: ModelRegistry }, input: RetrainI
 
   let activated = false;
   if (decision.accept && !input.dryRun && version !== parent) {
-    await deps.registry.activate(version, { actor: input.actor, reason: decision.deltas ? `retrained; guard passed (${JSON.stringify(decision.deltas)})` : 'retrained; no baseline' });
+    await deps.registry.activate(version, { actor: input.actor, reason: decision.deltas ? `retrained; guard passed (${JSON.stringify(decision.deltas)}${reshuffled ? '; active model trained in another order: reshuffle tolerance' : ''})` : 'retrained; no baseline' });
     activated = true;
   }
   return { record, decision, activated, previous: parent, ...(baselineProblem ? { baselineProblem } : {}), classifier };

@@ -1,7 +1,7 @@
 /**
  * The reusable training core: trains every head of the classifier on labelled examples and
  * evaluates a classifier on a labelled set. scripts/train.ts (the CLI: data loading, the guard,
- * the model registry) and scripts/eval.ts call it. Deterministic (seeded shuffle).
+ * the model registry) and scripts/eval.ts call it. Deterministic (seeded, insertion-stable shuffle).
  *
  * All heads are linear over the same hashed sparse features (./features.ts), plain SGD with
  * optional weight averaging. DEFAULT_OPTIONS and the feature weights were chosen on a validation
@@ -52,14 +52,61 @@ export interface TrainOptions {
 
 export const DEFAULT_OPTIONS: TrainOptions = { epochs: 8, lr: 0.4, decay: 1, l2: 1e-7, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3 };
 
-function shuffle<T>(xs: T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
+/**
+ * Names the epoch order the trainer uses, in every model's meta (`notes.shuffle`). Models trained
+ * with different orders differ by a full reshuffle, which the activation guard allows for.
+ */
+export const SHUFFLE_SCHEME = 'text-hash-1';
+
+/** murmur3's 32-bit finaliser: a cheap, well-mixed integer hash. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Two 32-bit FNV-1a hashes (different offsets) of a string: a 64-bit identity of the text. */
+function textHash(text: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
   }
-  return xs;
+  return [a >>> 0, b >>> 0];
+}
+
+/**
+ * Identity keys for the insertion-stable shuffle: the text's hash and how many earlier examples
+ * had the same text (copies made by spreading a heavy example's weight, duplicates in the corpus).
+ * An example's key depends on its text and on nothing added after it.
+ */
+export function shuffleKeys(texts: readonly string[]): [number, number][] {
+  const seen = new Map<string, number>();
+  return texts.map((t) => {
+    const n = seen.get(t) ?? 0;
+    seen.set(t, n + 1);
+    const [a, b] = textHash(t);
+    return [fmix32(a + Math.imul(n, 0x9e3779b9)), fmix32(b ^ n)];
+  });
+}
+
+/**
+ * A seeded order of the items by a hash of their keys — not a position-based Fisher–Yates: adding
+ * (or removing) items keeps the relative order of all the others, so one more correction does not
+ * reorder the whole epoch and the retrained model differs from its parent only by what was added.
+ * Each seed (epoch) gives an independent order; ties (hash collisions) keep input order.
+ */
+export function stableShuffle<T>(items: readonly T[], keys: readonly (readonly [number, number])[], seed: number): T[] {
+  if (keys.length !== items.length) throw new Error(`stableShuffle: ${items.length} items, ${keys.length} keys`);
+  const s1 = fmix32(seed ^ 0x5bd1e995);
+  const s2 = fmix32(s1 + 0x27d4eb2f);
+  const order = keys.map(([a, b], i) => ({ i, k1: fmix32(a ^ s1), k2: fmix32(b ^ s2) }));
+  order.sort((x, y) => x.k1 - y.k1 || x.k2 - y.k2 || x.i - y.i);
+  return order.map(({ i }) => items[i] as T);
 }
 
 export function featuresOf(text: string): FeatureVector {
@@ -110,6 +157,7 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
   );
   const all = [sector, complaint, misinfo, tone, urgent, ...categories.values()];
   const xs = examples.map((e) => ({ e, x: featuresOf(e.text) }));
+  const keys = shuffleKeys(examples.map((e) => e.text));
   const mass = new Map<string, number>();
   for (const e of examples) if (e.sector !== null) mass.set(e.sector, (mass.get(e.sector) ?? 0) + e.weight);
   const meanMass = [...mass.values()].reduce((a, b) => a + b, 0) / Math.max(1, mass.size);
@@ -117,7 +165,7 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     if (epoch === opts.averageFrom) for (const h of all) h.startAveraging();
     const lr = LR / (1 + opts.decay * epoch);
-    for (const { e, x } of shuffle(xs, 1000 + epoch)) {
+    for (const { e, x } of stableShuffle(xs, keys, 1000 + epoch)) {
       if (e.sector !== null) sector.update(x, SECTORS.indexOf(e.sector), lr, L2, e.weight * (sectorW.get(e.sector) ?? 1));
       if (e.complaint !== null) complaint.update(x, e.complaint ? 1 : 0, lr, L2, e.weight * (e.complaint ? 1 : opts.complaintNegWeight));
       // Rumours are rare: weigh them up so the head does not learn to always say no.
@@ -174,7 +222,7 @@ export function trainModel(
     corpusHash: options.corpusHash,
     dim: DIM,
     featureScheme: FEATURE_SCHEME,
-    notes: { features: { ...FEATURE_WEIGHTS, hashBits: Math.log2(DIM) }, options: opts, ...options.notes, ...(options.evaluateOn ? { figures } : {}) },
+    notes: { features: { ...FEATURE_WEIGHTS, hashBits: Math.log2(DIM) }, options: opts, shuffle: SHUFFLE_SCHEME, ...options.notes, ...(options.evaluateOn ? { figures } : {}) },
   };
   return { bytes: serializeModel(meta, [...heads.values()]), meta, classifier };
 }

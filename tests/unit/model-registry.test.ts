@@ -6,7 +6,7 @@ import { HEADS, type TextClassifier } from '../../src/classifier/classifier';
 import { DIM, FEATURE_SCHEME } from '../../src/classifier/features';
 import { LinearHead, serializeModel, type ModelMeta } from '../../src/classifier/linear';
 import { createActiveClassifier } from '../../src/classifier-registry/active-model';
-import { guardDecision, GUARD_TOLERANCE } from '../../src/classifier-registry/guard';
+import { guardDecision, GUARD_TOLERANCE, RESHUFFLE_TOLERANCE } from '../../src/classifier-registry/guard';
 import { createModelRegistry, type ModelRegistry } from '../../src/classifier-registry/model-registry';
 import { createLogger } from '../../src/lib/logger';
 import { SECTORS } from '../../src/domain/sector';
@@ -103,6 +103,16 @@ describe('activation guard', () => {
   });
   it('accepts without a baseline and says so', () => {
     expect(guardDecision(base, null)).toMatchObject({ accept: true, reasons: ['no active model to compare with'], deltas: null });
+  });
+  it('tells a reshuffle apart: the measured old-vs-new order change passes only with RESHUFFLE_TOLERANCE', () => {
+    // Same data, former vs insertion-stable shuffle (full training set): two rumours lost.
+    const active = { sectorMacroF1: 0.8626, complaintAcc: 0.9179, misinfoF1: 0.9313 };
+    const reshuffled = { sectorMacroF1: 0.8663, complaintAcc: 0.9179, misinfoF1: 0.9147 };
+    expect(guardDecision(reshuffled, active)).toMatchObject({ accept: false, tolerance: GUARD_TOLERANCE });
+    expect(guardDecision(reshuffled, active).reasons.join()).toMatch(/misinformation F1 0\.9147 < active 0\.9313/);
+    expect(guardDecision(reshuffled, active, RESHUFFLE_TOLERANCE)).toMatchObject({ accept: true, tolerance: RESHUFFLE_TOLERANCE });
+    // The tight tolerance still lets one test post of noise through on each figure.
+    expect(guardDecision({ sectorMacroF1: 0.8653, complaintAcc: 0.9170, misinfoF1: 0.9066 }, { sectorMacroF1: 0.8663, complaintAcc: 0.9179, misinfoF1: 0.9147 }).accept).toBe(true);
   });
 });
 
