@@ -52,8 +52,14 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(
-  method: 'GET' | 'POST',
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * One same-origin JSON call, shared by every dashboard page: the cookie rides along, `csrf` goes
+ * in X-CSRF-Token, a non-2xx answer becomes ApiError with the server's code and message.
+ */
+export async function apiRequest<T>(
+  method: HttpMethod,
   path: string,
   opts: { csrf?: string | null; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
@@ -98,29 +104,53 @@ async function request<T>(
 }
 
 export function login(username: string, password: string): Promise<LoginResult> {
-  return request<LoginResult>('POST', '/api/auth/login', { body: { username, password, mode: 'cookie' } });
+  return apiRequest<LoginResult>('POST', '/api/auth/login', { body: { username, password, mode: 'cookie' } });
 }
 
 /** Second step: the code from the authenticator app for the challenge the password step gave. */
 export function loginTotp(challenge: string, code: string): Promise<SessionInfo> {
-  return request<SessionInfo>('POST', '/api/auth/login/totp', { body: { challenge, code, mode: 'cookie' } });
+  return apiRequest<SessionInfo>('POST', '/api/auth/login/totp', { body: { challenge, code, mode: 'cookie' } });
 }
 
 export async function logout(csrf: string): Promise<void> {
-  await request<void>('POST', '/api/auth/logout', { csrf });
+  await apiRequest<void>('POST', '/api/auth/logout', { csrf });
 }
 
 /** The current session (from the cookie); ApiError 401 when there is none. */
 export function me(): Promise<SessionInfo> {
-  return request<SessionInfo>('GET', '/api/auth/me');
+  return apiRequest<SessionInfo>('GET', '/api/auth/me');
 }
 
 export function meta(): Promise<Meta> {
-  return request<Meta>('GET', '/api/meta');
+  return apiRequest<Meta>('GET', '/api/meta');
 }
 
 export function incidents(opts: { sector: string | null; limit: number; signal?: AbortSignal }): Promise<IncidentPage> {
   const q = new URLSearchParams({ limit: String(opts.limit) });
   if (opts.sector) q.set('sector', opts.sector);
-  return request<IncidentPage>('GET', `/api/incidents?${q.toString()}`, { signal: opts.signal });
+  return apiRequest<IncidentPage>('GET', `/api/incidents?${q.toString()}`, { signal: opts.signal });
+}
+
+/**
+ * A client for pages that keep the session's anti-CSRF token in memory (sources, audit): it is
+ * remembered from the login and `/api/auth/me` answers and sent on every write.
+ */
+export function createSessionClient() {
+  let csrf = '';
+  const remember = <R extends LoginResult>(answer: R): R => {
+    if ('csrfToken' in answer) csrf = answer.csrfToken;
+    return answer;
+  };
+  const request = <T>(method: HttpMethod, path: string, body?: unknown): Promise<T> =>
+    apiRequest<T>(method, path, { csrf: method === 'GET' ? null : csrf, body });
+  return {
+    request,
+    login: async (username: string, password: string) => remember(await login(username, password)),
+    loginTotp: async (challenge: string, code: string) => remember(await loginTotp(challenge, code)),
+    me: async () => remember(await me()),
+    async logout(): Promise<void> {
+      await request<void>('POST', '/api/auth/logout');
+      csrf = '';
+    },
+  };
 }

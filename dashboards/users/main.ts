@@ -4,7 +4,7 @@
  * a role that must use TOTP is sent to after its first login. Plain DOM, text only.
  */
 import { can, ROLE_TITLES_RU, ROLES, type Role } from '../../src/domain/access';
-import { ApiError, meta as loadMeta, me, logout, type Meta, type SessionUser } from '../operator/api';
+import { ApiError, apiRequest, meta as loadMeta, me, logout, type Meta, type SessionUser } from '../operator/api';
 import { byId, el } from '../operator/dom';
 
 interface UserView extends SessionUser {
@@ -59,28 +59,13 @@ let editing: UserView | null = null;
 // REST (same origin, session cookie; writes carry the anti-CSRF token)
 
 async function call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network', 'Сервер недоступен');
+    return await apiRequest<T>(method, path, { csrf: method === 'GET' ? null : csrf, body });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 0) throw new ApiError(0, 'network', 'Сервер недоступен');
+    if (err instanceof ApiError && err.status === 401) showNeedLogin();
+    throw err;
   }
-  const text = await res.text();
-  let payload: unknown = null;
-  try {
-    payload = text ? JSON.parse(text) : null;
-  } catch {
-    payload = null;
-  }
-  if (!res.ok) {
-    const obj = (payload && typeof payload === 'object' ? payload : {}) as { error?: string; message?: string };
-    if (res.status === 401) showNeedLogin();
-    throw new ApiError(res.status, obj.error ?? `http_${res.status}`, obj.message ?? res.statusText);
-  }
-  return payload as T;
 }
 
 function errorText(err: unknown): string {
