@@ -3,6 +3,15 @@
  * before every attempt, retries included. This in-memory bucket paces one process; the limiter
  * shared by all worker processes (in Redis) implements the same interface outside connectors/.
  */
+import { createHash } from 'node:crypto';
+
+/**
+ * Bucket key for an API token, shared by every process using it: `<network>:<first 12 hex of
+ * sha256(token)>` — never the token itself, so keys and logs cannot leak it.
+ */
+export function tokenRateLimitKey(network: string, token: string): string {
+  return `${network}:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+}
 
 export interface RateLimiter {
   /** Resolves when one request under `key` may go; rejects with the signal's reason on abort. */

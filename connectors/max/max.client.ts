@@ -10,10 +10,10 @@
  * chat) → `source_deleted`. 429 and 5xx are retried by the HTTP client; if they persist they
  * surface as MaxApiError with a `retryAfterMs` the runner obeys.
  */
-import { createHash } from 'node:crypto';
 import { SourceFatalError } from '../../src/domain/connector';
 import { HttpError, type HttpClient } from '../http/http-client';
 import type { MaxMessagesResponse, MaxUpdate } from './max.mapper';
+import { tokenRateLimitKey } from '../http/rate-limiter';
 
 export type MaxErrorKind = 'rate_limited' | 'max_error' | 'invalid_request' | 'malformed';
 
@@ -73,7 +73,7 @@ export interface MaxClient {
 
 /** Rate-limit bucket for a bot token, shared by every process using it; never the token itself. */
 export function maxRateLimitKey(token: string): string {
-  return `max:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+  return tokenRateLimitKey('max', token);
 }
 
 export function createMaxClient(opts: MaxClientOptions): MaxClient {

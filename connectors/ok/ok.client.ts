@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { HttpClient } from '../http/http-client';
+import { tokenRateLimitKey } from '../http/rate-limiter';
 
 /** Error codes the connector acts on (https://apiok.ru/dev/errors). */
 export const OK_ERROR = {
@@ -113,7 +114,7 @@ export function okSignature(params: Readonly<Record<string, string>>, sessionSec
 
 /** Rate-limit bucket for a token, shared by every process using it; never the token itself. */
 export function okRateLimitKey(accessToken: string): string {
-  return `ok:${createHash('sha256').update(accessToken).digest('hex').slice(0, 12)}`;
+  return tokenRateLimitKey('ok', accessToken);
 }
 
 /** Maps an OK error code to what the connector does about it. */

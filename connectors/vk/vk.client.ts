@@ -9,8 +9,8 @@
  * documents as "slow down" (6, 9) or "quota exhausted" (29), a `retryAfterMs` the runner obeys.
  * `error.request_params` is never read: VK has echoed `access_token` in it.
  */
-import { createHash } from 'node:crypto';
 import type { HttpClient } from '../http/http-client';
+import { tokenRateLimitKey } from '../http/rate-limiter';
 
 /** The API version every request pins (`v`). Response shapes in the mapper follow it. */
 export const VK_API_VERSION = '5.199';
@@ -96,7 +96,7 @@ export interface VkClient {
 
 /** Rate-limit bucket for a token, shared by every process using it; never the token itself. */
 export function vkRateLimitKey(token: string): string {
-  return `vk:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+  return tokenRateLimitKey('vk', token);
 }
 
 /** Maps a VK error code to what the connector does about it. */
