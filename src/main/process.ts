@@ -17,20 +17,30 @@ export async function runProcess(name: string, start: (c: Container) => Promise<
     }
     throw err;
   }
+  // Signals are taken from the start: one that arrives while the role is still starting (jobs
+  // may already be in flight) is held and drains the role as soon as it is up, never the default
+  // kill. SHUTDOWN_TIMEOUT_MS counts from the signal, a slow start included.
+  let stopping: string | null = null;
+  let drain: ((signal: string) => void) | null = null;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = signal;
+    const timer = setTimeout(() => {
+      process.stderr.write(`${name}: drain timed out, exiting\n`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    drain?.(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
   const c = await createContainer(config, { name });
   const role = await start(c);
   c.log.info({ role: role.name, ...(role.url ? { url: role.url } : {}) }, 'started');
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  drain = (signal: string) => {
     c.log.info({ signal }, 'draining');
-    const timer = setTimeout(() => {
-      c.log.error('drain timed out, exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
     role
       .stop()
       .then(() => c.close())
@@ -43,6 +53,5 @@ export async function runProcess(name: string, start: (c: Container) => Promise<
         process.exit(1);
       });
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (stopping) drain(stopping);
 }
