@@ -11,9 +11,11 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'main', include: ['tests/**/*.test.ts'], exclude: ['tests/outage/**'], sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'main', include: ['tests/**/*.test.ts'], exclude: ['tests/outage/**', 'tests/faults/**'], sequence: { groupOrder: 0 } } },
       // These stop and restart the shared backing services, so they run alone, after the rest.
       { test: { ...shared, name: 'outage', include: ['tests/outage/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      // The fault suite (`npm run faults`): kills processes and its own Redis and Elasticsearch, so last and alone.
+      { test: { ...shared, name: 'faults', include: ['tests/faults/**/*.test.ts'], maxWorkers: 1, testTimeout: 600_000, hookTimeout: 600_000, globalSetup: ['tests/faults/global-setup.ts'], sequence: { groupOrder: 2 } } },
     ],
   },
 });

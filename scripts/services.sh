@@ -163,6 +163,11 @@ es_prepare_dirs() {
       break
     fi
   done
+  # This node's own directories (an ES_INSTANCE's included), even when the cache is a symlink
+  # that `chown -R` above does not traverse.
+  for d in "$ES_DATA" "$ES_LOGS" "$ES_RUN"; do
+    [ "$(stat -c %U "$d")" = "$ES_USER" ] || chown -R "$ES_USER:" "$d"
+  done
   # Parent directories (e.g. /work, /root/...) must be traversable by the ES user.
   if ! runuser -u "$ES_USER" -- test -x "$ES_HOME/bin/elasticsearch" -a -w "$ES_DATA"; then
     d="$ES_BASE"
