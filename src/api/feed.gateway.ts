@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { ClientToServerEvents, FeedHandshake, ServerToClientEvents } from '../contracts/feed';
 import { can, inScope, roomsForItem, roomsForScope } from '../domain/access';
 import type { RedisClient } from '../adapters/redis';
@@ -33,18 +34,27 @@ export interface FeedGatewayDeps {
   /** A dedicated connection: XREAD BLOCK holds it. */
   blockingRedis: RedisClient;
   log: Logger;
+  /**
+   * Several API nodes: the socket.io Redis streams adapter (its own blocking connection and
+   * stream), so node-wide operations reach every node's sockets. Feed events stay node-local.
+   */
+  adapter?: { redis: RedisClient; streamName: string };
 }
 
 /**
  * The live feed: socket.io on the API process. The handshake must carry a live session with
  * `feed:read`; the server joins the socket to the rooms of its scope (the client never chooses).
- * Every API process tails the Redis feed stream and pushes to its own sockets, so API nodes scale
- * out without a socket.io adapter; a reconnecting client sends its last cursor and gets what it
- * missed from the stream.
+ * Every API process tails the Redis feed stream and pushes to its own sockets (the streams
+ * adapter carries only node-wide operations); a reconnecting client, on any node, sends its last
+ * cursor and gets what it missed from the stream.
  */
 export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps) {
   const log = deps.log.child({ module: 'feed-gateway' });
-  const io: FeedServer = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+  const io: FeedServer = new Server(httpServer, {
+    serveClient: false,
+    cors: { origin: false },
+    ...(deps.adapter ? { adapter: createAdapter(deps.adapter.redis, { streamName: deps.adapter.streamName }) } : {}),
+  });
   let stopped = false;
 
   const { cookieSecure, allowedOrigins } = deps.auth.policy;
@@ -115,8 +125,9 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
         continue;
       }
       const rooms = roomsForItem(r);
-      io.to(rooms.map((x) => `full:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
-      io.to(rooms.map((x) => `masked:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
+      // Node-local: every API node tails the stream itself, so a broadcast would arrive twice.
+      io.local.to(rooms.map((x) => `full:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
+      io.local.to(rooms.map((x) => `masked:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
     }
   }
 
@@ -168,6 +179,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       deps.blockingRedis.disconnect();
+      deps.adapter?.redis.disconnect();
       await tailing;
     },
   };

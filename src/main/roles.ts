@@ -29,6 +29,7 @@ export async function startApiRole(c: Container): Promise<RunningRole & { url: s
     incidents: c.services.incidents,
     blockingRedis: c.newConnection('api-feed-tail', true),
     log: c.log,
+    adapter: { redis: c.newConnection('api-socket-adapter', true), streamName: `${c.config.REDIS_PREFIX}:socket.io` },
   });
   await app.listen({ host: c.config.HOST, port: c.config.PORT });
   const { port } = app.server.address() as AddressInfo;

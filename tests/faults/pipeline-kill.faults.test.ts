@@ -28,7 +28,7 @@ describe('kill -9 of a pipeline worker mid-batch', () => {
     // Mid-batch: some posts are indexed, many jobs are active (locked by this worker).
     await eventually(async () => {
       const c = await f.container.postsQueue.getJobCounts('active', 'completed', 'waiting');
-      return c.active > 0 && (c.waiting ?? 0) < N - 200 ? true : false;
+      return (c.active ?? 0) > 0 && (c.waiting ?? 0) < N - 200;
     }, 120_000, 'the worker holds a batch');
     await first.kill9();
     const orphaned = await f.container.postsQueue.getJobCounts('active');
