@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type { ClientToServerEvents, FeedHandshake, ServerToClientEvents } from '../contracts/feed';
+import type { ClientToServerEvents, FeedEvent, FeedHandshake, IncidentCard, ServerToClientEvents } from '../contracts/feed';
 import { can, inScope, roomsForItem, roomsForScope } from '../domain/access';
 import type { RedisClient } from '../adapters/redis';
 import { UnauthorizedError } from '../lib/errors';
@@ -14,6 +14,10 @@ import type { IncidentsService } from '../services/incidents.service';
 
 interface SocketData {
   session: SessionRecord;
+  /** Live events that arrived while the socket's replay was running; sent after it (see handOver). */
+  pending?: FeedEvent<IncidentCard>[];
+  /** After the replay: the newest cursor the socket has; live events up to it are not sent again. */
+  liveFrom?: string;
 }
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type FeedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -22,6 +26,11 @@ export type FeedServer = Server<ClientToServerEvents, ServerToClientEvents, Reco
 const MAX_REPLAY = 1000;
 const SESSION_SWEEP_MS = 3000;
 const BLOCK_MS = 2000;
+/**
+ * Sockets between replay and live: live pushes wait for them while the replay runs, then skip
+ * what the replay already sent (the tail may have read an event before the replay and push it after).
+ */
+const SYNCING = 'syncing';
 
 // Authors are visible to some roles only, so every room exists in two variants.
 const variantOf = (s: SessionRecord) => (can(s.user.role, 'posts:author') ? 'full' : 'masked');
@@ -83,24 +92,41 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   io.on('connection', (socket: FeedSocket) => {
     const session = socket.data.session;
     const variant = variantOf(session);
-    void socket.join(roomsForScope(session.user.scope).map((r) => `${variant}:${r}`));
+    socket.data.pending = [];
+    void socket.join([...roomsForScope(session.user.scope).map((r) => `${variant}:${r}`), SYNCING]);
     const lastCursor = (socket.handshake.auth as FeedHandshake).lastCursor;
     replay(socket, typeof lastCursor === 'string' && /^\d+-\d+$/.test(lastCursor) ? lastCursor : undefined).catch((err: Error) => {
       log.warn({ err: err.message }, 'replay failed');
       socket.emit('feed:ready', { replayed: 0, resync: true, cursor: '0-0' });
+      handOver(socket, '0-0');
     });
   });
+
+  // From replay to live: the events pushed during the replay that it did not already send, once,
+  // after `feed:ready` (whose cursor the client adopts). Synchronous, so no push slips between.
+  function handOver(socket: FeedSocket, replayedUpTo: string): void {
+    let upTo = replayedUpTo;
+    for (const e of socket.data.pending ?? []) {
+      if (compareCursors(e.cursor, upTo) <= 0) continue;
+      socket.emit('incident:new', e);
+      upTo = e.cursor;
+    }
+    delete socket.data.pending;
+    socket.data.liveFrom = upTo;
+  }
 
   async function replay(socket: FeedSocket, since: string | undefined): Promise<void> {
     const head = await deps.feed.head();
     if (!since) {
       socket.emit('feed:ready', { replayed: 0, resync: false, cursor: head });
+      handOver(socket, head);
       return;
     }
     const trimmed = await deps.feed.trimmedUpTo();
     const records = await deps.feed.readAfter(since, MAX_REPLAY + 1);
     if ((trimmed && compareCursors(since, trimmed) < 0) || records.length > MAX_REPLAY) {
       socket.emit('feed:ready', { replayed: 0, resync: true, cursor: head });
+      handOver(socket, head);
       return;
     }
     const user = socket.data.session.user;
@@ -113,7 +139,9 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, can(user.role, 'posts:author')) });
       replayed++;
     }
-    socket.emit('feed:ready', { replayed, resync: false, cursor: records.at(-1)?.cursor ?? since });
+    const upTo = records.at(-1)?.cursor ?? since;
+    socket.emit('feed:ready', { replayed, resync: false, cursor: upTo });
+    handOver(socket, upTo);
   }
 
   async function push(records: StreamRecord[]): Promise<void> {
@@ -125,9 +153,23 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
         continue;
       }
       const rooms = roomsForItem(r);
+      const full = { cursor: r.cursor, data: deps.incidents.present(doc, true) };
+      const masked = { cursor: r.cursor, data: deps.incidents.present(doc, false) };
       // Node-local: every API node tails the stream itself, so a broadcast would arrive twice.
-      io.local.to(rooms.map((x) => `full:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
-      io.local.to(rooms.map((x) => `masked:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
+      io.local.to(rooms.map((x) => `full:${x}`)).except(SYNCING).emit('incident:new', full);
+      io.local.to(rooms.map((x) => `masked:${x}`)).except(SYNCING).emit('incident:new', masked);
+      for (const id of [...(io.of('/').adapter.rooms.get(SYNCING) ?? [])]) {
+        const s = io.of('/').sockets.get(id);
+        if (!s) continue;
+        const event = rooms.some((x) => s.rooms.has(`full:${x}`)) ? full : rooms.some((x) => s.rooms.has(`masked:${x}`)) ? masked : null;
+        if (s.data.pending) {
+          if (event) s.data.pending.push(event);
+        } else if (s.data.liveFrom === undefined || compareCursors(r.cursor, s.data.liveFrom) > 0) {
+          // The tail is past what the replay sent: from here on the room broadcast serves it.
+          if (event) s.emit('incident:new', event);
+          void s.leave(SYNCING);
+        }
+      }
     }
   }
 
@@ -176,7 +218,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       stopped = true;
       clearInterval(sweep);
       stopRevocations();
-      io.disconnectSockets(true);
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       deps.blockingRedis.disconnect();
       deps.adapter?.redis.disconnect();
