@@ -77,9 +77,19 @@ export function createFeedRepository(deps: { redis: RedisClient; prefix: string;
       } catch {
         return null; // no stream yet
       }
-      const i = info.indexOf('max-deleted-entry-id');
-      const id = i >= 0 ? String(info[i + 1]) : '0-0';
-      return id === '0-0' ? null : id;
+      const field = (name: string) => {
+        const i = info.indexOf(name);
+        return i >= 0 ? info[i + 1] : undefined;
+      };
+      const deleted = String(field('max-deleted-entry-id') ?? '0-0');
+      if (deleted !== '0-0') return deleted;
+      // Trimming by MAXLEN does not move max-deleted-entry-id: when entries were added beyond what
+      // the stream holds, everything before its first entry is gone (a cursor just before it may
+      // be told to reload needlessly; never the other way round).
+      const added = Number(field('entries-added') ?? 0);
+      const length = Number(field('length') ?? 0);
+      const first = (field('first-entry') as [string, unknown] | null | undefined)?.[0];
+      return added > length && first ? first : null;
     },
   };
 }
