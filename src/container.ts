@@ -51,7 +51,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const queueRedis: RedisClient = createRedis(config.REDIS_URL, { forBullmq: true, name: `${opts.name}-queue` });
   const prefix = config.REDIS_PREFIX;
 
-  const names: IndexNames = await ensureIndices(es, config.ES_INDEX_PREFIX);
+  const names: IndexNames = await ensureIndices(es, config.ES_INDEX_PREFIX, { replicas: config.ES_REPLICAS });
   // The shared connection has no offline queue: wait for it so the first commands do not fail.
   // Not fatal: with Redis down the API still starts and answers 503 until it returns.
   await redisReady(redis).catch((err: Error) => log.warn({ err: err.message }, 'Redis not ready at start'));

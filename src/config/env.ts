@@ -117,6 +117,7 @@ export const ENV_SPEC = {
   ),
   METRICS_TOKEN: v(z.string().min(24, 'at least 24 characters').max(512).optional(), 'Bearer token Prometheus sends to `GET /metrics`; when unset the endpoint answers 404 (secret).', undefined, { secret: true }),
   SOURCES_RELOAD_MS: v(int(100, 600_000), 'How often the connector role re-reads the source registry to start, restart and stop sources.', '5000'),
+  ES_REPLICAS: v(int(0, 5), 'Replicas of every Dozor index (0 on one node; 1 on a cluster of three, see docker-compose profile `scaled`).', '0'),
 } as const;
 
 type Spec = typeof ENV_SPEC;
