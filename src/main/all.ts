@@ -43,9 +43,19 @@ for (const u of DEMO_USERS) {
 }
 await c.close();
 
-const children: ChildProcess[] = ['api', 'pipeline-worker', 'connector-worker'].map((role) =>
-  spawn(process.execPath, ['--import', 'tsx', new URL(`./${role}.ts`, import.meta.url).pathname], { env, stdio: 'inherit' }),
-);
+/** A crashed role is restarted after this back-off (doubling from the first value); this many crashes within CRASH_WINDOW_MS stop everything. */
+const RESTART_BACKOFF_MS = [1000, 2000, 4000, 8000, 16000];
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 5 * 60_000;
+
+const ROLES = ['api', 'pipeline-worker', 'connector-worker'] as const;
+const children = new Map<(typeof ROLES)[number], ChildProcess>();
+const crashes = new Map<string, number[]>();
+const spawnRole = (role: (typeof ROLES)[number]): void => {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(`./${role}.ts`, import.meta.url).pathname], { env, stdio: 'inherit' });
+  children.set(role, child);
+  child.on('exit', (code, signal) => onExit(role, code, signal));
+};
 
 const url = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
 setTimeout(() => {
@@ -66,19 +76,40 @@ let exiting = false;
 function stopAll(signal: NodeJS.Signals): void {
   if (exiting) return;
   exiting = true;
-  for (const ch of children) if (ch.exitCode === null) ch.kill(signal);
+  for (const ch of children.values()) if (ch.exitCode === null && ch.signalCode === null) ch.kill(signal);
+  if ([...children.values()].every((ch) => ch.exitCode !== null || ch.signalCode !== null)) process.exit();
 }
 process.on('SIGINT', () => stopAll('SIGTERM'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
-let alive = children.length;
-for (const ch of children) {
-  ch.on('exit', (code) => {
-    alive--;
-    if (!exiting && code !== 0) {
-      process.stderr.write(`a Dozor process exited with code ${code}; stopping the rest\n`);
-      stopAll('SIGTERM');
-      process.exitCode = 1;
-    }
-    if (alive === 0) process.exit();
-  });
+
+// A role that crashes (kill -9, an uncaught error) is restarted with back-off; the rest keep
+// running. Only repeated crashes (MAX_CRASHES within CRASH_WINDOW_MS) stop the whole system.
+function onExit(role: (typeof ROLES)[number], code: number | null, signal: NodeJS.Signals | null): void {
+  if (exiting) {
+    if ([...children.values()].every((ch) => ch.exitCode !== null || ch.signalCode !== null)) process.exit();
+    return;
+  }
+  if (code === 78) {
+    process.stderr.write(`${role}: invalid configuration; stopping the rest\n`);
+    process.exitCode = 78;
+    stopAll('SIGTERM');
+    return;
+  }
+  const now = Date.now();
+  const recent = (crashes.get(role) ?? []).filter((t) => now - t < CRASH_WINDOW_MS);
+  recent.push(now);
+  crashes.set(role, recent);
+  if (recent.length >= MAX_CRASHES) {
+    process.stderr.write(`${role} crashed ${recent.length} times in ${CRASH_WINDOW_MS / 60_000} min (last: ${signal ?? `code ${code}`}); stopping the rest\n`);
+    process.exitCode = 1;
+    stopAll('SIGTERM');
+    return;
+  }
+  const delay = RESTART_BACKOFF_MS[Math.min(recent.length - 1, RESTART_BACKOFF_MS.length - 1)] as number;
+  process.stderr.write(`${role} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s (crash ${recent.length} of ${MAX_CRASHES})\n`);
+  setTimeout(() => {
+    if (!exiting) spawnRole(role);
+  }, delay);
 }
+
+for (const role of ROLES) spawnRole(role);
