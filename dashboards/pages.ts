@@ -1,0 +1,17 @@
+/**
+ * The page table: one entry per page drives the router, the navigation and the permission guard,
+ * and tells the server where to serve the shell (`dist/pages.json`). Add a page by appending an
+ * entry (see dashboards/README.md). The order is the navigation's.
+ */
+import type { PageDef } from './shared/page';
+
+export const PAGES: readonly PageDef[] = [
+  {
+    path: '/audit/',
+    title: 'Журнал аудита',
+    nav: 'Аудит',
+    permission: 'audit:read',
+    deniedText: 'Журнал аудита доступен только техническому администратору.',
+    load: () => import('./pages/audit/page'),
+  },
+];
