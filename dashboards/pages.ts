@@ -7,6 +7,14 @@ import type { PageDef } from './shared/page';
 
 export const PAGES: readonly PageDef[] = [
   {
+    path: '/sources/',
+    title: 'Источники',
+    nav: 'Источники',
+    permission: 'sources:manage',
+    deniedText: 'Эта страница доступна только техническому администратору.',
+    load: () => import('./pages/sources/page'),
+  },
+  {
     path: '/audit/',
     title: 'Журнал аудита',
     nav: 'Аудит',

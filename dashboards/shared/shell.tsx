@@ -96,7 +96,9 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
       </header>
       {(state === 'reconnecting' || state === 'offline') && (
         <div id="conn-banner" class="conn-banner" role="status">
-          {state === 'offline' ? 'Нет связи с сервером. Новые инциденты появятся, когда связь восстановится.' : 'Связь прервалась, переподключаемся… Пропущенные инциденты догрузятся.'}
+          {state === 'offline'
+            ? 'Нет связи с сервером. Новые инциденты появятся, когда связь восстановится.'
+            : 'Связь прервалась, переподключаемся… Пропущенные инциденты догрузятся.'}
         </div>
       )}
       <Outlet page={page} />

@@ -15,7 +15,7 @@ const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
 const DIST = `${DASHBOARDS}dist/`;
 
 /** Paths of the page table, or none when the dashboards were not built. */
-function shellPaths(): string[] {
+export function shellPaths(): string[] {
   try {
     const paths: unknown = JSON.parse(readFileSync(`${DIST}pages.json`, 'utf8'));
     return Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string' && p.startsWith('/')) : [];

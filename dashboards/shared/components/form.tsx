@@ -11,12 +11,15 @@ import { errorText } from '../session';
 
 export interface FormModel<V extends Record<string, unknown>> {
   values: Signal<V>;
-  errors: Signal<Partial<Record<keyof V & string, string>>>;
+  /** Error per field path (`title`, `settings.channel`). */
+  errors: Signal<Record<string, string>>;
   formError: Signal<string | null>;
   busy: Signal<boolean>;
   valid: Signal<boolean>;
   set<K extends keyof V & string>(key: K, value: V[K]): void;
   reset(values?: V): void;
+  /** Set one field's error from the page's own check. */
+  fail(field: string, message: string): void;
   /** Run `action`; on a 400 show its field errors, on another error the form error. True on success. */
   submit(action: (values: V) => Promise<unknown>): Promise<boolean>;
 }
@@ -34,9 +37,16 @@ export function mapFieldErrors<K extends string>(fields: readonly FieldError[], 
   return { byField, rest };
 }
 
-export function createForm<V extends Record<string, unknown>>(initial: V, opts: { messages?: (err: ApiError) => string | null } = {}): FormModel<V> {
+export interface FormOptions<V> {
+  /** A readable message for a non-field error (404, 409…); null for the default. */
+  messages?: (err: ApiError) => string | null;
+  /** Field paths that show their own error (default: the value keys); `settings.channel` style allowed. */
+  fields?: (values: V) => readonly string[];
+}
+
+export function createForm<V extends Record<string, unknown>>(initial: V, opts: FormOptions<V> = {}): FormModel<V> {
   const values = signal(initial);
-  const errors = signal<Partial<Record<keyof V & string, string>>>({});
+  const errors = signal<Record<string, string>>({});
   const formError = signal<string | null>(null);
   const busy = signal(false);
   const valid = computed(() => Object.keys(errors.value).length === 0);
@@ -54,6 +64,9 @@ export function createForm<V extends Record<string, unknown>>(initial: V, opts: 
         errors.value = next;
       }
     },
+    fail(field, message) {
+      errors.value = { ...errors.value, [field]: message };
+    },
     reset(next) {
       values.value = next ?? initial;
       errors.value = {};
@@ -68,8 +81,9 @@ export function createForm<V extends Record<string, unknown>>(initial: V, opts: 
         return true;
       } catch (err) {
         if (err instanceof ApiError && err.status === 400 && err.fields.length > 0) {
-          const { byField, rest } = mapFieldErrors(err.fields, Object.keys(values.value) as (keyof V & string)[]);
-          errors.value = byField;
+          const known = opts.fields?.(values.value) ?? Object.keys(values.value);
+          const { byField, rest } = mapFieldErrors(err.fields, known);
+          errors.value = byField as Record<string, string>;
           formError.value = rest.length ? rest.join('; ') : null;
         } else if (err instanceof ApiError) formError.value = opts.messages?.(err) ?? (err.status === 400 || err.status === 409 ? err.message : errorText(err));
         else formError.value = errorText(err);

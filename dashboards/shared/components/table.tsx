@@ -169,4 +169,3 @@ export function by<T>(key: (row: T) => string | number | null | undefined): (a: 
     return typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
   };
 }
-
