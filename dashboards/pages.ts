@@ -15,6 +15,14 @@ export const PAGES: readonly PageDef[] = [
     load: () => import('./pages/sources/page'),
   },
   {
+    path: '/users/',
+    title: 'Пользователи',
+    nav: 'Пользователи',
+    // Everyone may open it to enrol TOTP; the accounts are for users:manage.
+    navPermission: 'users:manage',
+    load: () => import('./pages/users/page'),
+  },
+  {
     path: '/audit/',
     title: 'Журнал аудита',
     nav: 'Аудит',

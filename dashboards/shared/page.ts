@@ -14,6 +14,8 @@ export interface PageDef {
   nav?: string;
   /** Needed to see the page (and its nav link); absent: any logged-in user. */
   permission?: Permission;
+  /** Show the nav link only with this permission (the page itself stays open to all: `/users/` for TOTP enrolment). */
+  navPermission?: Permission;
   /** What a user without the permission reads instead of the page. */
   deniedText?: string;
   /** Loaded on first visit (its own chunk): `() => import('./pages/x/page')`. */

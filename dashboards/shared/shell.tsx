@@ -57,7 +57,8 @@ export function Shell({ pages }: { pages: readonly PageDef[] }) {
 function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | null }) {
   const user = session.user.value;
   const state = feed.state.value;
-  const nav = pages.filter((p) => p.nav && session.can(p.permission));
+  // Nothing but TOTP enrolment while it is pending.
+  const nav = session.info.value?.totpEnrolmentRequired ? [] : pages.filter((p) => p.nav && session.can(p.navPermission ?? p.permission));
   return (
     <div id="app-view" class="app">
       <header class="topbar">
