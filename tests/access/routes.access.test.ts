@@ -6,6 +6,7 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
+import { shellPaths } from '../../src/api/dashboards';
 import type { FeedEvent, IncidentCard } from '../../src/contracts/feed';
 import { can, FULL_SCOPE, inScope, ROLES, type Permission, type Role, type Scope } from '../../src/domain/access';
 import { eventually, startSystem, type FeedClient, type TestSystem } from '../helpers/system';
@@ -251,6 +252,21 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   },
+  // Organisation directory (issue 11): read by everyone who works incidents, changed by organisations:manage.
+  'GET /api/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/organisations' }] },
+  'GET /api/organisations/suggest': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'suggest', url: '/api/organisations/suggest?sector=housing&municipality=omsk' }] },
+  'GET /api/organisations/:id': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', ok: () => 404 }] },
+  'POST /api/organisations': {
+    access: { kind: 'permission', permission: 'organisations:manage' },
+    probes: [{ label: 'create', url: '/api/organisations', body: () => ({ id: `org-${++made}`, name: 'Тестовая организация', kind: 'other', municipality: 'omsk' }), ok: () => 201 }],
+  },
+  'PATCH /api/organisations/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', body: { name: 'Новое имя' }, ok: () => 404 }] },
+  'DELETE /api/organisations/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', ok: () => 404 }] },
+  'GET /api/organisations/export': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'csv', url: '/api/organisations/export?format=csv' }] },
+  'POST /api/organisations/import': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'not a file', url: '/api/organisations/import?format=csv&table=rules', body: {}, ok: () => 400 }] },
+  'GET /api/routing-rules': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/routing-rules' }] },
+  'POST /api/routing-rules': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'unknown organisation', url: '/api/routing-rules', body: { sector: 'roads', organisationId: 'no-such-org' }, ok: () => 400 }] },
+  'DELETE /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', ok: () => 404 }] },
 };
 
 /** `<METHOD> <path>` of every route the app serves (HEAD and the static catch-all aside). */
@@ -260,6 +276,7 @@ async function discoverRoutes(): Promise<string[]> {
   const tree = app.printRoutes({ commonPrefix: false });
   await app.close();
   const out: string[] = [];
+  const shell = new Set(shellPaths().flatMap((p) => [p, `${p}*`]));
   // A route whose path extends another's is printed as its child: rebuild full paths by depth.
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
@@ -275,6 +292,8 @@ async function discoverRoutes(): Promise<string[]> {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
       // The static dashboards (fastify-static's wildcard): public files, no data.
       if (path === '*' || path === '/*' || path === '/assets/*') continue;
+      // The dashboards' shell (one static HTML page at each path of the page table): no data.
+      if (method === 'GET' && shell.has(path)) continue;
       out.push(`${method} ${path}`);
     }
   }
