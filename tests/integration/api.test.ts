@@ -96,9 +96,12 @@ describe('scope and the live feed', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(leadFeed.received.map((e) => e.data.postId)).toEqual([ids[0]]);
 
-    await new Promise((r) => setTimeout(r, 1200)); // the list is a search: wait for a refresh
     const leadToken = await sys.login(lead);
-    const list = (await (await get('/api/incidents?limit=200', leadToken)).json()) as { items: { sector: string }[] };
+    // The list is a search: it shows the incident once a refresh made it visible.
+    const list = await eventually(async () => {
+      const l = (await (await get('/api/incidents?limit=200', leadToken)).json()) as { items: { sector: string }[] };
+      return l.items.length > 0 ? l : null;
+    }, 15_000, 'incident listed');
     expect(list.items.length).toBeGreaterThan(0);
     expect(list.items.every((i) => i.sector === 'housing')).toBe(true);
     // Asking for another sector does not widen the scope.
@@ -124,7 +127,7 @@ describe('scope and the live feed', () => {
       const r = await sys.container.es.count({ index: sys.container.names.incidents, query: { terms: { post_id: missedIds } } });
       return r.count === 2;
     }, 15_000, 'missed incidents stored');
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => (await sys.container.repos.feed.readAfter(lastCursor, 10)).length >= 2, 15_000, 'missed incidents published');
 
     const again = await sys.connectFeed(token, lastCursor);
     const replayed = again.received.map((e) => e.data.postId);
