@@ -19,6 +19,9 @@ import { createIncidentsRepository } from './repositories/incidents.repository';
 import { ensureIndices, type IndexNames } from './repositories/indices';
 import { createPersonalDataRepository, createPostsRepository } from './repositories/posts.repository';
 import { createSessionsRepository } from './repositories/sessions.repository';
+import { createDenialsRepository } from './repositories/denials.repository';
+import { createLoginAttemptsRepository } from './repositories/login-attempts.repository';
+import { createTotpStateRepository } from './repositories/totp-state.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
@@ -36,6 +39,8 @@ import { createSearchService } from './services/search.service';
 import { createExplanationService, explanationDepsFromRegistry } from './services/explanation.service';
 import { createSourcesService } from './services/sources.service';
 import { createSecretBox } from './services/totp';
+import { createTotpEnrolmentService } from './services/totp-enrolment.service';
+import { createUsersService } from './services/users.service';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 
@@ -74,6 +79,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
     sources: createSourcesRepository({ es, names, redis, prefix }),
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
+    loginAttempts: createLoginAttemptsRepository({ redis, prefix }),
+    totpState: createTotpStateRepository({ redis, prefix }),
+    denials: createDenialsRepository({ redis, prefix }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -82,23 +90,19 @@ export async function createContainer(config: Config, opts: { name: string; log?
     responseMinutes: config.INCIDENT_RESPONSE_MINUTES,
   };
 
-  const auth = createAuthService({
-    users: repos.users,
-    sessions: repos.sessions,
-    audit: repos.audit,
-    redis,
-    prefix,
-    policy: {
-      ...DEFAULT_AUTH_POLICY,
-      idleMinutes: config.SESSION_IDLE_MINUTES,
-      absoluteHours: config.SESSION_ABSOLUTE_HOURS,
-      totpIssuer: config.TOTP_ISSUER,
-      cookieSecure: config.COOKIE_SECURE,
-      allowedOrigins: config.CORS_ORIGINS,
-    },
-    secretBox: createSecretBox(config.TOTP_ENCRYPTION_KEY),
-    isMunicipality: (code) => gazetteer.isKnown(code),
-  });
+  const authPolicy = {
+    ...DEFAULT_AUTH_POLICY,
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    absoluteHours: config.SESSION_ABSOLUTE_HOURS,
+    totpIssuer: config.TOTP_ISSUER,
+    cookieSecure: config.COOKIE_SECURE,
+    allowedOrigins: config.CORS_ORIGINS,
+  };
+  const secretBox = createSecretBox(config.TOTP_ENCRYPTION_KEY);
+  const authRepos = { users: repos.users, sessions: repos.sessions, audit: repos.audit, attempts: repos.loginAttempts, totpState: repos.totpState };
+  const auth = createAuthService({ ...authRepos, denials: repos.denials, policy: authPolicy, secretBox });
+  const users = createUsersService({ ...authRepos, isMunicipality: (code) => gazetteer.isKnown(code) });
+  const totpEnrolment = createTotpEnrolmentService({ ...authRepos, secretBox, policy: authPolicy });
   if (!config.TOTP_ENCRYPTION_KEY && config.NODE_ENV === 'production') log.warn('TOTP_ENCRYPTION_KEY is not set: TOTP secrets are stored unsealed');
   const ingest = createIngestService({ staging: repos.staging, queue: postsQueue });
   const sources = createSourcesService({
@@ -113,6 +117,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const services = {
     sources,
     auth,
+    users,
+    totpEnrolment,
     ingest,
     incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit }),
     search: createSearchService({

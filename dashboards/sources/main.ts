@@ -154,6 +154,10 @@ async function onLogin(ev: SubmitEvent): Promise<void> {
 }
 
 async function enter(session: api.SessionInfo): Promise<void> {
+  if (session.passwordChangeRequired) {
+    showLogin('Пароль задан администратором: смените его на странице «Пользователи» (/users/), затем войдите снова.');
+    return;
+  }
   if (session.totpEnrolmentRequired) {
     showLogin('Для входа администратора нужна двухфакторная аутентификация: настройте её на главной странице «Дозора».');
     return;

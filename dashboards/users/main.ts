@@ -24,6 +24,12 @@ const ui = {
   notice: byId('notice'),
   totpRequired: byId('totp-required'),
   totpStart: byId<HTMLButtonElement>('totp-start'),
+  totpPassword: byId<HTMLInputElement>('totp-password'),
+  passwordRequired: byId('password-required'),
+  passwordForm: byId<HTMLFormElement>('password-form'),
+  pwCurrent: byId<HTMLInputElement>('pw-current'),
+  pwNew: byId<HTMLInputElement>('pw-new'),
+  passwordMessage: byId('password-message'),
   totpSetup: byId<HTMLFormElement>('totp-setup'),
   totpSecret: byId('totp-secret'),
   totpUri: byId<HTMLAnchorElement>('totp-uri'),
@@ -116,7 +122,13 @@ function generatePassword(): string {
 async function startTotp(): Promise<void> {
   say(ui.totpMessage, null);
   try {
-    const res = await call<{ secret: string; otpauthUri: string }>('POST', '/api/auth/totp/setup');
+    if (ui.totpPassword.value === '') {
+      say(ui.totpMessage, 'Введите текущий пароль: без него второй фактор не подключить.');
+      ui.totpPassword.focus();
+      return;
+    }
+    const res = await call<{ secret: string; otpauthUri: string }>('POST', '/api/auth/totp/setup', { password: ui.totpPassword.value });
+    ui.totpPassword.value = '';
     ui.totpSecret.textContent = res.secret.replace(/(.{4})/g, '$1 ').trim();
     ui.totpUri.href = res.otpauthUri;
     ui.totpSetup.hidden = false;
@@ -126,7 +138,28 @@ async function startTotp(): Promise<void> {
     if (err instanceof ApiError && err.status === 409) {
       ui.totpStart.hidden = true;
       say(ui.totpMessage, 'Двухфакторная аутентификация уже настроена. Чтобы привязать другой телефон, попросите администратора сбросить её.', 'ok');
-    } else say(ui.totpMessage, errorText(err));
+    } else say(ui.totpMessage, err instanceof ApiError && err.status === 400 ? 'Неверный текущий пароль.' : errorText(err));
+  }
+}
+
+/** The owner's own password change (required after an administrator set the password). */
+async function changePassword(ev: SubmitEvent): Promise<void> {
+  ev.preventDefault();
+  say(ui.passwordMessage, null);
+  try {
+    const res = await call<{ csrfToken: string; totpEnrolmentRequired: boolean }>('POST', '/api/auth/password', { currentPassword: ui.pwCurrent.value, newPassword: ui.pwNew.value });
+    csrf = res.csrfToken;
+    ui.pwCurrent.value = '';
+    ui.pwNew.value = '';
+    say(ui.passwordMessage, 'Пароль сменён. Другие сеансы этой учётной записи завершены.', 'ok');
+    if (!ui.passwordRequired.hidden) {
+      ui.passwordRequired.hidden = true;
+      ui.toFeed.hidden = res.totpEnrolmentRequired;
+      if (res.totpEnrolmentRequired) ui.totpRequired.hidden = false;
+      else if (self) await showAdmin(self);
+    }
+  } catch (err) {
+    say(ui.passwordMessage, errorText(err));
   }
 }
 
@@ -281,6 +314,7 @@ async function onAction(action: string, id: string): Promise<void> {
 // Boot
 
 ui.totpStart.addEventListener('click', () => void startTotp());
+ui.passwordForm.addEventListener('submit', (ev) => void changePassword(ev));
 ui.totpSetup.addEventListener('submit', (ev) => void confirmTotp(ev));
 ui.userNew.addEventListener('click', () => openForm(null));
 ui.fCancel.addEventListener('click', () => {
@@ -310,10 +344,16 @@ async function boot(): Promise<void> {
     ui.meName.textContent = info.user.displayName || info.user.username;
     ui.boot.hidden = true;
     ui.app.hidden = false;
-    ui.toFeed.hidden = info.totpEnrolmentRequired;
+    ui.toFeed.hidden = info.totpEnrolmentRequired || info.passwordChangeRequired;
+    if (info.passwordChangeRequired) {
+      ui.passwordRequired.hidden = false;
+      if (info.totpEnrolmentRequired) ui.totpRequired.hidden = false;
+      ui.pwCurrent.focus();
+      return;
+    }
     if (info.totpEnrolmentRequired) {
       ui.totpRequired.hidden = false;
-      await startTotp();
+      ui.totpPassword.focus();
       return;
     }
     await showAdmin(info.user);

@@ -62,7 +62,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     deps.auth
       .authenticate(token)
       .then((session) => {
-        if (session.totpEnrolment || !can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
+        if (session.totpEnrolment || session.passwordChange || !can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
         socket.data.session = session;
         next();
       })

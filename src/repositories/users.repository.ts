@@ -13,6 +13,8 @@ export interface UserRecord {
   disabled: boolean;
   /** Sealed TOTP secret, present once the user has confirmed enrolment. */
   totpSecret?: string;
+  /** The password was set by an administrator: the owner must replace it before anything else. */
+  mustChangePassword?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,6 +30,7 @@ interface UserDoc {
   disabled: boolean;
   totp_secret?: string;
   totp_enabled?: boolean;
+  must_change_password?: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -47,6 +50,7 @@ function toDoc(u: UserRecord): UserDoc {
     disabled: u.disabled,
     ...(u.totpSecret ? { totp_secret: u.totpSecret } : {}),
     totp_enabled: u.totpSecret !== undefined,
+    ...(u.mustChangePassword ? { must_change_password: true } : {}),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
@@ -65,6 +69,7 @@ function fromDoc(d: UserDoc): UserRecord {
     passwordHash: d.password_hash,
     disabled: d.disabled,
     ...(d.totp_secret ? { totpSecret: d.totp_secret } : {}),
+    ...(d.must_change_password ? { mustChangePassword: true } : {}),
     createdAt: d.created_at,
     updatedAt: d.updated_at,
   };

@@ -37,7 +37,10 @@ const feedUrl = z
   .trim()
   .max(400)
   .pipe(z.url({ protocol: /^https?$/, message: 'an http(s) URL' }))
+  // zod admits some hosts the URL parser refuses, such as an IPv6 zone id (`[fe80::1%25eth0]`).
+  .refine((u) => URL.canParse(u), 'not a URL this server can fetch (IPv6 zone ids such as %25eth0 are not allowed)')
   .refine((u) => {
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return url.username === '' && url.password === '';
   }, 'credentials in the URL are not allowed');
@@ -117,7 +120,7 @@ function isPublicHostname(hostname: string): boolean {
 
 function flavourOf(url: string, given: 'news' | 'dzen' | undefined): 'news' | 'dzen' {
   if (given) return given;
-  const host = new URL(url).hostname.toLowerCase();
+  const host = URL.canParse(url) ? new URL(url).hostname.toLowerCase() : '';
   return host === 'dzen.ru' || host.endsWith('.dzen.ru') || host === 'zen.yandex.ru' ? 'dzen' : 'news';
 }
 
@@ -132,7 +135,7 @@ function normaliseSettings(kind: SourceKind, settings: unknown, field: string): 
   const s = parsed.data as SourceSettings[SourceKind];
   if (kind === 'rss') {
     const rss = s as { url: string; flavour?: 'news' | 'dzen' };
-    if (!isPublicHostname(new URL(rss.url).hostname)) throw new ValidationError(`${field}.url: the feed must be on a public host`, { field: `${field}.url` });
+    if (!URL.canParse(rss.url) || !isPublicHostname(new URL(rss.url).hostname)) throw new ValidationError(`${field}.url: the feed must be on a public host`, { field: `${field}.url` });
     return { url: rss.url, flavour: flavourOf(rss.url, rss.flavour) };
   }
   return s;

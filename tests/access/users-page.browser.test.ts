@@ -30,7 +30,7 @@ describe('users page', () => {
     await buildDashboards();
     system = await startSystem({ withPipeline: false });
     // The first administrator, as `npm run user:create` makes it: no TOTP yet.
-    await system.container.services.auth.createUser({ username: 'boss', displayName: 'Главный администратор', password: 'boss-password-12', role: 'admin', scope: FULL_SCOPE });
+    await system.container.services.users.createUser({ username: 'boss', displayName: 'Главный администратор', password: 'boss-password-12', role: 'admin', scope: FULL_SCOPE });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionRecord } from '../../repositories/sessions.repository';
 import type { AuthService, LoginOutcome } from '../../services/auth.service';
+import type { TotpEnrolmentService } from '../../services/totp-enrolment.service';
 import { requirePermission, sessionCookie, sessionOf } from '../auth';
 import { errorBody, userSchema } from './schemas';
 
@@ -18,15 +19,17 @@ const sessionBody = z.object({
   csrfToken: z.string(),
   /** True while the role requires TOTP and the user has not enrolled: only enrolment is allowed. */
   totpEnrolmentRequired: z.boolean(),
+  /** True while the password is one an administrator set: only changing it is allowed. */
+  passwordChangeRequired: z.boolean(),
   token: z.string().optional(),
 });
 const loginBody = z.union([sessionBody, z.object({ totpRequired: z.literal(true), challenge: z.string() })]);
 
 function sessionAnswer(s: SessionRecord) {
-  return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true };
+  return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true, passwordChangeRequired: s.passwordChange === true };
 }
 
-export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolment: TotpEnrolmentService }> = async (app, { auth, totpEnrolment }) => {
   const secure = auth.policy.cookieSecure;
 
   function answer(reply: FastifyReply, out: LoginOutcome & { kind: 'session' }, how: 'cookie' | 'bearer') {
@@ -88,11 +91,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/api/auth/totp/setup',
     {
       preHandler: requirePermission(auth),
-      schema: { tags: ['auth'], response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }), 401: errorBody, 403: errorBody, 409: errorBody } },
+      schema: {
+        tags: ['auth'],
+        description: 'Starts TOTP enrolment; needs the current password, so a session alone cannot enrol a factor the owner does not hold.',
+        body: z.object({ password: z.string().min(1).max(256) }),
+        response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+      },
     },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
-      return auth.setupTotp(sessionOf(request));
+      return totpEnrolment.setup(sessionOf(request), request.body.password, request.ip);
     },
   );
 
@@ -106,6 +114,20 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
         response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
-    async (request) => sessionAnswer(await auth.confirmTotp(sessionOf(request), request.body.code)),
+    async (request) => sessionAnswer(await totpEnrolment.confirm(sessionOf(request), request.body.code, request.ip)),
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      preHandler: requirePermission(auth),
+      schema: {
+        tags: ['auth'],
+        description: 'The owner changes their password (required after an administrator set it); ends their other sessions.',
+        body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
+        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
+      },
+    },
+    async (request) => sessionAnswer(await auth.changePassword(sessionOf(request), request.body.currentPassword, request.body.newPassword, request.ip)),
   );
 };

@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../../domain/access';
 import type { AuthService } from '../../services/auth.service';
+import type { UsersService } from '../../services/users.service';
 import { requirePermission, sessionOf } from '../auth';
 import { errorBody, scopeSchema, userSchema } from './schemas';
 
 const userViewSchema = userSchema.extend({
   disabled: z.boolean(),
   totpEnabled: z.boolean(),
+  passwordChangeRequired: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -20,13 +22,13 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
  * by the service; a change of role or scope, disabling, and password or TOTP resets end the
  * user's sessions, which disconnects their sockets within seconds.
  */
-export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: UsersService }> = async (app, { auth, users }) => {
   const admin = requirePermission(auth, 'users:manage');
 
   app.get(
     '/api/users',
     { preHandler: admin, schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userViewSchema) }), 401: errorBody, 403: errorBody } } },
-    async () => ({ items: await auth.listUsers() }),
+    async () => ({ items: await users.listUsers() }),
   );
 
   app.post(
@@ -45,13 +47,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
         response: { 201: userViewSchema, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await auth.createUser(request.body, sessionOf(request).user)),
+    async (request, reply) => reply.status(201).send(await users.createUser(request.body, sessionOf(request).user)),
   );
 
   app.get(
     '/api/users/:id',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.getUser(request.params.id),
+    async (request) => users.getUser(request.params.id),
   );
 
   app.patch(
@@ -69,7 +71,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
     },
     async (request) => {
       const { displayName, role, scope } = request.body;
-      return auth.updateUser(sessionOf(request).user, request.params.id, {
+      return users.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
@@ -82,19 +84,19 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
     ['/api/users/:id/enable', false],
   ] as const) {
     app.post(path, { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } }, async (request) =>
-      auth.setDisabled(sessionOf(request).user, request.params.id, disabled),
+      users.setDisabled(sessionOf(request).user, request.params.id, disabled),
     );
   }
 
   app.post(
     '/api/users/:id/password',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, body: z.object({ password }), response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
+    async (request) => users.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
   );
 
   app.post(
     '/api/users/:id/totp/reset',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetTotp(sessionOf(request).user, request.params.id),
+    async (request) => users.resetTotp(sessionOf(request).user, request.params.id),
   );
 };
