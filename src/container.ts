@@ -22,6 +22,8 @@ import { createSessionsRepository } from './repositories/sessions.repository';
 import { createDenialsRepository } from './repositories/denials.repository';
 import { createLoginAttemptsRepository } from './repositories/login-attempts.repository';
 import { createTotpStateRepository } from './repositories/totp-state.repository';
+import { createTombstonesRepository } from './repositories/tombstones.repository';
+import { createReplayGuardRepository } from './repositories/replay-guard.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
@@ -66,6 +68,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
   // Every retrained model and the active pointer; the shipped model is the fallback.
   const modelRegistry = createModelRegistry({ dir: resolve(config.MODEL_DIR), shippedPath: DEFAULT_MODEL_PATH });
 
+  const secretBox = createSecretBox(config.TOTP_ENCRYPTION_KEY);
   const repos = {
     posts: createPostsRepository({ es, names }),
     incidents: createIncidentsRepository({ es, names }),
@@ -82,6 +85,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     loginAttempts: createLoginAttemptsRepository({ redis, prefix }),
     totpState: createTotpStateRepository({ redis, prefix }),
     denials: createDenialsRepository({ redis, prefix }),
+    tombstones: createTombstonesRepository({ redis, prefix, fingerprint: (s) => secretBox.fingerprint(s) }),
+    replayGuard: createReplayGuardRepository({ redis, prefix }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -98,7 +103,6 @@ export async function createContainer(config: Config, opts: { name: string; log?
     cookieSecure: config.COOKIE_SECURE,
     allowedOrigins: config.CORS_ORIGINS,
   };
-  const secretBox = createSecretBox(config.TOTP_ENCRYPTION_KEY);
   const authRepos = { users: repos.users, sessions: repos.sessions, audit: repos.audit, attempts: repos.loginAttempts, totpState: repos.totpState };
   const auth = createAuthService({ ...authRepos, denials: repos.denials, policy: authPolicy, secretBox });
   const users = createUsersService({ ...authRepos, isMunicipality: (code) => gazetteer.isKnown(code) });
@@ -129,11 +133,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
       explainer: createExplanationService(explanationDepsFromRegistry({ registry: modelRegistry, shippedPath: DEFAULT_MODEL_PATH, findPost: (id) => repos.corrections.findPost(id), analyze })),
     }),
     health: createHealthService({ es, redis }),
-    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log }),
+    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log, replays: repos.replayGuard, denials: repos.denials }),
     audit: createAuditService({ audit: repos.audit }),
-    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit }),
+    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
-    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() }),
+    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
   };
