@@ -24,6 +24,7 @@ import { createLoginAttemptsRepository } from './repositories/login-attempts.rep
 import { createTotpStateRepository } from './repositories/totp-state.repository';
 import { createTombstonesRepository } from './repositories/tombstones.repository';
 import { createReplayGuardRepository } from './repositories/replay-guard.repository';
+import { createSocketRegistryRepository } from './repositories/socket-registry.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
@@ -90,6 +91,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     denials: createDenialsRepository({ redis, prefix }),
     tombstones: createTombstonesRepository({ redis, prefix, fingerprint: (s) => secretBox.fingerprint(s) }),
     replayGuard: createReplayGuardRepository({ redis, prefix }),
+    socketRegistry: createSocketRegistryRepository({ redis, prefix }),
     organisations: createOrganisationsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });

@@ -30,6 +30,8 @@ export async function startApiRole(c: Container): Promise<RunningRole & { url: s
     incidents: c.services.incidents,
     blockingRedis: c.newConnection('api-feed-tail', true),
     log: c.log,
+    sockets: c.repos.socketRegistry,
+    limits: { socketsPerUser: c.config.SOCKETS_PER_USER, connectsPerMinute: c.config.SOCKET_CONNECTS_PER_MINUTE, replayMax: c.config.SOCKET_REPLAY_MAX },
   });
   await app.listen({ host: c.config.HOST, port: c.config.PORT });
   const { port } = app.server.address() as AddressInfo;
