@@ -121,6 +121,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: repos.audit,
     gazetteer,
     envSenderIds: Object.keys(config.WEBHOOK_SENDERS),
+    secretBox,
     queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
     log,
   });

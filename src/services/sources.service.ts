@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPublicAddress } from '../../connectors/http/address-policy';
+import type { SecretBox } from './totp';
 import type { SessionUser } from '../domain/access';
 import { sourceKey, SOURCE_KINDS, type Source, type SourceKind, type SourceSettings } from '../domain/source';
 import { auditRecord, type AuditAction } from '../domain/audit';
@@ -152,10 +153,14 @@ export function createSourcesService(deps: {
   queueCounts?: () => Promise<Record<string, Record<string, number>>>;
   log: Logger;
   silence?: SilencePolicy;
+  /** Seals webhook secrets at rest like TOTP secrets (TOTP_ENCRYPTION_KEY). */
+  secretBox?: Pick<SecretBox, 'sealText' | 'openText'>;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log.child({ module: 'sources' });
+  // Secrets stored before sealing are plain text without a `v1:`/`plain:` mark: read as they are.
+  const openSecret = (stored: string) => (deps.secretBox && /^(v1|plain):/.test(stored) ? deps.secretBox.openText(stored) : stored);
   const policy = deps.silence ?? DEFAULT_SILENCE_POLICY;
   const envSenders = new Set(deps.envSenderIds.map((s) => s.toLowerCase()));
   /** Alerts already logged, so a lasting alert is logged once (per process). */
@@ -183,7 +188,7 @@ export function createSourcesService(deps: {
 
   async function newSecret(senderId: string): Promise<string> {
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    await deps.sources.setSecret(senderId, secret);
+    await deps.sources.setSecret(senderId, deps.secretBox ? deps.secretBox.sealText(secret) : secret);
     return secret;
   }
 
@@ -301,11 +306,11 @@ export function createSourcesService(deps: {
     async findSender(senderId: string): Promise<RegistrySender | null> {
       const source = await deps.sources.get(`webhook:${senderId.toLowerCase()}`);
       if (!source || source.kind !== 'webhook') return null;
-      const secret = await deps.sources.getSecret(source.settings.senderId);
-      if (!secret) return null;
+      const stored = await deps.sources.getSecret(source.settings.senderId);
+      if (!stored) return null;
       return {
         sourceId: source.id,
-        secret,
+        secret: openSecret(stored),
         name: source.title,
         ...(source.municipality !== 'region' ? { municipality: source.municipality } : {}),
         paused: source.status === 'paused',
