@@ -22,7 +22,10 @@ export function createTombstonesRepository(deps: { redis: RedisClient; prefix: s
     if (members.length === 0) return;
     // An erasure of the text is never weakened by a later erasure of the author alone.
     const m = deps.redis.multi();
-    for (const member of members) (t.eraseText ? m.hset(key, member, 'text') : m.hsetnx(key, member, value(t)));
+    for (const member of members) {
+      if (t.eraseText) m.hset(key, member, 'text');
+      else m.hsetnx(key, member, value(t));
+    }
     await m.exec();
   }
 
