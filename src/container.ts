@@ -47,6 +47,7 @@ import { createSourcesService } from './services/sources.service';
 import { createSecretBox } from './services/totp';
 import { createTotpEnrolmentService } from './services/totp-enrolment.service';
 import { createUsersService } from './services/users.service';
+import { createIdCodec } from './services/post-ids';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 
@@ -73,6 +74,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const modelRegistry = createModelRegistry({ dir: resolve(config.MODEL_DIR), shippedPath: DEFAULT_MODEL_PATH });
 
   const secretBox = createSecretBox(config.TOTP_ENCRYPTION_KEY);
+  const ids = createIdCodec(secretBox.deriveKey('opaque-ids'));
   const repos = {
     posts: createPostsRepository({ es, names }),
     incidents: createIncidentsRepository({ es, names }),
@@ -131,12 +133,13 @@ export async function createContainer(config: Config, opts: { name: string; log?
     users,
     totpEnrolment,
     ingest,
-    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit }),
+    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit, ids }),
     search: createSearchService({
       posts: repos.posts,
       audit: repos.audit,
       gazetteer,
       analyze,
+      ids,
       explainer: createExplanationService(explanationDepsFromRegistry({ registry: modelRegistry, shippedPath: DEFAULT_MODEL_PATH, findPost: (id) => repos.corrections.findPost(id), analyze })),
     }),
     health: createHealthService({ es, redis }),
@@ -144,7 +147,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: createAuditService({ audit: repos.audit }),
     erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
-    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed }),
+    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
     organisations: createOrganisationsService({

@@ -4,6 +4,7 @@ import type { EnrichedPost } from '../domain/post';
 import type { Network } from '../domain/network';
 import type { Sector } from '../domain/sector';
 import type { IndexNames } from './indices';
+import { idIdentifiesPerson, postIdOfIncident } from '../domain/post-identity';
 
 export interface PostDoc {
   id: string;
@@ -223,7 +224,8 @@ export async function erasePersonalDataIn<T extends { id: string; author: { id: 
         const guard = { _index: h._index, _id: h._id, if_seq_no: h._seq_no, if_primary_term: h._primary_term };
         if (opts.mode === 'delete') operations.push({ delete: guard });
         else {
-          const doc = { ...h._source, author: { ...ERASED_AUTHOR } };
+          // A personal wall's link names the person too (vk.com/wall<user id>_…): it goes with the author.
+          const doc = { ...h._source, author: { ...ERASED_AUTHOR }, ...('url' in h._source && idIdentifiesPerson(postIdOfIncident(h._source.id)) ? { url: '' } : {}) };
           operations.push({ index: guard }, opts.eraseText ? text.erase(doc) : doc);
         }
       }

@@ -7,6 +7,7 @@ import { auditRecord } from '../domain/audit';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import type { FeedRepository } from '../repositories/feed.repository';
 import type { IncidentsRepository } from '../repositories/incidents.repository';
+import type { IdCodec } from './post-ids';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { CorrectionRecord, CorrectionsRepository, PostRef } from '../repositories/corrections.repository';
 import type { Gazetteer } from './gazetteer.service';
@@ -129,6 +130,8 @@ export function createCorrectionsService(deps: {
   /** A sector or municipality correction re-routes the post's incident to its new room at once. */
   incidents?: Pick<IncidentsRepository, 'reroute'>;
   feed?: Pick<FeedRepository, 'publish'>;
+  /** Posts shown under an opaque id are corrected by it too. */
+  ids?: Pick<IdCodec, 'decode'>;
 }) {
   const categories = deps.taxonomy ? new Set(categoryCodes(deps.taxonomy)) : null;
 
@@ -181,8 +184,9 @@ export function createCorrectionsService(deps: {
     if (moved) await deps.feed?.publish({ incidentId, sector: to.sector, municipality: to.municipality });
   }
 
-  async function findInScope(viewer: SessionUser, postId: string): Promise<PostRef> {
-    const ref = await deps.corrections.findPost(postId);
+  async function findInScope(viewer: SessionUser, given: string): Promise<PostRef> {
+    const postId = deps.ids ? deps.ids.decode(given) : given;
+    const ref = postId === null ? null : await deps.corrections.findPost(postId);
     // Out of scope answers exactly like missing: existence does not leak.
     if (!ref || !inScope(viewer.scope, { sector: ref.doc.sector, municipality: ref.doc.municipality })) throw new NotFoundError('Post');
     return ref;
@@ -233,13 +237,14 @@ export function createCorrectionsService(deps: {
         const details = { correctionId: rec.id, field: c.field, ...(FREE_TEXT.has(c.field) ? {} : { oldValue: oldValue ?? null, newValue: c.value }), modelVersion: rec.modelVersion };
         await deps.audit.append(auditRecord(viewer, { action: 'post.correct', outcome: 'success', target: ref.doc.id, ...(ip ? { ip } : {}), details }, new Date(at)));
         if (routing) await reroute(ref, routing);
-        return present(rec);
+        // The post is named as the caller named it (an opaque id stays opaque).
+        return { ...present(rec), postId };
       }
     },
 
     async list(viewer: SessionUser, postId: string): Promise<CorrectionView[]> {
-      await findInScope(viewer, postId);
-      return (await deps.corrections.listForPost(postId)).map(present);
+      const ref = await findInScope(viewer, postId);
+      return (await deps.corrections.listForPost(ref.doc.id)).map((r) => ({ ...present(r), postId }));
     },
 
     /** Every correction with its text, for the trainer (scripts/train.ts). */

@@ -121,6 +121,10 @@ export function createSecretBox(keyBase64: string | undefined) {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
     },
+    /** A key for another purpose, derived from this one (null without a key). */
+    deriveKey(label: string): Buffer | null {
+      return key ? createHmac('sha256', key).update(`dozor-derive:${label}`).digest() : null;
+    },
     /** Seals any secret text (a webhook sender's signing secret) the same way. */
     sealText(text: string): string {
       return this.seal(Buffer.from(text, 'utf8'));
