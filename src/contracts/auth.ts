@@ -15,6 +15,7 @@ export const userSchema = z.object({
   displayName: z.string(),
   role: z.enum(ROLES),
   scope: scopeSchema,
+  organisationId: z.string().optional(),
 });
 
 /**

@@ -18,10 +18,11 @@ export const userCreateRequest = z.object({
   role: z.enum(ROLES),
   scope: scopeSchema,
   password: userPassword,
+  organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
 });
 export const userUpdateRequest = z
-  .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional() })
-  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined, { message: 'name at least one of displayName, role, scope' });
+  .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
+  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' });
 export const userPasswordRequest = z.object({ password: userPassword });
 export const userListAnswer = z.object({ items: z.array(userViewSchema) });
 

@@ -7,34 +7,16 @@ import { useSignalEffect } from '@preact/signals';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { AuditEntry } from '../../../src/contracts/audit';
 import { ROLE_TITLES_RU, type Role } from '../../../src/domain/access';
+import { AUDIT_ACTION_TITLES_RU } from '../../../src/domain/audit';
 import { DataTable, createTableState, type Column } from '../../shared/components/table';
 import { createAuditModel, EMPTY_FILTER, MAX_PAGE, PAGE_SIZE, type AuditFilter } from './model';
 
-/** Russian titles of the actions the system records; unknown ones are shown by code. */
-const ACTION_TITLES: Record<string, string> = {
-  'auth.login': 'Вход',
-  'auth.logout': 'Выход',
-  'auth.totp': 'Второй фактор при входе',
-  'auth.totp_enable': 'Подключение второго фактора',
-  'access.denied': 'Отказ в доступе',
-  'access.not_found': 'Объект не найден или вне зоны доступа',
-  'posts.search': 'Поиск по архиву',
-  'posts.author_view': 'Просмотр данных авторов',
-  'personal_data.erase': 'Удаление персональных данных по запросу',
-  'retention.run': 'Очистка по сроку хранения',
-  'audit.search': 'Просмотр журнала аудита',
-  'api.write': 'Изменение через API',
-  'user.create': 'Создание пользователя',
-  'user.update': 'Изменение пользователя',
-  'user.disable': 'Блокировка пользователя',
-  'user.enable': 'Разблокировка пользователя',
-  'user.password_reset': 'Сброс пароля',
-  'user.totp_reset': 'Сброс второго фактора',
-};
+/** Russian titles of the actions the system records (the server's typed union); unknown ones are shown by code. */
+const ACTION_TITLES: Readonly<Record<string, string>> = AUDIT_ACTION_TITLES_RU;
 const ACTION_GROUPS: [string, string][] = [
   ['auth.*', 'Все: вход и выход'],
   ['access.*', 'Все: отказы в доступе'],
-  ['posts.*', 'Все: архив сообщений'],
+  ['post.*', 'Все: архив сообщений'],
   ['user.*', 'Все: пользователи и роли'],
   ['incident.*', 'Все: действия с инцидентами'],
 ];

@@ -51,11 +51,12 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
       },
     },
     async (request) => {
-      const { displayName, role, scope } = request.body;
+      const { displayName, role, scope, organisationId } = request.body;
       return auth.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
+        ...(organisationId !== undefined ? { organisationId } : {}),
       });
     },
   );
