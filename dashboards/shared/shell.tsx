@@ -14,6 +14,12 @@ import { ToastList } from './components/toasts';
 import { ErrorState } from './components/states';
 import { ConfirmHost } from './components/confirm';
 
+const CONN_TITLE = {
+  connecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
+  connected: 'Новые инциденты поступают в реальном времени',
+  reconnecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
+  offline: 'Связь с сервером потеряна, попытки подключения продолжаются',
+} as const;
 const CONN_TEXT = { connecting: 'Подключение…', connected: 'Подключено', reconnecting: 'Переподключение…', offline: 'Нет связи' } as const;
 
 export function Shell({ pages }: { pages: readonly PageDef[] }) {
@@ -80,7 +86,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
         </nav>
         <div class="topbar__right">
           {state !== 'idle' && (
-            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite">
+            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite" title={CONN_TITLE[state]}>
               <span class="conn__dot" aria-hidden="true" />
               <span class="conn__text">{CONN_TEXT[state]}</span>
             </span>
@@ -98,11 +104,14 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
           </button>
         </div>
       </header>
-      {(state === 'reconnecting' || state === 'offline') && (
-        <div id="conn-banner" class="conn-banner" role="status">
-          {state === 'offline'
-            ? 'Нет связи с сервером. Новые инциденты появятся, когда связь восстановится.'
-            : 'Связь прервалась, переподключаемся… Пропущенные инциденты догрузятся.'}
+      {state === 'offline' && !feed.forbidden.value && (
+        <div id="conn-banner" class="conn-banner" role="alert">
+          Нет связи с сервером. Новые инциденты не поступают; подключение восстанавливается автоматически, пропущенное будет догружено.
+        </div>
+      )}
+      {feed.forbidden.value && (
+        <div id="conn-banner" class="conn-banner" role="alert">
+          Вашей роли не предоставлен доступ к живой ленте: список обновляется только при перезагрузке страницы.
         </div>
       )}
       <Outlet page={page} />

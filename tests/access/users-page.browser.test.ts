@@ -122,7 +122,8 @@ describe('users page', () => {
     await user.goto(`${system.baseUrl}/`);
     await user.locator('#app-view').waitFor({ state: 'visible' });
     await expect.poll(() => user.locator('#conn-state').textContent(), { timeout: 10_000 }).toContain('Подключено');
-    expect(await user.locator('#to-users').isVisible()).toBe(false);
+    expect(await user.locator('.nav__link', { hasText: 'Пользователи' }).count()).toBe(0);
+    expect(await user.locator('.nav__link', { hasText: 'Лента' }).isVisible()).toBe(true);
 
     await admin.locator('tr[data-user="duty"] button[data-action="edit"]').click();
     await admin.locator('#user-form').waitFor({ state: 'visible' });
@@ -148,7 +149,7 @@ describe('users page', () => {
   it('logs the administrator in again with the TOTP step', async () => {
     await admin.goto(`${system.baseUrl}/`);
     await admin.locator('#app-view').waitFor({ state: 'visible' });
-    expect(await admin.locator('#to-users').isVisible()).toBe(true);
+    expect(await admin.locator('.nav__link', { hasText: 'Пользователи' }).isVisible()).toBe(true);
     await admin.click('#logout');
     await admin.locator('#login-view').waitFor({ state: 'visible' });
     await expect.poll(async () => (await adminCtx.cookies()).some((c) => c.name === '__Host-dozor_session'), POLL).toBe(false);
