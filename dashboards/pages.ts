@@ -7,6 +7,13 @@ import type { PageDef } from './shared/page';
 
 export const PAGES: readonly PageDef[] = [
   {
+    path: '/',
+    title: 'Лента инцидентов',
+    nav: 'Лента',
+    permission: 'incidents:read',
+    load: () => import('./pages/operator/page'),
+  },
+  {
     path: '/sources/',
     title: 'Источники',
     nav: 'Источники',

@@ -7,15 +7,13 @@
  * dashboards/pages/<page>/styles.css -> dist/app.css; dashboards/shared/index.html ->
  * dist/index.html; the page table's paths -> dist/pages.json (the server serves the shell there).
  *
- * Legacy pages not yet on the shell: every dashboards/<page>/main.ts -> dist/<page>.js (+ css).
- *
  * The last line printed is the budget: `pages=N largest_kb_gz=X shared_kb_gz=Y` (the largest page
  * chunk with the chunks only it loads; the entry with the chunks every page needs).
  *
  * Usage: npm run build:dashboards [-- --watch]
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -24,14 +22,6 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DASH = path.join(root, 'dashboards');
 export const DIST_DIR = path.join(DASH, 'dist');
-
-/** Legacy page folders: dashboards/<page>/main.ts. */
-export function dashboardPages(): string[] {
-  return readdirSync(DASH, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(DASH, d.name, 'main.ts')))
-    .map((d) => d.name)
-    .sort();
-}
 
 /** Page folders of the application: dashboards/pages/<page>/. */
 function appPageDirs(): string[] {
@@ -56,13 +46,6 @@ const common: esbuild.BuildOptions = {
   jsxImportSource: 'preact',
   define: { 'process.env.NODE_ENV': '"production"' },
 };
-
-const legacyOptions = (): esbuild.BuildOptions => ({
-  ...common,
-  entryPoints: Object.fromEntries(dashboardPages().map((page) => [page, path.join(DASH, page, 'main.ts')])),
-  outdir: DIST_DIR,
-  format: 'iife',
-});
 
 const appOptions = (): esbuild.BuildOptions => ({
   ...common,
@@ -91,13 +74,21 @@ async function buildCss(): Promise<void> {
 }
 
 async function copyStatic(): Promise<void> {
-  for (const page of dashboardPages()) {
-    const css = path.join(DASH, page, 'styles.css');
-    if (existsSync(css)) await copyFile(css, path.join(DIST_DIR, `${page}.css`));
-  }
   await copyFile(path.join(DASH, 'shared', 'index.html'), path.join(DIST_DIR, 'index.html'));
   const { PAGES } = await import('../dashboards/pages');
   await writeFile(path.join(DIST_DIR, 'pages.json'), JSON.stringify(PAGES.map((p) => p.path)));
+}
+
+/**
+ * Removes what this build did not write (old chunks, pre-shell bundles). Never empties the folder
+ * first: a test's API may be serving it while another test file rebuilds (same content, same names).
+ */
+async function prune(meta: esbuild.Metafile): Promise<void> {
+  const keep = new Set([...Object.keys(meta.outputs).map((f) => path.resolve(root, f)), ...['app.css', 'app.css.map', 'index.html', 'pages.json'].map((f) => path.join(DIST_DIR, f))]);
+  for (const entry of await readdir(DIST_DIR, { recursive: true, withFileTypes: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() && !keep.has(full)) await rm(full, { force: true });
+  }
 }
 
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
@@ -142,11 +133,10 @@ async function budget(meta: esbuild.Metafile): Promise<{ pages: number; largest:
 /** One-off build; throws when esbuild reports errors. Returns the budget line. */
 export async function buildDashboards(): Promise<string> {
   await mkdir(DIST_DIR, { recursive: true });
-  await rm(path.join(DIST_DIR, 'chunks'), { recursive: true, force: true });
-  if (dashboardPages().length > 0) await esbuild.build(legacyOptions());
   const app = await esbuild.build({ ...appOptions(), absWorkingDir: root });
   await buildCss();
   await copyStatic();
+  await prune(app.metafile!);
   const b = await budget(app.metafile!);
   return `pages=${b.pages} largest_kb_gz=${kb(b.largest)} shared_kb_gz=${kb(b.shared)}`;
 }
@@ -167,7 +157,6 @@ async function watch(): Promise<void> {
   };
   const app = await esbuild.context({ ...appOptions(), absWorkingDir: root, plugins: [after] });
   await app.watch();
-  if (dashboardPages().length > 0) await (await esbuild.context(legacyOptions())).watch();
   console.log('[build-dashboards] watching (CSS and index.html are rebuilt on each JS rebuild)');
 }
 
@@ -181,7 +170,7 @@ if (invokedDirectly) {
   } else {
     buildDashboards().then(
       (line) => {
-        console.log(`[build-dashboards] wrote ${path.relative(root, DIST_DIR)}/ (app + ${dashboardPages().length} legacy pages)`);
+        console.log(`[build-dashboards] wrote ${path.relative(root, DIST_DIR)}/`);
         console.log(line);
       },
       (err: unknown) => {

@@ -17,10 +17,13 @@ export function Login({ session, subtitle }: { session: Session; subtitle: strin
   const submit = (ev: Event): void => {
     ev.preventDefault();
     void session.login(username.current?.value ?? '', password.current?.value ?? '', code.current?.value ?? '').then(() => {
-      if (session.status.value === 'ready') {
+      // The password is not kept once used; a wrong code is selected for retyping.
+      if (session.challenge.value !== null || session.status.value === 'ready') {
         if (password.current) password.current.value = '';
-        if (code.current) code.current.value = '';
       }
+      if (session.status.value === 'ready' || session.challenge.value === null) {
+        if (code.current) code.current.value = '';
+      } else code.current?.select();
     });
   };
 
@@ -36,11 +39,11 @@ export function Login({ session, subtitle }: { session: Session; subtitle: strin
         <p class="login__sub">{subtitle}</p>
         <label class="field">
           <span class="field__label">Имя пользователя</span>
-          <input ref={username} id="login-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck={false} required />
+          <input ref={username} disabled={totpStep} id="login-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck={false} required />
         </label>
         <label class="field">
           <span class="field__label">Пароль</span>
-          <input ref={password} id="login-password" name="password" type="password" autocomplete="current-password" required />
+          <input ref={password} disabled={totpStep} id="login-password" name="password" type="password" autocomplete="current-password" required />
         </label>
         <label id="login-totp-field" class="field" hidden={!totpStep}>
           <span class="field__label">Код из приложения-аутентификатора</span>
@@ -50,7 +53,7 @@ export function Login({ session, subtitle }: { session: Session; subtitle: strin
           {message?.text ?? ''}
         </p>
         <button id="login-submit" type="submit" class="btn btn--primary btn--block" disabled={session.busy.value}>
-          Войти
+          {session.busy.value ? (totpStep ? 'Проверка…' : 'Вход…') : 'Войти'}
         </button>
         <p class="login__note">Доступ только для сотрудников ЦУР. Действия записываются в журнал.</p>
       </form>

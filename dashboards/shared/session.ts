@@ -7,6 +7,7 @@ import { computed, signal } from '@preact/signals';
 import type { SessionInfo } from '../../src/contracts/auth';
 import { can, ROLE_TITLES_RU, type Permission } from '../../src/domain/access';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api';
+import { plural } from './plural';
 
 export type SessionStatus = 'loading' | 'anonymous' | 'ready';
 
@@ -20,6 +21,23 @@ export function errorText(err: unknown): string {
     return `Ошибка ${err.status}: ${err.message}`;
   }
   return 'Что-то пошло не так. Повторите попытку.';
+}
+
+/** What the login form says when a step fails. */
+export function loginErrorText(err: unknown, totpStep: boolean): string {
+  if (err instanceof ApiError) {
+    if (err.status === 401 && totpStep) return err.code === 'unauthorized' ? 'Время на ввод кода истекло. Войдите снова.' : 'Неверный или уже использованный код. Дождитесь нового кода в приложении.';
+    if (err.status === 401) return 'Неверное имя пользователя или пароль.';
+    if (err.status === 429) {
+      return err.retryAfterSeconds
+        ? `Слишком много попыток входа. Повторите через ${plural(err.retryAfterSeconds, ['секунду', 'секунды', 'секунд'])}.`
+        : 'Слишком много попыток входа. Повторите попытку позже.';
+    }
+    if (err.status === 400) return totpStep ? 'Код состоит из шести цифр.' : 'Введите имя пользователя и пароль.';
+    if (err.status === 0) return 'Сервер недоступен. Проверьте подключение к сети.';
+    return `Не удалось войти (ошибка ${err.status}). Повторите попытку.`;
+  }
+  return 'Не удалось войти. Повторите попытку.';
 }
 
 export function createSession() {
@@ -78,7 +96,12 @@ export function createSession() {
       const pending = challenge.value;
       try {
         if (pending) {
-          enter(await api('POST /api/auth/login/totp', { body: { challenge: pending, code: code.trim(), mode: 'cookie' } }));
+          const digits = code.replace(/\s/g, '');
+          if (!/^\d{6}$/.test(digits)) {
+            message.value = { kind: 'error', text: 'Код состоит из шести цифр.' };
+            return;
+          }
+          enter(await api('POST /api/auth/login/totp', { body: { challenge: pending, code: digits, mode: 'cookie' } }));
           return;
         }
         if (!username.trim() || !password) {
@@ -93,12 +116,9 @@ export function createSession() {
         }
         enter(answer);
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) {
-          challenge.value = null;
-          message.value = { kind: 'error', text: pending ? 'Неверный или устаревший код. Войдите заново.' : 'Неверное имя пользователя или пароль.' };
-        } else if (err instanceof ApiError && err.status === 400 && pending) {
-          message.value = { kind: 'error', text: 'Код — шесть цифр из приложения-аутентификатора.' };
-        } else message.value = { kind: 'error', text: errorText(err) };
+        message.value = { kind: 'error', text: loginErrorText(err, pending !== null) };
+        // An expired or used-up challenge: back to the password.
+        if (pending && err instanceof ApiError && err.code === 'unauthorized') challenge.value = null;
       } finally {
         busy.value = false;
       }

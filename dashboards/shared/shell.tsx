@@ -14,6 +14,12 @@ import { ToastList } from './components/toasts';
 import { ErrorState } from './components/states';
 import { ConfirmHost } from './components/confirm';
 
+const CONN_TITLE = {
+  connecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
+  connected: 'Новые инциденты поступают в реальном времени',
+  reconnecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
+  offline: 'Связь с сервером потеряна, попытки подключения продолжаются',
+} as const;
 const CONN_TEXT = { connecting: 'Подключение…', connected: 'Подключено', reconnecting: 'Переподключение…', offline: 'Нет связи' } as const;
 
 export function Shell({ pages }: { pages: readonly PageDef[] }) {
@@ -32,10 +38,13 @@ export function Shell({ pages }: { pages: readonly PageDef[] }) {
     if (session.status.value !== 'ready') feed.stop();
   });
 
-  // A role that must enrol TOTP may do nothing else: the users page has the enrolment.
+  // A password an administrator set must be replaced, and a role that must enrol TOTP may do
+  // nothing else: the users page has both.
   useSignalEffect(() => {
     const info = session.info.value;
-    if (info?.totpEnrolmentRequired && !location.value.path.startsWith('/users/')) window.location.assign('/users/#totp');
+    if (location.value.path.startsWith('/users/')) return;
+    if (info?.passwordChangeRequired) window.location.assign('/users/#password');
+    else if (info?.totpEnrolmentRequired) window.location.assign('/users/#totp');
   });
 
   const status = session.status.value;
@@ -58,7 +67,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
   const user = session.user.value;
   const state = feed.state.value;
   // Nothing but TOTP enrolment while it is pending.
-  const nav = session.info.value?.totpEnrolmentRequired ? [] : pages.filter((p) => p.nav && session.can(p.navPermission ?? p.permission));
+  const nav = session.info.value?.totpEnrolmentRequired || session.info.value?.passwordChangeRequired ? [] : pages.filter((p) => p.nav && session.can(p.navPermission ?? p.permission));
   return (
     <div id="app-view" class="app">
       <header class="topbar">
@@ -77,7 +86,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
         </nav>
         <div class="topbar__right">
           {state !== 'idle' && (
-            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite">
+            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite" title={CONN_TITLE[state]}>
               <span class="conn__dot" aria-hidden="true" />
               <span class="conn__text">{CONN_TEXT[state]}</span>
             </span>
@@ -95,11 +104,14 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
           </button>
         </div>
       </header>
-      {(state === 'reconnecting' || state === 'offline') && (
-        <div id="conn-banner" class="conn-banner" role="status">
-          {state === 'offline'
-            ? 'Нет связи с сервером. Новые инциденты появятся, когда связь восстановится.'
-            : 'Связь прервалась, переподключаемся… Пропущенные инциденты догрузятся.'}
+      {state === 'offline' && !feed.forbidden.value && (
+        <div id="conn-banner" class="conn-banner" role="alert">
+          Нет связи с сервером. Новые инциденты не поступают; подключение восстанавливается автоматически, пропущенное будет догружено.
+        </div>
+      )}
+      {feed.forbidden.value && (
+        <div id="conn-banner" class="conn-banner" role="alert">
+          Вашей роли не предоставлен доступ к живой ленте: список обновляется только при перезагрузке страницы.
         </div>
       )}
       <Outlet page={page} />

@@ -132,7 +132,8 @@ describe('operator page: payloads in posts are inert text', () => {
       const n = await all.count();
       for (let i = 0; i < n; i++) await all.nth(i).click({ force: true });
     }
-    await page.waitForTimeout(300);
+    // Clicks are dispatched synchronously; one task turn lets anything they queued run first.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     expect(page.url()).toBe(`${system.baseUrl}/`);
     await expectInert();
     expect(pageErrors).toEqual([]);

@@ -226,7 +226,7 @@ export function faultPost(run: string, n: number, sourceId = 'vk:faults'): Incom
 
 export async function createOperator(c: Container, username: string, role: Role = 'operator', scope: Scope = FULL_SCOPE): Promise<{ username: string; password: string }> {
   const password = `${username}-password-1`;
-  await c.services.auth.createUser({ username, displayName: username, password, role, scope });
+  await c.services.users.createUser({ username, displayName: username, password, role, scope });
   return { username, password };
 }
 

@@ -55,22 +55,49 @@ export function createUsersModel() {
     { username: '', displayName: '', role: 'operator', password: '', sectors: 'all', municipalities: 'all' },
     { fields: () => ['username', 'displayName', 'role', 'password', 'scope.sectors', 'scope.municipalities'], messages: (err) => errorText(err) },
   );
-  const isAdmin = computed(() => session.can('users:manage') && !session.info.value?.totpEnrolmentRequired);
+  const isAdmin = computed(() => session.can('users:manage') && !session.info.value?.totpEnrolmentRequired && !session.info.value?.passwordChangeRequired);
 
   async function refresh(): Promise<void> {
     users.value = (await api('GET /api/users')).items;
   }
 
-  async function startTotp(): Promise<void> {
+  /** A write's answer is the account as stored: show it now (the list index refreshes within a second). */
+  function put(user: UserView): void {
+    const list = users.value;
+    users.value = list.some((u) => u.id === user.id) ? list.map((u) => (u.id === user.id ? user : u)) : [...list, user];
+  }
+
+  async function startTotp(password: string): Promise<boolean> {
     totpMessage.value = null;
+    if (password === '') {
+      totpMessage.value = { kind: 'error', text: 'Введите текущий пароль: без него второй фактор не подключить.' };
+      return false;
+    }
     try {
-      const res = await api('POST /api/auth/totp/setup');
+      const res = await api('POST /api/auth/totp/setup', { body: { password } });
       totp.value = { secret: res.secret.replace(/(.{4})/g, '$1 ').trim(), uri: res.otpauthUri };
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         totpDone.value = true;
         totpMessage.value = { kind: 'ok', text: 'Двухфакторная аутентификация уже настроена. Чтобы привязать другой телефон, попросите администратора сбросить её.' };
-      } else totpMessage.value = { kind: 'error', text: errorText(err) };
+      } else totpMessage.value = { kind: 'error', text: err instanceof ApiError && err.status === 400 ? 'Неверный текущий пароль.' : errorText(err) };
+      return false;
+    }
+    return true;
+  }
+
+  // The owner's own password change (required after an administrator set the password).
+  const passwordMessage = signal<Notice>(null);
+  async function changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
+    passwordMessage.value = null;
+    try {
+      const res = await api('POST /api/auth/password', { body: { currentPassword, newPassword } });
+      session.replace(res);
+      passwordMessage.value = { kind: 'ok', text: 'Пароль сменён. Другие сеансы этой учётной записи завершены.' };
+      return true;
+    } catch (err) {
+      passwordMessage.value = { kind: 'error', text: errorText(err) };
+      return false;
     }
   }
 
@@ -121,6 +148,8 @@ export function createUsersModel() {
     isAdmin,
     startTotp,
     confirmTotp,
+    passwordMessage,
+    changePassword,
     loadAdmin,
     scopeText(u: UserView): string {
       const m = meta.value;
@@ -161,31 +190,29 @@ export function createUsersModel() {
       const scope = { sectors: v.sectors, municipalities: v.municipalities };
       const ok = await form.submit(async () => {
         if (editing) {
-          await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope } });
+          put(await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope } }));
           notice.value = { kind: 'ok', text: `Изменения сохранены: ${editing.username}. Если изменились роль или область работы, его сеансы завершены.` };
         } else {
           const created = await api('POST /api/users', { body: { username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, scope, password: v.password } });
+          put(created);
           notice.value = { kind: 'ok', text: `Создан пользователь ${created.username}. Временный пароль: ${v.password} — передайте его лично.` };
         }
       });
-      if (!ok) return;
-      editor.value = null;
-      await refresh();
+      if (ok) editor.value = null;
     },
     async act(action: 'disable' | 'enable' | 'password' | 'totp', id: string): Promise<void> {
       try {
         if (action === 'disable' || action === 'enable') {
-          await (action === 'disable' ? api('POST /api/users/:id/disable', { params: { id } }) : api('POST /api/users/:id/enable', { params: { id } }));
+          put(await (action === 'disable' ? api('POST /api/users/:id/disable', { params: { id } }) : api('POST /api/users/:id/enable', { params: { id } })));
           notice.value = { kind: 'ok', text: action === 'disable' ? `Учётная запись ${id} отключена, её сеансы завершены.` : `Учётная запись ${id} включена.` };
         } else if (action === 'password') {
           const password = generatePassword();
-          await api('POST /api/users/:id/password', { params: { id }, body: { password } });
+          put(await api('POST /api/users/:id/password', { params: { id }, body: { password } }));
           notice.value = { kind: 'ok', text: `Новый временный пароль для ${id}: ${password} — передайте его лично. Сеансы пользователя завершены.` };
         } else {
-          await api('POST /api/users/:id/totp/reset', { params: { id } });
+          put(await api('POST /api/users/:id/totp/reset', { params: { id } }));
           notice.value = { kind: 'ok', text: `Двухфакторная аутентификация ${id} сброшена; при следующем входе её нужно настроить заново.` };
         }
-        await refresh();
       } catch (err) {
         notice.value = { kind: 'error', text: errorText(err) };
       }
