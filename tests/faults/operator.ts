@@ -48,7 +48,8 @@ export async function operatorClient(opts: { name: string; urls: string[]; token
         if (info.resync) {
           gaps.push({ after: lastCursor ?? '0-0', upTo: info.cursor });
           client.reloads++;
-          void reload(url);
+          // A failed reload (the node went away meanwhile) is the next reconnect's job.
+          reload(url).catch(() => undefined);
         }
         if (compareCursors(info.cursor, client.lastCursor) > 0) client.lastCursor = info.cursor;
         resolve(info);
