@@ -105,3 +105,55 @@ export function parseCsv(s: string): string[][] {
   if (field || row.length) rows.push([...row, field]);
   return rows;
 }
+
+const WRITTEN = new URL('../../data/written/', import.meta.url);
+
+/**
+ * Sets written by hand for this project, apart from the corpus generator (data/written/README.md):
+ * rumours for training (`rumours-train`), validation (`rumours-val`) and test (`rumours-test`) on
+ * three disjoint sets of topics, urgency validation and test sets. Weight 3, as a corpus post.
+ */
+export function loadWritten(name: 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test'): Example[] {
+  return readFileSync(new URL(`${name}.jsonl`, WRITTEN), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean })
+    .map((r) => ({ text: r.text, sector: null, complaint: null, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 }));
+}
+
+/** Every n-th item, so that a sample is spread over the whole (time-ordered) set. */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  const step = items.length / n;
+  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
+/**
+ * A mixed real set for the complaint head: appeals to the city portal (complaints) and as many
+ * ordinary tweets (not complaints), both from the same split — `val`: Feb 2021 appeals and the
+ * validation fifth of RuSentiTweet's train file; `test`: Mar – Apr 2021 appeals and RuSentiTweet's
+ * test file.
+ */
+export function mixedComplaintSet(part: 'val' | 'test'): Example[] {
+  const tweets = loadTweets(part).map((e) => ({ ...e, tone: null }));
+  const appeals = spread(loadSpb(part), tweets.length).map((e) => ({ ...e, category: null }));
+  return [...appeals, ...tweets];
+}
+
+/** The training data of the shipped model: the corpus, Oct 2020 – Jan 2021 appeals, tweets, written rumours. */
+export function trainingSets(): Record<'corpus' | 'spbAppeals' | 'rusentitweet' | 'writtenRumours', Example[]> {
+  return { corpus: loadCorpus('train'), spbAppeals: loadSpb('train'), rusentitweet: loadTweets('train'), writtenRumours: loadWritten('rumours-train') };
+}
+
+/**
+ * Validation sets for the thresholds, sharing no templates or topics with any test set: the mixed
+ * Feb 2021 complaint set, the written urgency validation set, the written validation rumours with
+ * 300 validation tweets as ordinary posts.
+ */
+export function validationSets() {
+  return {
+    complaint: mixedComplaintSet('val'),
+    urgency: loadWritten('urgency-val'),
+    misinformation: [...loadWritten('rumours-val'), ...spread(loadTweets('val'), 300)],
+  };
+}
