@@ -23,6 +23,9 @@ import { createSourceHealthRepository } from './repositories/source-health.repos
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
+import { createOrganisationsRepository } from './repositories/organisations.repository';
+import { createRoutingHistoryRepository } from './repositories/routing-history.repository';
+import { createOrganisationsService } from './services/organisations.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
 import { createCorrectionsService } from './services/corrections.service';
@@ -74,6 +77,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     sources: createSourcesRepository({ es, names, redis, prefix }),
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
+    organisations: createOrganisationsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -130,6 +134,13 @@ export async function createContainer(config: Config, opts: { name: string; log?
     corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
+    organisations: createOrganisationsService({
+      organisations: repos.organisations,
+      audit: repos.audit,
+      gazetteer,
+      taxonomy: loadTaxonomy(),
+      history: createRoutingHistoryRepository({ es, names }),
+    }),
   };
 
   return {
