@@ -104,7 +104,9 @@ export function classifierFromHeads(
     // («перешлите всем» + «власти скрывают») still raise the risk on their own.
     const pm = Math.max(calibrate(sigmoid(s[O.misinfo] as number), th.misinformation), cueRisk(cues.misinfo));
     // The danger rules set the floor; the learned head adds phrasing they miss.
-    const pu = Math.max(calibrate(sigmoid(s[O.urgency] as number), th.urgency), urgencyFromCues(cues.urgency));
+    // A post without words (media only) describes no danger: the head's bias alone never flags it.
+    const words = text.stems.length > 0;
+    const pu = Math.max(words ? calibrate(sigmoid(s[O.urgency] as number), th.urgency) : 0, urgencyFromCues(cues.urgency));
     const category = resolveCategory(taxonomy, sectorLabel, catHead.labels[cat.best] ?? otherCategory(sectorLabel));
     const classification: Classification = {
       sector: { label: sectorLabel, confidence: round(sec.p) },
