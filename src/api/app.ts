@@ -30,6 +30,13 @@ import { privacyRoutes } from './routes/privacy.routes';
 import { sourceRoutes } from './routes/sources.routes';
 import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { archiveRoutes } from './routes/archive.routes';
+import { reportsRoutes } from './routes/reports.routes';
+import type { AlertsService } from '../services/alerts.service';
+import type { AnalyticsService } from '../services/analytics.service';
+import type { ArchiveService } from '../services/archive.service';
+import type { ReportsService } from '../services/reports.service';
 
 export interface AppDeps {
   log: Logger;
@@ -44,6 +51,10 @@ export interface AppDeps {
   sources: SourcesService;
   corrections: CorrectionsService;
   models: ModelsService;
+  archive: ArchiveService;
+  analytics: AnalyticsService;
+  alerts: AlertsService;
+  reports: ReportsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -108,6 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
+  await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
+  await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

@@ -24,7 +24,7 @@ export type QueryNode =
   | { type: 'or'; children: QueryNode[] }
   | { type: 'not'; child: QueryNode };
 
-export const QUERY_FIELDS = ['sector', 'category', 'municipality', 'network', 'source', 'tone', 'urgent', 'status', 'organisation', 'author', 'complaint', 'misinformation'] as const;
+export const QUERY_FIELDS = ['sector', 'category', 'municipality', 'network', 'source', 'tone', 'urgent', 'status', 'organisation', 'author', 'complaint', 'misinformation', 'street'] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
 /** Russian and short aliases users type. */
@@ -41,6 +41,7 @@ const FIELD_ALIASES: Readonly<Record<string, QueryField | 'date'>> = {
   author: 'author', автор: 'author',
   complaint: 'complaint', жалоба: 'complaint',
   misinformation: 'misinformation', misinfo: 'misinformation', фейк: 'misinformation',
+  street: 'street', улица: 'street', адрес: 'street',
   date: 'date', дата: 'date',
 };
 
@@ -267,6 +268,7 @@ export function parseQuery(input: string, opts: ParseOptions = {}): QueryNode | 
       case 'source':
       case 'organisation':
       case 'author':
+      case 'street':
         break;
     }
     return { type: 'field', field, value, pos };
