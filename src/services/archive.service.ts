@@ -18,7 +18,7 @@ import { highlight, type PostCard } from './search.service';
 /** The largest export; past it the caller narrows the query (nothing is written). */
 export const EXPORT_ROW_LIMIT = 100_000;
 /** Incidents one status filter may resolve to (posts are matched by incident id). */
-const STATUS_IDS_CAP = 20_000;
+const STATUS_IDS_CAP = 10_000;
 
 export interface ArchiveRequest {
   q?: string;
