@@ -227,6 +227,8 @@ export function createArchiveService(deps: {
       const total = await deps.archive.count(query);
       if (total > limit) throw new ValidationError(`Выгрузка ограничена ${limit.toLocaleString('ru-RU')} строками, а под запрос подходит ${total.toLocaleString('ru-RU')}: сузьте период или добавьте фильтр`);
       const showAuthor = can(viewer.role, 'posts:author');
+      // Recorded before the first byte: an export cut short by the client is still on record.
+      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'archive.export', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null, format: req.format, rows: total, authors: showAuthor } });
       const header = ['id', 'дата', 'сеть', 'тип', 'направление', 'категория', 'муниципалитет', 'тональность', 'срочно', 'жалоба', 'риск недостоверности', 'автор', 'текст', 'ссылка', 'инцидент'];
       const out = open();
       const w = req.format === 'xlsx' ? xlsxWriter(out, header, 'Архив') : csvWriter(out, header);
@@ -257,7 +259,6 @@ export function createArchiveService(deps: {
         { pageSize: 2000, limit },
       );
       await w.end();
-      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'archive.export', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null, format: req.format, rows, authors: showAuthor } });
       return rows;
     },
   };
