@@ -249,15 +249,16 @@ export function createAnalyticsService(deps: {
     async detectSpikes(hourStart: Date, policy: SpikePolicy = DEFAULT_SPIKE_POLICY) {
       const hours = [hourStart, ...sameHourOfWeek(hourStart, policy.weeks)];
       const filters = Object.fromEntries(hours.map((h, i) => [String(i), { range: { published_at: { gte: h.toISOString(), lt: new Date(h.getTime() + 3600_000).toISOString() } } }]));
-      type A = { w: { buckets: Record<string, { k: { buckets: { key: string; doc_count: number }[] } }> } };
+      // Composite cannot sit under a bucket aggregation: nested terms (categories × municipalities are bounded).
+      type A = { w: { buckets: Record<string, { c: { buckets: { key: string; m: { buckets: { key: string; doc_count: number }[] } }[] } }> } };
       const res = await deps.archive.aggregate<A>(scopedQuery(null, { from: (hours[hours.length - 1] as Date).toISOString(), to: new Date(hourStart.getTime() + 3600_000).toISOString() }), {
-        w: { filters: { filters }, aggs: { k: { composite: { size: 2000, sources: [{ category: { terms: { field: 'category' } } }, { municipality: { terms: { field: 'municipality' } } }] } } as never } },
+        w: { filters: { filters }, aggs: { c: { terms: { field: 'category', size: 500 }, aggs: { m: { terms: { field: 'municipality', size: 500 } } } } } },
       });
-      const keyOf = (b: { key: unknown }) => {
-        const k = b.key as { category: string; municipality: string };
-        return `${k.category}|${k.municipality}`;
-      };
-      const perWindow = hours.map((_, i) => new Map((res.aggs?.w.buckets[String(i)]?.k.buckets ?? []).map((b) => [keyOf(b), b.doc_count])));
+      const perWindow = hours.map((_, i) => {
+        const m = new Map<string, number>();
+        for (const c of res.aggs?.w.buckets[String(i)]?.c.buckets ?? []) for (const mu of c.m.buckets) m.set(`${c.key}|${mu.key}`, mu.doc_count);
+        return m;
+      });
       const current = perWindow[0] as Map<string, number>;
       const spikes = [];
       for (const [key, count] of current) {
