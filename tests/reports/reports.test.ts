@@ -14,7 +14,10 @@ async function pdfText(buf: ArrayBuffer): Promise<string> {
     for (const item of content.items) {
       if (!('str' in item)) continue;
       line += item.str;
-      if (item.hasEOL) (out.push(line), (line = ''));
+      if (item.hasEOL) {
+        out.push(line);
+        line = '';
+      }
     }
     if (line) out.push(line);
   }
