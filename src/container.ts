@@ -23,6 +23,9 @@ import { createSourceHealthRepository } from './repositories/source-health.repos
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
+import { createOrganisationsRepository } from './repositories/organisations.repository';
+import { createRoutingHistoryRepository } from './repositories/routing-history.repository';
+import { createOrganisationsService } from './services/organisations.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
 import { createCorrectionsService } from './services/corrections.service';
@@ -87,6 +90,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     savedSearches: createSavedSearchesRepository({ redis, prefix }),
     notifications: createNotificationsRepository({ redis, prefix }),
     reports: createReportsRepository({ redis, prefix, dir: resolve(config.REPORTS_DIR) }),
+    organisations: createOrganisationsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -152,6 +156,13 @@ export async function createContainer(config: Config, opts: { name: string; log?
     analytics,
     alerts,
     reports,
+    organisations: createOrganisationsService({
+      organisations: repos.organisations,
+      audit: repos.audit,
+      gazetteer,
+      taxonomy: loadTaxonomy(),
+      history: createRoutingHistoryRepository({ es, names }),
+    }),
   };
 
   return {

@@ -16,6 +16,7 @@ import type { IncidentsService } from '../services/incidents.service';
 import type { SearchService } from '../services/search.service';
 import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
+import type { OrganisationsService } from '../services/organisations.service';
 import { corsHook, originGuard } from './auth';
 import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
@@ -37,6 +38,7 @@ import type { AlertsService } from '../services/alerts.service';
 import type { AnalyticsService } from '../services/analytics.service';
 import type { ArchiveService } from '../services/archive.service';
 import type { ReportsService } from '../services/reports.service';
+import { organisationRoutes } from './routes/organisations.routes';
 
 export interface AppDeps {
   log: Logger;
@@ -55,6 +57,7 @@ export interface AppDeps {
   analytics: AnalyticsService;
   alerts: AlertsService;
   reports: ReportsService;
+  organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -122,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
+  await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

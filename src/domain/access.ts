@@ -12,6 +12,7 @@ export const ROLES = [
   'observer',
   'admin',
   'media_liaison',
+  'organisation',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -26,6 +27,7 @@ export const ROLE_TITLES_RU: Readonly<Record<Role, string>> = {
   observer: 'Наблюдатель',
   admin: 'Технический администратор',
   media_liaison: 'Ответственный за работу с массмедиа',
+  organisation: 'Сотрудник ответственной организации',
 };
 
 export const PERMISSIONS = [
@@ -43,6 +45,10 @@ export const PERMISSIONS = [
   'model:manage',
   /** Erase one person's data on request (152-ФЗ). */
   'personal_data:erase',
+  /** Organisation directory and responsibility rules: edit, import, export. */
+  'organisations:manage',
+  /** A responsible organisation's own page: the incidents routed to it, and its answers. */
+  'organisation:respond',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -61,6 +67,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   observer: ['feed:read', 'incidents:read', 'posts:search'],
   admin: ALL,
   media_liaison: ['feed:read', 'incidents:read', 'posts:search'],
+  // Sees only incidents routed to its own organisation (SessionUser.organisationId), on its page.
+  organisation: ['organisation:respond'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
@@ -104,4 +112,6 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   scope: Scope;
+  /** For the `organisation` role: the organisation the user answers for. */
+  organisationId?: string;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inScope, type SessionUser } from '../domain/access';
+import type { AuditAction } from '../domain/audit';
 import type { Sector } from '../domain/sector';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import type { ArchiveRepository } from '../repositories/archive.repository';
@@ -46,7 +47,7 @@ export function createAlertsService(deps: {
   mail?: (to: string, subject: string, text: string) => Promise<void>;
 }) {
   const present = (s: SavedSearch, viewer: SessionUser) => ({ id: s.id, name: s.name, q: s.q, shared: s.shared, alert: s.alert, owner: s.ownerUsername, mine: s.ownerId === viewer.id, createdAt: s.createdAt });
-  const audit = (viewer: SessionUser, action: string, target: string, details: Record<string, unknown> = {}) =>
+  const audit = (viewer: SessionUser, action: AuditAction, target: string, details: Record<string, unknown> = {}) =>
     deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action, outcome: 'success', target, details });
 
   async function ownedBy(viewer: SessionUser, id: string): Promise<SavedSearch> {

@@ -237,7 +237,7 @@ export function createAnalyticsService(deps: {
       const w = req.format === 'xlsx' ? xlsxWriter(open(), header, 'Разбивка') : csvWriter(open(), header);
       for (const r of b.rows) await w.row([...(r.t ? [r.t] : []), ...b.dims.map((d) => r.labels[d] ?? ''), r.count]);
       await w.end();
-      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'analytics.export', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, dims: b.dims, interval: b.interval, format: req.format, rows: b.rows.length } });
+      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'export.breakdown', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, dims: b.dims, interval: b.interval, format: req.format, rows: b.rows.length } });
       return b.rows.length;
     },
 

@@ -158,7 +158,7 @@ export function createArchiveService(deps: {
 
   async function auditAuthors(viewer: SessionUser, ids: string[], via: string, ip?: string) {
     if (ids.length === 0) return;
-    await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'posts.author_view', outcome: 'success', ...(ip ? { ip } : {}), details: { via, postIds: ids } });
+    await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'post.author_view', outcome: 'success', ...(ip ? { ip } : {}), details: { via, postIds: ids } });
   }
 
   return {
@@ -171,7 +171,7 @@ export function createArchiveService(deps: {
       if (cursor && cursor.q !== (req.q ?? '')) throw new ValidationError('Курсор относится к другому запросу: начните поиск заново');
       const { query, tree } = await build(viewer, req);
       if (!cursor) {
-        await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'archive.search', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null } });
+        await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'post.search', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null } });
       }
       const sort = cursor?.s ?? req.sort;
       let page;
@@ -228,7 +228,7 @@ export function createArchiveService(deps: {
       if (total > limit) throw new ValidationError(`Выгрузка ограничена ${limit.toLocaleString('ru-RU')} строками, а под запрос подходит ${total.toLocaleString('ru-RU')}: сузьте период или добавьте фильтр`);
       const showAuthor = can(viewer.role, 'posts:author');
       // Recorded before the first byte: an export cut short by the client is still on record.
-      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'archive.export', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null, format: req.format, rows: total, authors: showAuthor } });
+      await deps.audit.append({ at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'export.posts', outcome: 'success', ...(ip ? { ip } : {}), details: { q: req.q ?? null, from: req.from ?? null, to: req.to ?? null, format: req.format, rows: total, authors: showAuthor } });
       const header = ['id', 'дата', 'сеть', 'тип', 'направление', 'категория', 'муниципалитет', 'тональность', 'срочно', 'жалоба', 'риск недостоверности', 'автор', 'текст', 'ссылка', 'инцидент'];
       const out = open();
       const w = req.format === 'xlsx' ? xlsxWriter(out, header, 'Архив') : csvWriter(out, header);

@@ -71,7 +71,7 @@ describe('archive export', () => {
     expect(x1[11]).toBe("'@evil");
     const x2 = rows.find((r) => r[0] === 'vk:x2') as string[];
     expect(x2[12]).toBe('\'+7 900 вода, "кавычки", точка; запятая');
-    const audit = await eventually(async () => (await sys.container.repos.audit.search({ action: 'archive.export', offset: 0, size: 10 })).items[0], 5000, 'export audit record');
+    const audit = await eventually(async () => (await sys.container.repos.audit.search({ action: 'export.posts', offset: 0, size: 10 })).items[0], 5000, 'export audit record');
     expect(audit.details).toMatchObject({ q: 'вода', rows: 42, authors: true });
 
     const masked = parseCsv((await (await observer.raw(`/api/archive/export?q=${encodeURIComponent('вода')}`)).text()).replace(/^\uFEFF/, ''));
