@@ -222,7 +222,7 @@ export function createArchiveRepository({ es, names }: { es: EsClient; names: In
             track_total_hits: true,
             ignore_unavailable: true,
             allow_no_indices: true,
-            aggs: { c: { composite: { size: Math.min(1000, cap - rows.length + 1), sources, ...(after ? { after: after as Record<string, estypes.FieldValue> } : {}) } } },
+            aggs: { c: { composite: { size: Math.min(5000, cap - rows.length + 1), sources, ...(after ? { after: after as Record<string, estypes.FieldValue> } : {}) } } },
           });
         } catch (err) {
           if (isMissingIndex(err)) return { rows: [], capped: false, total: 0 };
