@@ -38,10 +38,13 @@ export function Shell({ pages }: { pages: readonly PageDef[] }) {
     if (session.status.value !== 'ready') feed.stop();
   });
 
-  // A role that must enrol TOTP may do nothing else: the users page has the enrolment.
+  // A password an administrator set must be replaced, and a role that must enrol TOTP may do
+  // nothing else: the users page has both.
   useSignalEffect(() => {
     const info = session.info.value;
-    if (info?.totpEnrolmentRequired && !location.value.path.startsWith('/users/')) window.location.assign('/users/#totp');
+    if (location.value.path.startsWith('/users/')) return;
+    if (info?.passwordChangeRequired) window.location.assign('/users/#password');
+    else if (info?.totpEnrolmentRequired) window.location.assign('/users/#totp');
   });
 
   const status = session.status.value;
@@ -64,7 +67,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
   const user = session.user.value;
   const state = feed.state.value;
   // Nothing but TOTP enrolment while it is pending.
-  const nav = session.info.value?.totpEnrolmentRequired ? [] : pages.filter((p) => p.nav && session.can(p.navPermission ?? p.permission));
+  const nav = session.info.value?.totpEnrolmentRequired || session.info.value?.passwordChangeRequired ? [] : pages.filter((p) => p.nav && session.can(p.navPermission ?? p.permission));
   return (
     <div id="app-view" class="app">
       <header class="topbar">

@@ -30,11 +30,15 @@ export const sessionBody = z.object({
   csrfToken: z.string(),
   /** True while the role requires TOTP and the user has not enrolled: only enrolment is allowed. */
   totpEnrolmentRequired: z.boolean(),
+  /** True while the password is one an administrator set: only changing it is allowed. */
+  passwordChangeRequired: z.boolean(),
   token: z.string().optional(),
 });
 export const loginAnswer = z.union([sessionBody, z.object({ totpRequired: z.literal(true), challenge: z.string() })]);
 export const loginRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), mode: loginMode });
 export const totpLoginRequest = z.object({ challenge: z.string().min(1).max(100), code: z.string().regex(/^\d{6}$/, 'six digits'), mode: loginMode });
+export const totpSetupRequest = z.object({ password: z.string().min(1).max(256) });
+export const passwordChangeRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) });
 export const totpSetupAnswer = z.object({ secret: z.string(), otpauthUri: z.string() });
 export const totpConfirmRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 export const totpConfirmAnswer = sessionBody.omit({ token: true });
@@ -49,7 +53,8 @@ declare module './api' {
     'POST /api/auth/login/totp': Route<{ body: typeof totpLoginRequest; response: typeof sessionBody }>;
     'POST /api/auth/logout': Route<{ response: z.ZodNull }>;
     'GET /api/auth/me': Route<{ response: typeof sessionBody }>;
-    'POST /api/auth/totp/setup': Route<{ response: typeof totpSetupAnswer }>;
+    'POST /api/auth/totp/setup': Route<{ body: typeof totpSetupRequest; response: typeof totpSetupAnswer }>;
+    'POST /api/auth/password': Route<{ body: typeof passwordChangeRequest; response: typeof totpConfirmAnswer }>;
     'POST /api/auth/totp/confirm': Route<{ body: typeof totpConfirmRequest; response: typeof totpConfirmAnswer }>;
   }
 }

@@ -7,6 +7,7 @@ import { scopeSchema, userSchema } from './auth';
 export const userViewSchema = userSchema.extend({
   disabled: z.boolean(),
   totpEnabled: z.boolean(),
+  passwordChangeRequired: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,6 +8,8 @@ import type { PostsRepository } from '../repositories/posts.repository';
 import type { StagingRepository } from '../repositories/staging.repository';
 import { decideIncident, enrichPost, type EnrichDeps } from './enrich';
 import { describeIssues, incomingPostSchema } from './post.schema';
+import { preserveHumanDecisions } from './preserve';
+import type { TombstonesRepository } from '../repositories/tombstones.repository';
 
 /** What happened to one post of a batch. `retry` failures are transient, `park` ones are the post's own. */
 export type PostOutcome =
@@ -23,6 +25,8 @@ export interface PipelineDeps extends EnrichDeps {
   names: IndexNames;
   policy: IncidentPolicy;
   log: Logger;
+  /** Erased authors and posts: re-delivered posts of theirs are anonymised again. */
+  tombstones?: TombstonesRepository;
   now?: () => Date;
 }
 
@@ -59,6 +63,9 @@ export function createPipelineService(deps: PipelineDeps) {
         }
       });
 
+      // Erasures and human corrections survive a re-delivery of the same post.
+      const overrides = await preserveHumanDecisions(enriched.map((e) => e.post), deps);
+
       // Decide incidents before indexing so the post document carries its incident id.
       const incidents = new Map<number, IncidentDoc>();
       for (const e of enriched) {
@@ -68,7 +75,7 @@ export function createPipelineService(deps: PipelineDeps) {
         incidents.set(e.i, toIncidentDoc(incident, e.post, deps.names.postsIndexFor(e.post.publishedAt)));
       }
 
-      const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post));
+      const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post), overrides);
       const toCreate: { i: number; doc: IncidentDoc }[] = [];
       enriched.forEach((e, k) => {
         const r = indexed[k];

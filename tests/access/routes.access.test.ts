@@ -73,7 +73,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/auth/totp/setup': {
     access: { kind: 'session' },
     // Starts an enrolment (harmless until confirmed); an account that already has TOTP gets 409.
-    probes: [{ label: 'start enrolment', url: '/api/auth/totp/setup', body: {}, ok: (u) => (u?.role === 'admin' ? 409 : 200) }],
+    // Needs the current password: a wrong one is 400 (an account that already has TOTP gets 409 first).
+    probes: [{ label: 'start enrolment, wrong password', url: '/api/auth/totp/setup', body: { password: 'not-my-password-1' }, ok: (u) => (u?.role === 'admin' ? 409 : 400) }],
+  },
+  'POST /api/auth/password': {
+    access: { kind: 'session' },
+    probes: [{ label: 'wrong current password', url: '/api/auth/password', body: { currentPassword: 'not-my-password-1', newPassword: 'Kfz8-rain-orbit-73' }, ok: () => 400 }],
   },
   'POST /api/auth/totp/confirm': {
     access: { kind: 'session' },

@@ -55,7 +55,7 @@ export function createUsersModel() {
     { username: '', displayName: '', role: 'operator', password: '', sectors: 'all', municipalities: 'all' },
     { fields: () => ['username', 'displayName', 'role', 'password', 'scope.sectors', 'scope.municipalities'], messages: (err) => errorText(err) },
   );
-  const isAdmin = computed(() => session.can('users:manage') && !session.info.value?.totpEnrolmentRequired);
+  const isAdmin = computed(() => session.can('users:manage') && !session.info.value?.totpEnrolmentRequired && !session.info.value?.passwordChangeRequired);
 
   async function refresh(): Promise<void> {
     users.value = (await api('GET /api/users')).items;
@@ -67,16 +67,37 @@ export function createUsersModel() {
     users.value = list.some((u) => u.id === user.id) ? list.map((u) => (u.id === user.id ? user : u)) : [...list, user];
   }
 
-  async function startTotp(): Promise<void> {
+  async function startTotp(password: string): Promise<boolean> {
     totpMessage.value = null;
+    if (password === '') {
+      totpMessage.value = { kind: 'error', text: 'Введите текущий пароль: без него второй фактор не подключить.' };
+      return false;
+    }
     try {
-      const res = await api('POST /api/auth/totp/setup');
+      const res = await api('POST /api/auth/totp/setup', { body: { password } });
       totp.value = { secret: res.secret.replace(/(.{4})/g, '$1 ').trim(), uri: res.otpauthUri };
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         totpDone.value = true;
         totpMessage.value = { kind: 'ok', text: 'Двухфакторная аутентификация уже настроена. Чтобы привязать другой телефон, попросите администратора сбросить её.' };
-      } else totpMessage.value = { kind: 'error', text: errorText(err) };
+      } else totpMessage.value = { kind: 'error', text: err instanceof ApiError && err.status === 400 ? 'Неверный текущий пароль.' : errorText(err) };
+      return false;
+    }
+    return true;
+  }
+
+  // The owner's own password change (required after an administrator set the password).
+  const passwordMessage = signal<Notice>(null);
+  async function changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
+    passwordMessage.value = null;
+    try {
+      const res = await api('POST /api/auth/password', { body: { currentPassword, newPassword } });
+      session.replace(res);
+      passwordMessage.value = { kind: 'ok', text: 'Пароль сменён. Другие сеансы этой учётной записи завершены.' };
+      return true;
+    } catch (err) {
+      passwordMessage.value = { kind: 'error', text: errorText(err) };
+      return false;
     }
   }
 
@@ -127,6 +148,8 @@ export function createUsersModel() {
     isAdmin,
     startTotp,
     confirmTotp,
+    passwordMessage,
+    changePassword,
     loadAdmin,
     scopeText(u: UserView): string {
       const m = meta.value;

@@ -3,15 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionRecord } from '../../repositories/sessions.repository';
 import type { AuthService, LoginOutcome } from '../../services/auth.service';
+import type { TotpEnrolmentService } from '../../services/totp-enrolment.service';
 import { requirePermission, sessionCookie, sessionOf } from '../auth';
-import { loginAnswer, loginRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer } from '../../contracts/auth';
+import { loginAnswer, loginRequest, passwordChangeRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer, totpSetupRequest } from '../../contracts/auth';
 import { errorBody } from './schemas';
 
 function sessionAnswer(s: SessionRecord) {
-  return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true };
+  return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true, passwordChangeRequired: s.passwordChange === true };
 }
 
-export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolment: TotpEnrolmentService }> = async (app, { auth, totpEnrolment }) => {
   const secure = auth.policy.cookieSecure;
 
   function answer(reply: FastifyReply, out: LoginOutcome & { kind: 'session' }, how: 'cookie' | 'bearer') {
@@ -73,11 +74,16 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/api/auth/totp/setup',
     {
       preHandler: requirePermission(auth),
-      schema: { tags: ['auth'], response: { 200: totpSetupAnswer, 401: errorBody, 403: errorBody, 409: errorBody } },
+      schema: {
+        tags: ['auth'],
+        description: 'Starts TOTP enrolment; needs the current password, so a session alone cannot enrol a factor the owner does not hold.',
+        body: totpSetupRequest,
+        response: { 200: totpSetupAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+      },
     },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
-      return auth.setupTotp(sessionOf(request));
+      return totpEnrolment.setup(sessionOf(request), request.body.password, request.ip);
     },
   );
 
@@ -91,6 +97,20 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
         response: { 200: totpConfirmAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
-    async (request) => sessionAnswer(await auth.confirmTotp(sessionOf(request), request.body.code)),
+    async (request) => sessionAnswer(await totpEnrolment.confirm(sessionOf(request), request.body.code, request.ip)),
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      preHandler: requirePermission(auth),
+      schema: {
+        tags: ['auth'],
+        description: 'The owner changes their password (required after an administrator set it); ends their other sessions.',
+        body: passwordChangeRequest,
+        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
+      },
+    },
+    async (request) => sessionAnswer(await auth.changePassword(sessionOf(request), request.body.currentPassword, request.body.newPassword, request.ip)),
   );
 };

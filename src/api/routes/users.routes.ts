@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { userCreateRequest, userIdParams as idParams, userListAnswer, userPasswordRequest, userUpdateRequest, userViewSchema } from '../../contracts/users';
 import type { AuthService } from '../../services/auth.service';
+import type { UsersService } from '../../services/users.service';
 import { requirePermission, sessionOf } from '../auth';
 import { errorBody } from './schemas';
 
@@ -11,13 +12,13 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
  * by the service; a change of role or scope, disabling, and password or TOTP resets end the
  * user's sessions, which disconnects their sockets within seconds.
  */
-export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: UsersService }> = async (app, { auth, users }) => {
   const admin = requirePermission(auth, 'users:manage');
 
   app.get(
     '/api/users',
     { preHandler: admin, schema: { tags: ['users'], response: { 200: userListAnswer, 401: errorBody, 403: errorBody } } },
-    async () => ({ items: await auth.listUsers() }),
+    async () => ({ items: await users.listUsers() }),
   );
 
   app.post(
@@ -30,13 +31,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
         response: { 201: userViewSchema, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await auth.createUser(request.body, sessionOf(request).user)),
+    async (request, reply) => reply.status(201).send(await users.createUser(request.body, sessionOf(request).user)),
   );
 
   app.get(
     '/api/users/:id',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.getUser(request.params.id),
+    async (request) => users.getUser(request.params.id),
   );
 
   app.patch(
@@ -52,7 +53,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
     },
     async (request) => {
       const { displayName, role, scope, organisationId } = request.body;
-      return auth.updateUser(sessionOf(request).user, request.params.id, {
+      return users.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
@@ -66,19 +67,19 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
     ['/api/users/:id/enable', false],
   ] as const) {
     app.post(path, { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } }, async (request) =>
-      auth.setDisabled(sessionOf(request).user, request.params.id, disabled),
+      users.setDisabled(sessionOf(request).user, request.params.id, disabled),
     );
   }
 
   app.post(
     '/api/users/:id/password',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, body: userPasswordRequest, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
+    async (request) => users.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
   );
 
   app.post(
     '/api/users/:id/totp/reset',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetTotp(sessionOf(request).user, request.params.id),
+    async (request) => users.resetTotp(sessionOf(request).user, request.params.id),
   );
 };
