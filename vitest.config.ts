@@ -15,7 +15,7 @@ export default defineConfig({
       // Dashboard component tests: a fake DOM (happy-dom), no services.
       {
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-        test: { ...shared, name: 'dashboards', include: ['tests/dashboards/**/*.test.{ts,tsx}'], environment: 'happy-dom', sequence: { groupOrder: 0 } },
+        test: { ...shared, name: 'dashboards', include: ['tests/dashboards/**/*.test.{ts,tsx}'], environment: 'happy-dom', environmentOptions: { happyDOM: { url: 'http://127.0.0.1/' } }, sequence: { groupOrder: 0 } },
       },
       // These stop and restart the shared backing services, so they run alone, after the rest.
       { test: { ...shared, name: 'outage', include: ['tests/outage/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } } },

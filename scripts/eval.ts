@@ -1,20 +1,25 @@
 /**
- * `npm run eval` — evaluation in one command.
+ * `npm run eval` — evaluation in one command, built so that it cannot flatter.
  *
- * For the shipped model (models/dozor-classifier.bin.gz) and, in the same run, for natural's
- * BayesClassifier trained on the same training data (corpus train split + mapped St Petersburg
- * appeals + RuSentiTweet, as scripts/train.ts uses), on two test sets:
- *   - the corpus test split (data/corpus/test.jsonl: held-out phrasings, cities and frames);
- *   - the held-out real St Petersburg appeals (../shared/data, ~10% by text hash; sector only,
- *     and every appeal is a complaint).
- * Prints per-class precision/recall/F1, macro-F1 and the confusion matrix for sector, and
- * complaint accuracy/F1, urgency F1 and misinformation F1; category macro-F1 (overall and per
- * sector: among posts of that sector, how well the category within it is found) and tone
- * macro-F1. Real data: the St Petersburg appeals give sector and category (their 126 reasons
- * mapped to our taxonomy), RuSentiTweet's test split gives tone. The last line is the summary on
- * the corpus test split; keys after `misinfo_f1` were added with the category and tone outputs.
- *
- *   --no-baseline   skip the natural baseline (it trains in O(documents × vocabulary): ~1 min)
+ * The shipped model (models/dozor-classifier.bin.gz) is measured beside two baselines trained in
+ * the same run on the same training data (scripts/corpus/datasets.ts#trainingSets: corpus train
+ * split, St Petersburg appeals of Oct 2020 – Jan 2021, RuSentiTweet train, written rumours):
+ *   - baseline2: TF-IDF (character 2–5-grams + word 1–2-grams) + one-vs-rest linear SVM (dual
+ *     coordinate descent, src/classifier/baseline.ts), its binary thresholds chosen on the same
+ *     validation sets as the model's;
+ *   - natural's BayesClassifier (`baseline_…`, as before; `--no-baseline` skips it: it trains in
+ *     O(documents × vocabulary), minutes).
+ * Test sets, none of them seen in training or in choosing thresholds:
+ *   - the corpus test split (synthetic; held-out phrasings, cities and frames);
+ *   - St Petersburg appeals of Mar – Apr 2021 (real; split by time, a text first seen earlier is
+ *     not a test item): sector, category;
+ *   - RuSentiTweet's own test file (real; another source): tone;
+ *   - a mixed real set: Mar – Apr appeals and as many RuSentiTweet test tweets: complaint accuracy;
+ *   - the written urgency and rumour test sets (data/written/, topics and templates never in
+ *     training or validation): urgency F1, misinformation F1.
+ * Per set: per-sector precision/recall/F1, macro-F1, the confusion matrix, complaint, urgency and
+ * misinformation figures, category and tone macro-F1. The last line is the summary (keys of the
+ * corpus test split first, as before; real-set keys after).
  */
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier';
 import PorterStemmerRu from 'natural/lib/natural/stemmers/porter_stemmer_ru';
@@ -25,7 +30,10 @@ import { TONES } from '../src/domain/classification';
 import { SECTORS } from '../src/domain/sector';
 import { categoryCodes } from '../src/domain/taxonomy';
 import { analyze } from '../src/text/analyze';
-import { loadCorpus, loadSpb, loadTweets, type Example } from './corpus/datasets';
+import { OneVsRestSvm, TfidfVectorizer, type SparseRow } from '../src/classifier/baseline';
+import { chooseThreshold } from '../src/classifier/thresholds';
+import { isUrgent } from '../src/classifier/urgency';
+import { loadCorpus, loadSpb, loadTweets, loadWritten, mixedComplaintSet, trainingSets, validationSets, type Example } from './corpus/datasets';
 
 /** What a system says about one text, reduced to what the figures need. */
 export interface Prediction {
@@ -110,9 +118,54 @@ export function modelPredictor(clf: TextClassifier): Predictor {
   };
 }
 
-/** The training data scripts/train.ts uses. */
+/** The training data scripts/train.ts --ship uses. */
 export function trainingData(): Example[] {
-  return [...loadCorpus('train'), ...loadSpb('train'), ...loadTweets('train')];
+  return Object.values(trainingSets()).flat();
+}
+
+/**
+ * baseline2: TF-IDF + one-vs-rest linear SVM per output (C = 0.5, as tuned on the Feb 2021
+ * appeals; at most 10 passes of dual coordinate descent), the category within the predicted
+ * sector as the model does it, binary thresholds chosen on `validation` like the model's.
+ */
+export function trainStrongBaseline(examples: readonly Example[], validation: ReturnType<typeof validationSets>): Predictor {
+  const opts = { C: 0.5, maxIter: 10 };
+  const vec = new TfidfVectorizer().fit([...new Set(examples.map((e) => e.text))]);
+  const rows = new Map<string, SparseRow>();
+  const row = (t: string) => {
+    let r = rows.get(t);
+    if (!r) rows.set(t, (r = vec.transform(t)));
+    return r;
+  };
+  const fit = <T extends string>(labels: readonly T[], label: (e: Example) => T | null | undefined, sparse = false) => {
+    const kept = examples.filter((e) => {
+      const l = label(e);
+      return l !== null && l !== undefined;
+    });
+    return new OneVsRestSvm(labels).fit(kept.map((e) => row(e.text)), kept.map((e) => label(e) as string), { ...opts, sparse });
+  };
+  const yn = (v: boolean | null | undefined) => (v === null || v === undefined ? null : v ? 'yes' : 'no');
+  const sector = fit(SECTORS, (e) => e.sector);
+  const tone = fit(TONES, (e) => e.tone ?? null);
+  const binary = (label: (e: Example) => boolean | null | undefined, val: Example[], metric: 'f1' | 'accuracy') => {
+    const svm = fit(['yes', 'no'] as const, (e) => yn(label(e)));
+    const kept = val.filter((e) => label(e) !== null && label(e) !== undefined);
+    const t = chooseThreshold(kept.map((e) => svm.scores(row(e.text))[0] as number), kept.map((e) => label(e) as boolean), metric);
+    const threshold = Number.isNaN(t.value) ? 0 : t.threshold;
+    return (x: SparseRow) => (svm.scores(x)[0] as number) >= threshold;
+  };
+  const complaint = binary((e) => e.complaint, validation.complaint, 'accuracy');
+  const urgent = binary((e) => e.urgent, validation.urgency, 'f1');
+  const misinfo = binary((e) => e.misinformation, validation.misinformation, 'f1');
+  const categories = new Map(
+    SECTORS.map((s) => [s, fit(CATEGORY_CODES.filter((c) => c.startsWith(`${s}.`)), (e) => (e.category?.startsWith(`${s}.`) ? e.category : null), true)]),
+  );
+  rows.clear();
+  return (text) => {
+    const x = vec.transform(text);
+    const s = sector.predict(x);
+    return { sector: s, complaint: complaint(x), urgent: urgent(x), misinformation: misinfo(x), category: categories.get(s as (typeof SECTORS)[number])?.predict(x) ?? `${s}.other`, tone: tone.predict(x) };
+  };
 }
 
 /**
@@ -183,32 +236,68 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const withBaseline = !process.argv.includes('--no-baseline');
   const out = (s: string) => process.stdout.write(s + '\n');
   const clf = await loadClassifier();
-  const corpusTest = loadCorpus('test');
-  const spbTest = loadSpb('test');
-  const tweetsTest = loadTweets('test', Infinity).filter((e) => e.tone);
-  const model = modelPredictor(clf);
-  const spbSectors = [...new Set(spbTest.map((e) => e.sector as string))];
+  const sets = {
+    corpus: { title: 'corpus test split (synthetic)', set: loadCorpus('test') },
+    spb: { title: 'St Petersburg appeals, Mar – Apr 2021 (real, held out by time; every appeal is a complaint)', set: loadSpb('test') },
+    tweets: { title: 'RuSentiTweet test file (real, another source; tone)', set: loadTweets('test').filter((e) => e.tone) },
+    mixed: { title: 'mixed real set: Mar – Apr 2021 appeals + RuSentiTweet test tweets (complaint)', set: mixedComplaintSet('test') },
+    urgency: { title: 'written urgency test set (data/written/urgency-test.jsonl)', set: loadWritten('urgency-test') },
+    rumours: { title: 'written rumour test set (data/written/rumours-test.jsonl, topics never in training)', set: loadWritten('rumours-test') },
+  };
+  type Key = keyof typeof sets;
+  const spbSectors = [...new Set(sets.spb.set.map((e) => e.sector as string))];
+  const show = (who: string, k: Key, f: Figures) => {
+    if (k === 'tweets') out(`## ${who} — ${sets[k].title}\n\ntone macro-F1 ${f3(f.toneMacroF1)} (${f.toneReports.map((r) => `${r.label} P ${f3(r.precision)} R ${f3(r.recall)} F1 ${f3(r.f1)}`).join('; ')})\n`);
+    else if (k === 'mixed') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\ncomplaint accuracy ${f3(f.complaintAcc)}, F1 ${f3(f.complaintF1)}\n`);
+    else if (k === 'urgency') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\nurgent F1 ${f3(f.urgentF1)}\n`);
+    else if (k === 'rumours') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\nmisinformation F1 ${f3(f.misinfoF1)}\n`);
+    else out(formatFigures(`${who} — ${sets[k].title}`, f, k === 'spb' ? { sectors: spbSectors } : {}));
+  };
+  const run = (who: string, p: Predictor) => {
+    const r = {} as Record<Key, Figures>;
+    for (const k of Object.keys(sets) as Key[]) {
+      r[k] = figures(p, sets[k].set);
+      show(who, k, r[k]);
+    }
+    return r;
+  };
 
   out(`# Dozor classifier evaluation — model ${clf.version}\n`);
-  const mc = figures(model, corpusTest);
-  out(formatFigures('model — corpus test split', mc));
-  const ms = figures(model, spbTest);
-  out(formatFigures('model — St Petersburg appeals, held out (real data; every appeal is a complaint)', ms, { sectors: spbSectors }));
-  const mt = figures(model, tweetsTest);
-  out(`## model — RuSentiTweet test split (real data, tone only; ${mt.n} tweets)\n\ntone macro-F1 ${f3(mt.toneMacroF1)} (${mt.toneReports.map((r) => `${r.label} P ${f3(r.precision)} R ${f3(r.recall)} F1 ${f3(r.f1)}`).join('; ')})\n`);
+  const m = run('model', modelPredictor(clf));
+  const rules = figures((t) => ({ sector: 'other', complaint: false, urgent: isUrgent(analyze(t).normalized), misinformation: false }), sets.urgency.set);
+  out(`danger rules alone on the written urgency test set: urgent F1 ${f3(rules.urgentF1)}\n`);
+
+  let t0 = performance.now();
+  const train = trainingData();
+  const b2 = run('baseline2 (TF-IDF + linear SVM)', trainStrongBaseline(train, validationSets()));
+  process.stderr.write(`baseline2 trained and evaluated in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
   let bc: Figures | null = null;
   if (withBaseline) {
-    const t0 = performance.now();
-    const baseline = trainBaseline(trainingData());
-    process.stderr.write(`baseline trained in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    bc = figures(baseline, corpusTest);
+    t0 = performance.now();
+    const baseline = trainBaseline(train);
+    process.stderr.write(`natural baseline trained in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    bc = figures(baseline, sets.corpus.set);
     out(formatFigures('natural BayesClassifier baseline — corpus test split', bc));
-    out(formatFigures('natural BayesClassifier baseline — St Petersburg appeals, held out', figures(baseline, spbTest), { sectors: spbSectors }));
-    out(`## natural BayesClassifier baseline — RuSentiTweet test split\n\ntone macro-F1 ${f3(figures(baseline, tweetsTest).toneMacroF1)}\n`);
+    out(formatFigures('natural BayesClassifier baseline — St Petersburg appeals, Mar – Apr 2021', figures(baseline, sets.spb.set), { sectors: spbSectors }));
   }
+
+  const row = (name: string, a: number, b: number) => `| ${name} | ${f3(a)} | ${f3(b)} | ${Number.isNaN(a - b) ? 'n/a' : (a - b >= 0 ? '+' : '') + (a - b).toFixed(3)} |`;
+  out(['## Summary: model vs baseline2', '', '| figure | model | baseline2 | Δ |', '|---|---|---|---|',
+    row('sector macro-F1, corpus test (synthetic)', m.corpus.sectorMacroF1, b2.corpus.sectorMacroF1),
+    row('sector macro-F1, SPb Mar – Apr 2021 (real)', m.spb.sectorMacroF1, b2.spb.sectorMacroF1),
+    row('category macro-F1, corpus test', m.corpus.categoryMacroF1, b2.corpus.categoryMacroF1),
+    row('category macro-F1, SPb Mar – Apr 2021', m.spb.categoryMacroF1, b2.spb.categoryMacroF1),
+    row('complaint accuracy, mixed real set', m.mixed.complaintAcc, b2.mixed.complaintAcc),
+    row('urgent F1, written test set', m.urgency.urgentF1, b2.urgency.urgentF1),
+    row('misinformation F1, written test set', m.rumours.misinfoF1, b2.rumours.misinfoF1),
+    row('tone macro-F1, RuSentiTweet test', m.tweets.toneMacroF1, b2.tweets.toneMacroF1), ''].join('\n')); // prettier-ignore
+
+  const mc = m.corpus;
   out(
     `sector_macro_f1=${f3(mc.sectorMacroF1)} baseline_sector_macro_f1=${bc ? f3(bc.sectorMacroF1) : 'n/a'} complaint_acc=${f3(mc.complaintAcc)} urgent_f1=${f3(mc.urgentF1)} misinfo_f1=${f3(mc.misinfoF1)}` +
-      ` category_macro_f1=${f3(mc.categoryMacroF1)} tone_macro_f1=${f3(mc.toneMacroF1)} spb_sector_macro_f1=${f3(ms.sectorMacroF1)} spb_category_macro_f1=${f3(ms.categoryMacroF1)} tweets_tone_macro_f1=${f3(mt.toneMacroF1)}`,
+      ` category_macro_f1=${f3(mc.categoryMacroF1)} tone_macro_f1=${f3(mc.toneMacroF1)} spb_sector_macro_f1=${f3(m.spb.sectorMacroF1)} spb_category_macro_f1=${f3(m.spb.categoryMacroF1)} tweets_tone_macro_f1=${f3(m.tweets.toneMacroF1)}` +
+      ` baseline2_sector_macro_f1=${f3(b2.corpus.sectorMacroF1)} baseline2_spb_sector_macro_f1=${f3(b2.spb.sectorMacroF1)} mixed_complaint_acc=${f3(m.mixed.complaintAcc)} baseline2_mixed_complaint_acc=${f3(b2.mixed.complaintAcc)}` +
+      ` urgent_test_f1=${f3(m.urgency.urgentF1)} baseline2_urgent_test_f1=${f3(b2.urgency.urgentF1)} misinfo_test_f1=${f3(m.rumours.misinfoF1)} baseline2_misinfo_test_f1=${f3(b2.rumours.misinfoF1)}`,
   );
 }

@@ -19,7 +19,7 @@ import { loadConfig, type Config } from '../src/config/env';
 import { createAuditRepository } from '../src/repositories/audit.repository';
 import { createCorrectionsRepository } from '../src/repositories/corrections.repository';
 import { indexNames } from '../src/repositories/indices';
-import { loadCorpus, loadSpb, loadTweets } from './corpus/datasets';
+import { loadCorpus, loadSpb, loadTweets, trainingSets, validationSets } from './corpus/datasets';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -110,10 +110,8 @@ export async function retrainCli(args: string[]): Promise<number> {
     }
   }
 
-  const corpusTrain = loadCorpus('train');
-  const spbTrain = loadSpb('train');
-  const tweetsTrain = loadTweets('train');
-  const base = [...corpusTrain, ...spbTrain, ...tweetsTrain];
+  const sets = trainingSets();
+  const base = Object.values(sets).flat();
   err(`training on ${base.length} examples + ${corrections.length} corrected posts (${correctionRecords} corrections${withCorrections ? '' : ', --no-corrections'})…`);
   const result = await retrain(
     { registry },
@@ -122,7 +120,8 @@ export async function retrainCli(args: string[]): Promise<number> {
       corrections,
       testSet: loadCorpus('test'),
       evaluateOn: { spbTest: loadSpb('test'), tweetsTest: loadTweets('test', 2000) },
-      dataSummary: { corpus: corpusTrain.length, spbAppeals: spbTrain.length, rusentitweet: tweetsTrain.length, correctionRecords },
+      validation: validationSets(),
+      dataSummary: { ...Object.fromEntries(Object.entries(sets).map(([k, v]) => [k, v.length])), correctionRecords },
       dryRun: args.includes('--dry-run'),
       actor: actor(),
     },

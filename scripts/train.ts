@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { DEFAULT_MODEL_PATH } from '../src/classifier/classifier';
 import { FEATURE_SCHEME } from '../src/classifier/features';
 import { trainModel } from '../src/classifier/train';
-import { loadCorpus, loadSpb, loadTweets } from './corpus/datasets';
+import { loadCorpus, loadSpb, loadWritten, mixedComplaintSet, trainingSets, validationSets } from './corpus/datasets';
 
 // Re-exported for the scripts that import the training core from here (scripts/corpus/tune.ts).
 export { DEFAULT_OPTIONS, evaluate, featuresOf, train, trainModel, type Example, type TrainOptions } from '../src/classifier/train';
@@ -30,10 +30,8 @@ if (import.meta.url === `file://${process.argv[1]}` && !process.argv.includes('-
 
 if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--ship')) {
   const t0 = performance.now();
-  const corpusTrain = loadCorpus('train');
-  const spbTrain = loadSpb('train');
-  const tweetsTrain = loadTweets('train');
-  const all = [...corpusTrain, ...spbTrain, ...tweetsTrain];
+  const sets = trainingSets();
+  const all = Object.values(sets).flat();
   // Texts, every label and the feature scheme: a model trained on other labels gets another version.
   const corpusHash = createHash('sha256')
     .update(`${FEATURE_SCHEME}\n`)
@@ -44,8 +42,10 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--
   const { bytes, meta } = trainModel(all, {
     version,
     corpusHash,
-    notes: { trainCounts: { corpus: corpusTrain.length, spbAppeals: spbTrain.length, rusentitweet: tweetsTrain.length } },
-    evaluateOn: { corpusTest: loadCorpus('test'), spbTest: loadSpb('test'), tweetsTest: loadTweets('test', 2000) },
+    notes: { trainCounts: Object.fromEntries(Object.entries(sets).map(([k, v]) => [k, v.length])) },
+    // Thresholds on validation sets that share no templates or topics with the test sets.
+    validation: validationSets(),
+    evaluateOn: { corpusTest: loadCorpus('test'), spbTest: loadSpb('test'), mixedComplaintTest: mixedComplaintSet('test'), urgencyTest: loadWritten('urgency-test'), rumoursTest: loadWritten('rumours-test') },
   });
   writeFileSync(DEFAULT_MODEL_PATH, bytes);
   process.stderr.write(`trained ${version} on ${all.length} examples in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -50,6 +50,14 @@ import { createUsersService } from './services/users.service';
 import { createIdCodec } from './services/post-ids';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
+import { createArchiveRepository, createIncidentStatsRepository } from './repositories/archive.repository';
+import { createNotificationsRepository } from './repositories/notifications.repository';
+import { createReportsRepository } from './repositories/reports.repository';
+import { createSavedSearchesRepository } from './repositories/saved-searches.repository';
+import { createAlertsService } from './services/alerts.service';
+import { createAnalyticsService } from './services/analytics.service';
+import { createArchiveService } from './services/archive.service';
+import { createReportsService } from './services/reports.service';
 
 /**
  * The composition root: every service is wired here and nowhere else. Each process role builds
@@ -88,6 +96,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
     sources: createSourcesRepository({ es, names, redis, prefix }),
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
+    archive: createArchiveRepository({ es, names }),
+    incidentStats: createIncidentStatsRepository({ es, names }),
+    savedSearches: createSavedSearchesRepository({ redis, prefix }),
+    notifications: createNotificationsRepository({ redis, prefix }),
+    reports: createReportsRepository({ redis, prefix, dir: resolve(config.REPORTS_DIR) }),
     loginAttempts: createLoginAttemptsRepository({ redis, prefix }),
     totpState: createTotpStateRepository({ redis, prefix }),
     denials: createDenialsRepository({ redis, prefix }),
@@ -127,6 +140,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
     queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
     log,
   });
+  // Archive, analytics, alerts and reports (issue 13).
+  const archive = createArchiveService({ archive: repos.archive, incidents: repos.incidents, corrections: repos.corrections, audit: repos.audit, gazetteer, analyze });
+  const analytics = createAnalyticsService({ archive: repos.archive, archiveService: archive, audit: repos.audit, gazetteer, regionCode: config.REGION, ...(config.ANALYTICS_GEOJSON ? { geojsonPath: resolve(config.ANALYTICS_GEOJSON) } : {}) });
+  const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit });
+  const reports = createReportsService({ archive: repos.archive, incidentStats: repos.incidentStats, analytics, reports: repos.reports, notifications: repos.notifications, users: repos.users, audit: repos.audit, gazetteer });
   const services = {
     sources,
     auth,
@@ -150,6 +168,10 @@ export async function createContainer(config: Config, opts: { name: string; log?
     corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
+    archive,
+    analytics,
+    alerts,
+    reports,
     organisations: createOrganisationsService({
       organisations: repos.organisations,
       audit: repos.audit,

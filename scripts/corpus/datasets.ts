@@ -1,6 +1,6 @@
 /** Loaders for every labelled set the trainer and the evaluation use. */
 import { readFileSync } from 'node:fs';
-import { loadSpbAppeals } from './spb-appeals';
+import { loadSpbAppeals, type SpbSplit } from './spb-appeals';
 import type { CorpusRecord } from './types';
 import type { Example } from '../../src/classifier/train';
 
@@ -31,37 +31,50 @@ export function corpusCategory(r: Pick<CorpusRecord, 'sector' | 'category'>): st
 
 /**
  * Real appeals to a city portal: every one is a complaint; sectors and categories mapped at reason
- * level (scripts/corpus/spb-appeals.ts). SPB_CATEGORIES=0 leaves the categories out (experiments).
+ * level (scripts/corpus/spb-appeals.ts). Split by time (`SpbAppeal.split`): Oct 2020 – Jan 2021
+ * train, Feb 2021 validation, Mar – Apr 2021 test; no cap per sector (`maxPerSector` only for
+ * experiments). SPB_CATEGORIES=0 leaves the categories out (experiments).
  */
-export function loadSpb(part: 'train' | 'test', maxPerSector = 2500, withCategories = process.env.SPB_CATEGORIES !== '0'): Example[] {
+export function loadSpb(part: SpbSplit, maxPerSector = Infinity, withCategories = process.env.SPB_CATEGORIES !== '0'): Example[] {
   const counts = new Map<string, number>();
   const out: Example[] = [];
   for (const a of loadSpbAppeals()) {
-    if (a.heldOut !== (part === 'test')) continue;
+    if (a.split !== part) continue;
     const n = counts.get(a.sector) ?? 0;
-    if (part === 'train' && n >= maxPerSector) continue;
+    if (n >= maxPerSector) continue;
     counts.set(a.sector, n + 1);
-    out.push({ text: a.text, sector: a.sector, category: withCategories ? a.category : null, complaint: true, misinformation: null, weight: 0.3 });
+    out.push({ text: a.text, sector: a.sector, category: withCategories ? a.category : null, complaint: true, misinformation: null, weight: SPB_WEIGHT });
   }
   return out;
 }
+
+/** Weight of one real appeal against 3 for a corpus post (tuned on the validation month). */
+export const SPB_WEIGHT = 0.3;
 
 /**
  * RuSentiTweet: everyday Russian social-media chatter. Not complaints to the authorities and not
  * rumours: it teaches the complaint and misinformation heads what ordinary posts look like.
  */
-export function loadTweets(part: 'train' | 'test', max = 4000): Example[] {
-  const file = readFileSync(new URL(`rusentitweet_${part}.csv`, TWEETS), 'utf8');
+export function loadTweets(part: 'train' | 'val' | 'test', max = Infinity): Example[] {
+  // The validation tweets are a fifth of the train file (by text hash); the test file stays apart.
+  const file = readFileSync(new URL(`rusentitweet_${part === 'test' ? 'test' : 'train'}.csv`, TWEETS), 'utf8');
   const out: Example[] = [];
   for (const row of parseCsv(file).slice(1)) {
     const [text, label] = row;
     if (!text || label === 'skip') continue;
+    if (part !== 'test' && (fnv(text) % 5 === 0) !== (part === 'val')) continue;
     // «speech» (greetings, congratulations) is a speech act, not a tone: no tone label.
     const tone = label === 'positive' || label === 'negative' || label === 'neutral' ? label : null;
     out.push({ text, sector: null, complaint: false, misinformation: false, tone, weight: 0.5 });
     if (out.length >= max) break;
   }
   return out;
+}
+
+function fnv(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
 }
 
 /** Minimal RFC 4180 CSV parser (quoted fields, doubled quotes, newlines in quotes). */
@@ -91,4 +104,56 @@ export function parseCsv(s: string): string[][] {
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;
+}
+
+const WRITTEN = new URL('../../data/written/', import.meta.url);
+
+/**
+ * Sets written by hand for this project, apart from the corpus generator (data/written/README.md):
+ * rumours for training (`rumours-train`), validation (`rumours-val`) and test (`rumours-test`) on
+ * three disjoint sets of topics, urgency validation and test sets. Weight 3, as a corpus post.
+ */
+export function loadWritten(name: 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test'): Example[] {
+  return readFileSync(new URL(`${name}.jsonl`, WRITTEN), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean })
+    .map((r) => ({ text: r.text, sector: null, complaint: null, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 }));
+}
+
+/** Every n-th item, so that a sample is spread over the whole (time-ordered) set. */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  const step = items.length / n;
+  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
+/**
+ * A mixed real set for the complaint head: appeals to the city portal (complaints) and as many
+ * ordinary tweets (not complaints), both from the same split — `val`: Feb 2021 appeals and the
+ * validation fifth of RuSentiTweet's train file; `test`: Mar – Apr 2021 appeals and RuSentiTweet's
+ * test file.
+ */
+export function mixedComplaintSet(part: 'val' | 'test'): Example[] {
+  const tweets = loadTweets(part).map((e) => ({ ...e, tone: null }));
+  const appeals = spread(loadSpb(part), tweets.length).map((e) => ({ ...e, category: null }));
+  return [...appeals, ...tweets];
+}
+
+/** The training data of the shipped model: the corpus, Oct 2020 – Jan 2021 appeals, tweets, written rumours. */
+export function trainingSets(): Record<'corpus' | 'spbAppeals' | 'rusentitweet' | 'writtenRumours', Example[]> {
+  return { corpus: loadCorpus('train'), spbAppeals: loadSpb('train'), rusentitweet: loadTweets('train'), writtenRumours: loadWritten('rumours-train') };
+}
+
+/**
+ * Validation sets for the thresholds, sharing no templates or topics with any test set: the mixed
+ * Feb 2021 complaint set, the written urgency validation set, the written validation rumours with
+ * 300 validation tweets as ordinary posts.
+ */
+export function validationSets() {
+  return {
+    complaint: mixedComplaintSet('val'),
+    urgency: loadWritten('urgency-val'),
+    misinformation: [...loadWritten('rumours-val'), ...spread(loadTweets('val'), 300)],
+  };
 }

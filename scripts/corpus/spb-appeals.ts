@@ -73,6 +73,19 @@ export interface SpbAppeal {
   reason: string;
   /** Deterministic held-out flag (~10%), by a hash of the text, so duplicates stay together. */
   heldOut: boolean;
+  /** Submission month (`2021-03`). */
+  month: string;
+  /**
+   * Split by time, not by row: appeals of Oct 2020 – Jan 2021 train, Feb 2021 validates
+   * (regularisation, thresholds), Mar – Apr 2021 test. A text keeps its earliest month, so a
+   * text resubmitted later is never a test item when it was a training one.
+   */
+  split: SpbSplit;
+}
+
+export type SpbSplit = 'train' | 'val' | 'test';
+export function spbSplitOf(month: string): SpbSplit {
+  return month <= '2021-01' ? 'train' : month === '2021-02' ? 'val' : 'test';
 }
 
 function textHash(s: string): number {
@@ -81,18 +94,24 @@ function textHash(s: string): number {
   return h >>> 0;
 }
 
+let cache: SpbAppeal[] | null = null;
+
 export function loadSpbAppeals(): SpbAppeal[] {
-  const seen = new Set<string>();
-  const out: SpbAppeal[] = [];
+  if (cache) return cache;
+  const byText = new Map<string, SpbAppeal>();
   for (const line of readFileSync(SPB_PATH, 'utf8').split('\n')) {
     if (!line) continue;
-    const d = JSON.parse(line) as { text: string; category: string; reason: string };
+    const d = JSON.parse(line) as { text: string; category: string; reason: string; dt?: string };
     // The portal masks personal data as runs of X; they carry nothing.
     const text = d.text.replace(/\bX{2,}\b/g, ' ').replace(/\s+/g, ' ').trim();
-    if (text.length < 5 || seen.has(text)) continue;
-    seen.add(text);
+    if (text.length < 5) continue;
+    const month = (d.dt ?? '2020-10').slice(0, 7);
+    const prev = byText.get(text);
+    // Duplicates: the earliest submission keeps the text (and its label and split).
+    if (prev && prev.month <= month) continue;
     const sector = spbSector(d.category, d.reason);
-    out.push({ text, sector, category: spbCategory(sector, d.reason), reason: d.reason, heldOut: textHash(text) % 10 === 0 });
+    byText.set(text, { text, sector, category: spbCategory(sector, d.reason), reason: d.reason, heldOut: textHash(text) % 10 === 0, month, split: spbSplitOf(month) });
   }
-  return out;
+  cache = [...byText.values()];
+  return cache;
 }

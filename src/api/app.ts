@@ -32,6 +32,13 @@ import { privacyRoutes } from './routes/privacy.routes';
 import { sourceRoutes } from './routes/sources.routes';
 import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { analyticsRoutes } from './routes/analytics.routes';
+import { archiveRoutes } from './routes/archive.routes';
+import { reportsRoutes } from './routes/reports.routes';
+import type { AlertsService } from '../services/alerts.service';
+import type { AnalyticsService } from '../services/analytics.service';
+import type { ArchiveService } from '../services/archive.service';
+import type { ReportsService } from '../services/reports.service';
 import { organisationRoutes } from './routes/organisations.routes';
 
 export interface AppDeps {
@@ -49,6 +56,10 @@ export interface AppDeps {
   sources: SourcesService;
   corrections: CorrectionsService;
   models: ModelsService;
+  archive: ArchiveService;
+  analytics: AnalyticsService;
+  alerts: AlertsService;
+  reports: ReportsService;
   organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
@@ -143,6 +154,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
+  await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
+  await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { classifierFromHeads, type TextClassifier } from '../classifier/classifier';
 import { FEATURE_SCHEME } from '../classifier/features';
 import { deserializeModel } from '../classifier/linear';
-import { evaluate, trainModel, DEFAULT_OPTIONS, SHUFFLE_SCHEME, type Example, type TrainOptions } from '../classifier/train';
+import { evaluate, trainModel, DEFAULT_OPTIONS, SHUFFLE_SCHEME, type Example, type TrainOptions, type ValidationSets } from '../classifier/train';
 import { TONES, type Tone } from '../domain/classification';
 import { isSector } from '../domain/sector';
 import { categoryCodes } from '../domain/taxonomy';
@@ -126,6 +126,8 @@ export interface RetrainInput {
   testSet: Example[];
   /** More labelled sets to record figures for (not guarded). */
   evaluateOn?: Record<string, Example[]>;
+  /** Validation sets the thresholds are chosen on (without: 0.5). */
+  validation?: ValidationSets;
   /** Counts per training source, for the record. */
   dataSummary?: Record<string, number>;
   train?: Partial<TrainOptions>;
@@ -179,6 +181,7 @@ export async function retrain(deps: { registry: ModelRegistry }, input: RetrainI
     train: opts,
     notes: { trainCounts: { ...input.dataSummary, corrections: input.corrections.length } },
     ...(input.evaluateOn ? { evaluateOn: input.evaluateOn } : {}),
+    ...(input.validation ? { validation: input.validation } : {}),
   });
   const classifier = classifierFromBytes(trained.bytes);
   const candidate = guardFigures(classifier, input.testSet);

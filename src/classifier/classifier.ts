@@ -9,6 +9,7 @@ import { deserializeModel, type LinearHead, type ModelMeta } from './linear';
 import { cueRisk, misinfoCues } from './misinfo-cues';
 import { extractOrganisations } from './organisations';
 import { loadTaxonomy } from './taxonomy';
+import { calibrate, DEFAULT_THRESHOLDS, thresholdsOf, type Thresholds } from './thresholds';
 import { urgencyCues, urgencyFromCues } from './urgency';
 
 export interface TextClassifier {
@@ -16,6 +17,15 @@ export interface TextClassifier {
   classify(text: AnalyzedText): Classification;
   /** The few features that drove each label of `classify(text)` (same model, same text). */
   explain(text: AnalyzedText, perLabel?: number): Explanation;
+  /** The binary outputs' probabilities before thresholds (for choosing them on validation). */
+  raw?(text: AnalyzedText): RawScores;
+}
+
+export interface RawScores {
+  complaint: number;
+  urgency: number;
+  /** The learned misinformation head alone. */
+  misinformation: number;
 }
 
 /** One feature's push towards a label: a stem, a stem pair, a character n-gram, a lexicon or cue hit. */
@@ -65,7 +75,12 @@ export function cuesOf(normalized: string): { misinfo: string[]; urgency: string
  * Builds a classifier from trained heads (the trainer uses this too, before saving). The heads'
  * weights are copied into fused tables here: later changes to the heads are not seen.
  */
-export function classifierFromHeads(meta: Pick<ModelMeta, 'version'>, heads: ReadonlyMap<string, LinearHead>, taxonomy: Taxonomy = loadTaxonomy()): TextClassifier {
+export function classifierFromHeads(
+  meta: Pick<ModelMeta, 'version'> & { thresholds?: Thresholds },
+  heads: ReadonlyMap<string, LinearHead>,
+  taxonomy: Taxonomy = loadTaxonomy(),
+): TextClassifier {
+  const th = meta.thresholds ?? DEFAULT_THRESHOLDS;
   // Built in a separate function so the closures below capture only the packed tables and label
   // lists, never the heads' float weights (~20 MB that can then be freed).
   const { fused, categories, sectorLabels } = prepare(heads);
@@ -83,10 +98,15 @@ export function classifierFromHeads(meta: Pick<ModelMeta, 'version'>, heads: Rea
     const cs = catHead.scores(x);
     const cat = softmaxArgmax(cs, 0, cs.length);
     const ton = softmaxArgmax(s, O.tone, 3);
-    const pc = sigmoid(s[O.complaint] as number);
-    // The model learns phrasing; the cues generalise to phrasing it never saw. Either can raise the risk.
-    const pm = Math.max(sigmoid(s[O.misinfo] as number), cueRisk(cues.misinfo));
-    const pu = Math.max(sigmoid(s[O.urgency] as number), urgencyFromCues(cues.urgency));
+    // Probabilities mapped so that the thresholds chosen on validation sit at 0.5.
+    const pc = calibrate(sigmoid(s[O.complaint] as number), th.complaint);
+    // The model learns phrasing and the cue features; the strongest hand-weighted cue pairs
+    // («перешлите всем» + «власти скрывают») still raise the risk on their own.
+    const pm = Math.max(calibrate(sigmoid(s[O.misinfo] as number), th.misinformation), cueRisk(cues.misinfo));
+    // The danger rules set the floor; the learned head adds phrasing they miss.
+    // A post without words (media only) describes no danger: the head's bias alone never flags it.
+    const words = text.stems.length > 0;
+    const pu = Math.max(words ? calibrate(sigmoid(s[O.urgency] as number), th.urgency) : 0, urgencyFromCues(cues.urgency));
     const category = resolveCategory(taxonomy, sectorLabel, catHead.labels[cat.best] ?? otherCategory(sectorLabel));
     const classification: Classification = {
       sector: { label: sectorLabel, confidence: round(sec.p) },
@@ -104,6 +124,10 @@ export function classifierFromHeads(meta: Pick<ModelMeta, 'version'>, heads: Rea
   return {
     version: meta.version,
     classify: (text) => run(text).classification,
+    raw(text) {
+      const s = fused.scores(extractFeatures(text, cuesOf(text.normalized).all));
+      return { complaint: sigmoid(s[O.complaint] as number), urgency: sigmoid(s[O.urgency] as number), misinformation: sigmoid(s[O.misinfo] as number) };
+    },
     explain(text, perLabel = 5): Explanation {
       const r = run(text);
       const c = r.classification;
@@ -328,5 +352,5 @@ export async function loadClassifier(modelPath: string = DEFAULT_MODEL_PATH, tax
   if (meta.featureScheme !== FEATURE_SCHEME) {
     throw new Error(`${modelPath} was trained with features "${meta.featureScheme ?? 'unknown'}", this code extracts "${FEATURE_SCHEME}": retrain with npm run train`);
   }
-  return classifierFromHeads(meta, heads, taxonomy);
+  return classifierFromHeads({ version: meta.version, thresholds: thresholdsOf(meta.notes) }, heads, taxonomy);
 }

@@ -98,7 +98,7 @@ export function featureNames(text: AnalyzedText, cues: readonly string[] = []): 
  * Names the feature extraction a model was trained with. Change it whenever features change:
  * hashed weights from another scheme would load fine and classify as noise.
  */
-export const FEATURE_SCHEME = 'dozor-features-3';
+export const FEATURE_SCHEME = 'dozor-features-4';
 
 export const FEATURE_WEIGHTS = { stem: 1, bigram: 1, char: 0.8, minN: 3, maxN: 5, lex: 2, reg: 2 };
 
@@ -179,3 +179,4 @@ export function extractFeatures(text: AnalyzedText, cues: readonly string[] = []
   for (let k = 0; k < nTouched; k++) val[k] = (val[k] as number) * inv;
   return { idx, val };
 }
+

@@ -101,6 +101,42 @@ export class LinearHead {
     if (avg) this.steps++;
   }
 
+  /**
+   * One AdaGrad step of the same loss (per-coordinate rates lr / √(Σ g²)): rare features — most
+   * words of real text — keep a large step while frequent ones settle, so a few epochs reach what
+   * plain SGD needs tens for. L2 is applied to the coordinates the example touches (lazy L2).
+   */
+  adagradUpdate(x: FeatureVector, label: number, lr: number, l2: number, weight = 1): void {
+    const g2 = (this.g2 ??= { weights: new Float32Array(this.weights.length), bias: new Float32Array(this.bias.length) });
+    const s = this.scores(x);
+    let max = -Infinity;
+    for (const v of s) max = Math.max(max, v);
+    let sum = 0;
+    for (let c = 0; c < this.k; c++) sum += Math.exp((s[c] as number) - (this.k === 1 ? 0 : max));
+    for (let c = 0; c < this.k; c++) {
+      const p = this.k === 1 ? 1 / (1 + Math.exp(-(s[0] as number))) : Math.exp((s[c] as number) - max) / sum;
+      const g = weight * (p - ((this.k === 1 ? label === 1 : label === c) ? 1 : 0));
+      if (g === 0) continue;
+      const gb = (g2.bias[c] as number) + g * g;
+      g2.bias[c] = gb;
+      this.bias[c] = (this.bias[c] as number) - (lr * g) / Math.sqrt(gb);
+      for (let j = 0; j < x.idx.length; j++) {
+        const w = this.row(x.idx[j] as number) + c;
+        const old = this.weights[w] as number;
+        const gw = g * (x.val[j] as number) + l2 * old;
+        const acc = (g2.weights[w] as number) + gw * gw;
+        g2.weights[w] = acc;
+        this.weights[w] = old - (lr * gw) / Math.sqrt(acc + 1e-12);
+      }
+    }
+  }
+
+  /** Frees the optimiser state (AdaGrad's squared-gradient sums) once training is done. */
+  dropOptimiserState(): void {
+    this.g2 = null;
+  }
+
+  private g2: { weights: Float32Array; bias: Float32Array } | null = null;
   private avg: { weights: Float32Array; bias: Float32Array } | null = null;
   private steps = 1;
 

@@ -110,7 +110,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const fromSource = sourceMunicipality && sourceMunicipality !== WHOLE_REGION && gazetteer.isKnown(sourceMunicipality) ? sourceMunicipality : null;
       const found = address(normalized);
       const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
-      const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'none';
+      const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'unknown';
       if (!found) return { municipality, municipalitySource, address: null };
       // A known street name in another town is the same name, not the same street.
       const known = found.known && found.municipality === municipality;

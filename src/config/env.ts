@@ -118,6 +118,9 @@ export const ENV_SPEC = {
   METRICS_TOKEN: v(z.string().min(24, 'at least 24 characters').max(512).optional(), 'Bearer token Prometheus sends to `GET /metrics`; when unset the endpoint answers 404 (secret).', undefined, { secret: true }),
   SOURCES_RELOAD_MS: v(int(100, 600_000), 'How often the connector role re-reads the source registry to start, restart and stop sources.', '5000'),
   ES_REPLICAS: v(int(0, 5), 'Replicas of every Dozor index (0 on one node; 1 on a cluster of three, see docker-compose profile `scaled`).', '0'),
+  REPORTS_DIR: v(z.string().min(1), 'Where built reports (PDF and XLSX) are kept; relative paths are from the working directory; not in git.', '.cache/reports'),
+  ANALYTICS_GEOJSON: v(z.string().min(1).optional(), 'GeoJSON FeatureCollection of municipality boundaries (property `code`) for the analytics map; unset: the tile-grid cartogram from config/regions/<REGION>.tiles.json.', undefined),
+  ARCHIVE_SCHEDULE_SECONDS: v(int(10, 3600), 'How often the pipeline role checks saved-search alerts, spikes of the last full hour and scheduled reports.', '60'),
   TRUST_PROXY: v(
     z
       .string()

@@ -69,8 +69,19 @@ const ORGANISATION_ACTIONS = {
   'routing_rule.delete': 'Удаление правила маршрутизации',
 } as const;
 const CLAIM_ACTIONS = {} as const;
-const SAVED_SEARCH_ACTIONS = {} as const;
-const EXPORT_ACTIONS = {} as const;
+const SAVED_SEARCH_ACTIONS = {
+  "saved_search.create": "Сохранение поиска",
+  "saved_search.update": "Изменение сохранённого поиска",
+  "saved_search.delete": "Удаление сохранённого поиска",
+} as const;
+const EXPORT_ACTIONS = {
+  "export.posts": "Выгрузка публикаций",
+  "export.breakdown": "Выгрузка разбивки аналитики",
+} as const;
+const REPORT_ACTIONS = {
+  "report.build": "Формирование отчёта",
+  "report.download": "Скачивание отчёта",
+} as const;
 
 /** Every audit action with the Russian title the audit page shows. */
 export const AUDIT_ACTION_TITLES_RU = {
@@ -86,6 +97,7 @@ export const AUDIT_ACTION_TITLES_RU = {
   ...CLAIM_ACTIONS,
   ...SAVED_SEARCH_ACTIONS,
   ...EXPORT_ACTIONS,
+  ...REPORT_ACTIONS,
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_TITLES_RU;

@@ -12,8 +12,8 @@ export type Tone = (typeof TONES)[number];
 export interface Place {
   /** Municipality code (config/regions/<region>.json), or `region` when none is known. */
   municipality: string;
-  /** Where the municipality came from: the post's text, its source, or neither. */
-  municipalitySource: 'text' | 'source' | 'none';
+  /** Where the municipality came from: the post's text, its source, or `unknown` when nothing names a place of the region. */
+  municipalitySource: 'text' | 'source' | 'unknown';
   /** Street address when one is written («ул. Ленина, 12», «на Лукашевича»). */
   address: {
     /** Street name as the gazetteer spells it («улица Ленина»), or as written if not in it. */

@@ -19,6 +19,11 @@ export interface Region {
   municipalities: Municipality[];
   /** Streets residents write about (config/regions/<region>.streets.json), for address resolution. */
   streets?: Street[];
+  /**
+   * Place names of the region that are also ordinary words or common names elsewhere
+   * (config/regions/<region>.ambiguous.json): they name a place only after a settlement word.
+   */
+  ambiguous?: string[];
 }
 
 /** A street of a municipality, with the lowercase forms it is written in («маркса», «красном пути»). */

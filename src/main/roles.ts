@@ -7,6 +7,7 @@ import { createConnectorFor, maxUpdatesStreams, type ConnectorContext } from '..
 import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
 import { createRetentionWorker } from '../../workers/retention.worker';
+import { createArchiveScheduleWorker } from '../../workers/archive-schedule.worker';
 import { buildApp } from '../api/app';
 import { attachFeedGateway } from '../api/feed.gateway';
 import type { Container } from '../container';
@@ -66,9 +67,20 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
     everyMs: c.config.RETENTION_INTERVAL_SECONDS * 1000,
   });
   await retention.start();
+  // Saved-search alerts, spike alerts and scheduled reports (issue 13): one schedule in Redis.
+  const archiveSchedule = createArchiveScheduleWorker({
+    alerts: c.services.alerts,
+    reports: c.services.reports,
+    connection: c.newConnection('archive-schedule-worker', true),
+    prefix: c.config.REDIS_PREFIX,
+    log: c.log,
+    everyMs: c.config.ARCHIVE_SCHEDULE_SECONDS * 1000,
+  });
+  await archiveSchedule.start();
   return {
     name: 'pipeline',
     async stop() {
+      await archiveSchedule.close();
       await retention.close();
       await worker.close();
     },

@@ -10,6 +10,8 @@ export interface QueueMap {
   posts: { process: { postId: string } };
   /** Repeatable retention sweep (152-ФЗ); no payload. */
   retention: { sweep: Record<string, never> };
+  /** Repeatable archive check: saved-search alerts, spikes of the last full hour, scheduled reports. */
+  'archive-schedule': { tick: Record<string, never> };
 }
 export type QueueName = keyof QueueMap;
 export type JobName<Q extends QueueName> = keyof QueueMap[Q] & string;

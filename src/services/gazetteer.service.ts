@@ -12,6 +12,10 @@ export function loadRegion(code: string): Region {
   // Optional street list beside the region file, for address resolution (src/classifier/place.ts).
   const streets = new URL(`${code}.streets.json`, REGIONS_DIR);
   if (existsSync(streets)) region.streets = (JSON.parse(readFileSync(streets, 'utf8')) as { streets: Street[] }).streets;
+  // Optional list of the region's place names that are also ordinary words or common names
+  // elsewhere (scripts/corpus/ambiguous-places.ts): they count only after a settlement word.
+  const ambiguous = new URL(`${code}.ambiguous.json`, REGIONS_DIR);
+  if (existsSync(ambiguous)) region.ambiguous = (JSON.parse(readFileSync(ambiguous, 'utf8')) as { phrases: string[] }).phrases;
   return region;
 }
 
@@ -30,6 +34,9 @@ export function createGazetteer(region: Region) {
     }
   }
   const maxWords = Math.max(1, ...[...phrases.keys()].map((k) => k.split(' ').length));
+  const ambiguous = new Set((region.ambiguous ?? []).map(normalisePhrase));
+  // Adjective-like settlement names (Береговой, Кордный, Входной) are ordinary words too.
+  for (const m of region.municipalities) for (const p of m.settlements) if (isAdjectiveLike(normalisePhrase(p))) ambiguous.add(normalisePhrase(p));
   return {
     region,
     isKnown: (code: string) => code === WHOLE_REGION || byCode.has(code),
@@ -43,8 +50,11 @@ export function createGazetteer(region: Region) {
       const words = normalisePhrase(text.slice(0, 5000)).split(' ');
       for (let n = maxWords; n >= 1; n--) {
         for (let i = 0; i + n <= words.length; i++) {
-          const hit = phrases.get(words.slice(i, i + n).join(' '));
-          if (hit) return hit;
+          const phrase = words.slice(i, i + n).join(' ');
+          const hit = phrases.get(phrase);
+          // «входной», «парадная», «шевченко»: a generic word names the place only after
+          // «г.», «с.», «пос.», «деревня»… or before «район».
+          if (hit && (!ambiguous.has(phrase) || SETTLEMENT_CUES.has(words[i - 1] ?? '') || AREA_AFTER.has(words[i + n] ?? ''))) return hit;
         }
       }
       return null;
@@ -52,6 +62,13 @@ export function createGazetteer(region: Region) {
   };
 }
 export type Gazetteer = ReturnType<typeof createGazetteer>;
+
+const SETTLEMENT_CUES = new Set(['г', 'гор', 'город', 'городе', 'города', 'с', 'село', 'селе', 'села', 'п', 'пос', 'посёлок', 'поселок', 'поселке', 'поселка', 'рп', 'пгт', 'д', 'дер', 'деревня', 'деревне', 'деревни', 'ст', 'станция', 'станции', 'мкр', 'микрорайон', 'микрорайоне', 'аул']);
+const AREA_AFTER = new Set(['район', 'районе', 'района', 'р-н', 'р-не', 'мр']);
+/** One word with an adjective ending: «береговой», «кордный», «входной». */
+export function isAdjectiveLike(phrase: string): boolean {
+  return !phrase.includes(' ') && /(ой|ый|ий|ая|ое|ые|ом|ем|ых|их|ую|яя|ее)$/.test(phrase);
+}
 
 function normalisePhrase(s: string): string {
   return s

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { SourceHealthView } from '../../../src/contracts/sources';
 import { by, createTableState, DataTable, type Column } from '../../shared/components/table';
+import { BarChart } from '../../shared/components/bar-chart';
 import { Field, FormError } from '../../shared/components/form';
 import { plural } from '../../shared/plural';
 import { formatAgo, formatDuration, parseTime } from '../../shared/time';
@@ -316,6 +317,17 @@ function SecretPanel({ model }: { model: SourcesModel }) {
   );
 }
 
+/** Messages collected in the last hour, by kind of source. */
+function KindChart({ model }: { model: SourcesModel }) {
+  const rows = useMemo(() => {
+    const byKind = new Map<string, number>();
+    for (const v of model.views.value) byKind.set(KIND_TITLES[v.source.kind], (byKind.get(KIND_TITLES[v.source.kind]) ?? 0) + v.health.itemsLastHour);
+    return [...byKind].sort((a, b) => b[1] - a[1]);
+  }, [model.views.value]);
+  if (rows.length === 0) return null;
+  return <BarChart id="sources-chart" rows={rows} series="За час" horizontal label="Сообщений за последний час по типам источников" height={Math.max(120, rows.length * 34 + 48)} />;
+}
+
 export default function SourcesPage() {
   const model = useMemo(createSourcesModel, []);
   const cols = useMemo(() => columns(model), [model]);
@@ -371,6 +383,7 @@ export default function SourcesPage() {
           </div>
         )}
         <SecretPanel model={model} />
+        <KindChart model={model} />
         {model.editor.value && <Editor model={model} />}
         <div class="src-table-wrap">
           {!model.loaded.value ? (

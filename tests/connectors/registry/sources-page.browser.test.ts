@@ -78,6 +78,9 @@ describe('sources page', () => {
     expect(await row.locator('.src-official').textContent()).toBe('Госпаблик: Администрация города Омска');
     expect(await row.locator('.src-status').textContent()).toBe('работает');
     expect(await row.locator('td').nth(2).textContent()).toBe('Омск');
+    // The per-kind chart (ECharts, loaded with its own chunk) draws on a canvas under the CSP.
+    await page.locator('#sources-chart canvas').waitFor({ state: 'attached' });
+    expect(await page.locator('#sources-chart').getAttribute('aria-label')).toContain('по типам источников');
 
     await page.click('#add');
     await page.selectOption('#f-kind', 'telegram_channel');

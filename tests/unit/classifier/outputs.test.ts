@@ -76,7 +76,7 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     const p = at('на улице Садовой 5 прорвало трубу');
     expect(p.address).toMatchObject({ street: 'улица Садовой', house: '5', known: false });
     expect(p.municipality).toBe('region');
-    expect(p.municipalitySource).toBe('none');
+    expect(p.municipalitySource).toBe('unknown');
   });
 
   it('prefers the source\'s municipality, and a known Omsk street name elsewhere is not that street', () => {

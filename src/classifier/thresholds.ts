@@ -1,0 +1,56 @@
+/**
+ * Decision thresholds of the binary outputs (complaint, urgency, misinformation), chosen on a
+ * validation set that shares no templates with the test sets (scripts/train.ts --ship) and stored
+ * in the model's meta (`notes.thresholds`). The outputs keep "≥ 0.5 means yes": a probability is
+ * mapped piecewise-linearly so that the chosen threshold lands on 0.5 (order is kept, so ranking
+ * by risk is unchanged).
+ */
+export interface Thresholds {
+  complaint: number;
+  urgency: number;
+  misinformation: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { complaint: 0.5, urgency: 0.5, misinformation: 0.5 };
+
+/** p on a 0..1 scale where `t` maps to 0.5: monotone, 0 → 0, 1 → 1. */
+export function calibrate(p: number, t: number): number {
+  if (t <= 0 || t >= 1 || t === 0.5) return p;
+  return p < t ? (0.5 * p) / t : 0.5 + (0.5 * (p - t)) / (1 - t);
+}
+
+/** Reads thresholds from a model's notes; missing or malformed values fall back to 0.5. */
+export function thresholdsOf(notes: Record<string, unknown> | undefined): Thresholds {
+  const t = (notes?.thresholds ?? {}) as Partial<Record<keyof Thresholds, unknown>>;
+  const pick = (k: keyof Thresholds) => (typeof t[k] === 'number' && (t[k] as number) > 0 && (t[k] as number) < 1 ? (t[k] as number) : DEFAULT_THRESHOLDS[k]);
+  return { complaint: pick('complaint'), urgency: pick('urgency'), misinformation: pick('misinformation') };
+}
+
+/**
+ * The threshold that maximises `metric` ('f1' of the positive class, or 'accuracy') over scored,
+ * labelled items; candidates are midpoints between consecutive distinct scores. Ties go to the
+ * threshold closest to 0.5 (the least opinionated). Empty input or one class only: 0.5.
+ */
+export function chooseThreshold(scores: readonly number[], gold: readonly boolean[], metric: 'f1' | 'accuracy'): { threshold: number; value: number } {
+  if (scores.length !== gold.length) throw new Error(`chooseThreshold: ${scores.length} scores, ${gold.length} labels`);
+  const pos = gold.filter(Boolean).length;
+  if (scores.length === 0 || pos === 0 || pos === gold.length) return { threshold: 0.5, value: NaN };
+  const order = scores.map((s, i) => [s, gold[i] as boolean] as const).sort((a, b) => b[0] - a[0]);
+  let best = { threshold: 0.5, value: -1 };
+  let tp = 0;
+  let fp = 0;
+  // Walk down the scores: after item i, everything scored ≥ order[i] is predicted positive.
+  for (let i = 0; i < order.length; i++) {
+    if ((order[i] as readonly [number, boolean])[1]) tp++;
+    else fp++;
+    const next = i + 1 < order.length ? (order[i + 1] as readonly [number, boolean])[0] : 0;
+    const here = (order[i] as readonly [number, boolean])[0];
+    if (next === here) continue;
+    const threshold = (here + next) / 2;
+    const fn = pos - tp;
+    const tn = gold.length - pos - fp;
+    const value = metric === 'f1' ? (2 * tp) / (2 * tp + fp + fn) : (tp + tn) / gold.length;
+    if (value > best.value + 1e-12 || (Math.abs(value - best.value) <= 1e-12 && Math.abs(threshold - 0.5) < Math.abs(best.threshold - 0.5))) best = { threshold, value };
+  }
+  return best;
+}
