@@ -20,6 +20,7 @@
  * polarity flips. Thresholds live with the caller (src/domain/claim.ts and the desk service).
  */
 import { analyze, stem } from './analyze';
+import { featureHashes, jaccard, similarityFeatures } from './similarity';
 
 export interface ClaimFingerprint {
   /** Content stems. */
@@ -33,6 +34,8 @@ export interface ClaimFingerprint {
   negated: Set<string>;
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
+  /** Near-duplicate features (src/text/similarity.ts), hashed and sorted. */
+  nearDup: number[];
 }
 
 const STOP = new Set(
@@ -177,7 +180,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
       if (place) names.add(place);
     }
   }
-  return { stems, roots, numbers: numbersOf(a.normalized), names, negated, debunk: DEBUNK.test(a.normalized) };
+  return { stems, roots, numbers: numbersOf(a.normalized), names, negated, debunk: DEBUNK.test(a.normalized), nearDup: featureHashes(similarityFeatures(text)) };
 }
 
 function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -205,7 +208,8 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   const reasons: string[] = [];
   // Very short texts carry too little to match on.
   if (a.roots.size < 2 || b.roots.size < 2) return { score: 0, reasons: ['too_short'] };
-  let score = 0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots);
+  // A copy is a near-duplicate whatever its paraphrase features say (src/text/similarity.ts).
+  let score = Math.max(0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots), jaccard(a.nearDup, b.nearDup));
   if (a.numbers.size > 0 && b.numbers.size > 0) {
     if (intersect(a.numbers, b.numbers) === 0) {
       score *= 0.55;
