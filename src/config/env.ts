@@ -117,6 +117,11 @@ export const ENV_SPEC = {
   ),
   METRICS_TOKEN: v(z.string().min(24, 'at least 24 characters').max(512).optional(), 'Bearer token Prometheus sends to `GET /metrics`; when unset the endpoint answers 404 (secret).', undefined, { secret: true }),
   SOURCES_RELOAD_MS: v(int(100, 600_000), 'How often the connector role re-reads the source registry to start, restart and stop sources.', '5000'),
+  DESK_QUEUE_THRESHOLD: v(ratio, 'Misinformation risk at or above which a post enters the desk queue (`/desk/`).', '0.4'),
+  DESK_QUEUE_WINDOW_HOURS: v(int(1, 24 * 30), 'How far back the desk queue looks for risky posts.', '72'),
+  DESK_LINK_SIMILARITY: v(ratio, 'Claim similarity at or above which a new post joins a claim by itself (and takes its verdict\'s risk).', '0.65'),
+  DESK_SUGGEST_SIMILARITY: v(ratio, 'Claim similarity at or above which (below DESK_LINK_SIMILARITY) a post is suggested to the desk for the claim.', '0.5'),
+  DESK_SPREAD_ALERT_PER_HOUR: v(int(1, 1_000_000), 'New copies per hour of a false, manipulative or misleading claim that alert the desk (when more than the hour before).', '10'),
 } as const;
 
 type Spec = typeof ENV_SPEC;
