@@ -13,6 +13,7 @@ import { createPipelineService } from './pipeline/pipeline.service';
 import { createQueue } from './queue/queues';
 import { createAuditRepository } from './repositories/audit.repository';
 import { createCorrectionsRepository } from './repositories/corrections.repository';
+import { createDeskRepository } from './repositories/desk.repository';
 import { createCursorsRepository } from './repositories/cursors.repository';
 import { createFeedRepository } from './repositories/feed.repository';
 import { createIncidentsRepository } from './repositories/incidents.repository';
@@ -25,7 +26,9 @@ import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
+import { createClaimMatcher, createClaimPropagation, regionPlaces } from './services/claim-matcher.service';
 import { createCorrectionsService } from './services/corrections.service';
+import { createDeskService } from './services/desk.service';
 import { createErasureService } from './services/erasure.service';
 import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
@@ -74,6 +77,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     sources: createSourcesRepository({ es, names, redis, prefix }),
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
+    desk: createDeskRepository({ es, names, redis, prefix }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -110,6 +114,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
     queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
     log,
   });
+  const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() });
+  // Claim matching: the region's places, the two similarity bands of the desk.
+  const claimPlaces = regionPlaces(gazetteer.region);
+  const claimBands = { link: config.DESK_LINK_SIMILARITY, suggest: Math.min(config.DESK_SUGGEST_SIMILARITY, config.DESK_LINK_SIMILARITY) };
+  const newClaimMatcher = () => createClaimMatcher({ desk: repos.desk, places: claimPlaces, bands: claimBands });
   const services = {
     sources,
     auth,
@@ -127,7 +136,16 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: createAuditService({ audit: repos.audit }),
     erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
-    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() }),
+    corrections,
+    desk: createDeskService({
+      desk: repos.desk,
+      matcher: newClaimMatcher(),
+      audit: repos.audit,
+      corrections,
+      correctionsRepo: repos.corrections,
+      gazetteer,
+      policy: { queueThreshold: config.DESK_QUEUE_THRESHOLD, queueWindowHours: config.DESK_QUEUE_WINDOW_HOURS, spreadAlertPerHour: config.DESK_SPREAD_ALERT_PER_HOUR },
+    }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
   };
@@ -152,7 +170,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
         activeModel = await createActiveClassifier({ registry: modelRegistry, load: (path) => m.loadClassifier(path), pollMs: config.MODEL_RELOAD_SECONDS * 1000, log, fallbackPath: DEFAULT_MODEL_PATH });
         return activeModel.classifier;
       });
-      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer });
+      const claims = createClaimPropagation({ desk: repos.desk, matcher: newClaimMatcher(), log });
+      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer, claims });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */
     newConnection(name: string, forBullmq = false): RedisClient {

@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger';
 import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
 import type { CorrectionsService } from '../services/corrections.service';
+import type { DeskService } from '../services/desk.service';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -21,6 +22,7 @@ import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
 import { correctionRoutes } from './routes/corrections.routes';
+import { deskRoutes } from './routes/desk.routes';
 import { incidentRoutes } from './routes/incidents.routes';
 import { metaRoutes } from './routes/meta.routes';
 import { metricsRoutes } from './routes/metrics.routes';
@@ -44,6 +46,7 @@ export interface AppDeps {
   sources: SourcesService;
   corrections: CorrectionsService;
   models: ModelsService;
+  desk: DeskService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { auth: deps.auth, audit: deps.audit });
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
+  await app.register(deskRoutes, { auth: deps.auth, desk: deps.desk });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
