@@ -368,6 +368,7 @@ export function createDeskService(deps: {
           velocity = copiesPerHour([...copies, ...(p.published_at >= velocityFrom ? [p.published_at] : [])], at, VELOCITY_WINDOW_HOURS);
         }
         const reach = reachOf(p.engagement);
+        velocity = Math.round(velocity * 100) / 100;
         items.push({
           postId: p.id,
           network: p.network,
@@ -382,7 +383,7 @@ export function createDeskService(deps: {
           riskReasons: p.misinfo_reasons ?? [],
           reach,
           engagement: p.engagement ?? {},
-          velocity: Math.round(velocity * 100) / 100,
+          velocity,
           priority: Math.round(queuePriority(p.misinfo_score, reach, velocity) * 1000) / 1000,
           claim: claim ? { id: claim.id, title: claim.title, status: claim.status, verdict: claim.verdict?.value ?? null } : null,
         });
