@@ -24,6 +24,9 @@ import { createSourceHealthRepository } from './repositories/source-health.repos
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
+import { createOrganisationsRepository } from './repositories/organisations.repository';
+import { createRoutingHistoryRepository } from './repositories/routing-history.repository';
+import { createOrganisationsService } from './services/organisations.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
 import { createClaimMatcher, createClaimPropagation, regionPlaces } from './services/claim-matcher.service';
@@ -78,6 +81,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
     desk: createDeskRepository({ es, names, redis, prefix }),
+    organisations: createOrganisationsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
@@ -148,6 +152,13 @@ export async function createContainer(config: Config, opts: { name: string; log?
     }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
+    organisations: createOrganisationsService({
+      organisations: repos.organisations,
+      audit: repos.audit,
+      gazetteer,
+      taxonomy: loadTaxonomy(),
+      history: createRoutingHistoryRepository({ es, names }),
+    }),
   };
 
   return {

@@ -17,6 +17,7 @@ import type { IncidentsService } from '../services/incidents.service';
 import type { SearchService } from '../services/search.service';
 import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
+import type { OrganisationsService } from '../services/organisations.service';
 import { corsHook, originGuard } from './auth';
 import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
@@ -32,6 +33,7 @@ import { privacyRoutes } from './routes/privacy.routes';
 import { sourceRoutes } from './routes/sources.routes';
 import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { organisationRoutes } from './routes/organisations.routes';
 
 export interface AppDeps {
   log: Logger;
@@ -47,6 +49,7 @@ export interface AppDeps {
   corrections: CorrectionsService;
   models: ModelsService;
   desk: DeskService;
+  organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -112,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(deskRoutes, { auth: deps.auth, desk: deps.desk });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

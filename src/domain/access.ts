@@ -12,6 +12,7 @@ export const ROLES = [
   'observer',
   'admin',
   'media_liaison',
+  'organisation',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -26,6 +27,7 @@ export const ROLE_TITLES_RU: Readonly<Record<Role, string>> = {
   observer: 'Наблюдатель',
   admin: 'Технический администратор',
   media_liaison: 'Ответственный за работу с массмедиа',
+  organisation: 'Сотрудник ответственной организации',
 };
 
 export const PERMISSIONS = [
@@ -49,6 +51,10 @@ export const PERMISSIONS = [
   'desk:verdict',
   /** Create and merge claims, link and unlink posts, confirm or reject suggestions. */
   'desk:link',
+  /** Organisation directory and responsibility rules: edit, import, export. */
+  'organisations:manage',
+  /** A responsible organisation's own page: the incidents routed to it, and its answers. */
+  'organisation:respond',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -67,6 +73,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   observer: ['feed:read', 'incidents:read', 'posts:search'],
   admin: ALL,
   media_liaison: ['feed:read', 'incidents:read', 'posts:search', 'desk:read'],
+  // Sees only incidents routed to its own organisation (SessionUser.organisationId), on its page.
+  organisation: ['organisation:respond'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
@@ -110,4 +118,6 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   scope: Scope;
+  /** For the `organisation` role: the organisation the user answers for. */
+  organisationId?: string;
 }

@@ -19,6 +19,7 @@ import {
   type Evidence,
   type Verdict,
 } from '../domain/claim';
+import { auditRecord, type AuditAction } from '../domain/audit';
 import type { Network } from '../domain/network';
 import type { Sector } from '../domain/sector';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
@@ -190,18 +191,8 @@ export function createDeskService(deps: {
   const now = deps.now ?? (() => new Date());
   const { desk } = deps;
 
-  async function audit(viewer: SessionUser, action: string, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
-    await deps.audit.append({
-      at: now().toISOString(),
-      actorId: viewer.id,
-      actorUsername: viewer.username,
-      actorRole: viewer.role,
-      action,
-      outcome: 'success',
-      target,
-      ...(ip ? { ip } : {}),
-      details,
-    });
+  async function audit(viewer: SessionUser, action: AuditAction, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
+    await deps.audit.append(auditRecord(viewer, { action, outcome: 'success', target, ...(ip ? { ip } : {}), details }, now()));
   }
 
   async function claimInScope(viewer: SessionUser, id: string) {
@@ -534,7 +525,7 @@ export function createDeskService(deps: {
       const risk = claim.verdict ? riskFromVerdict(claim.verdict.value) : null;
       if (accept && risk !== null) await deps.corrections.correct(viewer, postId, { field: 'misinformation', value: risk >= 0.5, comment: `claim ${id}: ${claim.verdict?.value}` }, ip);
       await desk.bumpVersion();
-      await audit(viewer, accept ? 'claim.suggestion.confirm' : 'claim.suggestion.reject', id, { postId, similarity: prev.similarity }, ip);
+      await audit(viewer, accept ? 'claim.suggestion_confirm' : 'claim.suggestion_reject', id, { postId, similarity: prev.similarity }, ip);
       return this.getClaim(viewer, id);
     },
 

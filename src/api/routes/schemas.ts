@@ -21,6 +21,7 @@ export const userSchema = z.object({
   displayName: z.string(),
   role: z.enum(ROLES),
   scope: scopeSchema,
+  organisationId: z.string().optional(),
 });
 
 export const incidentCardSchema = z.object({
