@@ -462,6 +462,7 @@ function setTab(t: Tab): void {
   ui.tabQueue.setAttribute('aria-pressed', String(t === 'queue'));
   ui.tabSuggestions.setAttribute('aria-pressed', String(t === 'suggestions'));
   renderList();
+  void (t === 'queue' ? loadQueue() : loadSuggestions());
 }
 
 // ── Keyboard ──────────────────────────────────────────────────────────────────────────────────
