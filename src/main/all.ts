@@ -56,7 +56,7 @@ setTimeout(() => {
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
       `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
-      `  Pages: ${url}/ (operator) · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
+      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',
