@@ -13,7 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadRegion } from '../src/services/gazetteer.service';
-import { claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS, placeIndex, type ClaimFingerprint } from '../src/text/claim-similarity';
+import { regionPlaces } from '../src/services/claim-matcher.service';
+import { claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS, type ClaimFingerprint } from '../src/text/claim-similarity';
 
 interface Row {
   family: string;
@@ -91,7 +92,7 @@ function main(): void {
   const rows = load();
   // Places from the region's gazetteer, as the desk service builds them.
   const region = loadRegion(process.env.REGION ?? 'omsk');
-  const places = placeIndex(region.municipalities.map((m) => ({ key: m.code, phrases: [m.name, ...m.aliases, ...m.settlements] })));
+  const places = regionPlaces(region);
   const prints: ClaimFingerprint[] = rows.map((r) => claimFingerprint(r.text, { places }));
   const all = pairsOf(rows);
   const scores = all.map((p) => claimSimilarity(prints[p.a] as ClaimFingerprint, prints[p.b] as ClaimFingerprint).score);

@@ -7,7 +7,15 @@ import { bandOf, bestSimilarity, claimFingerprint, placeIndex, type ClaimFingerp
 
 /** The region's places for the matcher: every municipality's names, aliases and settlements. */
 export function regionPlaces(region: Pick<Region, 'municipalities'>): PlaceIndex {
-  return placeIndex(region.municipalities.map((m) => ({ key: m.code, phrases: [m.name, ...m.aliases, ...m.settlements] })));
+  // A city's districts (aliases with «округ») and neighbourhoods are places of their own: a rumour
+  // about the Kirov district is not the one about the left bank.
+  return placeIndex(
+    region.municipalities.flatMap((m) => [
+      { key: m.code, phrases: [m.name, ...m.aliases.filter((a) => !/округ/.test(a)), ...(m.kind === 'city' ? [] : m.settlements)] },
+      ...m.aliases.filter((a) => /округ/.test(a)).map((a) => ({ key: `${m.code}:${a.split(' ')[0]?.slice(0, 5) ?? a}`, phrases: [a] })),
+      ...(m.kind === 'city' ? m.settlements.map((s) => ({ key: `${m.code}:${s}`, phrases: [s] })) : []),
+    ]),
+  );
 }
 
 interface CachedClaim {

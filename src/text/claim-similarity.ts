@@ -42,11 +42,13 @@ const STOP = new Set(
   (
     'и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это эта весь очень сегодня завтра вчера наш наши нашем нашей ваш свой свои который которые которая будут будем есть всё весь вся всем всех люди народ ' +
     // Rumour boilerplate: every rumour says it, so it says nothing about which rumour this is.
-    'срочно внимание важно говорят пишут сказали сказал сообщают передают перешлите перешли пересылайте отправьте распространите поделитесь репост репостните рассылка рассказал рассказала знакомый знакомая знакомые подруга друг друзья сосед соседка кум сестра брат муж жена врач врачи инсайд инсайдер информация инфа новость новости правда неправда официально официальные скрывают молчат сми власти власть пожалуйста родные близкие дети детей детям предупредите предупреждаю предупреждение источник источники якобы слух слухи видимо вроде точно реально кстати вообще просто ребята народ жесть ужас кошмар'
+    'срочно внимание важно говорят пишут сказали сказал сообщают передают перешлите перешли пересылайте отправьте распространите поделитесь репост репостните рассылка рассказал рассказала знакомый знакомая знакомые подруга друг друзья сосед соседка кум сестра брат муж жена врач врачи инсайд инсайдер информация инфа новость новости правда неправда официально официальные скрывают молчат сми власти власть пожалуйста родные близкие дети детей детям предупредите предупреждаю предупреждение источник источники якобы слух слухи видимо вроде точно реально кстати вообще просто ребята народ жесть ужас кошмар ' +
+    // Verbs and adverbs of narration, not of the claim.
+    'пошли пошел пошла идет идут готовят готовится скоро вот-вот тайно стали стал делают сделали можете нужно пока уже теперь снова опять сами сам признаются признался признались успейте торопитесь готовьтесь'
   ).split(' '),
 );
 
-const DEBUNK = /(фейк|фейков|неправд|не соответству\S* действительност|опроверг|ложн\S* информац|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни)/;
+const DEBUNK = /(фейк|фейков|неправд|не соответству\S* действительност|опроверг|ложн\S* информац|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявил|соответству\S* норм)/;
 const NEGATED = /(?:^|[^а-я])(?:не|нет|ни|никаких|никакой|никакого)\s+(?:(?:будет|будут|было|был|была|стали|станут|планируется|планируют|собираются)\s+)?([а-я]{3,})/g;
 
 /**
@@ -131,29 +133,48 @@ function numbersOf(normalized: string): Set<string> {
 }
 
 /** Stem prefix → place key: which words name a place of the region (from its gazetteer). */
-export type PlaceIndex = ReadonlyMap<string, string>;
+export interface PlaceIndex {
+  /** Place stems cut to PLACE_PREFIX letters (whole when shorter) → place key. */
+  keys: ReadonlyMap<string, string>;
+}
 
-/** Words of place names that say what kind of place it is, not which. */
-const PLACE_GENERIC = new Set(['округ', 'округе', 'округа', 'район', 'районе', 'района', 'административный', 'административном', 'муниципальный', 'город', 'городе', 'поселок', 'село', 'деревня', 'область', 'области', 'улица', 'улице']);
+const PLACE_PREFIX = 6;
+
+/** Words of place names that say what kind of place it is, not which; month names share stems with districts. */
+const PLACE_GENERIC = new Set(['округ', 'округе', 'округа', 'район', 'районе', 'района', 'административный', 'административном', 'муниципальный', 'город', 'городе', 'поселок', 'село', 'деревня', 'область', 'области', 'улица', 'улице', 'центр', 'берег', 'берегу', 'старый', 'новый', 'городок']);
+const MONTHS = /^(январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)/;
 
 /**
  * Builds the place index from place names and their inflected aliases («Кировский округ»,
- * «Таре»): each distinctive word's stem prefix maps to one key per phrase group.
+ * «Таре»): each distinctive word's stem maps to its group's key (a municipality, or a part of
+ * a city when the caller gives it its own key).
  */
 export function placeIndex(groups: readonly { key: string; phrases: readonly string[] }[]): PlaceIndex {
-  const out = new Map<string, string>();
+  const keys = new Map<string, string>();
   for (const g of groups) {
     for (const phrase of g.phrases) {
       const a = analyze(phrase);
       a.tokens.forEach((t, i) => {
         const s = a.stems[i] ?? t;
-        if (t.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t)) return;
-        const k = s.slice(0, 4);
-        if (!out.has(k)) out.set(k, `${g.key}:${k}`);
+        if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
+        const k = s.slice(0, PLACE_PREFIX);
+        if (!keys.has(k)) keys.set(k, g.key);
       });
     }
   }
-  return out;
+  return { keys };
+}
+
+/** The place a text stem names, if any: its prefix, or a shorter place stem it starts with («азовск» → «азов»). */
+function placeOf(index: PlaceIndex, token: string, s: string): string | undefined {
+  if (MONTHS.test(token)) return undefined;
+  const exact = index.keys.get(s.slice(0, PLACE_PREFIX));
+  if (exact) return exact;
+  for (let len = Math.min(s.length, PLACE_PREFIX) - 1; len >= 4; len--) {
+    const k = index.keys.get(s.slice(0, len));
+    if (k) return k;
+  }
+  return undefined;
 }
 
 /** The fingerprint of one text; `places` (from the region's gazetteer) finds named places in any case. */
@@ -175,10 +196,11 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   for (const s of stems) roots.add(rootOf(s));
   const names = new Set<string>();
   if (opts.places) {
-    for (const s of a.stems) {
-      const place = opts.places.get(s.slice(0, 4));
+    const places = opts.places;
+    a.tokens.forEach((t, i) => {
+      const place = placeOf(places, t, a.stems[i] ?? t);
       if (place) names.add(place);
-    }
+    });
   }
   return { stems, roots, numbers: numbersOf(a.normalized), names, negated, debunk: DEBUNK.test(a.normalized), nearDup: featureHashes(similarityFeatures(text)) };
 }
