@@ -224,8 +224,19 @@ export function createDeskService(deps: {
   }
 
   function present(c: Claim): ClaimView {
-    const { matchTexts: _texts, ...rest } = c;
-    return { ...rest, verdictTitle: c.verdict ? VERDICT_TITLES_RU[c.verdict.value] : null, municipalityName: deps.gazetteer.nameOf(c.municipality) };
+    return {
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      verdict: c.verdict,
+      sector: c.sector,
+      municipality: c.municipality,
+      publications: c.publications,
+      mergedInto: c.mergedInto,
+      createdAt: c.createdAt,
+      createdBy: c.createdBy,
+      updatedAt: c.updatedAt,
+      verdictTitle: c.verdict ? VERDICT_TITLES_RU[c.verdict.value] : null, municipalityName: deps.gazetteer.nameOf(c.municipality) };
   }
 
   function postView(l: ClaimLink, p: QueuePostDoc | undefined): ClaimPostView {
