@@ -411,7 +411,7 @@ describe('role × route access table', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 240_000); // every role × every route: minutes on a loaded machine
 
   it('keeps the own session alive after a throwaway session logged out', async () => {
     for (const u of users) expect((await call('GET', { label: 'me', url: '/api/auth/me' }, u.token)).status, u.username).toBe(200);

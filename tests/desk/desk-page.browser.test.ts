@@ -99,7 +99,8 @@ describe('desk page', () => {
     // A retelling after the verdict is suggested; s lists it, Enter opens the claim, a confirms.
     const retold = complaintPost({ externalId: `${TAG}-3`, text: RETELLING });
     await indexed([retold]);
-    await eventually(async () => (await system.container.repos.desk.getLinks([`vk:${retold.externalId}`])).get(`vk:${retold.externalId}`), 10_000, 'suggestion written');
+    // Wait until the suggestion is searchable (what the page lists), not only written.
+    await eventually(async () => (await system.container.repos.desk.suggestions({}, 10)).some((l) => l.postId === `vk:${retold.externalId}`), 15_000, 'suggestion searchable');
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('s');
     await expect.poll(() => page.locator('#suggestions li').count(), POLL).toBe(1);
