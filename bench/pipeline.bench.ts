@@ -107,7 +107,7 @@ const pipelinePerS = N / (elapsed / 1000);
 log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained over ${N} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
 
 // 3. Latency at 100 posts/s, enqueue → socket client.
-await c.services.auth.createUser({ username: 'bench', displayName: 'bench', password: 'bench-password-1', role: 'operator', scope: { sectors: 'all', municipalities: 'all' } });
+await c.services.users.createUser({ username: 'bench', displayName: 'bench', password: 'bench-password-1', role: 'operator', scope: { sectors: 'all', municipalities: 'all' } });
 const api = await startApiRole(c);
 const login = await c.services.auth.login('bench', 'bench-password-1', '127.0.0.1');
 if (login.kind !== 'session') throw new Error('the bench user must not have TOTP');

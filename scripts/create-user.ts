@@ -41,7 +41,7 @@ if (!password) {
 
 const c = await createContainer(loadConfig(), { name: 'create-user' });
 try {
-  const user = await c.services.auth.createUser({
+  const user = await c.services.users.createUser({
     username,
     displayName: values.name ?? username,
     password,

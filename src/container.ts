@@ -20,6 +20,12 @@ import { createIncidentsRepository } from './repositories/incidents.repository';
 import { ensureIndices, type IndexNames } from './repositories/indices';
 import { createPersonalDataRepository, createPostsRepository } from './repositories/posts.repository';
 import { createSessionsRepository } from './repositories/sessions.repository';
+import { createDenialsRepository } from './repositories/denials.repository';
+import { createLoginAttemptsRepository } from './repositories/login-attempts.repository';
+import { createTotpStateRepository } from './repositories/totp-state.repository';
+import { createTombstonesRepository } from './repositories/tombstones.repository';
+import { createReplayGuardRepository } from './repositories/replay-guard.repository';
+import { createSocketRegistryRepository } from './repositories/socket-registry.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
 import { createStagingRepository } from './repositories/staging.repository';
@@ -42,6 +48,9 @@ import { createSearchService } from './services/search.service';
 import { createExplanationService, explanationDepsFromRegistry } from './services/explanation.service';
 import { createSourcesService } from './services/sources.service';
 import { createSecretBox } from './services/totp';
+import { createTotpEnrolmentService } from './services/totp-enrolment.service';
+import { createUsersService } from './services/users.service';
+import { createIdCodec } from './services/post-ids';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 
@@ -67,6 +76,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
   // Every retrained model and the active pointer; the shipped model is the fallback.
   const modelRegistry = createModelRegistry({ dir: resolve(config.MODEL_DIR), shippedPath: DEFAULT_MODEL_PATH });
 
+  const secretBox = createSecretBox(config.TOTP_ENCRYPTION_KEY);
+  const ids = createIdCodec(secretBox.deriveKey('opaque-ids'));
   const repos = {
     posts: createPostsRepository({ es, names }),
     incidents: createIncidentsRepository({ es, names }),
@@ -81,6 +92,12 @@ export async function createContainer(config: Config, opts: { name: string; log?
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
     desk: createDeskRepository({ es, names, redis, prefix }),
+    loginAttempts: createLoginAttemptsRepository({ redis, prefix }),
+    totpState: createTotpStateRepository({ redis, prefix }),
+    denials: createDenialsRepository({ redis, prefix }),
+    tombstones: createTombstonesRepository({ redis, prefix, fingerprint: (s) => secretBox.fingerprint(s) }),
+    replayGuard: createReplayGuardRepository({ redis, prefix }),
+    socketRegistry: createSocketRegistryRepository({ redis, prefix }),
     organisations: createOrganisationsRepository({ es, names }),
   };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
@@ -90,23 +107,18 @@ export async function createContainer(config: Config, opts: { name: string; log?
     responseMinutes: config.INCIDENT_RESPONSE_MINUTES,
   };
 
-  const auth = createAuthService({
-    users: repos.users,
-    sessions: repos.sessions,
-    audit: repos.audit,
-    redis,
-    prefix,
-    policy: {
-      ...DEFAULT_AUTH_POLICY,
-      idleMinutes: config.SESSION_IDLE_MINUTES,
-      absoluteHours: config.SESSION_ABSOLUTE_HOURS,
-      totpIssuer: config.TOTP_ISSUER,
-      cookieSecure: config.COOKIE_SECURE,
-      allowedOrigins: config.CORS_ORIGINS,
-    },
-    secretBox: createSecretBox(config.TOTP_ENCRYPTION_KEY),
-    isMunicipality: (code) => gazetteer.isKnown(code),
-  });
+  const authPolicy = {
+    ...DEFAULT_AUTH_POLICY,
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    absoluteHours: config.SESSION_ABSOLUTE_HOURS,
+    totpIssuer: config.TOTP_ISSUER,
+    cookieSecure: config.COOKIE_SECURE,
+    allowedOrigins: config.CORS_ORIGINS,
+  };
+  const authRepos = { users: repos.users, sessions: repos.sessions, audit: repos.audit, attempts: repos.loginAttempts, totpState: repos.totpState };
+  const auth = createAuthService({ ...authRepos, denials: repos.denials, policy: authPolicy, secretBox });
+  const users = createUsersService({ ...authRepos, isMunicipality: (code) => gazetteer.isKnown(code) });
+  const totpEnrolment = createTotpEnrolmentService({ ...authRepos, secretBox, policy: authPolicy });
   if (!config.TOTP_ENCRYPTION_KEY && config.NODE_ENV === 'production') log.warn('TOTP_ENCRYPTION_KEY is not set: TOTP secrets are stored unsealed');
   const ingest = createIngestService({ staging: repos.staging, queue: postsQueue });
   const sources = createSourcesService({
@@ -115,10 +127,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: repos.audit,
     gazetteer,
     envSenderIds: Object.keys(config.WEBHOOK_SENDERS),
+    secretBox,
     queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
     log,
   });
-  const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() });
+  const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids });
   // Claim matching: the region's places, the two similarity bands of the desk.
   const claimPlaces = regionPlaces(gazetteer.region);
   const claimBands = { link: config.DESK_LINK_SIMILARITY, suggest: Math.min(config.DESK_SUGGEST_SIMILARITY, config.DESK_LINK_SIMILARITY) };
@@ -126,19 +139,22 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const services = {
     sources,
     auth,
+    users,
+    totpEnrolment,
     ingest,
-    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit }),
+    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit, ids }),
     search: createSearchService({
       posts: repos.posts,
       audit: repos.audit,
       gazetteer,
       analyze,
+      ids,
       explainer: createExplanationService(explanationDepsFromRegistry({ registry: modelRegistry, shippedPath: DEFAULT_MODEL_PATH, findPost: (id) => repos.corrections.findPost(id), analyze })),
     }),
     health: createHealthService({ es, redis }),
-    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log }),
+    webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log, replays: repos.replayGuard, denials: repos.denials }),
     audit: createAuditService({ audit: repos.audit }),
-    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit }),
+    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
     corrections,
     desk: createDeskService({

@@ -2,7 +2,8 @@
  * Which IP addresses a connector may connect to. The default, `publicAddressesOnly`, refuses every
  * address that reaches inside our own network or host (SSRF): loopback, private, link-local,
  * CGNAT, multicast, unspecified, reserved and documentation ranges, and IPv6 forms that embed
- * such an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4).
+ * such an IPv4 address (IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64 well-known and
+ * local-use, 6to4) or tunnel to one (Teredo).
  */
 import { isIP } from 'node:net';
 
@@ -63,8 +64,13 @@ function isPublicV6(address: string): boolean {
   const embeddedV4 = ((h6 << 16) | h7) >>> 0;
   const upperZero = h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0;
   if (upperZero && h5 === 0xffff) return isPublicV4(embeddedV4); // ::ffff:a.b.c.d (IPv4-mapped)
+  if (h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0xffff && h5 === 0) return isPublicV4(embeddedV4); // ::ffff:0:a.b.c.d (IPv4-translated, SIIT)
   if (upperZero && h5 === 0) return false; // ::, ::1 and deprecated IPv4-compatible ::a.b.c.d
-  if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return isPublicV4(embeddedV4); // NAT64
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return isPublicV4(embeddedV4); // NAT64 64:ff9b::/96
+  // Local-use NAT64 64:ff9b:1::/48 (RFC 8215): the /96 layout embeds the IPv4 address last; any
+  // other layout puts it where we cannot vouch for it, so it is refused.
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 1) return h3 === 0 && h4 === 0 && h5 === 0 && isPublicV4(embeddedV4);
+  if (h0 === 0x2001 && h1 === 0) return false; // Teredo 2001::/32 tunnels to an IPv4 address of the sender's choosing
   if (h0 === 0x2002) return isPublicV4(((h1 << 16) | h2) >>> 0); // 6to4 embeds the IPv4 address
   if ((h0 & 0xfe00) === 0xfc00) return false; // fc00::/7 unique local (private)
   if ((h0 & 0xffc0) === 0xfe80) return false; // fe80::/10 link-local

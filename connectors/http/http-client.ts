@@ -133,7 +133,8 @@ const systemResolve: Resolver = (hostname) =>
 
 /** Builds a client for one connector; its allow-list and policy apply to every request. */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
-  const allowed = opts.allowedHosts.map((h) => h.toLowerCase());
+  // IPv6 literals are compared bare: `[2a02:6b8::2]` in the list matches the URL's host.
+  const allowed = opts.allowedHosts.map((h) => h.toLowerCase().replace(/^\[|\]$/g, ''));
   if (allowed.length === 0) throw new Error('http client: allowedHosts must name at least one host');
   const cfg = {
     timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,

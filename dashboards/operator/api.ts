@@ -22,6 +22,8 @@ export interface SessionInfo {
   user: SessionUser;
   csrfToken: string;
   totpEnrolmentRequired: boolean;
+  /** The password was set by an administrator: the owner replaces it on the users page first. */
+  passwordChangeRequired: boolean;
 }
 
 /** The password step either opens a session or asks for the TOTP code. */

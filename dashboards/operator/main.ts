@@ -195,6 +195,10 @@ async function onTotpSubmit(challenge: string): Promise<void> {
 
 /** A session the server opened: a role that must enrol TOTP first is sent to the enrolment page. */
 async function enterSession(info: api.SessionInfo): Promise<void> {
+  if (info.passwordChangeRequired) {
+    window.location.assign('/users/#password');
+    return;
+  }
   if (info.totpEnrolmentRequired) {
     window.location.assign('/users/#totp');
     return;

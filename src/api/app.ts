@@ -1,13 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
+import { createServer } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ModelsService } from '../classifier-registry/models.service';
 import type { Logger } from '../lib/logger';
 import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
+import type { TotpEnrolmentService } from '../services/totp-enrolment.service';
+import type { UsersService } from '../services/users.service';
 import type { CorrectionsService } from '../services/corrections.service';
 import type { DeskService } from '../services/desk.service';
 import type { ErasureService } from '../services/erasure.service';
@@ -18,7 +18,8 @@ import type { SearchService } from '../services/search.service';
 import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
 import type { OrganisationsService } from '../services/organisations.service';
-import { corsHook, originGuard } from './auth';
+import { authenticateFirst, corsHook, originGuard } from './auth';
+import { registerDashboards } from './dashboards';
 import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -38,6 +39,8 @@ import { organisationRoutes } from './routes/organisations.routes';
 export interface AppDeps {
   log: Logger;
   auth: AuthService;
+  users: UsersService;
+  totpEnrolment: TotpEnrolmentService;
   incidents: IncidentsService;
   search: SearchService;
   gazetteer: Gazetteer;
@@ -52,7 +55,20 @@ export interface AppDeps {
   organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
+  /** Connection limits and the proxies to trust; the defaults suit tests and a bare host. */
+  http?: Partial<HttpOptions>;
 }
+
+export interface HttpOptions {
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
+  /** Whole request, headers and body: a slow body is cut with 408. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+const DEFAULT_HTTP: HttpOptions = { trustProxy: false, requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, keepAliveTimeoutMs: 10_000 };
 
 // The dashboards load only their own bundle and style and talk only to this origin: anything
 // injected through post text has nowhere to load from or send to.
@@ -65,8 +81,6 @@ const SECURITY_HEADERS = {
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
 };
 
-const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
-
 /**
  * What a request log line keeps: no query string, since search terms (`?q=`) and filters can be
  * personal data (a name searched for), and no headers (tokens, cookies).
@@ -77,16 +91,31 @@ function requestForLog(req: { method?: string; url?: string; ip?: string }): Rec
 
 /** Builds the HTTP app without listening (tests use `inject`; main/api.ts listens). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+  const http: HttpOptions = { ...DEFAULT_HTTP, ...deps.http };
+  const app = Fastify<RawServerDefault>({
     loggerInstance: deps.log.child({ module: 'http' }, { serializers: { req: requestForLog } }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // A hop count trusts that many proxies nearest to us (proxy-addr's meaning of a number).
+    trustProxy: typeof http.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (http.trustProxy as number)) : http.trustProxy,
     requestIdHeader: false,
+    // Node checks request deadlines on a timer (30 s by default): check often enough that a slow
+    // body is cut close to its deadline, not up to 30 s after it.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: http.requestTimeoutMs,
+          headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs),
+          keepAliveTimeout: http.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(http.requestTimeoutMs / 4))),
+        },
+        handler,
+      ),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   registerAuditTrail(app, { audit: deps.audit });
+  authenticateFirst(app);
 
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'Dozor API', version: '0.1.0' } },
@@ -97,14 +126,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', corsHook(deps.auth.policy.allowedOrigins));
   app.addHook('onRequest', originGuard(deps.auth.policy));
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     void reply.headers(SECURITY_HEADERS);
+    // API answers carry personal data (authors, texts, accounts, the audit trail): no cache,
+    // shared or private, may keep them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
 
   await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
-  await app.register(authRoutes, { auth: deps.auth });
-  await app.register(usersRoutes, { auth: deps.auth });
+  await app.register(authRoutes, { auth: deps.auth, totpEnrolment: deps.totpEnrolment });
+  await app.register(usersRoutes, { auth: deps.auth, users: deps.users });
   await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
   await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
@@ -118,12 +150,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });
-  await app.register(fastifyStatic, { root: `${DASHBOARDS}operator`, prefix: '/', index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
-  // Every other page folder with an index.html is served at /<page>/ (its bundle under /assets/).
-  for (const page of readdirSync(DASHBOARDS, { withFileTypes: true })) {
-    if (!page.isDirectory() || page.name === 'operator' || !existsSync(`${DASHBOARDS}${page.name}/index.html`)) continue;
-    await app.register(fastifyStatic, { root: `${DASHBOARDS}${page.name}`, prefix: `/${page.name}/`, index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
-  }
+  await registerDashboards(app);
   return app;
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Permission } from '../domain/access';
 import { ForbiddenError } from '../lib/errors';
 import type { SessionRecord } from '../repositories/sessions.repository';
@@ -68,14 +68,18 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+const AUTH_GUARD = Symbol('dozor.authGuard');
+type Guard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [AUTH_GUARD]?: true };
+
 /**
- * preHandler: a live session with the permission, or 401/403. A cookie-authenticated write must
+ * A live session with the permission, or 401/403. Routes name it as their `preHandler`;
+ * `authenticateFirst` moves it to `onRequest`, so it runs before the body is read or validated. A cookie-authenticated write must
  * also carry the session's anti-CSRF token in `X-CSRF-Token` (bearer requests are not sent by
  * browsers on their own, so they are exempt). A session that still has to enrol TOTP may reach
  * only the routes that ask for no permission (me, logout, TOTP enrolment).
  */
-export function requirePermission(auth: Pick<AuthService, 'authenticate' | 'policy'>, permission?: Permission) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export function requirePermission(auth: Pick<AuthService, 'authenticate' | 'policy'>, permission?: Permission): Guard {
+  const guard: Guard = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const { token, via } = tokenOf(request, auth.policy.cookieSecure);
     const session = await auth.authenticate(token);
     // Set before the checks so the audit trail knows who was denied.
@@ -88,9 +92,29 @@ export function requirePermission(auth: Pick<AuthService, 'authenticate' | 'poli
         throw new ForbiddenError('CSRF token missing or invalid: send the X-CSRF-Token header with the csrfToken from /api/auth/me');
       }
     }
+    if (permission && session.passwordChange) throw new ForbiddenError('The password was set by an administrator and must be changed first: POST /api/auth/password');
     if (permission && session.totpEnrolment) throw new ForbiddenError('Two-factor authentication (TOTP) must be set up first: POST /api/auth/totp/setup');
     if (permission && !can(session.user.role, permission)) throw new ForbiddenError();
   };
+  guard[AUTH_GUARD] = true;
+  return guard;
+}
+
+/**
+ * Authenticate before anything else: every route's `requirePermission` guard, wherever the route
+ * put it, runs as an `onRequest` hook — before the body is parsed and validated — so an anonymous
+ * caller gets 401 and never the field list of a 400. Register before the routes.
+ */
+export function authenticateFirst(app: FastifyInstance): void {
+  const isGuard = (f: unknown): f is Guard => typeof f === 'function' && (f as Guard)[AUTH_GUARD] === true;
+  const asList = (h: unknown): unknown[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+  app.addHook('onRoute', (route) => {
+    const pre = asList(route.preHandler);
+    const guards = pre.filter(isGuard);
+    if (guards.length === 0) return;
+    route.preHandler = pre.filter((f) => !isGuard(f)) as typeof route.preHandler;
+    route.onRequest = [...asList(route.onRequest), ...guards] as typeof route.onRequest;
+  });
 }
 
 export function sessionOf(request: FastifyRequest): SessionRecord {

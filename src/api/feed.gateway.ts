@@ -7,6 +7,7 @@ import { UnauthorizedError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { compareCursors, type FeedRepository, type StreamRecord } from '../repositories/feed.repository';
 import type { SessionRecord, SessionsRepository } from '../repositories/sessions.repository';
+import type { SocketRegistryRepository } from '../repositories/socket-registry.repository';
 import type { AuthService } from '../services/auth.service';
 import { isAllowedOrigin, sessionCookieName, cookieValue } from './auth';
 import type { IncidentsService } from '../services/incidents.service';
@@ -17,9 +18,9 @@ interface SocketData {
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type FeedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Most events replayed to one reconnecting client; past that it reloads over REST. */
-const MAX_REPLAY = 1000;
 const SESSION_SWEEP_MS = 3000;
+/** A registered socket lapses this long after its node last refreshed it (a crashed node's sockets free up). */
+const SOCKET_TTL_MS = 30_000;
 const BLOCK_MS = 2000;
 
 // Authors are visible to some roles only, so every room exists in two variants.
@@ -33,6 +34,25 @@ export interface FeedGatewayDeps {
   /** A dedicated connection: XREAD BLOCK holds it. */
   blockingRedis: RedisClient;
   log: Logger;
+  /** Per-user socket registry and counters; without it only the replay cap applies. */
+  sockets?: SocketRegistryRepository;
+  limits?: Partial<FeedLimits>;
+}
+
+export interface FeedLimits {
+  /** Sockets one user may hold open at once, across API nodes (SOCKETS_PER_USER). */
+  socketsPerUser: number;
+  /** Connection attempts per user per minute (SOCKET_CONNECTS_PER_MINUTE). */
+  connectsPerMinute: number;
+  /** Most events one reconnect replays; past that the client reloads over REST (SOCKET_REPLAY_MAX). */
+  replayMax: number;
+  /** Replayed events per user per minute, all sockets together. */
+  replayPerMinute: number;
+}
+
+/** Why a socket was refused: the `connect_error` message, with `data.message` for people. */
+function refusal(reason: 'too_many_sockets' | 'rate_limited', message: string, limit: number): Error {
+  return Object.assign(new Error(reason), { data: { reason, message, limit } });
 }
 
 /**
@@ -44,6 +64,9 @@ export interface FeedGatewayDeps {
  */
 export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps) {
   const log = deps.log.child({ module: 'feed-gateway' });
+  const replayMax = deps.limits?.replayMax ?? 500;
+  const limits: FeedLimits = { socketsPerUser: 10, connectsPerMinute: 30, replayPerMinute: replayMax * 4, ...deps.limits, replayMax };
+  const registry = deps.sockets;
   const io: FeedServer = new Server(httpServer, { serveClient: false, cors: { origin: false } });
   let stopped = false;
 
@@ -62,16 +85,32 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     deps.auth
       .authenticate(token)
       .then((session) => {
-        if (session.totpEnrolment || !can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
+        if (session.totpEnrolment || session.passwordChange || !can(session.user.role, 'feed:read')) return next(new Error('forbidden'));
         socket.data.session = session;
-        next();
+        if (!registry) return next();
+        return admit(session.user.id, socket.id).then((refused) => next(refused ?? undefined));
       })
       // Only a missing or ended session sends the client back to login; an outage is retried.
       .catch((err: unknown) => next(new Error(err instanceof UnauthorizedError ? 'unauthorized' : 'unavailable')));
   });
 
+  /** The user's connect rate, then their socket count; a refusal says which and why. */
+  async function admit(userId: string, socketId: string): Promise<Error | null> {
+    if (!registry) return null;
+    if ((await registry.countConnect(userId, 60)) > limits.connectsPerMinute) {
+      return refusal('rate_limited', `Too many live-feed connections in a minute (limit ${limits.connectsPerMinute}): wait a minute and reload`, limits.connectsPerMinute);
+    }
+    if (!(await registry.register(userId, socketId, limits.socketsPerUser, SOCKET_TTL_MS))) {
+      return refusal('too_many_sockets', `Too many open live-feed connections for this user (limit ${limits.socketsPerUser}): close another tab or window`, limits.socketsPerUser);
+    }
+    return null;
+  }
+
   io.on('connection', (socket: FeedSocket) => {
     const session = socket.data.session;
+    socket.on('disconnect', () => {
+      registry?.unregister(session.user.id, socket.id).catch((err: Error) => log.warn({ err: err.message }, 'socket unregister failed'));
+    });
     const variant = variantOf(session);
     void socket.join(roomsForScope(session.user.scope).map((r) => `${variant}:${r}`));
     const lastCursor = (socket.handshake.auth as FeedHandshake).lastCursor;
@@ -81,20 +120,35 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     });
   });
 
+  /**
+   * The cursor a client continues from: its newest in-scope event, never the stream's head (that
+   * would reveal when the last out-of-scope event happened). With none recent, the current time.
+   */
+  async function scopedHead(socket: FeedSocket): Promise<string> {
+    const scope = socket.data.session.user.scope;
+    const mine = (await deps.feed.latest(1000)).find((r) => inScope(scope, r));
+    return mine?.cursor ?? `${Date.now()}-0`;
+  }
+
   async function replay(socket: FeedSocket, since: string | undefined): Promise<void> {
-    const head = await deps.feed.head();
+    const head = await scopedHead(socket);
     if (!since) {
       socket.emit('feed:ready', { replayed: 0, resync: false, cursor: head });
       return;
     }
     const trimmed = await deps.feed.trimmedUpTo();
-    const records = await deps.feed.readAfter(since, MAX_REPLAY + 1);
-    if ((trimmed && compareCursors(since, trimmed) < 0) || records.length > MAX_REPLAY) {
+    const records = await deps.feed.readAfter(since, replayMax + 1);
+    if ((trimmed && compareCursors(since, trimmed) < 0) || records.length > replayMax) {
       socket.emit('feed:ready', { replayed: 0, resync: true, cursor: head });
       return;
     }
     const user = socket.data.session.user;
     const mine = records.filter((r) => inScope(user.scope, r));
+    // Replay volume per user and minute, all sockets together: past it the client reloads over REST.
+    if (registry && mine.length > 0 && (await registry.countReplayed(user.id, mine.length, 60)) > limits.replayPerMinute) {
+      socket.emit('feed:ready', { replayed: 0, resync: true, cursor: head });
+      return;
+    }
     const docs = await deps.incidents.cards(mine.map((r) => r.incidentId));
     let replayed = 0;
     for (const r of mine) {
@@ -103,7 +157,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, can(user.role, 'posts:author')) });
       replayed++;
     }
-    socket.emit('feed:ready', { replayed, resync: false, cursor: records.at(-1)?.cursor ?? since });
+    socket.emit('feed:ready', { replayed, resync: false, cursor: mine.at(-1)?.cursor ?? since });
   }
 
   async function push(records: StreamRecord[]): Promise<void> {
@@ -142,8 +196,12 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     if (sockets.length === 0) return;
     deps.sessions
       .alive(sockets.map((s) => s.data.session.id))
-      .then((alive) => {
+      .then(async (alive) => {
         for (const s of sockets) if (!alive.has(s.data.session.id)) s.disconnect(true);
+        await registry?.refresh(
+          sockets.filter((s) => s.connected).map((s) => ({ userId: s.data.session.user.id, socketKey: s.id })),
+          SOCKET_TTL_MS,
+        );
       })
       .catch((err: Error) => log.warn({ err: err.message }, 'session sweep failed'));
   }, SESSION_SWEEP_MS);

@@ -122,6 +122,20 @@ export const ENV_SPEC = {
   DESK_LINK_SIMILARITY: v(ratio, 'Claim similarity at or above which a new post joins a claim by itself (and takes its verdict\'s risk).', '0.65'),
   DESK_SUGGEST_SIMILARITY: v(ratio, 'Claim similarity at or above which (below DESK_LINK_SIMILARITY) a post is suggested to the desk for the claim.', '0.5'),
   DESK_SPREAD_ALERT_PER_HOUR: v(int(1, 1_000_000), 'New copies per hour of a false, manipulative or misleading claim that alert the desk (when more than the hour before).', '10'),
+  TRUST_PROXY: v(
+    z
+      .string()
+      .transform((s): boolean | number | string[] => (s === 'false' || s === '' ? false : s === 'true' ? true : /^\d+$/.test(s) ? Number(s) : s.split(',').map((x) => x.trim()).filter((x) => x !== '')))
+      .pipe(z.union([z.boolean(), z.number().int().min(1).max(10), z.array(z.string().regex(/^[0-9a-f.:]+(\/\d{1,3})?$/i, 'an IP address or CIDR'))])),
+    'Which proxies in front of the API to believe about the client address (`X-Forwarded-For`), which login limits count per address: `false` (none, the default), a comma-separated list of proxy addresses/CIDRs such as `127.0.0.1,10.0.0.0/8` (recommended behind the TLS proxy), a hop count, or `true` (any: only when nothing else can reach the port).',
+    'false',
+  ),
+  HTTP_REQUEST_TIMEOUT_MS: v(int(1000, 600_000), 'Longest a client may take to send a whole request (headers and body): a slow body is cut with 408.', '30000'),
+  HTTP_HEADERS_TIMEOUT_MS: v(int(1000, 600_000), 'Longest a client may take to send the request headers.', '15000'),
+  HTTP_KEEPALIVE_TIMEOUT_MS: v(int(1000, 600_000), 'Idle keep-alive connections are closed after this long.', '10000'),
+  SOCKETS_PER_USER: v(int(1, 1000), 'Live-feed sockets one user may hold open at once; the next one is refused with `too_many_sockets` until one closes.', '10'),
+  SOCKET_CONNECTS_PER_MINUTE: v(int(1, 10_000), 'Live-feed connection attempts per user per minute; beyond it a connect is refused with `rate_limited`.', '30'),
+  SOCKET_REPLAY_MAX: v(int(10, 100_000), 'Most events one reconnect replays; a client further behind gets `feed:reset` and reloads the list.', '500'),
 } as const;
 
 type Spec = typeof ENV_SPEC;

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createContainer } from '../container';
 import { FULL_SCOPE } from '../domain/access';
-import type { NewUser } from '../services/auth.service';
+import type { NewUser } from '../services/users.service';
 import { base32Decode, createSecretBox } from '../services/totp';
 
 // Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
@@ -36,7 +36,7 @@ try {
 const c = await createContainer(config, { name: 'start' });
 for (const u of DEMO_USERS) {
   if (await c.repos.users.findByUsername(u.username)) continue;
-  const created = await c.services.auth.createUser(u);
+  const created = await c.services.users.createUser(u);
   if (u.role === 'admin') {
     const user = await c.repos.users.findByUsername(created.username);
     if (user) await c.repos.users.save({ ...user, totpSecret: createSecretBox(config.TOTP_ENCRYPTION_KEY).seal(base32Decode(DEMO_ADMIN_TOTP)) });

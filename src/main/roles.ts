@@ -20,7 +20,8 @@ export interface RunningRole {
 
 /** The API process role: HTTP + the live feed socket. */
 export async function startApiRole(c: Container): Promise<RunningRole & { url: string }> {
-  const app = await buildApp({ log: c.log, ...c.services, metricsToken: c.config.METRICS_TOKEN });
+  const http = { trustProxy: c.config.TRUST_PROXY, requestTimeoutMs: c.config.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: c.config.HTTP_HEADERS_TIMEOUT_MS, keepAliveTimeoutMs: c.config.HTTP_KEEPALIVE_TIMEOUT_MS };
+  const app = await buildApp({ log: c.log, ...c.services, metricsToken: c.config.METRICS_TOKEN, http });
   await app.ready();
   const gateway = attachFeedGateway(app.server, {
     auth: c.services.auth,
@@ -29,6 +30,8 @@ export async function startApiRole(c: Container): Promise<RunningRole & { url: s
     incidents: c.services.incidents,
     blockingRedis: c.newConnection('api-feed-tail', true),
     log: c.log,
+    sockets: c.repos.socketRegistry,
+    limits: { socketsPerUser: c.config.SOCKETS_PER_USER, connectsPerMinute: c.config.SOCKET_CONNECTS_PER_MINUTE, replayMax: c.config.SOCKET_REPLAY_MAX },
   });
   await app.listen({ host: c.config.HOST, port: c.config.PORT });
   const { port } = app.server.address() as AddressInfo;

@@ -9,6 +9,8 @@ import type { StagingRepository } from '../repositories/staging.repository';
 import type { ClaimPropagation } from '../services/claim-matcher.service';
 import { decideIncident, enrichPost, type EnrichDeps } from './enrich';
 import { describeIssues, incomingPostSchema } from './post.schema';
+import { preserveHumanDecisions } from './preserve';
+import type { TombstonesRepository } from '../repositories/tombstones.repository';
 
 /** What happened to one post of a batch. `retry` failures are transient, `park` ones are the post's own. */
 export type PostOutcome =
@@ -24,6 +26,8 @@ export interface PipelineDeps extends EnrichDeps {
   names: IndexNames;
   policy: IncidentPolicy;
   log: Logger;
+  /** Erased authors and posts: re-delivered posts of theirs are anonymised again. */
+  tombstones?: TombstonesRepository;
   now?: () => Date;
   /** The misinformation desk's claims: posts join claims and take their verdicts' risk. */
   claims?: ClaimPropagation;
@@ -64,6 +68,8 @@ export function createPipelineService(deps: PipelineDeps) {
 
       // Claims before incidents: a verdict sets the risk the incident rule reads.
       const links = deps.claims ? await deps.claims.apply(enriched.map((e) => e.post), at) : [];
+      // Erasures and human corrections survive a re-delivery of the same post.
+      const overrides = await preserveHumanDecisions(enriched.map((e) => e.post), deps);
 
       // Decide incidents before indexing so the post document carries its incident id.
       const incidents = new Map<number, IncidentDoc>();
@@ -74,7 +80,7 @@ export function createPipelineService(deps: PipelineDeps) {
         incidents.set(e.i, toIncidentDoc(incident, e.post, deps.names.postsIndexFor(e.post.publishedAt)));
       }
 
-      const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post));
+      const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post), overrides);
       const toCreate: { i: number; doc: IncidentDoc }[] = [];
       enriched.forEach((e, k) => {
         const r = indexed[k];

@@ -50,6 +50,15 @@ export function createFeedRepository(deps: { redis: RedisClient; prefix: string;
         return typeof val === 'string' ? val : null;
       });
     },
+    /** Appends an entry again (an incident re-routed to another room): the new room sees it at once. */
+    async publish(entry: FeedEntry): Promise<string> {
+      return (await redis.xadd(stream, 'MAXLEN', '~', String(retention), '*', 'i', entry.incidentId, 's', entry.sector, 'm', entry.municipality)) as string;
+    },
+    /** The newest `count` entries, newest first. */
+    async latest(count: number): Promise<StreamRecord[]> {
+      const rows = (await redis.xrevrange(stream, '+', '-', 'COUNT', count)) as [string, string[]][];
+      return rows.map(([id, f]) => parse(id, f)).filter((r): r is StreamRecord => r !== null);
+    },
     /** Entries strictly after `cursor`, oldest first. */
     async readAfter(cursor: string, count: number): Promise<StreamRecord[]> {
       const rows = (await redis.xrange(stream, `(${cursor}`, '+', 'COUNT', count)) as [string, string[]][];

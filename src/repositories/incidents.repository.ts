@@ -86,6 +86,17 @@ export function createIncidentsRepository(deps: { es: EsClient; names: IndexName
       });
     },
 
+    /** Moves an incident to another sector/municipality (a human correction of its post); null when there is none. */
+    async reroute(id: string, to: { sector: Sector; municipality: string }): Promise<IncidentDoc | null> {
+      try {
+        const res = await es.update<IncidentDoc, Partial<IncidentDoc>>({ index: names.incidentsIndex, id, doc: { sector: to.sector, municipality: to.municipality }, refresh: 'wait_for', retry_on_conflict: 3, _source: true });
+        return (res.get?._source as IncidentDoc | undefined) ?? null;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return null;
+        throw err;
+      }
+    },
+
     /** Realtime lookup by id (does not wait for a refresh). Missing ids are skipped. */
     async getMany(ids: readonly string[]): Promise<IncidentDoc[]> {
       if (ids.length === 0) return [];

@@ -223,6 +223,7 @@ const userProperties = {
   /** Sealed TOTP secret (see src/services/totp.ts); absent until the user enrols. */
   totp_secret: notIndexed,
   totp_enabled: flag,
+  must_change_password: flag,
   created_at: date,
   updated_at: date,
   /** The organisation a user of the `organisation` role answers for. */
@@ -383,7 +384,7 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: classificationProperties as never });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postClaimProperties as never });
-  await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag } });
+  await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag, must_change_password: flag } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentRoutingProperties as never });
   for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex, names.organisationsIndex, names.routingRulesIndex, names.notificationsIndex, names.claimsIndex, names.claimLinksIndex]) {

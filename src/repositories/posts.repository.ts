@@ -4,6 +4,7 @@ import type { EnrichedPost } from '../domain/post';
 import type { Network } from '../domain/network';
 import type { Sector } from '../domain/sector';
 import type { IndexNames } from './indices';
+import { idIdentifiesPerson, postIdOfIncident } from '../domain/post-identity';
 
 export interface PostDoc {
   id: string;
@@ -228,7 +229,8 @@ export async function erasePersonalDataIn<T extends { id: string; author: { id: 
         const guard = { _index: h._index, _id: h._id, if_seq_no: h._seq_no, if_primary_term: h._primary_term };
         if (opts.mode === 'delete') operations.push({ delete: guard });
         else {
-          const doc = { ...h._source, author: { ...ERASED_AUTHOR } };
+          // A personal wall's link names the person too (vk.com/wall<user id>_…): it goes with the author.
+          const doc = { ...h._source, author: { ...ERASED_AUTHOR }, ...('url' in h._source && idIdentifiesPerson(postIdOfIncident(h._source.id)) ? { url: '' } : {}) };
           operations.push({ index: guard }, opts.eraseText ? text.erase(doc) : doc);
         }
       }
@@ -255,14 +257,28 @@ export function createPostsRepository(deps: { es: EsClient; names: IndexNames })
   const { es, names } = deps;
   return {
     /** Indexes (or overwrites, by deterministic id) a batch of posts. Results in input order. */
-    async bulkIndex(posts: readonly EnrichedPost[]): Promise<BulkItemResult[]> {
+    /** Indexes whole posts; `overrides` (by post id) are merged over a post's document (human corrections). */
+    async bulkIndex(posts: readonly EnrichedPost[], overrides: ReadonlyMap<string, Record<string, unknown>> = new Map()): Promise<BulkItemResult[]> {
       if (posts.length === 0) return [];
       const operations: unknown[] = [];
       for (const p of posts) {
-        operations.push({ index: { _index: names.postsIndexFor(p.publishedAt), _id: p.id } }, toPostDoc(p));
+        operations.push({ index: { _index: names.postsIndexFor(p.publishedAt), _id: p.id } }, { ...toPostDoc(p), ...overrides.get(p.id) });
       }
       const res = await es.bulk({ operations, refresh: false });
       return res.items.map((it) => classifyBulkItem(it.index));
+    },
+
+    /** The human corrections (`corrected`) already stored on these posts, by post id. */
+    async correctionMarks(posts: readonly { id: string; publishedAt: string }[]): Promise<Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>> {
+      const out = new Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>();
+      if (posts.length === 0) return out;
+      const res = await es.mget<{ corrected?: { fields: string[]; at: string; by: string; values: Record<string, unknown> } }>({
+        docs: posts.map((p) => ({ _index: names.postsIndexFor(p.publishedAt), _id: p.id, _source: ['corrected'] })),
+      });
+      for (const d of res.docs) {
+        if ('found' in d && d.found && d._source?.corrected) out.set(d._id, d._source.corrected);
+      }
+      return out;
     },
 
     async search(q: PostSearchQuery): Promise<PostSearchResult> {

@@ -12,6 +12,8 @@ export interface SessionRecord {
   csrf: string;
   /** The role requires TOTP and the user has none yet: the session may only enrol it. */
   totpEnrolment?: boolean;
+  /** The password was set by an administrator: the session may only replace it. */
+  passwordChange?: boolean;
 }
 
 /**
@@ -73,9 +75,11 @@ export function createSessionsRepository(deps: { redis: RedisClient; prefix: str
       await redis.set(key(rec.id), JSON.stringify(rec), 'KEEPTTL', 'XX');
     },
     /** Ends every session of a user (role, scope, password or TOTP changed; account disabled). */
-    async removeAllForUser(userId: string): Promise<number> {
-      const ids = await redis.smembers(userIndex(userId));
-      const m = redis.multi().del(userIndex(userId));
+    async removeAllForUser(userId: string, opts: { except?: string } = {}): Promise<number> {
+      const ids = (await redis.smembers(userIndex(userId))).filter((id) => id !== opts.except);
+      if (ids.length === 0) return 0;
+      // Keeping one session keeps the index too, minus the ended ones.
+      const m = opts.except ? redis.multi().srem(userIndex(userId), ...ids) : redis.multi().del(userIndex(userId));
       for (const id of ids) m.del(key(id));
       await m.exec();
       await announce(ids);

@@ -4,7 +4,10 @@ import { TONES, type OrganisationMention, type Tone } from '../domain/classifica
 import { isSector, SECTORS, type Sector } from '../domain/sector';
 import { categoryCodes, type Taxonomy } from '../domain/taxonomy';
 import { auditRecord } from '../domain/audit';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import type { FeedRepository } from '../repositories/feed.repository';
+import type { IncidentsRepository } from '../repositories/incidents.repository';
+import type { IdCodec } from './post-ids';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { CorrectionRecord, CorrectionsRepository, PostRef } from '../repositories/corrections.repository';
 import type { Gazetteer } from './gazetteer.service';
@@ -89,7 +92,7 @@ function currentValue(ref: PostRef, field: CorrectionField): unknown {
 }
 
 /** The stored post's own fields a correction overwrites, so filters and cards show the human value. */
-function postFields(c: CorrectionInput): Record<string, unknown> {
+export function postFields(c: CorrectionInput): Record<string, unknown> {
   switch (c.field) {
     case 'sector':
       return { sector: c.value, sector_confidence: 1 };
@@ -119,7 +122,17 @@ function postFields(c: CorrectionInput): Record<string, unknown> {
  * (append-only, with the post text for retraining), audited, and applied to the post, marked as
  * a human's. The post text never leaves Elasticsearch: not in logs, audit details or responses.
  */
-export function createCorrectionsService(deps: { corrections: CorrectionsRepository; audit: Pick<AuditRepository, 'append'>; gazetteer: Pick<Gazetteer, 'isKnown'>; taxonomy: Taxonomy | null }) {
+export function createCorrectionsService(deps: {
+  corrections: CorrectionsRepository;
+  audit: Pick<AuditRepository, 'append'>;
+  gazetteer: Pick<Gazetteer, 'isKnown'>;
+  taxonomy: Taxonomy | null;
+  /** A sector or municipality correction re-routes the post's incident to its new room at once. */
+  incidents?: Pick<IncidentsRepository, 'reroute'>;
+  feed?: Pick<FeedRepository, 'publish'>;
+  /** Posts shown under an opaque id are corrected by it too. */
+  ids?: Pick<IdCodec, 'decode'>;
+}) {
   const categories = deps.taxonomy ? new Set(categoryCodes(deps.taxonomy)) : null;
 
   /** Checks what the route schema cannot: codes against the taxonomy and the gazetteer. */
@@ -156,8 +169,24 @@ export function createCorrectionsService(deps: { corrections: CorrectionsReposit
     }
   }
 
-  async function findInScope(viewer: SessionUser, postId: string): Promise<PostRef> {
-    const ref = await deps.corrections.findPost(postId);
+  /** Where the post belongs after a sector or municipality correction; null for other fields. */
+  function routeAfter(ref: PostRef, c: CorrectionInput): { sector: Sector; municipality: string } | null {
+    if (c.field === 'sector') return { sector: c.value, municipality: ref.doc.municipality };
+    if (c.field === 'municipality') return { sector: ref.doc.sector, municipality: c.value };
+    return null;
+  }
+
+  /** The post's incident follows it to its new sector/municipality and appears in that room's feed now. */
+  async function reroute(ref: PostRef, to: { sector: Sector; municipality: string }): Promise<void> {
+    const incidentId = ref.doc.incident_id;
+    if (!incidentId || !deps.incidents) return;
+    const moved = await deps.incidents.reroute(incidentId, to);
+    if (moved) await deps.feed?.publish({ incidentId, sector: to.sector, municipality: to.municipality });
+  }
+
+  async function findInScope(viewer: SessionUser, given: string): Promise<PostRef> {
+    const postId = deps.ids ? deps.ids.decode(given) : given;
+    const ref = postId === null ? null : await deps.corrections.findPost(postId);
     // Out of scope answers exactly like missing: existence does not leak.
     if (!ref || !inScope(viewer.scope, { sector: ref.doc.sector, municipality: ref.doc.municipality })) throw new NotFoundError('Post');
     return ref;
@@ -168,6 +197,12 @@ export function createCorrectionsService(deps: { corrections: CorrectionsReposit
       for (let attempt = 0; ; attempt++) {
         const ref = await findInScope(viewer, postId);
         validate(c, ref);
+        const routing = routeAfter(ref, c);
+        // Writing is scoped like reading: a correction may not move a post out of the corrector's
+        // scope (the ЖКХ lead cannot hand a post to transport); a lead whose scope covers both can.
+        if (routing && !inScope(viewer.scope, routing)) {
+          throw new ForbiddenError(`The correction would move the post out of your scope (to ${routing.sector}/${routing.municipality}): ask a lead whose scope covers both`);
+        }
         const at = new Date().toISOString();
         const oldValue = currentValue(ref, c.field);
         const prev = ref.doc.corrected;
@@ -201,13 +236,15 @@ export function createCorrectionsService(deps: { corrections: CorrectionsReposit
         // Free-text values (an address, an organisation) may identify someone: the audit names the field only.
         const details = { correctionId: rec.id, field: c.field, ...(FREE_TEXT.has(c.field) ? {} : { oldValue: oldValue ?? null, newValue: c.value }), modelVersion: rec.modelVersion };
         await deps.audit.append(auditRecord(viewer, { action: 'post.correct', outcome: 'success', target: ref.doc.id, ...(ip ? { ip } : {}), details }, new Date(at)));
-        return present(rec);
+        if (routing) await reroute(ref, routing);
+        // The post is named as the caller named it (an opaque id stays opaque).
+        return { ...present(rec), postId };
       }
     },
 
     async list(viewer: SessionUser, postId: string): Promise<CorrectionView[]> {
-      await findInScope(viewer, postId);
-      return (await deps.corrections.listForPost(postId)).map(present);
+      const ref = await findInScope(viewer, postId);
+      return (await deps.corrections.listForPost(ref.doc.id)).map((r) => ({ ...present(r), postId }));
     },
 
     /** Every correction with its text, for the trainer (scripts/train.ts). */

@@ -4,6 +4,7 @@ import type { Network } from '../domain/network';
 import { auditRecord, type AuditEvent } from '../domain/audit';
 import { ForbiddenError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
+import type { TombstonesRepository } from '../repositories/tombstones.repository';
 import type { PersonalDataRepository } from '../repositories/posts.repository';
 
 export interface ErasureRequest {
@@ -35,7 +36,13 @@ export interface ErasureReport {
  * repeated request finds nothing left and reports zeros. The audit record holds counts and the
  * request reference, never the person's id, URL or name.
  */
-export function createErasureService(deps: { personalData: PersonalDataRepository; audit: Pick<AuditRepository, 'append'>; now?: () => Date }) {
+export function createErasureService(deps: {
+  personalData: PersonalDataRepository;
+  audit: Pick<AuditRepository, 'append'>;
+  /** Remembered so a re-delivered post of the person is anonymised again (the pipeline consults them). */
+  tombstones?: Pick<TombstonesRepository, 'addAuthors' | 'addPosts'>;
+  now?: () => Date;
+}) {
   const now = deps.now ?? (() => new Date());
   return {
     async erase(viewer: SessionUser, req: ErasureRequest, ip?: string): Promise<ErasureReport> {
@@ -46,8 +53,11 @@ export function createErasureService(deps: { personalData: PersonalDataRepositor
       if (req.profileUrl) for (const id of await deps.personalData.authorIdsByProfileUrl(req.network, req.profileUrl)) ids.add(id);
       const authorIds = [...ids];
       const sel = { network: req.network, authorIds };
+      // Tombstones first: a post re-delivered while the erasure runs is anonymised by the pipeline.
+      await deps.tombstones?.addAuthors(req.network, authorIds, { eraseText: req.eraseText });
       const posts = authorIds.length > 0 ? await deps.personalData.erasePosts(sel, { mode: 'anonymise', eraseText: req.eraseText, refresh: true }) : { changed: 0, ids: [] };
       const incidents = authorIds.length > 0 ? await deps.personalData.eraseIncidents(sel, { eraseText: req.eraseText, refresh: true }) : { changed: 0, ids: [] };
+      await deps.tombstones?.addPosts(posts.ids, { eraseText: req.eraseText });
       // The texts also live on as copies kept with classifier corrections (training data).
       const corrections = req.eraseText && posts.ids.length > 0 ? await deps.personalData.eraseCorrectionTexts({ postIds: posts.ids }, { refresh: true }) : 0;
       const report: ErasureReport = { erasureId: randomUUID(), authorsMatched: authorIds.length, posts: posts.changed, incidents: incidents.changed, corrections, eraseText: req.eraseText };

@@ -8,15 +8,21 @@ import { compareCursors, type FeedRepository } from '../repositories/feed.reposi
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { IncidentDoc, IncidentsRepository } from '../repositories/incidents.repository';
 import type { Gazetteer } from './gazetteer.service';
+import { idIdentifiesPerson } from '../domain/post-identity';
+import { ERASED_AUTHOR } from '../repositories/posts.repository';
+import type { IdCodec } from './post-ids';
 
 /** How far back a listing's cursor points: the list is a search, visible only after a refresh (1 s). */
 const LIST_CURSOR_LAG_MS = 3000;
 
 /** Author identity is personal data: only roles with `posts:author` get it. */
-export function presentIncident(doc: IncidentDoc, showAuthor: boolean, municipalityName: (code: string) => string): IncidentCard {
+export function presentIncident(doc: IncidentDoc, showAuthor: boolean, municipalityName: (code: string) => string, ids?: IdCodec): IncidentCard {
+  // A post on a personal wall names its author in its id and link: opaque id, no link, for roles
+  // that may not see authors — and for everyone once the author is erased.
+  const hide = ids !== undefined && idIdentifiesPerson(doc.post_id) && (!showAuthor || doc.author.id === ERASED_AUTHOR.id);
   return {
-    id: doc.id,
-    postId: doc.post_id,
+    id: hide ? ids.encode(doc.id) : doc.id,
+    postId: hide ? ids.encode(doc.post_id) : doc.post_id,
     reason: doc.reason,
     status: doc.status,
     sector: doc.sector,
@@ -25,7 +31,7 @@ export function presentIncident(doc: IncidentDoc, showAuthor: boolean, municipal
     network: doc.network,
     kind: doc.kind,
     text: doc.text,
-    url: doc.url,
+    url: hide ? '' : doc.url,
     author: showAuthor ? { name: doc.author.name, ...(doc.author.url ? { url: doc.author.url } : {}) } : null,
     publishedAt: doc.published_at,
     createdAt: doc.created_at,
@@ -51,7 +57,7 @@ export function scopedMunicipalities(viewer: SessionUser, requested?: string): r
   return scope === 'all' ? undefined : scope;
 }
 
-export function createIncidentsService(deps: { incidents: IncidentsRepository; feed: FeedRepository; gazetteer: Gazetteer; audit: Pick<AuditRepository, 'append'> }) {
+export function createIncidentsService(deps: { incidents: IncidentsRepository; feed: FeedRepository; gazetteer: Gazetteer; audit: Pick<AuditRepository, 'append'>; ids?: IdCodec }) {
   const name = (code: string) => deps.gazetteer.nameOf(code);
   return {
     /** Newest incidents in the viewer's scope, with a feed cursor to continue from live. */
@@ -65,14 +71,14 @@ export function createIncidentsService(deps: { incidents: IncidentsRepository; f
       const docs = await deps.incidents.list({ ...(sectors ? { sectors } : {}), ...(municipalities ? { municipalities } : {}), limit: q.limit });
       const showAuthor = can(viewer.role, 'posts:author');
       if (showAuthor && docs.length > 0) await deps.audit.append(auditRecord(viewer, authorViewEvent({ via: 'incidents', incidentIds: docs.map((d) => d.id) })));
-      return { items: docs.map((d) => presentIncident(d, showAuthor, name)), cursor };
+      return { items: docs.map((d) => presentIncident(d, showAuthor, name, deps.ids)), cursor };
     },
     /** Cards for feed entries, in the given order (missing ones skipped). */
     async cards(ids: readonly string[]): Promise<Map<string, IncidentDoc>> {
       const docs = await deps.incidents.getMany(ids);
       return new Map(docs.map((d) => [d.id, d]));
     },
-    present: (doc: IncidentDoc, showAuthor: boolean) => presentIncident(doc, showAuthor, name),
+    present: (doc: IncidentDoc, showAuthor: boolean) => presentIncident(doc, showAuthor, name, deps.ids),
   };
 }
 export type IncidentsService = ReturnType<typeof createIncidentsService>;

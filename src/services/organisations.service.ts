@@ -14,6 +14,7 @@ import { resolveCategory, type Taxonomy } from '../domain/taxonomy';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { OrganisationsRepository } from '../repositories/organisations.repository';
+import { auditRecord, type AuditAction } from '../domain/audit';
 
 /** How similar incidents were routed before: organisation id → count, for the history suggestion. */
 export type RoutingHistory = (q: { sector: Sector; category?: string | undefined; municipality: string; text?: string | undefined }) => Promise<{ organisationId: string; count: number }[]>;
@@ -38,8 +39,8 @@ export function createOrganisationsService(deps: {
   const now = deps.now ?? (() => new Date());
   const repo = deps.organisations;
 
-  async function audit(actor: SessionUser, action: string, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
-    await deps.audit.append({ at: now().toISOString(), actorId: actor.id, actorUsername: actor.username, actorRole: actor.role, action, outcome: 'success', target, ...(ip ? { ip } : {}), details });
+  async function audit(actor: SessionUser, action: AuditAction, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
+    await deps.audit.append(auditRecord(actor, { action, outcome: 'success', target, ...(ip ? { ip } : {}), details }, now()));
   }
 
   function present(o: Organisation): OrganisationView {

@@ -3,6 +3,10 @@ import type { Network } from '../domain/network';
 import type { Sector } from '../domain/sector';
 import { auditRecord, authorViewEvent } from '../domain/audit';
 import type { AuditRepository } from '../repositories/audit.repository';
+import { idIdentifiesPerson } from '../domain/post-identity';
+import { NotFoundError } from '../lib/errors';
+import { ERASED_AUTHOR } from '../repositories/posts.repository';
+import type { IdCodec } from './post-ids';
 import type { PostDoc, PostsRepository } from '../repositories/posts.repository';
 import type { AnalyzedText } from '../text/analyze';
 import type { ExplanationService, PostExplanation } from './explanation.service';
@@ -96,15 +100,19 @@ export function createSearchService(deps: {
   analyze(text: string): AnalyzedText;
   /** Per-label explanations of stored posts (GET /api/posts/:id/explanation). */
   explainer?: ExplanationService;
+  /** Opaque ids for posts whose id names a person (VK personal walls). */
+  ids?: IdCodec;
 }) {
   const stemOf = (word: string) => deps.analyze(word).stems[0] ?? word.toLowerCase();
 
   function present(doc: PostDoc, viewer: SessionUser, stems: ReadonlySet<string>): PostCard {
+    const ids = deps.ids;
+    const hide = ids !== undefined && idIdentifiesPerson(doc.id) && (!can(viewer.role, 'posts:author') || doc.author.id === ERASED_AUTHOR.id);
     return {
-      id: doc.id,
+      id: hide ? ids.encode(doc.id) : doc.id,
       network: doc.network,
       kind: doc.kind,
-      url: doc.url,
+      url: hide ? '' : doc.url,
       text: doc.text,
       highlight: highlight(doc.text, stems, stemOf),
       author: can(viewer.role, 'posts:author') ? { name: doc.author.name, ...(doc.author.url ? { url: doc.author.url } : {}) } : null,
@@ -121,7 +129,7 @@ export function createSearchService(deps: {
       urgencyReasons: doc.urgency_reasons ?? [],
       organisations: doc.organisations ?? [],
       address: doc.address ?? null,
-      incidentId: doc.incident_id ?? null,
+      incidentId: doc.incident_id ? (hide ? ids.encode(doc.incident_id) : doc.incident_id) : null,
       modelVersion: doc.model_version,
     };
   }
@@ -162,7 +170,9 @@ export function createSearchService(deps: {
     /** The features behind each label of a stored post; scoped like search (out of scope → 404). */
     async explain(viewer: SessionUser, postId: string): Promise<PostExplanation> {
       if (!deps.explainer) throw new Error('explanations are not configured in this process');
-      return deps.explainer.explain(viewer, postId);
+      const id = deps.ids ? deps.ids.decode(postId) : postId;
+      if (id === null) throw new NotFoundError('Post');
+      return deps.explainer.explain(viewer, id);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isPublicAddress } from '../../connectors/http/address-policy';
+import type { SecretBox } from './totp';
 import type { SessionUser } from '../domain/access';
 import { sourceKey, SOURCE_KINDS, type Source, type SourceKind, type SourceSettings } from '../domain/source';
 import { auditRecord, type AuditAction } from '../domain/audit';
@@ -37,7 +38,10 @@ const feedUrl = z
   .trim()
   .max(400)
   .pipe(z.url({ protocol: /^https?$/, message: 'an http(s) URL' }))
+  // zod admits some hosts the URL parser refuses, such as an IPv6 zone id (`[fe80::1%25eth0]`).
+  .refine((u) => URL.canParse(u), 'not a URL this server can fetch (IPv6 zone ids such as %25eth0 are not allowed)')
   .refine((u) => {
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return url.username === '' && url.password === '';
   }, 'credentials in the URL are not allowed');
@@ -117,7 +121,7 @@ function isPublicHostname(hostname: string): boolean {
 
 function flavourOf(url: string, given: 'news' | 'dzen' | undefined): 'news' | 'dzen' {
   if (given) return given;
-  const host = new URL(url).hostname.toLowerCase();
+  const host = URL.canParse(url) ? new URL(url).hostname.toLowerCase() : '';
   return host === 'dzen.ru' || host.endsWith('.dzen.ru') || host === 'zen.yandex.ru' ? 'dzen' : 'news';
 }
 
@@ -132,7 +136,7 @@ function normaliseSettings(kind: SourceKind, settings: unknown, field: string): 
   const s = parsed.data as SourceSettings[SourceKind];
   if (kind === 'rss') {
     const rss = s as { url: string; flavour?: 'news' | 'dzen' };
-    if (!isPublicHostname(new URL(rss.url).hostname)) throw new ValidationError(`${field}.url: the feed must be on a public host`, { field: `${field}.url` });
+    if (!URL.canParse(rss.url) || !isPublicHostname(new URL(rss.url).hostname)) throw new ValidationError(`${field}.url: the feed must be on a public host`, { field: `${field}.url` });
     return { url: rss.url, flavour: flavourOf(rss.url, rss.flavour) };
   }
   return s;
@@ -149,10 +153,14 @@ export function createSourcesService(deps: {
   queueCounts?: () => Promise<Record<string, Record<string, number>>>;
   log: Logger;
   silence?: SilencePolicy;
+  /** Seals webhook secrets at rest like TOTP secrets (TOTP_ENCRYPTION_KEY). */
+  secretBox?: Pick<SecretBox, 'sealText' | 'openText'>;
   now?: () => Date;
 }) {
   const now = deps.now ?? (() => new Date());
   const log = deps.log.child({ module: 'sources' });
+  // Secrets stored before sealing are plain text without a `v1:`/`plain:` mark: read as they are.
+  const openSecret = (stored: string) => (deps.secretBox && /^(v1|plain):/.test(stored) ? deps.secretBox.openText(stored) : stored);
   const policy = deps.silence ?? DEFAULT_SILENCE_POLICY;
   const envSenders = new Set(deps.envSenderIds.map((s) => s.toLowerCase()));
   /** Alerts already logged, so a lasting alert is logged once (per process). */
@@ -180,7 +188,7 @@ export function createSourcesService(deps: {
 
   async function newSecret(senderId: string): Promise<string> {
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    await deps.sources.setSecret(senderId, secret);
+    await deps.sources.setSecret(senderId, deps.secretBox ? deps.secretBox.sealText(secret) : secret);
     return secret;
   }
 
@@ -298,11 +306,11 @@ export function createSourcesService(deps: {
     async findSender(senderId: string): Promise<RegistrySender | null> {
       const source = await deps.sources.get(`webhook:${senderId.toLowerCase()}`);
       if (!source || source.kind !== 'webhook') return null;
-      const secret = await deps.sources.getSecret(source.settings.senderId);
-      if (!secret) return null;
+      const stored = await deps.sources.getSecret(source.settings.senderId);
+      if (!stored) return null;
       return {
         sourceId: source.id,
-        secret,
+        secret: openSecret(stored),
         name: source.title,
         ...(source.municipality !== 'region' ? { municipality: source.municipality } : {}),
         paused: source.status === 'paused',

@@ -3,7 +3,7 @@
  * parameters every authenticator app uses. Pure functions; replay protection (one use per step)
  * is the caller's job because it needs shared state.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 export const TOTP_DIGITS = 6;
 export const TOTP_STEP_SECONDS = 30;
@@ -120,6 +120,25 @@ export function createSecretBox(keyBase64: string | undefined) {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+    },
+    /** A key for another purpose, derived from this one (null without a key). */
+    deriveKey(label: string): Buffer | null {
+      return key ? createHmac('sha256', key).update(`dozor-derive:${label}`).digest() : null;
+    },
+    /** Seals any secret text (a webhook sender's signing secret) the same way. */
+    sealText(text: string): string {
+      return this.seal(Buffer.from(text, 'utf8'));
+    },
+    openText(sealed: string): string {
+      return this.open(sealed).toString('utf8');
+    },
+    /**
+     * A keyed hash (HMAC-SHA-256 under a key derived from this one) that names a value without
+     * keeping it: what someone typed as a username may be their password.
+     */
+    fingerprint(text: string): string {
+      const k = createHash('sha256').update('dozor-fingerprint:').update(key ?? Buffer.alloc(0)).digest();
+      return createHmac('sha256', k).update(text).digest('base64url').slice(0, 22);
     },
   };
 }

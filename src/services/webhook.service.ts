@@ -1,10 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { postId, POST_LIMITS, type IncomingPost } from '../domain/post';
-import { auditRecord } from '../domain/audit';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors';
+import { auditRecord, isDenialRecorded } from '../domain/audit';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { SourceHealthRepository } from '../repositories/source-health.repository';
+import type { DenialsRepository } from '../repositories/denials.repository';
+import type { ReplayGuardRepository } from '../repositories/replay-guard.repository';
 import type { IngestService } from './ingest.service';
 
 /** A feedback platform allowed to push appeals (from WEBHOOK_SENDERS, or a `webhook` source of the registry). */
@@ -128,6 +130,10 @@ export function createWebhookService(deps: {
   audit: Pick<AuditRepository, 'append'>;
   gazetteer: { isKnown(code: string): boolean };
   log: Logger;
+  /** Signed requests already accepted: the same request again is a replay (409, nothing changes). */
+  replays?: Pick<ReplayGuardRepository, 'firstSeen'>;
+  /** Refusals counted per sender and window, so bad signatures write a few audit records, not one each. */
+  denials?: Pick<DenialsRepository, 'count'>;
   now?: () => Date;
 }) {
   const senders = new Map(Object.entries(deps.senders));
@@ -143,6 +149,19 @@ export function createWebhookService(deps: {
     return registered;
   }
 
+  /** One audit record per sender, reason and window (then at 10, 100…), with the count so far. */
+  async function recordDenial(input: { senderId: string; ip: string }, reason: string, bytes: number, at: Date): Promise<void> {
+    try {
+      const window = deps.denials ? await deps.denials.count(`webhook:${input.senderId}:${reason}`, SIGNATURE_TOLERANCE_SECONDS, at.getTime()) : null;
+      if (window && !isDenialRecorded(window.count)) return;
+      const details = { reason, bytes, ...(window ? { count: window.count, windowStart: window.windowStart } : {}) };
+      await deps.audit.append(auditRecord(null, { action: 'webhook.appeal', outcome: 'denied', target: `webhook:${input.senderId}`, ip: input.ip, details }, at));
+    } catch (err) {
+      // Best effort: an audit outage must not turn a refusal into a 503.
+      log.warn({ err: (err as Error).message }, 'audit append failed');
+    }
+  }
+
   return {
     /** Throws NotFoundError for a sender not configured (before the body is read). */
     async requireSender(senderId: string): Promise<void> {
@@ -156,11 +175,14 @@ export function createWebhookService(deps: {
       const at = now();
       const check = verifySignature({ secret: sender.secret, timestamp: input.timestamp, signature: input.signature, rawBody }, Math.floor(at.getTime() / 1000));
       if (!check.ok) {
-        // Best effort: an audit outage must not turn a refusal into a 503.
-        await deps.audit
-          .append(auditRecord(null, { action: 'webhook.appeal', outcome: 'denied', target: `webhook:${input.senderId}`, ip: input.ip, details: { reason: check.reason, bytes: rawBody.length } }, at))
-          .catch((err: Error) => log.warn({ err: err.message }, 'audit append failed'));
+        await recordDenial(input, check.reason, rawBody.length, at);
         throw new UnauthorizedError(check.message);
+      }
+      // Same sender, timestamp and signature as a request already accepted: a replay. Kept for
+      // twice the clock tolerance, past which the timestamp alone refuses it.
+      if (deps.replays && !(await deps.replays.firstSeen(['webhook', input.senderId, input.timestamp ?? '', input.signature ?? ''], 2 * SIGNATURE_TOLERANCE_SECONDS))) {
+        await recordDenial(input, 'replay', rawBody.length, at);
+        throw new ConflictError('Replayed request: this sender, timestamp and signature were already accepted; nothing was changed. Sign each delivery with a fresh timestamp.');
       }
       try {
         return JSON.parse(rawBody.toString('utf8')) as unknown;

@@ -169,8 +169,8 @@ describe('CSRF and CORS', () => {
 
 describe('TOTP', () => {
   /** Runs enrolment for a cookie session; returns the secret. */
-  async function enrol(b: ReturnType<typeof browser>): Promise<{ secret: Buffer; usedAt: number }> {
-    const setup = await b.call('POST', '/api/auth/totp/setup');
+  async function enrol(b: ReturnType<typeof browser>, password: string): Promise<{ secret: Buffer; usedAt: number }> {
+    const setup = await b.call('POST', '/api/auth/totp/setup', { body: { password } });
     expect(setup.status).toBe(200);
     const uri = new URL(String(setup.body.otpauthUri));
     expect(uri.protocol).toBe('otpauth:');
@@ -190,8 +190,8 @@ describe('TOTP', () => {
     const creds = await sys.createUser({ username: 'lead2fa', role: 'sector_lead' });
     const b = browser();
     await b.call('POST', '/api/auth/login', { body: creds });
-    const { secret, usedAt } = await enrol(b);
-    const again = await b.call('POST', '/api/auth/totp/setup');
+    const { secret, usedAt } = await enrol(b, creds.password);
+    const again = await b.call('POST', '/api/auth/totp/setup', { body: { password: creds.password } });
     expect(again.status).toBe(409);
     await b.call('POST', '/api/auth/logout');
 
@@ -232,7 +232,7 @@ describe('TOTP', () => {
     const creds = await sys.createUser({ username: 'guess2fa', role: 'operator' });
     const b = browser();
     await b.call('POST', '/api/auth/login', { body: creds });
-    const { secret } = await enrol(b);
+    const { secret } = await enrol(b, creds.password);
     const { challenge } = (await b.call('POST', '/api/auth/login', { body: creds })).body as { challenge: string };
     const wrong = String((Number(totp(secret, Date.now())) + 1) % 1_000_000).padStart(6, '0');
     for (let i = 0; i < 4; i++) expect((await b.call('POST', '/api/auth/login/totp', { body: { challenge, code: wrong } })).status).toBe(401);
@@ -246,7 +246,7 @@ describe('TOTP', () => {
 
   it('requires the technical administrator to enrol before anything else', async () => {
     // Created the way `npm run user:create` does it: no TOTP yet.
-    await sys.container.services.auth.createUser({ username: 'newadmin', displayName: 'Админ', password: 'newadmin-password-1', role: 'admin', scope: FULL_SCOPE });
+    await sys.container.services.users.createUser({ username: 'newadmin', displayName: 'Админ', password: 'newadmin-password-1', role: 'admin', scope: FULL_SCOPE });
     const b = browser();
     const login = await b.call('POST', '/api/auth/login', { body: { username: 'newadmin', password: 'newadmin-password-1' } });
     expect(login.status).toBe(200);
@@ -262,7 +262,7 @@ describe('TOTP', () => {
     expect(err.message).toBe('forbidden');
     socket.disconnect();
 
-    await enrol(b);
+    await enrol(b, 'newadmin-password-1');
     expect((await b.call('GET', '/api/auth/me')).body.totpEnrolmentRequired).toBe(false);
     expect((await b.call('GET', '/api/users')).status).toBe(200);
   });

@@ -45,7 +45,7 @@ beforeAll(async () => {
   c = await createContainer(config, { name: 'logs-test', log });
   api = await startApiRole(c);
   pipeline = await startPipelineRole(c);
-  await c.services.auth.createUser({ username: 'duty', displayName: 'Дежурный', password: PASSWORD, role: 'operator', scope: FULL_SCOPE });
+  await c.services.users.createUser({ username: 'duty', displayName: 'Дежурный', password: PASSWORD, role: 'operator', scope: FULL_SCOPE });
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
+import { shellPaths } from '../../src/api/dashboards';
 import type { FeedEvent, IncidentCard } from '../../src/contracts/feed';
 import { can, FULL_SCOPE, inScope, ROLES, type Permission, type Role, type Scope } from '../../src/domain/access';
 import { eventually, startSystem, type FeedClient, type TestSystem } from '../helpers/system';
@@ -72,7 +73,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/auth/totp/setup': {
     access: { kind: 'session' },
     // Starts an enrolment (harmless until confirmed); an account that already has TOTP gets 409.
-    probes: [{ label: 'start enrolment', url: '/api/auth/totp/setup', body: {}, ok: (u) => (u?.role === 'admin' ? 409 : 200) }],
+    // Needs the current password: a wrong one is 400 (an account that already has TOTP gets 409 first).
+    probes: [{ label: 'start enrolment, wrong password', url: '/api/auth/totp/setup', body: { password: 'not-my-password-1' }, ok: (u) => (u?.role === 'admin' ? 409 : 400) }],
+  },
+  'POST /api/auth/password': {
+    access: { kind: 'session' },
+    probes: [{ label: 'wrong current password', url: '/api/auth/password', body: { currentPassword: 'not-my-password-1', newPassword: 'Kfz8-rain-orbit-73' }, ok: () => 400 }],
   },
   'POST /api/auth/totp/confirm': {
     access: { kind: 'session' },
@@ -304,6 +310,7 @@ async function discoverRoutes(): Promise<string[]> {
   const tree = app.printRoutes({ commonPrefix: false });
   await app.close();
   const out: string[] = [];
+  const shell = new Set(shellPaths().flatMap((p) => [p, `${p}*`]));
   // A route whose path extends another's is printed as its child: rebuild full paths by depth.
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
@@ -319,6 +326,8 @@ async function discoverRoutes(): Promise<string[]> {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
       // The static dashboards (fastify-static's wildcard): public files, no data.
       if (path === '*' || path === '/*' || path === '/assets/*') continue;
+      // The dashboards' shell (one static HTML page at each path of the page table): no data.
+      if (method === 'GET' && shell.has(path)) continue;
       out.push(`${method} ${path}`);
     }
   }

@@ -30,7 +30,7 @@ describe('users page', () => {
     await buildDashboards();
     system = await startSystem({ withPipeline: false });
     // The first administrator, as `npm run user:create` makes it: no TOTP yet.
-    await system.container.services.auth.createUser({ username: 'boss', displayName: 'Главный администратор', password: 'boss-password-12', role: 'admin', scope: FULL_SCOPE });
+    await system.container.services.users.createUser({ username: 'boss', displayName: 'Главный администратор', password: 'boss-password-12', role: 'admin', scope: FULL_SCOPE });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -62,7 +62,10 @@ describe('users page', () => {
     await admin.waitForURL(/\/users\/#totp$/);
     await admin.locator('#totp-required').waitFor({ state: 'visible' });
     expect(await admin.locator('#users-section').isVisible()).toBe(false);
-    // The secret arrives from /api/auth/totp/setup after the section shows.
+    // Enrolment needs the current password (a session alone is not enough).
+    await admin.fill('#totp-password', 'boss-password-12');
+    await admin.click('#totp-start');
+    // The secret arrives from /api/auth/totp/setup.
     await expect.poll(async () => ((await admin.locator('#totp-secret').textContent()) ?? '').trim().length, POLL).toBeGreaterThan(0);
     const shown = (await admin.locator('#totp-secret').textContent()) ?? '';
     secret = base32Decode(shown.replace(/\s/g, ''));
@@ -95,7 +98,7 @@ describe('users page', () => {
     const row = admin.locator('tr[data-user="duty"]');
     await row.waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe(XSS_NAME);
-    expect(await admin.locator('#users-body img').count()).toBe(0);
+    expect(await admin.locator('#users-table img').count()).toBe(0);
     expect(await row.locator('td').nth(2).textContent()).toBe('Руководитель отраслевого блока');
     expect(await row.locator('td').nth(3).textContent()).toMatch(/^ЖКХ; все МО$/);
     const stored = await system.container.repos.users.findByUsername('duty');
@@ -109,6 +112,14 @@ describe('users page', () => {
     const userCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const user = await userCtx.newPage();
     await login(user, 'duty', password);
+    // A password the administrator set must be replaced first, on the users page.
+    await user.waitForURL(/\/users\/#password$/);
+    await user.locator('#password-required').waitFor({ state: 'visible' });
+    await user.fill('#pw-current', password);
+    await user.fill('#pw-new', 'Own-larch-valley-61');
+    await user.click('#pw-submit');
+    await expect.poll(() => user.locator('#password-message').textContent(), POLL).toContain('Пароль сменён');
+    await user.goto(`${system.baseUrl}/`);
     await user.locator('#app-view').waitFor({ state: 'visible' });
     await expect.poll(() => user.locator('#conn-state').textContent(), { timeout: 10_000 }).toContain('Подключено');
     expect(await user.locator('#to-users').isVisible()).toBe(false);

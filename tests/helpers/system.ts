@@ -61,7 +61,7 @@ export async function startSystem(opts: { withPipeline?: boolean; env?: Record<s
     },
     async createUser(u) {
       const password = u.password ?? `${u.username}-password-1`;
-      await container.services.auth.createUser({ username: u.username, displayName: u.username, password, role: u.role, scope: u.scope ?? FULL_SCOPE });
+      await container.services.users.createUser({ username: u.username, displayName: u.username, password, role: u.role, scope: u.scope ?? FULL_SCOPE });
       // Roles that must use TOTP get one enrolled here, so `login` can answer the second step.
       if (container.services.auth.policy.totpRequiredRoles.includes(u.role)) {
         const secret = newTotpSecret();

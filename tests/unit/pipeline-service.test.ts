@@ -55,10 +55,12 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
       indexedIds.push(...ps.map((p) => p.id));
       return opts.postResults ? opts.postResults(ps.length) : ps.map(() => ({ ok: true as const, status: 201 }));
     },
+    correctionMarks: async () => new Map(),
     search: async () => ({ total: 0, hits: [] }),
   } satisfies PostsRepository;
   const incidents = {
     bulkCreate: async (docs) => (opts.incidentResults ? opts.incidentResults(docs) : docs.map(() => ({ outcome: 'created' as const }))),
+    reroute: async () => null,
     getMany: async () => [],
     list: async () => [],
   } satisfies IncidentsRepository;

@@ -7,7 +7,7 @@ import { ORGANISATION_KINDS, type CorrectionsService } from '../../services/corr
 import { requirePermission, sessionOf } from '../auth';
 import { errorBody } from './schemas';
 
-const postIdParam = z.object({ id: z.string().min(3).max(300).regex(/^[a-z]+:/, 'a post id: <network>:<externalId>') });
+const postIdParam = z.object({ id: z.string().min(3).max(300).regex(/^([a-z]+:|x\.[A-Za-z0-9_-]+$)/, 'a post id: <network>:<externalId>, or the opaque id the API gave') });
 const comment = z.string().trim().min(1).max(500).optional();
 const freeText = z.string().trim().min(1).max(300).nullable();
 

@@ -1,18 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ROLES } from '../../domain/access';
+import { userCreateRequest, userIdParams as idParams, userListAnswer, userPasswordRequest, userUpdateRequest, userViewSchema } from '../../contracts/users';
 import type { AuthService } from '../../services/auth.service';
+import type { UsersService } from '../../services/users.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, scopeSchema, userSchema } from './schemas';
+import { errorBody } from './schemas';
 
-const userViewSchema = userSchema.extend({
-  disabled: z.boolean(),
-  totpEnabled: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const idParams = z.object({ id: z.string().min(1).max(64) });
-const password = z.string().min(10, 'at least 10 characters').max(256);
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 /**
@@ -20,13 +12,13 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
  * by the service; a change of role or scope, disabling, and password or TOTP resets end the
  * user's sessions, which disconnects their sockets within seconds.
  */
-export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (app, { auth }) => {
+export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: UsersService }> = async (app, { auth, users }) => {
   const admin = requirePermission(auth, 'users:manage');
 
   app.get(
     '/api/users',
-    { preHandler: admin, schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userViewSchema) }), 401: errorBody, 403: errorBody } } },
-    async () => ({ items: await auth.listUsers() }),
+    { preHandler: admin, schema: { tags: ['users'], response: { 200: userListAnswer, 401: errorBody, 403: errorBody } } },
+    async () => ({ items: await users.listUsers() }),
   );
 
   app.post(
@@ -35,24 +27,17 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
       preHandler: admin,
       schema: {
         tags: ['users'],
-        body: z.object({
-          username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/i, '3–64 latin letters, digits, . _ -'),
-          displayName: z.string().trim().min(1).max(200),
-          role: z.enum(ROLES),
-          scope: scopeSchema,
-          password,
-          organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
-        }),
+        body: userCreateRequest,
         response: { 201: userViewSchema, ...errors },
       },
     },
-    async (request, reply) => reply.status(201).send(await auth.createUser(request.body, sessionOf(request).user)),
+    async (request, reply) => reply.status(201).send(await users.createUser(request.body, sessionOf(request).user)),
   );
 
   app.get(
     '/api/users/:id',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.getUser(request.params.id),
+    async (request) => users.getUser(request.params.id),
   );
 
   app.patch(
@@ -62,15 +47,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
       schema: {
         tags: ['users'],
         params: idParams,
-        body: z
-          .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
-          .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' }),
+        body: userUpdateRequest,
         response: { 200: userViewSchema, ...errors },
       },
     },
     async (request) => {
       const { displayName, role, scope, organisationId } = request.body;
-      return auth.updateUser(sessionOf(request).user, request.params.id, {
+      return users.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
@@ -84,19 +67,19 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
     ['/api/users/:id/enable', false],
   ] as const) {
     app.post(path, { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } }, async (request) =>
-      auth.setDisabled(sessionOf(request).user, request.params.id, disabled),
+      users.setDisabled(sessionOf(request).user, request.params.id, disabled),
     );
   }
 
   app.post(
     '/api/users/:id/password',
-    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: z.object({ password }), response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
+    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: userPasswordRequest, response: { 200: userViewSchema, ...errors } } },
+    async (request) => users.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
   );
 
   app.post(
     '/api/users/:id/totp/reset',
     { preHandler: admin, schema: { tags: ['users'], params: idParams, response: { 200: userViewSchema, ...errors } } },
-    async (request) => auth.resetTotp(sessionOf(request).user, request.params.id),
+    async (request) => users.resetTotp(sessionOf(request).user, request.params.id),
   );
 };

@@ -52,7 +52,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ webhooks: WebhookService }> 
         params: z.object({ senderId: z.string().min(1).max(64) }),
         headers: z.looseObject({ 'x-dozor-timestamp': z.string(), 'x-dozor-signature': z.string() }),
         body: appealSchema,
-        response: { 202: z.object({ status: z.literal('queued'), postId: z.string() }), 400: errorBody, 401: errorBody, 404: errorBody, 403: errorBody, 413: errorBody, 415: errorBody, 503: errorBody },
+        response: { 202: z.object({ status: z.literal('queued'), postId: z.string() }), 400: errorBody, 401: errorBody, 404: errorBody, 403: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody },
       },
     },
     async (request, reply) => reply.status(202).send(await webhooks.accept(request.params.senderId, request.body)),

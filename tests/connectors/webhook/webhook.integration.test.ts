@@ -71,9 +71,12 @@ describe('signed appeals webhook', () => {
     const first = await push(body);
     const postId = `feedback:${SENDER}:${String(a.id)}`;
     await eventually(async () => (await count('posts', 'id', postId)) === 1, 20_000, 'appeal indexed');
-    // Redelivered after processing, then twice at once (a sender retrying on a timeout).
-    const again = await Promise.all([push(body), push(body), push(body)]);
+    // Redelivered after processing, then twice at once (a sender retrying on a timeout), each
+    // signed afresh; the very same signed request again is a replay (409, see tests/security).
+    const now = Math.floor(Date.now() / 1000);
+    const again = await Promise.all([push(body, { timestamp: now + 1 }), push(body, { timestamp: now + 2 }), push(body, { timestamp: now + 3 })]);
     expect([first, ...again].map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    expect((await push(body, { timestamp: now + 1 })).status).toBe(409);
     expect(new Set([first, ...again].map((r) => r.body.postId))).toEqual(new Set([postId]));
     await eventually(async () => (await sys.container.postsQueue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0, 10_000, 'queue drained');
     await new Promise((r) => setTimeout(r, 500));
