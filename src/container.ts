@@ -13,6 +13,7 @@ import { createPipelineService } from './pipeline/pipeline.service';
 import { createQueue } from './queue/queues';
 import { createAuditRepository } from './repositories/audit.repository';
 import { createCorrectionsRepository } from './repositories/corrections.repository';
+import { createDeskRepository } from './repositories/desk.repository';
 import { createCursorsRepository } from './repositories/cursors.repository';
 import { createFeedRepository } from './repositories/feed.repository';
 import { createIncidentsRepository } from './repositories/incidents.repository';
@@ -34,7 +35,9 @@ import { createRoutingHistoryRepository } from './repositories/routing-history.r
 import { createOrganisationsService } from './services/organisations.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
+import { createClaimMatcher, createClaimPropagation, regionPlaces } from './services/claim-matcher.service';
 import { createCorrectionsService } from './services/corrections.service';
+import { createDeskService } from './services/desk.service';
 import { createErasureService } from './services/erasure.service';
 import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
@@ -101,6 +104,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     savedSearches: createSavedSearchesRepository({ redis, prefix }),
     notifications: createNotificationsRepository({ redis, prefix }),
     reports: createReportsRepository({ redis, prefix, dir: resolve(config.REPORTS_DIR) }),
+    desk: createDeskRepository({ es, names, redis, prefix }),
     loginAttempts: createLoginAttemptsRepository({ redis, prefix }),
     totpState: createTotpStateRepository({ redis, prefix }),
     denials: createDenialsRepository({ redis, prefix }),
@@ -145,6 +149,11 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const analytics = createAnalyticsService({ archive: repos.archive, archiveService: archive, audit: repos.audit, gazetteer, regionCode: config.REGION, ...(config.ANALYTICS_GEOJSON ? { geojsonPath: resolve(config.ANALYTICS_GEOJSON) } : {}) });
   const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit });
   const reports = createReportsService({ archive: repos.archive, incidentStats: repos.incidentStats, analytics, reports: repos.reports, notifications: repos.notifications, users: repos.users, audit: repos.audit, gazetteer });
+  const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids });
+  // Claim matching: the region's places, the two similarity bands of the desk.
+  const claimPlaces = regionPlaces(gazetteer.region);
+  const claimBands = { link: config.DESK_LINK_SIMILARITY, suggest: Math.min(config.DESK_SUGGEST_SIMILARITY, config.DESK_LINK_SIMILARITY) };
+  const newClaimMatcher = () => createClaimMatcher({ desk: repos.desk, places: claimPlaces, bands: claimBands });
   const services = {
     sources,
     auth,
@@ -165,7 +174,16 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: createAuditService({ audit: repos.audit }),
     erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
-    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids }),
+    corrections,
+    desk: createDeskService({
+      desk: repos.desk,
+      matcher: newClaimMatcher(),
+      audit: repos.audit,
+      corrections,
+      correctionsRepo: repos.corrections,
+      gazetteer,
+      policy: { queueThreshold: config.DESK_QUEUE_THRESHOLD, queueWindowHours: config.DESK_QUEUE_WINDOW_HOURS, spreadAlertPerHour: config.DESK_SPREAD_ALERT_PER_HOUR },
+    }),
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
     archive,
@@ -201,7 +219,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
         activeModel = await createActiveClassifier({ registry: modelRegistry, load: (path) => m.loadClassifier(path), pollMs: config.MODEL_RELOAD_SECONDS * 1000, log, fallbackPath: DEFAULT_MODEL_PATH });
         return activeModel.classifier;
       });
-      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer });
+      const claims = createClaimPropagation({ desk: repos.desk, matcher: newClaimMatcher(), log });
+      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer, claims });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */
     newConnection(name: string, forBullmq = false): RedisClient {

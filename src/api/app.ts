@@ -9,6 +9,7 @@ import type { AuthService } from '../services/auth.service';
 import type { TotpEnrolmentService } from '../services/totp-enrolment.service';
 import type { UsersService } from '../services/users.service';
 import type { CorrectionsService } from '../services/corrections.service';
+import type { DeskService } from '../services/desk.service';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -23,6 +24,7 @@ import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
 import { correctionRoutes } from './routes/corrections.routes';
+import { deskRoutes } from './routes/desk.routes';
 import { incidentRoutes } from './routes/incidents.routes';
 import { metaRoutes } from './routes/meta.routes';
 import { metricsRoutes } from './routes/metrics.routes';
@@ -60,6 +62,7 @@ export interface AppDeps {
   analytics: AnalyticsService;
   alerts: AlertsService;
   reports: ReportsService;
+  desk: DeskService;
   organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
@@ -153,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { auth: deps.auth, audit: deps.audit });
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
+  await app.register(deskRoutes, { auth: deps.auth, desk: deps.desk });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
   await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });

@@ -45,6 +45,12 @@ export const PERMISSIONS = [
   'model:manage',
   /** Erase one person's data on request (152-ФЗ). */
   'personal_data:erase',
+  /** Misinformation desk: the queue, claims, spread, warning packs and the verdict feed. */
+  'desk:read',
+  /** Record verdicts, debunks and their publications; move a claim through its statuses. */
+  'desk:verdict',
+  /** Create and merge claims, link and unlink posts, confirm or reject suggestions. */
+  'desk:link',
   /** Organisation directory and responsibility rules: edit, import, export. */
   'organisations:manage',
   /** A responsible organisation's own page: the incidents routed to it, and its answers. */
@@ -58,15 +64,15 @@ const WORK: readonly Permission[] = ['feed:read', 'incidents:read', 'posts:searc
 /** A role is a set of permissions. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   operator: WORK,
-  misinfo_desk: WORK,
+  misinfo_desk: [...WORK, 'desk:read', 'desk:verdict', 'desk:link'],
   sector_lead: WORK,
   sector_owner: ['feed:read', 'incidents:read', 'posts:search'],
-  head: WORK,
+  head: [...WORK, 'desk:read'],
   curator: ['feed:read', 'incidents:read', 'posts:search'],
-  chief_analyst: ['incidents:read', 'posts:search', 'classification:correct', 'model:manage'],
+  chief_analyst: ['incidents:read', 'posts:search', 'classification:correct', 'model:manage', 'desk:read'],
   observer: ['feed:read', 'incidents:read', 'posts:search'],
   admin: ALL,
-  media_liaison: ['feed:read', 'incidents:read', 'posts:search'],
+  media_liaison: ['feed:read', 'incidents:read', 'posts:search', 'desk:read'],
   // Sees only incidents routed to its own organisation (SessionUser.organisationId), on its page.
   organisation: ['organisation:respond'],
 };

@@ -60,6 +60,17 @@ const SYSTEM_ACTIONS = {
 // Areas other work adds to (incident workflow, organisation directory, claims, saved searches,
 // exports): each appends its own lines here.
 const INCIDENT_ACTIONS = {} as const;
+const CLAIM_ACTIONS = {
+  "claim.create": "Создание утверждения (дезинформация)",
+  "claim.status": "Смена статуса утверждения",
+  "claim.verdict": "Вердикт по утверждению",
+  "claim.link": "Привязка публикации к утверждению",
+  "claim.unlink": "Отвязка публикации от утверждения",
+  "claim.suggestion_confirm": "Подтверждение похожей публикации",
+  "claim.suggestion_reject": "Отклонение похожей публикации",
+  "claim.merge": "Объединение утверждений",
+  "claim.publication": "Публикация опровержения",
+} as const;
 const ORGANISATION_ACTIONS = {
   'organisation.create': 'Добавление организации',
   'organisation.update': 'Изменение организации',
@@ -68,7 +79,6 @@ const ORGANISATION_ACTIONS = {
   'routing_rule.create': 'Добавление правила маршрутизации',
   'routing_rule.delete': 'Удаление правила маршрутизации',
 } as const;
-const CLAIM_ACTIONS = {} as const;
 const SAVED_SEARCH_ACTIONS = {
   "saved_search.create": "Сохранение поиска",
   "saved_search.update": "Изменение сохранённого поиска",

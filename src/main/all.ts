@@ -16,6 +16,7 @@ const DEMO_USERS: NewUser[] = [
   { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
   { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
   { username: 'admin', password: 'admin-demo-1', displayName: 'Техадмин Демо', role: 'admin', scope: FULL_SCOPE },
+  { username: 'desk', password: 'desk-demo-1', displayName: 'Мария Проверкина', role: 'misinfo_desk', scope: FULL_SCOPE },
 ];
 // The administrator needs a second factor; the demo one has this published secret (demo only).
 const DEMO_ADMIN_TOTP = 'DOZORDEMOADMINTOTPSECRET';
@@ -65,7 +66,7 @@ setTimeout(() => {
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
       `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
-      `  Pages: ${url}/ (operator) · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
+      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',

@@ -6,6 +6,7 @@ import { toIncidentDoc, type IncidentDoc, type IncidentsRepository } from '../re
 import type { IndexNames } from '../repositories/indices';
 import type { PostsRepository } from '../repositories/posts.repository';
 import type { StagingRepository } from '../repositories/staging.repository';
+import type { ClaimPropagation } from '../services/claim-matcher.service';
 import { decideIncident, enrichPost, type EnrichDeps } from './enrich';
 import { describeIssues, incomingPostSchema } from './post.schema';
 import { preserveHumanDecisions } from './preserve';
@@ -28,6 +29,8 @@ export interface PipelineDeps extends EnrichDeps {
   /** Erased authors and posts: re-delivered posts of theirs are anonymised again. */
   tombstones?: TombstonesRepository;
   now?: () => Date;
+  /** The misinformation desk's claims: posts join claims and take their verdicts' risk. */
+  claims?: ClaimPropagation;
 }
 
 /**
@@ -63,6 +66,8 @@ export function createPipelineService(deps: PipelineDeps) {
         }
       });
 
+      // Claims before incidents: a verdict sets the risk the incident rule reads.
+      const links = deps.claims ? await deps.claims.apply(enriched.map((e) => e.post), at) : [];
       // Erasures and human corrections survive a re-delivery of the same post.
       const overrides = await preserveHumanDecisions(enriched.map((e) => e.post), deps);
 
@@ -88,6 +93,10 @@ export function createPipelineService(deps: PipelineDeps) {
         if (doc) toCreate.push({ i: e.i, doc });
         else outcomes[e.i] = { status: 'done', incident: 'none' };
       });
+
+      // Links only for posts that are stored (a retried post writes its link again, by id).
+      const stored = new Set(enriched.filter((e) => outcomes[e.i] === undefined || outcomes[e.i]?.status === 'done').map((e) => e.post.id));
+      if (deps.claims) await deps.claims.write(links.filter((l) => stored.has(l.postId)));
 
       const created = await deps.incidents.bulkCreate(toCreate.map((t) => t.doc));
       const toPublish: { i: number; doc: IncidentDoc; outcome: 'created' | 'exists' }[] = [];

@@ -317,6 +317,35 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   },
+  // Misinformation desk (issue 12): reads need desk:read; work needs desk:link / desk:verdict.
+  'GET /api/desk/queue': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'queue', url: '/api/desk/queue?status=all', check: (b, u) => expectAllInScope((b as { items: { sector: IncidentCard['sector']; municipality: string; author: unknown }[] }).items, u) }] },
+  'GET /api/desk/claims': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'claims', url: '/api/desk/claims' }] },
+  'POST /api/desk/claims': {
+    access: { kind: 'permission', permission: 'desk:link' },
+    probes: [{ label: 'no such post', url: '/api/desk/claims', body: { title: 'Утверждение', postId: 'vk:no-such-post' }, ok: () => 404 }],
+  },
+  'GET /api/desk/claims/:id': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}`, ok: () => 404 }] },
+  'POST /api/desk/claims/:id/status': { access: { kind: 'permission', permission: 'desk:verdict' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/status`, body: { status: 'in_progress' }, ok: () => 404 }] },
+  'POST /api/desk/claims/:id/verdict': {
+    access: { kind: 'permission', permission: 'desk:verdict' },
+    probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/verdict`, body: { verdict: 'unverifiable', debunk: 'Текст', evidence: [] }, ok: () => 404 }],
+  },
+  'POST /api/desk/claims/:id/posts': { access: { kind: 'permission', permission: 'desk:link' }, probes: [{ label: 'no such post', url: `/api/desk/claims/clm_${'0'.repeat(20)}/posts`, body: { postId: 'vk:no-such-post' }, ok: () => 404 }] },
+  'DELETE /api/desk/claims/:id/posts/:postId': { access: { kind: 'permission', permission: 'desk:link' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/posts/vk:no-such-post`, ok: () => 404 }] },
+  'POST /api/desk/claims/:id/suggestions/:postId': {
+    access: { kind: 'permission', permission: 'desk:link' },
+    probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/suggestions/vk:no-such-post`, body: { accept: true }, ok: () => 404 }],
+  },
+  'POST /api/desk/claims/:id/merge': { access: { kind: 'permission', permission: 'desk:link' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/merge`, body: { into: `clm_${'1'.repeat(20)}` }, ok: () => 404 }] },
+  'POST /api/desk/claims/:id/publications': {
+    access: { kind: 'permission', permission: 'desk:verdict' },
+    probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/publications`, body: { url: 'https://example.org/p', publishedAt: new Date().toISOString(), reach: 1 }, ok: () => 404 }],
+  },
+  'GET /api/desk/claims/:id/spread': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/spread`, ok: () => 404 }] },
+  'GET /api/desk/claims/:id/warning': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'no such claim', url: `/api/desk/claims/clm_${'0'.repeat(20)}/warning`, ok: () => 404 }] },
+  'GET /api/desk/suggestions': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'suggestions', url: '/api/desk/suggestions' }] },
+  'GET /api/desk/alerts': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'alerts', url: '/api/desk/alerts' }] },
+  'GET /api/desk/verdicts': { access: { kind: 'permission', permission: 'desk:read' }, probes: [{ label: 'verdict feed', url: '/api/desk/verdicts' }] },
   // Organisation directory (issue 11): read by everyone who works incidents, changed by organisations:manage.
   'GET /api/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/organisations' }] },
   'GET /api/organisations/suggest': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'suggest', url: '/api/organisations/suggest?sector=housing&municipality=omsk' }] },
@@ -451,7 +480,7 @@ describe('role × route access table', () => {
       }
     }
     expect(failures).toEqual([]);
-  }, 180_000); // the table covers ~60 routes × 10 roles
+  }, 300_000); // every role × every route: minutes on a loaded machine
 
   it('keeps the own session alive after a throwaway session logged out', async () => {
     for (const u of users) expect((await call('GET', { label: 'me', url: '/api/auth/me' }, u.token)).status, u.username).toBe(200);
