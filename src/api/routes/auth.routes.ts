@@ -5,25 +5,8 @@ import type { SessionRecord } from '../../repositories/sessions.repository';
 import type { AuthService, LoginOutcome } from '../../services/auth.service';
 import type { TotpEnrolmentService } from '../../services/totp-enrolment.service';
 import { requirePermission, sessionCookie, sessionOf } from '../auth';
-import { errorBody, userSchema } from './schemas';
-
-/**
- * `mode: "cookie"` (the default, for the dashboards): the session goes into an HttpOnly cookie
- * and never reaches page scripts; the body carries the anti-CSRF token. `mode: "bearer"` (API
- * clients, scripts): the body carries the token, no cookie is set.
- */
-const mode = z.enum(['cookie', 'bearer']).default('cookie');
-
-const sessionBody = z.object({
-  user: userSchema,
-  csrfToken: z.string(),
-  /** True while the role requires TOTP and the user has not enrolled: only enrolment is allowed. */
-  totpEnrolmentRequired: z.boolean(),
-  /** True while the password is one an administrator set: only changing it is allowed. */
-  passwordChangeRequired: z.boolean(),
-  token: z.string().optional(),
-});
-const loginBody = z.union([sessionBody, z.object({ totpRequired: z.literal(true), challenge: z.string() })]);
+import { loginAnswer, loginRequest, passwordChangeAnswer, passwordChangeRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer, totpSetupRequest } from '../../contracts/auth';
+import { errorBody } from './schemas';
 
 function sessionAnswer(s: SessionRecord) {
   return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true, passwordChangeRequired: s.passwordChange === true };
@@ -43,8 +26,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
     {
       schema: {
         tags: ['auth'],
-        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), mode }),
-        response: { 200: loginBody, 401: errorBody, 403: errorBody, 429: errorBody },
+        body: loginRequest,
+        response: { 200: loginAnswer, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -59,7 +42,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
     {
       schema: {
         tags: ['auth'],
-        body: z.object({ challenge: z.string().min(1).max(100), code: z.string().regex(/^\d{6}$/, 'six digits'), mode }),
+        body: totpLoginRequest,
         response: { 200: sessionBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
@@ -94,8 +77,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
       schema: {
         tags: ['auth'],
         description: 'Starts TOTP enrolment; needs the current password, so a session alone cannot enrol a factor the owner does not hold.',
-        body: z.object({ password: z.string().min(1).max(256) }),
-        response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        body: totpSetupRequest,
+        response: { 200: totpSetupAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
     async (request, reply) => {
@@ -110,8 +93,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
       preHandler: requirePermission(auth),
       schema: {
         tags: ['auth'],
-        body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
-        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        body: totpConfirmRequest,
+        response: { 200: totpConfirmAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
     async (request) => sessionAnswer(await totpEnrolment.confirm(sessionOf(request), request.body.code, request.ip)),

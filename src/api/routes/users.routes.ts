@@ -1,20 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ROLES } from '../../domain/access';
+import { userCreateRequest, userIdParams as idParams, userListAnswer, userPasswordRequest, userUpdateRequest, userViewSchema } from '../../contracts/users';
 import type { AuthService } from '../../services/auth.service';
 import type { UsersService } from '../../services/users.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, scopeSchema, userSchema } from './schemas';
+import { errorBody } from './schemas';
 
-const userViewSchema = userSchema.extend({
-  disabled: z.boolean(),
-  totpEnabled: z.boolean(),
-  passwordChangeRequired: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const idParams = z.object({ id: z.string().min(1).max(64) });
-const password = z.string().min(10, 'at least 10 characters').max(256);
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 /**
@@ -27,7 +17,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: User
 
   app.get(
     '/api/users',
-    { preHandler: admin, schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userViewSchema) }), 401: errorBody, 403: errorBody } } },
+    { preHandler: admin, schema: { tags: ['users'], response: { 200: userListAnswer, 401: errorBody, 403: errorBody } } },
     async () => ({ items: await users.listUsers() }),
   );
 
@@ -37,14 +27,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: User
       preHandler: admin,
       schema: {
         tags: ['users'],
-        body: z.object({
-          username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/i, '3–64 latin letters, digits, . _ -'),
-          displayName: z.string().trim().min(1).max(200),
-          role: z.enum(ROLES),
-          scope: scopeSchema,
-          password,
-          organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
-        }),
+        body: userCreateRequest,
         response: { 201: userViewSchema, ...errors },
       },
     },
@@ -64,9 +47,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: User
       schema: {
         tags: ['users'],
         params: idParams,
-        body: z
-          .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
-          .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' }),
+        body: userUpdateRequest,
         response: { 200: userViewSchema, ...errors },
       },
     },
@@ -92,7 +73,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: User
 
   app.post(
     '/api/users/:id/password',
-    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: z.object({ password }), response: { 200: userViewSchema, ...errors } } },
+    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: userPasswordRequest, response: { 200: userViewSchema, ...errors } } },
     async (request) => users.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
   );
 
