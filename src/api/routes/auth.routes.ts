@@ -107,8 +107,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
       schema: {
         tags: ['auth'],
         description: 'The owner changes their password (required after an administrator set it); ends their other sessions.',
-        body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }),
-        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
+        body: passwordChangeRequest,
+        response: { 200: passwordChangeAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request) => sessionAnswer(await auth.changePassword(sessionOf(request), request.body.currentPassword, request.body.newPassword, request.ip)),
