@@ -42,7 +42,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const status = statusOf(error);
       if (error instanceof RateLimitedError) void reply.header('retry-after', String(error.retryAfterSeconds));
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      return reply.status(status).send({ error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, requestId });
+      const extra = error instanceof ConflictError && error.details ? error.details : {};
+      return reply.status(status).send({ ...extra, error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, requestId });
     }
     if (isEsUnavailable(error) || isRedisUnavailable(error)) {
       request.log.warn({ err: error.message }, 'dependency unavailable');

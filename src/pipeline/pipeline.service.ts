@@ -18,7 +18,7 @@ export type PostOutcome =
 export interface PipelineDeps extends EnrichDeps {
   staging: StagingRepository;
   posts: PostsRepository;
-  incidents: IncidentsRepository;
+  incidents: Pick<IncidentsRepository, 'bulkCreate'>;
   feed: FeedRepository;
   names: IndexNames;
   policy: IncidentPolicy;

@@ -61,7 +61,7 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
     bulkCreate: async (docs) => (opts.incidentResults ? opts.incidentResults(docs) : docs.map(() => ({ outcome: 'created' as const }))),
     getMany: async () => [],
     list: async () => [],
-  } satisfies IncidentsRepository;
+  } satisfies Pick<IncidentsRepository, 'bulkCreate' | 'getMany' | 'list'>;
   const feed = {
     publishOnce: async (entries: readonly FeedEntry[]) => {
       published.push(...entries);
