@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger';
 import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
 import type { CorrectionsService } from '../services/corrections.service';
+import type { IncidentWorkflowService } from '../services/incident-workflow.service';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -16,6 +17,7 @@ import type { IncidentsService } from '../services/incidents.service';
 import type { SearchService } from '../services/search.service';
 import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
+import type { OrganisationsService } from '../services/organisations.service';
 import { corsHook, originGuard } from './auth';
 import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
@@ -30,6 +32,7 @@ import { privacyRoutes } from './routes/privacy.routes';
 import { sourceRoutes } from './routes/sources.routes';
 import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { organisationRoutes } from './routes/organisations.routes';
 
 export interface AppDeps {
   log: Logger;
@@ -43,7 +46,9 @@ export interface AppDeps {
   erasure: ErasureService;
   sources: SourcesService;
   corrections: CorrectionsService;
+  incidentWorkflow: IncidentWorkflowService;
   models: ModelsService;
+  organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -99,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(usersRoutes, { auth: deps.auth });
-  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
+  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents, incidentWorkflow: deps.incidentWorkflow });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
   await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
   await app.register(modelRoutes, { auth: deps.auth, models: deps.models });
@@ -108,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });

@@ -42,8 +42,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const status = statusOf(error);
       if (error instanceof RateLimitedError) void reply.header('retry-after', String(error.retryAfterSeconds));
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      const extra = error instanceof ConflictError && error.details ? error.details : {};
-      return reply.status(status).send({ ...extra, error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, requestId });
+      // A validation error may name its fields (or spreadsheet rows): sent as `fields`.
+      const named = error instanceof ValidationError ? (error as ValidationError).details?.fields : undefined;
+      const fields = Array.isArray(named) ? { fields: named as { field: string; message: string }[] } : {};
+      // A conflict may carry the object as it is now (`current`) and why (`reason`).
+      const conflictDetails = error instanceof ConflictError ? (error as ConflictError).details : undefined;
+      const extra = conflictDetails ?? {};
+      return reply.status(status).send({ ...extra, error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, ...fields, requestId });
     }
     if (isEsUnavailable(error) || isRedisUnavailable(error)) {
       request.log.warn({ err: error.message }, 'dependency unavailable');

@@ -71,7 +71,7 @@ export const commentCreateSchema = z.object({
   forShift: z.boolean().default(false),
 });
 
-export const answerSchema = z.object({ stage: z.enum(['interim', 'final']), at: z.string(), by: staff, text: z.string() });
+export const answerSchema = z.object({ stage: z.enum(['interim', 'final']), at: z.string(), by: z.object({ id: z.string(), name: z.string() }), text: z.string() });
 
 export const memberSchema = z.object({ postId: z.string(), network: z.enum(NETWORKS), publishedAt: z.string(), reach: z.number() });
 

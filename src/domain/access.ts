@@ -13,6 +13,7 @@ export const ROLES = [
   'admin',
   'media_liaison',
   'shift_lead',
+  'organisation',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -28,6 +29,7 @@ export const ROLE_TITLES_RU: Readonly<Record<Role, string>> = {
   admin: 'Технический администратор',
   media_liaison: 'Ответственный за работу с массмедиа',
   shift_lead: 'Старший смены',
+  organisation: 'Сотрудник ответственной организации',
 };
 
 export const PERMISSIONS = [
@@ -49,6 +51,10 @@ export const PERMISSIONS = [
   'incidents:work',
   /** Lead incident work in scope: assign, reopen, merge, reject. */
   'incidents:lead',
+  /** Organisation directory and responsibility rules: edit, import, export. */
+  'organisations:manage',
+  /** A responsible organisation's own page: the incidents routed to it, and its answers. */
+  'organisation:respond',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +74,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ALL,
   media_liaison: ['feed:read', 'incidents:read', 'posts:search'],
   shift_lead: [...WORK, 'incidents:work', 'incidents:lead'],
+  // Sees only incidents routed to its own organisation (SessionUser.organisationId), on its page.
+  organisation: ['organisation:respond'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
@@ -111,4 +119,6 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   scope: Scope;
+  /** For the `organisation` role: the organisation the user answers for. */
+  organisationId?: string;
 }

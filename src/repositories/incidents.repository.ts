@@ -34,7 +34,9 @@ export interface IncidentDoc {
   model_version: string;
   // Incident work (absent on incidents nobody has touched yet).
   assignee?: { id: string; username: string; name: string } | null;
-  organisation?: { id: string; name: string } | null;
+  /** Where `route` sent it (the directory of issue 11). */
+  organisation_id?: string | null;
+  organisation_name?: string | null;
   updated_at?: string;
   closed_at?: string | null;
   merged_into?: string;
@@ -57,10 +59,12 @@ export interface CommentDoc {
   for_shift?: boolean;
 }
 
+/** An answer as stored (shared with issue 11's answer checks: formal-reply detection, publishing). */
 export interface AnswerDoc {
   stage: 'interim' | 'final';
   at: string;
-  by: { id: string; username: string; name: string };
+  author_id: string;
+  author_name: string;
   text: string;
 }
 

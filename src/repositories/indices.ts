@@ -28,6 +28,15 @@ export interface IndexNames {
   /** Operators' corrections of classifier outputs (append-only; training data for retraining). */
   corrections: string;
   correctionsIndex: string;
+  /** Organisation directory (issue 11). */
+  organisations: string;
+  organisationsIndex: string;
+  /** Responsibility rules: sector × category × municipality → organisation. */
+  routingRules: string;
+  routingRulesIndex: string;
+  /** In-app notifications (escalations), per recipient. */
+  notifications: string;
+  notificationsIndex: string;
 }
 
 export function indexNames(prefix: string): IndexNames {
@@ -50,6 +59,12 @@ export function indexNames(prefix: string): IndexNames {
     sourcesIndex: `${prefix}-sources-${v}`,
     corrections: `${prefix}-corrections`,
     correctionsIndex: `${prefix}-corrections-${v}`,
+    organisations: `${prefix}-organisations`,
+    organisationsIndex: `${prefix}-organisations-${v}`,
+    routingRules: `${prefix}-routing-rules`,
+    routingRulesIndex: `${prefix}-routing-rules-${v}`,
+    notifications: `${prefix}-notifications`,
+    notificationsIndex: `${prefix}-notifications-${v}`,
   };
 }
 
@@ -115,10 +130,9 @@ const postProperties = {
   corrected: correctedProperties,
 } as const;
 
-/** Incident work (issue 10): owner, organisation, timeline, comments, grouping. Additive. */
+/** Incident work (issue 10): owner, timeline, comments, grouping. Additive. */
 const incidentWorkProperties = {
   assignee: { properties: { id: keyword, username: keyword, name: notIndexed } },
-  organisation: { properties: { id: keyword, name: keyword } },
   updated_at: date,
   closed_at: date,
   merged_into: keyword,
@@ -127,9 +141,37 @@ const incidentWorkProperties = {
   // Read back whole with the incident, never searched.
   history: { type: 'object', enabled: false },
   comments: { type: 'object', enabled: false },
-  answers: { type: 'object', enabled: false },
   reject_reason: notIndexed,
   shift_note_at: date,
+} as const;
+
+/** Routing, working-time deadlines, answers and satisfaction of an incident (issue 11). */
+const incidentRoutingProperties = {
+  organisation_id: keyword,
+  organisation_name: keyword,
+  routed_at: date,
+  interim_due_at: date,
+  final_due_at: date,
+  deadline: { type: 'object', enabled: false },
+  answers: {
+    properties: {
+      stage: keyword,
+      text: { type: 'text', index: false },
+      author_id: keyword,
+      author_name: notIndexed,
+      at: date,
+      formal: flag,
+      formal_reasons: keyword,
+      template_id: keyword,
+      published_url: notIndexed,
+      publish_error: notIndexed,
+    },
+  },
+  interim_answered_at: date,
+  final_answered_at: date,
+  formal_answer: flag,
+  reopened_count: int,
+  satisfaction: { properties: { verdict: keyword, at: date, via: keyword, by: keyword } },
 } as const;
 
 const incidentProperties = {
@@ -157,6 +199,7 @@ const incidentProperties = {
   misinfo_reasons: keyword,
   model_version: keyword,
   ...incidentWorkProperties,
+  ...incidentRoutingProperties,
 } as const;
 
 const auditProperties = {
@@ -185,6 +228,8 @@ const userProperties = {
   totp_enabled: flag,
   created_at: date,
   updated_at: date,
+  /** The organisation a user of the `organisation` role answers for. */
+  organisation_id: keyword,
 } as const;
 
 const correctionProperties = {
@@ -219,6 +264,42 @@ const sourceProperties = {
   settings: { type: 'object', enabled: false },
 } as const;
 
+const organisationProperties = {
+  id: keyword,
+  name: { type: 'text', analyzer: 'standard', fields: { raw: keyword } },
+  kind: keyword,
+  municipality: keyword,
+  sectors: keyword,
+  contacts: { type: 'object', enabled: false },
+  user_ids: keyword,
+  official_source_ids: keyword,
+  created_at: date,
+  updated_at: date,
+} as const;
+
+const routingRuleProperties = {
+  id: keyword,
+  sector: keyword,
+  category: keyword,
+  municipality: keyword,
+  organisation_id: keyword,
+  created_at: date,
+} as const;
+
+const notificationProperties = {
+  id: keyword,
+  recipient_id: keyword,
+  kind: keyword,
+  incident_id: keyword,
+  organisation_id: keyword,
+  stage: keyword,
+  level: keyword,
+  title: notIndexed,
+  body: notIndexed,
+  at: date,
+  read_at: date,
+} as const;
+
 interface TemplateSpec {
   name: string;
   patterns: string[];
@@ -235,6 +316,9 @@ function templates(names: IndexNames, prefix: string): TemplateSpec[] {
     { name: `${prefix}-users-v${TEMPLATE_VERSION}`, patterns: [names.usersIndex], alias: names.users, properties: userProperties },
     { name: `${prefix}-sources-v${TEMPLATE_VERSION}`, patterns: [names.sourcesIndex], alias: names.sources, properties: sourceProperties },
     { name: `${prefix}-corrections-v${TEMPLATE_VERSION}`, patterns: [names.correctionsIndex], alias: names.corrections, properties: correctionProperties },
+    { name: `${prefix}-organisations-v${TEMPLATE_VERSION}`, patterns: [names.organisationsIndex], alias: names.organisations, properties: organisationProperties },
+    { name: `${prefix}-routing-rules-v${TEMPLATE_VERSION}`, patterns: [names.routingRulesIndex], alias: names.routingRules, properties: routingRuleProperties },
+    { name: `${prefix}-notifications-v${TEMPLATE_VERSION}`, patterns: [names.notificationsIndex], alias: names.notifications, properties: notificationProperties },
   ];
 }
 
@@ -266,7 +350,9 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag } });
-  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex]) {
+  await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
+  await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentRoutingProperties as never });
+  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex, names.organisationsIndex, names.routingRulesIndex, names.notificationsIndex]) {
     try {
       await es.indices.create({ index });
     } catch (err) {

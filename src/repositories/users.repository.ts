@@ -13,6 +13,8 @@ export interface UserRecord {
   disabled: boolean;
   /** Sealed TOTP secret, present once the user has confirmed enrolment. */
   totpSecret?: string;
+  /** For the `organisation` role: the organisation (directory id) the user answers for. */
+  organisationId?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -28,6 +30,7 @@ interface UserDoc {
   disabled: boolean;
   totp_secret?: string;
   totp_enabled?: boolean;
+  organisation_id?: string;
   created_at: string;
   updated_at: string;
 }
@@ -47,6 +50,7 @@ function toDoc(u: UserRecord): UserDoc {
     disabled: u.disabled,
     ...(u.totpSecret ? { totp_secret: u.totpSecret } : {}),
     totp_enabled: u.totpSecret !== undefined,
+    ...(u.organisationId ? { organisation_id: u.organisationId } : {}),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
@@ -65,6 +69,7 @@ function fromDoc(d: UserDoc): UserRecord {
     passwordHash: d.password_hash,
     disabled: d.disabled,
     ...(d.totp_secret ? { totpSecret: d.totp_secret } : {}),
+    ...(d.organisation_id ? { organisationId: d.organisation_id } : {}),
     createdAt: d.created_at,
     updatedAt: d.updated_at,
   };

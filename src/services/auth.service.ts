@@ -56,12 +56,14 @@ export interface NewUser {
   password: string;
   role: Role;
   scope: Scope;
+  organisationId?: string;
 }
 
 export interface UserPatch {
   displayName?: string;
   role?: Role;
   scope?: Scope;
+  organisationId?: string;
 }
 
 /** What the administrator sees of an account: never the hash or the TOTP secret. */
@@ -124,7 +126,7 @@ export function createAuthService(deps: {
   }
 
   function toSessionUser(u: UserRecord): SessionUser {
-    return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, scope: u.scope };
+    return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, scope: u.scope, ...(u.organisationId ? { organisationId: u.organisationId } : {}) };
   }
 
   function toView(u: UserRecord): UserView {
@@ -202,6 +204,7 @@ export function createAuthService(deps: {
         displayName: input.displayName,
         role: input.role,
         scope: input.scope,
+        ...(input.organisationId ? { organisationId: input.organisationId } : {}),
         passwordHash: await hash(input.password, ARGON2),
         disabled: false,
         createdAt: at,
@@ -229,10 +232,10 @@ export function createAuthService(deps: {
       if (patch.scope !== undefined) checkScope(patch.scope);
       if (user.id === by.id && patch.role !== undefined && patch.role !== user.role) throw new ConflictError('role: you cannot change your own role');
       const next: UserRecord = { ...user, ...patch };
-      const changed = (['displayName', 'role', 'scope'] as const).filter((k) => JSON.stringify(user[k]) !== JSON.stringify(next[k]));
+      const changed = (['displayName', 'role', 'scope', 'organisationId'] as const).filter((k) => JSON.stringify(user[k]) !== JSON.stringify(next[k]));
       if (changed.length === 0) return toView(user);
       await save(next);
-      const revoke = changed.includes('role') || changed.includes('scope');
+      const revoke = changed.includes('role') || changed.includes('scope') || changed.includes('organisationId');
       const ended = revoke ? await deps.sessions.removeAllForUser(user.id) : 0;
       await audit({
         ...actor(by),

@@ -42,7 +42,7 @@ export class IncidentConflictError extends ConflictError {
 
 export interface IncidentDetail extends IncidentCard {
   history: HistoryEntryView[];
-  answers: { stage: 'interim' | 'final'; at: string; by: { id: string; username: string; name: string }; text: string }[];
+  answers: { stage: 'interim' | 'final'; at: string; by: { id: string; name: string }; text: string }[];
   members: GroupMember[];
 }
 
@@ -104,7 +104,7 @@ export function createIncidentWorkflowService(deps: {
     return {
       ...deps.view.present(s, can(viewer.role, 'posts:author')),
       history: (v.doc.history ?? []).map(presentHistory),
-      answers: (v.doc.answers ?? []).map((a) => ({ stage: a.stage, at: a.at, by: a.by, text: a.text })),
+      answers: (v.doc.answers ?? []).map((a) => ({ stage: a.stage, at: a.at, by: { id: a.author_id, name: a.author_name }, text: a.text })),
       members: [...s.members].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt)),
     };
   }
@@ -168,13 +168,14 @@ export function createIncidentWorkflowService(deps: {
       case 'route': {
         const org = await deps.organisations.get(input.organisationId);
         if (!org) throw new NotFoundError('Organisation');
-        doc.organisation = { id: org.id, name: org.name };
+        doc.organisation_id = org.id;
+        doc.organisation_name = org.name;
         details.organisationId = org.id;
         details.organisation = org.name;
         break;
       }
       case 'answer':
-        doc.answers = [...(doc.answers ?? []), { stage: input.stage, at, by: staffOf(viewer), text: input.text }];
+        doc.answers = [...(doc.answers ?? []), { stage: input.stage, at, author_id: viewer.id, author_name: viewer.displayName, text: input.text }];
         details.stage = input.stage;
         break;
       case 'close':

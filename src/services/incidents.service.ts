@@ -59,7 +59,7 @@ export function presentIncident(
     ...(doc.urgent !== undefined ? { urgent: doc.urgent, urgencyReasons: doc.urgency_reasons ?? [] } : {}),
     version: work.version,
     assignee: doc.assignee ?? null,
-    organisation: doc.organisation ?? null,
+    organisation: doc.organisation_id ? { id: doc.organisation_id, name: doc.organisation_name ?? doc.organisation_id } : null,
     ...groupFacts(doc, work.members),
     commentCount: doc.comment_count ?? 0,
     updatedAt: doc.updated_at ?? doc.created_at,

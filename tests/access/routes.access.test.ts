@@ -251,6 +251,21 @@ const ROUTES: Record<string, RouteSpec> = {
       },
     ],
   },
+  // Organisation directory (issue 11): read by everyone who works incidents, changed by organisations:manage.
+  'GET /api/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/organisations' }] },
+  'GET /api/organisations/suggest': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'suggest', url: '/api/organisations/suggest?sector=housing&municipality=omsk' }] },
+  'GET /api/organisations/:id': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', ok: () => 404 }] },
+  'POST /api/organisations': {
+    access: { kind: 'permission', permission: 'organisations:manage' },
+    probes: [{ label: 'create', url: '/api/organisations', body: () => ({ id: `org-${++made}`, name: 'Тестовая организация', kind: 'other', municipality: 'omsk' }), ok: () => 201 }],
+  },
+  'PATCH /api/organisations/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', body: { name: 'Новое имя' }, ok: () => 404 }] },
+  'DELETE /api/organisations/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such organisation', url: '/api/organisations/no-such-org', ok: () => 404 }] },
+  'GET /api/organisations/export': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'csv', url: '/api/organisations/export?format=csv' }] },
+  'POST /api/organisations/import': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'not a file', url: '/api/organisations/import?format=csv&table=rules', body: {}, ok: () => 400 }] },
+  'GET /api/routing-rules': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/routing-rules' }] },
+  'POST /api/routing-rules': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'unknown organisation', url: '/api/routing-rules', body: { sector: 'roads', organisationId: 'no-such-org' }, ok: () => 400 }] },
+  'DELETE /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', ok: () => 404 }] },
 };
 
 /** `<METHOD> <path>` of every route the app serves (HEAD and the static catch-all aside). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { incidentWorkShape } from '../../contracts/incidents';
+import { INCIDENT_STATUSES } from '../../domain/incident';
 import { ROLES } from '../../domain/access';
 import { NETWORKS } from '../../domain/network';
 import { SECTORS } from '../../domain/sector';
@@ -21,13 +23,14 @@ export const userSchema = z.object({
   displayName: z.string(),
   role: z.enum(ROLES),
   scope: scopeSchema,
+  organisationId: z.string().optional(),
 });
 
 export const incidentCardSchema = z.object({
   id: z.string(),
   postId: z.string(),
   reason: z.enum(['complaint', 'misinformation']),
-  status: z.enum(['new', 'routed', 'answered', 'closed']),
+  status: z.enum(INCIDENT_STATUSES),
   sector: z.enum(SECTORS),
   municipality: z.string(),
   municipalityName: z.string(),
@@ -46,6 +49,7 @@ export const incidentCardSchema = z.object({
   categoryTitle: z.string().optional(),
   urgent: z.boolean().optional(),
   urgencyReasons: z.array(z.string()).optional(),
+  ...incidentWorkShape,
 });
 
 export const segmentSchema = z.object({ text: z.string(), hit: z.boolean() });

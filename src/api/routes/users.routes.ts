@@ -41,6 +41,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
           role: z.enum(ROLES),
           scope: scopeSchema,
           password,
+          organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
         }),
         response: { 201: userViewSchema, ...errors },
       },
@@ -62,17 +63,18 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
         tags: ['users'],
         params: idParams,
         body: z
-          .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional() })
-          .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined, { message: 'name at least one of displayName, role, scope' }),
+          .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
+          .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' }),
         response: { 200: userViewSchema, ...errors },
       },
     },
     async (request) => {
-      const { displayName, role, scope } = request.body;
+      const { displayName, role, scope, organisationId } = request.body;
       return auth.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
+        ...(organisationId !== undefined ? { organisationId } : {}),
       });
     },
   );
