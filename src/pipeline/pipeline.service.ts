@@ -73,10 +73,7 @@ export function createPipelineService(deps: PipelineDeps) {
         const incident = decideIncident(e.post, deps.policy, at);
         if (incident) opening.push({ i: e.i, post: e.post, incident });
       }
-      const grouped = await deps.grouping.group(
-        opening.map((o) => groupCandidate(o.post, o.incident.id)),
-        deps.groupingPolicy,
-      );
+      const grouped = deps.groupingPolicy.windowMinutes > 0 ? await deps.grouping.group(opening.map((o) => groupCandidate(o.post, o.incident.id)), deps.groupingPolicy) : [];
       opening.forEach((o, k) => {
         const g = grouped[k];
         if (g && g.incidentId !== o.incident.id) {
