@@ -8,6 +8,7 @@ import { OPEN_STATUSES } from '../domain/incident-workflow';
 import { ValidationError } from '../lib/errors';
 import type { GroupingRepository, GroupMember } from '../repositories/grouping.repository';
 import type { Sector } from '../domain/sector';
+import { auditRecord, authorViewEvent } from '../domain/audit';
 import { compareCursors, type FeedRepository } from '../repositories/feed.repository';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { IncidentDoc, IncidentFilter, IncidentsRepository, VersionedIncident } from '../repositories/incidents.repository';
@@ -124,16 +125,9 @@ export function createIncidentsService(deps: {
 
   async function auditAuthorView(viewer: SessionUser, ids: string[]): Promise<void> {
     // Seeing who wrote the posts is a look at personal data: record which incidents (ids only).
-    await deps.audit.append({
-      at: new Date().toISOString(),
-      actorId: viewer.id,
-      actorUsername: viewer.username,
-      actorRole: viewer.role,
-      action: 'posts.author_view',
-      outcome: 'success',
-      details: { via: 'incidents', incidentIds: ids },
-    });
+    await deps.audit.append(auditRecord(viewer, authorViewEvent({ via: 'incidents', incidentIds: ids })));
   }
+
 
   const present = (s: StoredIncident, showAuthor: boolean) => presentIncident(s.doc, showAuthor, name, s);
 
