@@ -4,36 +4,18 @@
  * no write route for it). Everything recorded is shown as text through the text-only DOM builder.
  */
 import { can, ROLE_TITLES_RU, type Role } from '../../src/domain/access';
+import { AUDIT_ACTION_TITLES_RU } from '../../src/domain/audit';
 import { byId, el } from '../operator/dom';
 import * as api from './api';
 
 const PAGE_SIZE = 50;
 
 /** Russian titles of the actions the system records; unknown ones are shown by code. */
-const ACTION_TITLES: Record<string, string> = {
-  'auth.login': 'Вход',
-  'auth.logout': 'Выход',
-  'auth.totp': 'Второй фактор при входе',
-  'auth.totp_enable': 'Подключение второго фактора',
-  'access.denied': 'Отказ в доступе',
-  'access.not_found': 'Объект не найден или вне зоны доступа',
-  'posts.search': 'Поиск по архиву',
-  'posts.author_view': 'Просмотр данных авторов',
-  'personal_data.erase': 'Удаление персональных данных по запросу',
-  'retention.run': 'Очистка по сроку хранения',
-  'audit.search': 'Просмотр журнала аудита',
-  'api.write': 'Изменение через API',
-  'user.create': 'Создание пользователя',
-  'user.update': 'Изменение пользователя',
-  'user.disable': 'Блокировка пользователя',
-  'user.enable': 'Разблокировка пользователя',
-  'user.password_reset': 'Сброс пароля',
-  'user.totp_reset': 'Сброс второго фактора',
-};
+const ACTION_TITLES: Readonly<Record<string, string>> = AUDIT_ACTION_TITLES_RU;
 const ACTION_GROUPS: [string, string][] = [
   ['auth.*', 'Все: вход и выход'],
   ['access.*', 'Все: отказы в доступе'],
-  ['posts.*', 'Все: архив сообщений'],
+  ['post.*', 'Все: архив сообщений'],
   ['user.*', 'Все: пользователи и роли'],
   ['incident.*', 'Все: действия с инцидентами'],
 ];

@@ -1,4 +1,5 @@
 import type { SessionUser } from '../domain/access';
+import { auditRecord } from '../domain/audit';
 import type { AuditRepository } from '../repositories/audit.repository';
 import { assertVersion, type ModelRecord, type ModelRegistry } from './model-registry';
 
@@ -13,13 +14,13 @@ export function createModelsService(deps: { registry: ModelRegistry; audit: Pick
     /** Makes `version` the active model; pipeline workers pick it up on their next poll. */
     async activate(viewer: SessionUser, version: string, reason: string | undefined, ip?: string): Promise<{ previous: string | null; active: ModelRecord }> {
       assertVersion(version);
-      const base = { at: new Date().toISOString(), actorId: viewer.id, actorUsername: viewer.username, actorRole: viewer.role, action: 'model.activate', target: version, ...(ip ? { ip } : {}) };
+      const event = { action: 'model.activate', target: version, ...(ip ? { ip } : {}) } as const;
       try {
         const { previous, current } = await deps.registry.activate(version, { actor: viewer.username, reason: reason ?? 'activated through the API' });
-        await deps.audit.append({ ...base, outcome: 'success', details: { previous, reason: reason ?? null } });
+        await deps.audit.append(auditRecord(viewer, { ...event, outcome: 'success', details: { previous, reason: reason ?? null } }));
         return { previous, active: current };
       } catch (err) {
-        await deps.audit.append({ ...base, outcome: 'failure', details: { error: (err as Error).message.slice(0, 300) } });
+        await deps.audit.append(auditRecord(viewer, { ...event, outcome: 'failure', details: { error: (err as Error).message.slice(0, 300) } }));
         throw err;
       }
     },

@@ -1,18 +1,9 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../adapters/elasticsearch';
+import { LEGACY_AUDIT_ACTIONS, storedAuditNames, storedAuditPrefixes, type AuditAction, type AuditRecord } from '../domain/audit';
 import type { IndexNames } from './indices';
 
-export interface AuditRecord {
-  at: string;
-  actorId?: string;
-  actorUsername?: string;
-  actorRole?: string;
-  action: string;
-  outcome: 'success' | 'failure' | 'denied';
-  target?: string;
-  ip?: string;
-  details?: Record<string, unknown>;
-}
+export type { AuditRecord } from '../domain/audit';
 
 export interface AuditQuery {
   /** Actor id or username (exact). */
@@ -32,6 +23,7 @@ interface AuditDoc {
   actor_id?: string;
   actor_username?: string;
   actor_role?: string;
+  /** An AuditAction, or a legacy name of one in records stored before the rename. */
   action: string;
   outcome: AuditRecord['outcome'];
   target?: string;
@@ -46,7 +38,7 @@ function fromAuditDoc(id: string, d: AuditDoc): AuditRecord & { id: string } {
     ...(d.actor_id ? { actorId: d.actor_id } : {}),
     ...(d.actor_username ? { actorUsername: d.actor_username } : {}),
     ...(d.actor_role ? { actorRole: d.actor_role } : {}),
-    action: d.action,
+    action: (LEGACY_AUDIT_ACTIONS[d.action] ?? d.action) as AuditAction,
     outcome: d.outcome,
     ...(d.target ? { target: d.target } : {}),
     ...(d.ip ? { ip: d.ip } : {}),
@@ -66,7 +58,9 @@ export function createAuditRepository(deps: { es: EsClient; names: IndexNames })
       if (q.actor) filter.push({ bool: { should: [{ term: { actor_id: q.actor } }, { term: { actor_username: q.actor } }], minimum_should_match: 1 } });
       if (q.action) {
         const prefix = /[.*]$/.test(q.action) ? q.action.replace(/\*$/, '') : null;
-        filter.push(prefix !== null ? { prefix: { action: prefix } } : { term: { action: q.action } });
+        // Records stored under a legacy name are found by the current one.
+        const prefixes = prefix !== null ? storedAuditPrefixes(prefix) : [];
+        filter.push(prefix !== null ? { bool: { should: prefixes.map((p) => ({ prefix: { action: p } })), minimum_should_match: 1 } } : { terms: { action: storedAuditNames(q.action) } });
       }
       if (q.outcome) filter.push({ term: { outcome: q.outcome } });
       if (q.target) filter.push({ term: { target: q.target } });

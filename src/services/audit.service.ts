@@ -1,12 +1,15 @@
 import type { SessionUser } from '../domain/access';
-import type { AuditQuery, AuditRecord, AuditRepository } from '../repositories/audit.repository';
+import { auditRecord, type AuditAction, type AuditEvent, type AuditRecord } from '../domain/audit';
+import type { AuditQuery, AuditRepository } from '../repositories/audit.repository';
+
+export type { AuditEvent } from '../domain/audit';
 
 /** What the audit page shows of one record. */
 export interface AuditEntry {
   id: string;
   at: string;
   actor: { id: string; username: string | null; role: string | null } | null;
-  action: string;
+  action: AuditAction;
   outcome: AuditRecord['outcome'];
   target: string | null;
   ip: string | null;
@@ -22,16 +25,6 @@ export interface AuditSearchParams {
   to?: string;
   page: number;
   size: number;
-}
-
-/** One event to record: who did what to which object, and how it ended. */
-export interface AuditEvent {
-  action: string;
-  outcome: AuditRecord['outcome'];
-  target?: string;
-  ip?: string;
-  /** Ids, counts and query strings only: never author names, post texts, passwords or tokens. */
-  details?: Record<string, unknown>;
 }
 
 function present(rec: AuditRecord & { id: string }): AuditEntry {
@@ -55,15 +48,7 @@ export function createAuditService(deps: { audit: Pick<AuditRepository, 'append'
   const now = deps.now ?? (() => new Date());
   return {
     async record(actor: SessionUser | null, e: AuditEvent): Promise<void> {
-      await deps.audit.append({
-        at: now().toISOString(),
-        ...(actor ? { actorId: actor.id, actorUsername: actor.username, actorRole: actor.role } : {}),
-        action: e.action,
-        outcome: e.outcome,
-        ...(e.target ? { target: e.target } : {}),
-        ...(e.ip ? { ip: e.ip } : {}),
-        ...(e.details ? { details: e.details } : {}),
-      });
+      await deps.audit.append(auditRecord(actor, e, now()));
     },
 
     /**
@@ -82,16 +67,7 @@ export function createAuditService(deps: { audit: Pick<AuditRepository, 'append'
         size: p.size,
       };
       const res = await deps.audit.search(q);
-      await deps.audit.append({
-        at: now().toISOString(),
-        actorId: viewer.id,
-        actorUsername: viewer.username,
-        actorRole: viewer.role,
-        action: 'audit.search',
-        outcome: 'success',
-        ...(ip ? { ip } : {}),
-        details: { filter: { ...q, offset: undefined }, page: p.page },
-      });
+      await deps.audit.append(auditRecord(viewer, { action: 'audit.search', outcome: 'success', ...(ip ? { ip } : {}), details: { filter: { ...q, offset: undefined }, page: p.page } }, now()));
       return { total: res.total, page: p.page, size: p.size, items: res.items.map(present) };
     },
   };

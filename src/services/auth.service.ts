@@ -4,7 +4,8 @@ import type { RedisClient } from '../adapters/redis';
 import { ROLES, type Role, type Scope, type SessionUser } from '../domain/access';
 import { isSector } from '../domain/sector';
 import { ConflictError, ForbiddenError, InvalidCredentialsError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../lib/errors';
-import type { AuditRecord, AuditRepository } from '../repositories/audit.repository';
+import { auditRecord, type AuditActor, type AuditEvent } from '../domain/audit';
+import type { AuditRepository } from '../repositories/audit.repository';
 import type { SessionRecord, SessionsRepository } from '../repositories/sessions.repository';
 import type { UserRecord, UsersRepository } from '../repositories/users.repository';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri, TOTP_STEP_SECONDS, TOTP_WINDOW, type SecretBox } from './totp';
@@ -103,13 +104,12 @@ export function createAuthService(deps: {
   const pendingTotpKey = (userId: string) => `${deps.prefix}:totp-pending:${userId}`;
   const usedStepKey = (userId: string) => `${deps.prefix}:totp-used:${userId}`;
   const requiresTotp = (role: Role) => policy.totpRequiredRoles.includes(role);
-  const audit = (rec: Omit<AuditRecord, 'at'>) => deps.audit.append({ at: now().toISOString(), ...rec });
-  const actor = (u: SessionUser) => ({ actorId: u.id, actorUsername: u.username, actorRole: u.role });
+  const audit = (by: AuditActor, e: AuditEvent) => deps.audit.append(auditRecord(by, e, now()));
 
   async function assertNotLimited(username: string, ip: string): Promise<void> {
     const [a, b] = await deps.redis.mget(failKey('acct', username.toLowerCase()), failKey('addr', ip));
     if (Number(a ?? 0) >= policy.maxFailuresPerAccount || Number(b ?? 0) >= policy.maxFailuresPerAddress) {
-      await audit({ action: 'auth.login', outcome: 'denied', target: username.toLowerCase(), ip, details: { reason: 'rate_limited' } });
+      await audit(null, { action: 'auth.login', outcome: 'denied', target: username.toLowerCase(), ip, details: { reason: 'rate_limited' } });
       throw new RateLimitedError(policy.failureWindowSeconds);
     }
   }
@@ -172,7 +172,7 @@ export function createAuthService(deps: {
     };
     await deps.sessions.create(rec, idleSeconds);
     await deps.redis.del(failKey('acct', user.username.toLowerCase()));
-    await audit({ ...actor(user), action: 'auth.login', outcome: 'success', ip, details: { totp: user.totpSecret !== undefined, ...(rec.totpEnrolment ? { enrolmentOnly: true } : {}) } });
+    await audit(user, { action: 'auth.login', outcome: 'success', ip, details: { totp: user.totpSecret !== undefined, ...(rec.totpEnrolment ? { enrolmentOnly: true } : {}) } });
     return { kind: 'session', token, session: rec };
   }
 
@@ -212,7 +212,7 @@ export function createAuthService(deps: {
       };
       const res = await deps.users.save(user, { mustNotExist: true });
       if (res === 'exists') throw new ConflictError(`username: ${input.username} is taken`);
-      await audit({ ...(by ? actor(by) : {}), action: 'user.create', outcome: 'success', target: user.id, details: { role: user.role, scope: user.scope } });
+      await audit(by ?? null, { action: 'user.create', outcome: 'success', target: user.id, details: { role: user.role, scope: user.scope } });
       return toView(user);
     },
 
@@ -237,8 +237,7 @@ export function createAuthService(deps: {
       await save(next);
       const revoke = changed.includes('role') || changed.includes('scope') || changed.includes('organisationId');
       const ended = revoke ? await deps.sessions.removeAllForUser(user.id) : 0;
-      await audit({
-        ...actor(by),
+      await audit(by, {
         action: 'user.update',
         outcome: 'success',
         target: user.id,
@@ -252,7 +251,7 @@ export function createAuthService(deps: {
       if (user.id === by.id && disabled) throw new ConflictError('You cannot disable your own account');
       if (user.disabled !== disabled) await save({ ...user, disabled });
       const ended = disabled ? await deps.sessions.removeAllForUser(user.id) : 0;
-      await audit({ ...actor(by), action: disabled ? 'user.disable' : 'user.enable', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
+      await audit(by, { action: disabled ? 'user.disable' : 'user.enable', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
       return toView({ ...user, disabled });
     },
 
@@ -264,7 +263,7 @@ export function createAuthService(deps: {
       await save(next);
       const ended = await deps.sessions.removeAllForUser(user.id);
       await deps.redis.del(failKey('acct', user.id));
-      await audit({ ...actor(by), action: 'user.password_reset', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
+      await audit(by, { action: 'user.password_reset', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
       return toView(next);
     },
 
@@ -276,7 +275,7 @@ export function createAuthService(deps: {
       await save(next);
       await deps.redis.del(pendingTotpKey(user.id), usedStepKey(user.id));
       const ended = await deps.sessions.removeAllForUser(user.id);
-      await audit({ ...actor(by), action: 'user.totp_reset', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
+      await audit(by, { action: 'user.totp_reset', outcome: 'success', target: user.id, details: { sessionsEnded: ended } });
       return toView(next);
     },
 
@@ -290,7 +289,7 @@ export function createAuthService(deps: {
       const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
       if (!user || !ok || user.disabled) {
         await recordFailure(username, ip);
-        await audit({ action: 'auth.login', outcome: 'failure', target: username.toLowerCase(), ip });
+        await audit(null, { action: 'auth.login', outcome: 'failure', target: username.toLowerCase(), ip });
         throw new InvalidCredentialsError();
       }
       if (!user.totpSecret) return startSession(user, ip);
@@ -312,7 +311,7 @@ export function createAuthService(deps: {
       }
       if (!(await useTotpCode(user.id, deps.secretBox.open(user.totpSecret), code))) {
         await recordFailure(user.id, ip);
-        await audit({ action: 'auth.totp', outcome: 'failure', target: user.id, ip });
+        await audit(null, { action: 'auth.totp', outcome: 'failure', target: user.id, ip });
         ch.attempts += 1;
         if (ch.attempts >= CHALLENGE_ATTEMPTS) await deps.redis.del(challengeKey(challenge));
         else await deps.redis.set(challengeKey(challenge), JSON.stringify(ch), 'KEEPTTL');
@@ -340,7 +339,7 @@ export function createAuthService(deps: {
       const sealed = await deps.redis.get(pendingTotpKey(user.id));
       if (!sealed) throw new ValidationError('code: no enrolment in progress, call /api/auth/totp/setup first');
       if (!(await useTotpCode(user.id, deps.secretBox.open(sealed), code))) {
-        await audit({ ...actor(session.user), action: 'auth.totp_enable', outcome: 'failure', target: user.id });
+        await audit(session.user, { action: 'auth.totp_enable', outcome: 'failure', target: user.id });
         throw new ValidationError('code: wrong or already used code, check the time on the phone');
       }
       await save({ ...user, totpSecret: sealed });
@@ -348,7 +347,7 @@ export function createAuthService(deps: {
       const upgraded: SessionRecord = { ...session };
       delete upgraded.totpEnrolment;
       await deps.sessions.update(upgraded);
-      await audit({ ...actor(session.user), action: 'auth.totp_enable', outcome: 'success', target: user.id });
+      await audit(session.user, { action: 'auth.totp_enable', outcome: 'success', target: user.id });
       return upgraded;
     },
 
@@ -367,7 +366,7 @@ export function createAuthService(deps: {
 
     async logout(session: SessionRecord): Promise<void> {
       await deps.sessions.remove(session.id);
-      await audit({ ...actor(session.user), action: 'auth.logout', outcome: 'success' });
+      await audit(session.user, { action: 'auth.logout', outcome: 'success' });
     },
   };
 }

@@ -3,6 +3,7 @@ import { inScope, type SessionUser } from '../domain/access';
 import { TONES, type OrganisationMention, type Tone } from '../domain/classification';
 import { isSector, SECTORS, type Sector } from '../domain/sector';
 import { categoryCodes, type Taxonomy } from '../domain/taxonomy';
+import { auditRecord } from '../domain/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { CorrectionRecord, CorrectionsRepository, PostRef } from '../repositories/corrections.repository';
@@ -197,18 +198,9 @@ export function createCorrectionsService(deps: { corrections: CorrectionsReposit
           text: ref.doc.text,
         };
         await deps.corrections.append(rec);
-        await deps.audit.append({
-          at,
-          actorId: viewer.id,
-          actorUsername: viewer.username,
-          actorRole: viewer.role,
-          action: 'post.correct',
-          outcome: 'success',
-          target: ref.doc.id,
-          ...(ip ? { ip } : {}),
-          // Free-text values (an address, an organisation) may identify someone: the audit names the field only.
-          details: { correctionId: rec.id, field: c.field, ...(FREE_TEXT.has(c.field) ? {} : { oldValue: oldValue ?? null, newValue: c.value }), modelVersion: rec.modelVersion },
-        });
+        // Free-text values (an address, an organisation) may identify someone: the audit names the field only.
+        const details = { correctionId: rec.id, field: c.field, ...(FREE_TEXT.has(c.field) ? {} : { oldValue: oldValue ?? null, newValue: c.value }), modelVersion: rec.modelVersion };
+        await deps.audit.append(auditRecord(viewer, { action: 'post.correct', outcome: 'success', target: ref.doc.id, ...(ip ? { ip } : {}), details }, new Date(at)));
         return present(rec);
       }
     },

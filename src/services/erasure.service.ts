@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../domain/access';
 import type { Network } from '../domain/network';
+import { auditRecord, type AuditEvent } from '../domain/audit';
 import { ForbiddenError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { PersonalDataRepository } from '../repositories/posts.repository';
@@ -50,11 +51,7 @@ export function createErasureService(deps: { personalData: PersonalDataRepositor
       // The texts also live on as copies kept with classifier corrections (training data).
       const corrections = req.eraseText && posts.ids.length > 0 ? await deps.personalData.eraseCorrectionTexts({ postIds: posts.ids }, { refresh: true }) : 0;
       const report: ErasureReport = { erasureId: randomUUID(), authorsMatched: authorIds.length, posts: posts.changed, incidents: incidents.changed, corrections, eraseText: req.eraseText };
-      await deps.audit.append({
-        at: now().toISOString(),
-        actorId: viewer.id,
-        actorUsername: viewer.username,
-        actorRole: viewer.role,
+      const event: AuditEvent = {
         action: 'personal_data.erase',
         outcome: 'success',
         target: `erasure:${report.erasureId}`,
@@ -69,7 +66,8 @@ export function createErasureService(deps: { personalData: PersonalDataRepositor
           incidents: report.incidents,
           corrections: report.corrections,
         },
-      });
+      };
+      await deps.audit.append(auditRecord(viewer, event, now()));
       return report;
     },
   };

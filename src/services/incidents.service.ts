@@ -3,6 +3,7 @@ import type { IncidentCard } from '../contracts/feed';
 import { resolveCategory } from '../domain/taxonomy';
 import { can, type SessionUser } from '../domain/access';
 import type { Sector } from '../domain/sector';
+import { auditRecord, authorViewEvent } from '../domain/audit';
 import { compareCursors, type FeedRepository } from '../repositories/feed.repository';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { IncidentDoc, IncidentsRepository } from '../repositories/incidents.repository';
@@ -63,18 +64,7 @@ export function createIncidentsService(deps: { incidents: IncidentsRepository; f
       if (sectors?.length === 0 || municipalities?.length === 0) return { items: [], cursor };
       const docs = await deps.incidents.list({ ...(sectors ? { sectors } : {}), ...(municipalities ? { municipalities } : {}), limit: q.limit });
       const showAuthor = can(viewer.role, 'posts:author');
-      if (showAuthor && docs.length > 0) {
-        // Seeing who wrote the posts is a look at personal data: record which incidents (ids only).
-        await deps.audit.append({
-          at: new Date().toISOString(),
-          actorId: viewer.id,
-          actorUsername: viewer.username,
-          actorRole: viewer.role,
-          action: 'posts.author_view',
-          outcome: 'success',
-          details: { via: 'incidents', incidentIds: docs.map((d) => d.id) },
-        });
-      }
+      if (showAuthor && docs.length > 0) await deps.audit.append(auditRecord(viewer, authorViewEvent({ via: 'incidents', incidentIds: docs.map((d) => d.id) })));
       return { items: docs.map((d) => presentIncident(d, showAuthor, name)), cursor };
     },
     /** Cards for feed entries, in the given order (missing ones skipped). */

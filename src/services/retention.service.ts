@@ -1,3 +1,4 @@
+import { auditRecord } from '../domain/audit';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { PersonalDataRepository } from '../repositories/posts.repository';
 
@@ -47,12 +48,8 @@ export function createRetentionService(deps: { personalData: PersonalDataReposit
       const corrections = deps.policy.mode === 'delete' ? await deps.personalData.eraseCorrectionTexts({ postIds: posts.ids, postIndices: droppedIndices }, { refresh: false }) : 0;
       const report: RetentionReport = { cutoff: before, mode: deps.policy.mode, droppedIndices, posts: posts.changed, incidents: incidents.changed, corrections };
       if (droppedIndices.length > 0 || posts.changed > 0 || incidents.changed > 0 || corrections > 0) {
-        await deps.audit.append({
-          at: now().toISOString(),
-          action: 'retention.run',
-          outcome: 'success',
-          details: { cutoff: before, mode: deps.policy.mode, droppedIndices, posts: posts.changed, incidents: incidents.changed, corrections },
-        });
+        const details = { cutoff: before, mode: deps.policy.mode, droppedIndices, posts: posts.changed, incidents: incidents.changed, corrections };
+        await deps.audit.append(auditRecord(null, { action: 'retention.run', outcome: 'success', details }, now()));
       }
       return report;
     },

@@ -1,6 +1,7 @@
 import { can, type SessionUser } from '../domain/access';
 import type { Network } from '../domain/network';
 import type { Sector } from '../domain/sector';
+import { auditRecord, authorViewEvent } from '../domain/audit';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { PostDoc, PostsRepository } from '../repositories/posts.repository';
 import type { AnalyzedText } from '../text/analyze';
@@ -130,16 +131,14 @@ export function createSearchService(deps: {
     async search(viewer: SessionUser, p: PostSearchParams, ip?: string): Promise<{ total: number; page: number; size: number; items: PostCard[] }> {
       const sectors = scopedSectors(viewer, p.sector);
       const municipalities = scopedMunicipalities(viewer, p.municipality);
-      await deps.audit.append({
-        at: new Date().toISOString(),
-        actorId: viewer.id,
-        actorUsername: viewer.username,
-        actorRole: viewer.role,
-        action: 'posts.search',
-        outcome: 'success',
-        ...(ip ? { ip } : {}),
-        details: { q: p.q ?? null, sector: p.sector ?? null, municipality: p.municipality ?? null, network: p.network ?? null, from: p.from ?? null, to: p.to ?? null },
-      });
+      await deps.audit.append(
+        auditRecord(viewer, {
+          action: 'post.search',
+          outcome: 'success',
+          ...(ip ? { ip } : {}),
+          details: { q: p.q ?? null, sector: p.sector ?? null, municipality: p.municipality ?? null, network: p.network ?? null, from: p.from ?? null, to: p.to ?? null },
+        }),
+      );
       if (sectors?.length === 0 || municipalities?.length === 0) return { total: 0, page: p.page, size: p.size, items: [] };
       const q = p.q?.trim();
       const stems = q ? deps.analyze(q).stems : [];
@@ -156,19 +155,7 @@ export function createSearchService(deps: {
       const stemSet = new Set(stems);
       const items = res.hits.map((d) => present(d, viewer, stemSet));
       const withAuthor = items.filter((i) => i.author !== null).map((i) => i.id);
-      if (withAuthor.length > 0) {
-        // Seeing who wrote a post is a look at personal data: record which posts (ids, not names).
-        await deps.audit.append({
-          at: new Date().toISOString(),
-          actorId: viewer.id,
-          actorUsername: viewer.username,
-          actorRole: viewer.role,
-          action: 'posts.author_view',
-          outcome: 'success',
-          ...(ip ? { ip } : {}),
-          details: { via: 'search', postIds: withAuthor },
-        });
-      }
+      if (withAuthor.length > 0) await deps.audit.append(auditRecord(viewer, authorViewEvent({ via: 'search', postIds: withAuthor }, ip)));
       return { total: res.total, page: p.page, size: p.size, items };
     },
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isPublicAddress } from '../../connectors/http/address-policy';
 import type { SessionUser } from '../domain/access';
 import { sourceKey, SOURCE_KINDS, type Source, type SourceKind, type SourceSettings } from '../domain/source';
+import { auditRecord, type AuditAction } from '../domain/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { AuditRepository } from '../repositories/audit.repository';
@@ -161,8 +162,8 @@ export function createSourcesService(deps: {
     if (!deps.gazetteer.isKnown(code)) throw new ValidationError(`body.municipality: unknown municipality code '${code}' (a gazetteer code, or 'region' for the whole region)`, { field: 'body.municipality' });
   }
 
-  async function audit(actor: SessionUser, action: string, target: string, ip: string | undefined, details: Record<string, unknown>): Promise<void> {
-    await deps.audit.append({ at: now().toISOString(), actorId: actor.id, actorUsername: actor.username, actorRole: actor.role, action, outcome: 'success', target, ...(ip ? { ip } : {}), details });
+  async function audit(actor: SessionUser, action: AuditAction, target: string, ip: string | undefined, details: Record<string, unknown>): Promise<void> {
+    await deps.audit.append(auditRecord(actor, { action, outcome: 'success', target, ...(ip ? { ip } : {}), details }, now()));
   }
 
   async function mustGet(id: string): Promise<Source> {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { postId, POST_LIMITS, type IncomingPost } from '../domain/post';
+import { auditRecord } from '../domain/audit';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { AuditRepository } from '../repositories/audit.repository';
@@ -157,7 +158,7 @@ export function createWebhookService(deps: {
       if (!check.ok) {
         // Best effort: an audit outage must not turn a refusal into a 503.
         await deps.audit
-          .append({ at: at.toISOString(), action: 'webhook.appeal', outcome: 'denied', target: `webhook:${input.senderId}`, ip: input.ip, details: { reason: check.reason, bytes: rawBody.length } })
+          .append(auditRecord(null, { action: 'webhook.appeal', outcome: 'denied', target: `webhook:${input.senderId}`, ip: input.ip, details: { reason: check.reason, bytes: rawBody.length } }, at))
           .catch((err: Error) => log.warn({ err: err.message }, 'audit append failed'));
         throw new UnauthorizedError(check.message);
       }

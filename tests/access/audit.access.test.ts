@@ -81,26 +81,26 @@ describe('audit records', () => {
   it('records archive searches with the query, and author views as post ids only', async () => {
     const res = await api('GET', `/api/posts/search?q=${TAG}`, operator);
     expect(res.status).toBe(200);
-    const search = await recordOf('action=posts.search&actor=duty-ho', (e) => e.details.q === TAG, 'search record');
+    const search = await recordOf('action=post.search&actor=duty-ho', (e) => e.details.q === TAG, 'search record');
     expect(search.outcome).toBe('success');
-    const view = await recordOf('action=posts.author_view&actor=duty-ho', () => true, 'author view record');
+    const view = await recordOf('action=post.author_view&actor=duty-ho', () => true, 'author view record');
     // Only the one in-scope post was shown to the housing/omsk operator.
     expect(view.details.postIds).toEqual([POSTS[0]?.id]);
     expect(JSON.stringify(view)).not.toContain(POSTS[0]?.author.name);
 
     // An observer sees no authors, so there is no author view to record.
     expect((await api('GET', `/api/posts/search?q=${TAG}`, observer)).status).toBe(200);
-    await recordOf('action=posts.search&actor=watcher', () => true, 'observer search record');
-    expect((await audit('action=posts.author_view&actor=watcher')).total).toBe(0);
+    await recordOf('action=post.search&actor=watcher', () => true, 'observer search record');
+    expect((await audit('action=post.author_view&actor=watcher')).total).toBe(0);
   });
 
   it('records author views in the incident list, for the incidents shown only', async () => {
     expect((await api('GET', '/api/incidents?limit=50', operator)).status).toBe(200);
-    const view = await recordOf('action=posts.author_view&actor=duty-ho', (e) => e.details.via === 'incidents', 'incident author view record');
+    const view = await recordOf('action=post.author_view&actor=duty-ho', (e) => e.details.via === 'incidents', 'incident author view record');
     expect(view.details.incidentIds).toEqual([`inc:${POSTS[0]?.id}`]);
     expect((await api('GET', '/api/incidents?limit=50', observer)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await audit('action=posts.author_view&actor=watcher')).total).toBe(0);
+    expect((await audit('action=post.author_view&actor=watcher')).total).toBe(0);
   });
 
   it('records an erasure with counts and the request reference, never the person', async () => {

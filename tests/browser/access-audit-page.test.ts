@@ -95,14 +95,14 @@ describe('audit page', () => {
   it('filters by user and by a group of actions, and pages', async () => {
     await page.click('#clear-filters');
     await page.fill('#f-actor', 'operator');
-    await page.selectOption('#f-action', 'posts.*');
+    await page.selectOption('#f-action', 'post.*');
     await page.click('#apply');
     // Wait for the filtered answer itself: clearing the filters first reloads the unfiltered list.
     const actionsShown = () => page.locator('#rows tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.action ?? ''));
-    await expect.poll(async () => (await actionsShown()).every((a) => a.startsWith('posts.')), POLL).toBe(true);
-    await expect.poll(() => page.locator('#rows tr[data-action="posts.search"]').count(), POLL).toBe(1);
-    expect((await actionsShown()).every((a) => a.startsWith('posts.'))).toBe(true);
-    expect(await page.locator('#rows tr[data-action="posts.search"] code').textContent()).toContain('отопление');
+    await expect.poll(async () => (await actionsShown()).every((a) => a.startsWith('post.')), POLL).toBe(true);
+    await expect.poll(() => page.locator('#rows tr[data-action="post.search"]').count(), POLL).toBe(1);
+    expect((await actionsShown()).every((a) => a.startsWith('post.'))).toBe(true);
+    expect(await page.locator('#rows tr[data-action="post.search"] code').textContent()).toContain('отопление');
 
     await page.click('#clear-filters');
     await page.fill('#f-actor', 'nobody-like-this');

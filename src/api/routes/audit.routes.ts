@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditEvent } from '../../domain/audit';
 import type { AuditService } from '../../services/audit.service';
 import type { AuthService } from '../../services/auth.service';
 import { requirePermission, sessionOf } from '../auth';
@@ -77,7 +78,7 @@ export function registerAuditTrail(app: FastifyInstance, deps: { audit: Pick<Aud
     const hasObject = route.includes(':');
     const target = hasObject ? Object.values(params).map(String).join('/') : route;
     const base = { route, method: request.method, status, ...(hasObject ? { params } : {}) };
-    let event: { action: string; outcome: 'success' | 'failure' | 'denied' } | null = null;
+    let event: Pick<AuditEvent, 'action' | 'outcome'> | null = null;
     if (status === 403) event = { action: 'access.denied', outcome: 'denied' };
     else if (status === 404 && hasObject) event = { action: 'access.not_found', outcome: 'denied' };
     else if (WRITE_METHODS.has(request.method) && !SELF_AUDITED.has(route)) event = { action: 'api.write', outcome: status < 400 ? 'success' : 'failure' };
