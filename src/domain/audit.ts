@@ -73,7 +73,18 @@ const INCIDENT_ACTIONS = {
   "incident.comment": "Комментарий к инциденту",
   "shift.handover_ack": "Смена принята",
 } as const;
-const ORGANISATION_ACTIONS = {} as const;
+const ORGANISATION_ACTIONS = {
+  "organisation.create": "Добавление организации",
+  "organisation.update": "Изменение организации",
+  "organisation.delete": "Удаление организации",
+  "organisation.import": "Импорт справочника организаций",
+  "organisation.export": "Выгрузка справочника организаций",
+  "routing_rule.create": "Добавление правила маршрутизации",
+  "routing_rule.delete": "Удаление правила маршрутизации",
+  "answer.publish": "Публикация ответа в соцсети",
+  "satisfaction.record": "Оценка жителя: решено / не решено",
+  "satisfaction.link": "Ссылка для оценки жителем",
+} as const;
 const CLAIM_ACTIONS = {} as const;
 const SAVED_SEARCH_ACTIONS = {} as const;
 const EXPORT_ACTIONS = {} as const;

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createContainer } from '../container';
 import { FULL_SCOPE } from '../domain/access';
 import type { NewUser } from '../services/auth.service';
+import { seedDirectoryIfEmpty } from '../services/directory-seed';
 import { base32Decode, createSecretBox } from '../services/totp';
 
 // Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
@@ -16,6 +17,8 @@ const DEMO_USERS: NewUser[] = [
   { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
   { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
   { username: 'admin', password: 'admin-demo-1', displayName: 'Техадмин Демо', role: 'admin', scope: FULL_SCOPE },
+  // A responsible organisation's employee (the demo directory lists this user for АО «ОмскВодоканал»).
+  { username: 'vodokanal', password: 'vodokanal-demo-1', displayName: 'Ирина Водоканалова', role: 'organisation', scope: FULL_SCOPE, organisationId: 'omsk-vodokanal' },
 ];
 // The administrator needs a second factor; the demo one has this published secret (demo only).
 const DEMO_ADMIN_TOTP = 'DOZORDEMOADMINTOTPSECRET';
@@ -41,6 +44,16 @@ for (const u of DEMO_USERS) {
     if (user) await c.repos.users.save({ ...user, totpSecret: createSecretBox(config.TOTP_ENCRYPTION_KEY).seal(base32Decode(DEMO_ADMIN_TOTP)) });
   }
 }
+// The demo region's organisation directory and responsibility rules (config/regions/<region>.*.csv).
+const admin = await c.repos.users.findByUsername('admin');
+if (admin) {
+  await seedDirectoryIfEmpty({
+    organisations: c.services.organisations,
+    lookup: { municipalities: c.services.gazetteer.list(), regionName: c.services.gazetteer.region.name },
+    region: config.REGION,
+    actor: { id: admin.id, username: admin.username, displayName: admin.displayName, role: admin.role, scope: admin.scope },
+  });
+}
 await c.close();
 
 const children: ChildProcess[] = ['api', 'pipeline-worker', 'connector-worker'].map((role) =>
@@ -55,7 +68,7 @@ setTimeout(() => {
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
       `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
-      `  Pages: ${url}/ (operator) · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
+      `  Pages: ${url}/ (operator) · ${url}/sources/ · ${url}/users/ · ${url}/audit/ · ${url}/organisations/ · ${url}/sla/ · ${url}/ratings/ · ${url}/organisation/ (role organisation)`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',

@@ -1,5 +1,6 @@
 import type { CreateOrganisationInput, CreateRuleInput, ImportResult, ImportRowError, OrganisationView, RuleView, UpdateOrganisationInput } from '../contracts/organisations';
 import type { SessionUser } from '../domain/access';
+import { auditRecord, type AuditAction } from '../domain/audit';
 import {
   matchingRules,
   ORGANISATION_KIND_TITLES_RU,
@@ -38,8 +39,8 @@ export function createOrganisationsService(deps: {
   const now = deps.now ?? (() => new Date());
   const repo = deps.organisations;
 
-  async function audit(actor: SessionUser, action: string, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
-    await deps.audit.append({ at: now().toISOString(), actorId: actor.id, actorUsername: actor.username, actorRole: actor.role, action, outcome: 'success', target, ...(ip ? { ip } : {}), details });
+  async function audit(actor: SessionUser, action: AuditAction, target: string, details: Record<string, unknown>, ip?: string): Promise<void> {
+    await deps.audit.append(auditRecord(actor, { action, outcome: 'success', target, ...(ip ? { ip } : {}), details }, now()));
   }
 
   function present(o: Organisation): OrganisationView {
@@ -93,6 +94,12 @@ export function createOrganisationsService(deps: {
     async directory(): Promise<Directory> {
       const [organisations, rules] = await Promise.all([repo.list(), repo.listRules()]);
       return { organisations, rules };
+    },
+    /** The directory for a spreadsheet export (audited: contacts leave the system). */
+    async exportDirectory(actor: SessionUser, format: string, ip?: string): Promise<Directory> {
+      const d = await this.directory();
+      await audit(actor, 'organisation.export', 'directory', { format, organisations: d.organisations.length, rules: d.rules.length }, ip);
+      return d;
     },
 
     async create(actor: SessionUser, input: CreateOrganisationInput, ip?: string): Promise<OrganisationView> {
