@@ -294,7 +294,15 @@ export function createIncidentWorkflowService(deps: {
         }
         break;
       }
-      default:
+      case 'take':
+      case 'release':
+      case 'assign':
+      case 'route':
+      case 'answer':
+      case 'close':
+      case 'reopen':
+      case 'dismiss_suggestion':
+      case 'correct':
         break;
     }
   }
