@@ -1,6 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -21,6 +18,7 @@ import type { SourcesService } from '../services/sources.service';
 import type { WebhookService } from '../services/webhook.service';
 import type { OrganisationsService } from '../services/organisations.service';
 import { corsHook, originGuard } from './auth';
+import { registerDashboards } from './dashboards';
 import { registerErrorHandler } from './error-handler';
 import { auditRoutes, registerAuditTrail } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -66,8 +64,6 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
 };
-
-const DASHBOARDS = fileURLToPath(new URL('../../dashboards/', import.meta.url));
 
 /**
  * What a request log line keeps: no query string, since search terms (`?q=`) and filters can be
@@ -120,12 +116,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(fastifyStatic, { root: `${DASHBOARDS}dist`, prefix: '/assets/', decorateReply: false });
-  await app.register(fastifyStatic, { root: `${DASHBOARDS}operator`, prefix: '/', index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
-  // Every other page folder with an index.html is served at /<page>/ (its bundle under /assets/).
-  for (const page of readdirSync(DASHBOARDS, { withFileTypes: true })) {
-    if (!page.isDirectory() || page.name === 'operator' || !existsSync(`${DASHBOARDS}${page.name}/index.html`)) continue;
-    await app.register(fastifyStatic, { root: `${DASHBOARDS}${page.name}`, prefix: `/${page.name}/`, index: ['index.html'], decorateReply: false, allowedPath: (path) => path === '/' || path === '/index.html' });
-  }
+  await registerDashboards(app);
   return app;
 }

@@ -1,13 +1,14 @@
 /**
- * REST contract of incident work (issue 10): the request and response schemas of the incident
- * routes. Imported by the API (route schemas, OpenAPI) and by the dashboards (types); keep it free
- * of Node-only imports.
+ * Incidents as the operator sees them (the live feed's cards, see `feed.ts`), their listing, and
+ * the REST contract of incident work (issue 10): actions, comments, detail, counters, workload,
+ * shift handover. Imported by the API (route schemas, OpenAPI) and by the dashboards (types).
  */
 import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../domain/incident';
 import { MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS } from '../domain/incident-workflow';
 import { NETWORKS } from '../domain/network';
 import { SECTORS } from '../domain/sector';
+import type { Route } from './api';
 
 const version = z.string().min(1).max(100);
 const id = z.string().min(1).max(300);
@@ -50,6 +51,32 @@ export const incidentWorkShape = {
   mergedInto: z.string().optional(),
   suggestion: z.object({ incidentId: z.string(), similarity: z.number() }).optional(),
 };
+
+export const incidentCardSchema = z.object({
+  id: z.string(),
+  postId: z.string(),
+  reason: z.enum(['complaint', 'misinformation']),
+  status: z.enum(INCIDENT_STATUSES),
+  sector: z.enum(SECTORS),
+  municipality: z.string(),
+  municipalityName: z.string(),
+  network: z.enum(NETWORKS),
+  kind: z.enum(['post', 'comment']),
+  text: z.string(),
+  url: z.string(),
+  author: z.object({ name: z.string(), url: z.string().optional() }).nullable(),
+  publishedAt: z.string(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  complaintConfidence: z.number(),
+  misinformationScore: z.number(),
+  misinformationReasons: z.array(z.string()),
+  category: z.string().optional(),
+  categoryTitle: z.string().optional(),
+  urgent: z.boolean().optional(),
+  urgencyReasons: z.array(z.string()).optional(),
+  ...incidentWorkShape,
+});
 
 export const historyEntrySchema = z.object({
   at: z.string(),
@@ -103,3 +130,39 @@ export const workloadSchema = z.object({
 export const countersSchema = z.object({ new: z.number().int(), mine: z.number().int(), overdue: z.number().int(), urgent: z.number().int() });
 
 export const handoverAckSchema = z.object({ note: z.string().trim().max(MAX_COMMENT_CHARS).optional() });
+
+/** The listing's query (kept under its earlier name for the dashboards). */
+export const incidentListQuery = incidentListQuerySchema;
+export const incidentListAnswer = z.object({ items: z.array(incidentCardSchema), cursor: z.string() });
+export type IncidentList = z.infer<typeof incidentListAnswer>;
+
+export const incidentIdParams = z.object({ id: z.string().min(1).max(300) });
+export const incidentDetailSchema = incidentCardSchema.extend({ history: z.array(historyEntrySchema), answers: z.array(answerSchema), members: z.array(memberSchema) });
+export const commentListSchema = z.object({ items: z.array(commentSchema) });
+
+const shiftStaff = z.object({ id: z.string(), username: z.string(), name: z.string() });
+export const handoverAckAnswer = z.object({ at: z.string(), by: shiftStaff, note: z.string().optional() });
+export const handoverSchema = z.object({
+  generatedAt: z.string(),
+  byStatus: z.record(z.enum(INCIDENT_STATUSES), z.number().int()),
+  byOwner: z.array(z.object({ assignee: shiftStaff, open: z.number().int(), oldestCreatedAt: z.string() })),
+  unassigned: z.number().int(),
+  overdue: z.array(incidentCardSchema),
+  urgent: z.array(incidentCardSchema),
+  notes: z.array(z.object({ incidentId: z.string(), incidentStatus: z.enum(INCIDENT_STATUSES), at: z.string(), author: shiftStaff, text: z.string() })),
+  acknowledgements: z.array(handoverAckAnswer),
+});
+
+declare module './api' {
+  interface ApiRoutes {
+    'GET /api/incidents': Route<{ query: typeof incidentListQuery; response: typeof incidentListAnswer }>;
+    'GET /api/incidents/counters': Route<{ response: typeof countersSchema }>;
+    'GET /api/incidents/workload': Route<{ response: typeof workloadSchema }>;
+    'GET /api/incidents/:id': Route<{ params: typeof incidentIdParams; response: typeof incidentDetailSchema }>;
+    'POST /api/incidents/:id/actions': Route<{ params: typeof incidentIdParams; body: typeof incidentActionSchema; response: typeof incidentDetailSchema }>;
+    'GET /api/incidents/:id/comments': Route<{ params: typeof incidentIdParams; response: typeof commentListSchema }>;
+    'POST /api/incidents/:id/comments': Route<{ params: typeof incidentIdParams; body: typeof commentCreateSchema; response: typeof commentSchema }>;
+    'GET /api/shift/handover': Route<{ response: typeof handoverSchema }>;
+    'POST /api/shift/handover/ack': Route<{ body: typeof handoverAckSchema; response: typeof handoverAckAnswer }>;
+  }
+}

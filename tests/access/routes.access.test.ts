@@ -6,6 +6,7 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
+import { shellPaths } from '../../src/api/dashboards';
 import type { FeedEvent, IncidentCard } from '../../src/contracts/feed';
 import { can, FULL_SCOPE, inScope, ROLES, type Permission, type Role, type Scope } from '../../src/domain/access';
 import { eventually, startSystem, type FeedClient, type TestSystem } from '../helpers/system';
@@ -312,6 +313,7 @@ async function discoverRoutes(): Promise<string[]> {
   const tree = app.printRoutes({ commonPrefix: false });
   await app.close();
   const out: string[] = [];
+  const shell = new Set(shellPaths().flatMap((p) => [p, `${p}*`]));
   // A route whose path extends another's is printed as its child: rebuild full paths by depth.
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
@@ -327,6 +329,8 @@ async function discoverRoutes(): Promise<string[]> {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
       // The static dashboards (fastify-static's wildcard): public files, no data.
       if (path === '*' || path === '/*' || path === '/assets/*') continue;
+      // The dashboards' shell (one static HTML page at each path of the page table): no data.
+      if (method === 'GET' && shell.has(path)) continue;
       out.push(`${method} ${path}`);
     }
   }

@@ -95,7 +95,7 @@ describe('users page', () => {
     const row = admin.locator('tr[data-user="duty"]');
     await row.waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe(XSS_NAME);
-    expect(await admin.locator('#users-body img').count()).toBe(0);
+    expect(await admin.locator('#users-table img').count()).toBe(0);
     expect(await row.locator('td').nth(2).textContent()).toBe('Руководитель отраслевого блока');
     expect(await row.locator('td').nth(3).textContent()).toMatch(/^ЖКХ; все МО$/);
     const stored = await system.container.repos.users.findByUsername('duty');

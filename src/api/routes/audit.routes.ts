@@ -1,25 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AuditEvent } from '../../domain/audit';
 import type { AuditService } from '../../services/audit.service';
 import type { AuthService } from '../../services/auth.service';
 import { requirePermission, sessionOf } from '../auth';
+import { auditPageAnswer, auditQuery } from '../../contracts/audit';
 import { errorBody } from './schemas';
-
-/** Deep paging is refused (Elasticsearch's from+size window). */
-const MAX_WINDOW = 10_000;
-
-const auditEntrySchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ id: z.string(), username: z.string().nullable(), role: z.string().nullable() }).nullable(),
-  action: z.string(),
-  outcome: z.enum(['success', 'failure', 'denied']),
-  target: z.string().nullable(),
-  ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-});
 
 /**
  * The audit trail, read-only: `GET /api/audit` for holders of `audit:read`. There is no route
@@ -32,21 +18,9 @@ export const auditRoutes: FastifyPluginAsyncZod<{ auth: AuthService; audit: Audi
       preHandler: requirePermission(auth, 'audit:read'),
       schema: {
         tags: ['audit'],
-        querystring: z
-          .object({
-            actor: z.string().min(1).max(64).optional(),
-            action: z.string().regex(/^[a-z_]+(\.[a-z_]+)*(\.|\.?\*)?$/, 'an action such as auth.login, or a prefix such as incident.*').max(64).optional(),
-            outcome: z.enum(['success', 'failure', 'denied']).optional(),
-            target: z.string().min(1).max(200).optional(),
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
-            page: z.coerce.number().int().min(1).default(1),
-            size: z.coerce.number().int().min(1).max(200).default(50),
-          })
-          .refine((q) => q.page * q.size <= MAX_WINDOW, { message: `page × size must not exceed ${MAX_WINDOW}`, path: ['page'] })
-          .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { message: 'from must not be after to', path: ['from'] }),
+        querystring: auditQuery,
         response: {
-          200: z.object({ total: z.number(), page: z.number(), size: z.number(), items: z.array(auditEntrySchema) }),
+          200: auditPageAnswer,
           400: errorBody,
           401: errorBody,
           403: errorBody,

@@ -4,23 +4,8 @@ import { z } from 'zod';
 import type { SessionRecord } from '../../repositories/sessions.repository';
 import type { AuthService, LoginOutcome } from '../../services/auth.service';
 import { requirePermission, sessionCookie, sessionOf } from '../auth';
-import { errorBody, userSchema } from './schemas';
-
-/**
- * `mode: "cookie"` (the default, for the dashboards): the session goes into an HttpOnly cookie
- * and never reaches page scripts; the body carries the anti-CSRF token. `mode: "bearer"` (API
- * clients, scripts): the body carries the token, no cookie is set.
- */
-const mode = z.enum(['cookie', 'bearer']).default('cookie');
-
-const sessionBody = z.object({
-  user: userSchema,
-  csrfToken: z.string(),
-  /** True while the role requires TOTP and the user has not enrolled: only enrolment is allowed. */
-  totpEnrolmentRequired: z.boolean(),
-  token: z.string().optional(),
-});
-const loginBody = z.union([sessionBody, z.object({ totpRequired: z.literal(true), challenge: z.string() })]);
+import { loginAnswer, loginRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer } from '../../contracts/auth';
+import { errorBody } from './schemas';
 
 function sessionAnswer(s: SessionRecord) {
   return { user: s.user, csrfToken: s.csrf, totpEnrolmentRequired: s.totpEnrolment === true };
@@ -40,8 +25,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     {
       schema: {
         tags: ['auth'],
-        body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), mode }),
-        response: { 200: loginBody, 401: errorBody, 403: errorBody, 429: errorBody },
+        body: loginRequest,
+        response: { 200: loginAnswer, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -56,7 +41,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     {
       schema: {
         tags: ['auth'],
-        body: z.object({ challenge: z.string().min(1).max(100), code: z.string().regex(/^\d{6}$/, 'six digits'), mode }),
+        body: totpLoginRequest,
         response: { 200: sessionBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
@@ -88,7 +73,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
     '/api/auth/totp/setup',
     {
       preHandler: requirePermission(auth),
-      schema: { tags: ['auth'], response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }), 401: errorBody, 403: errorBody, 409: errorBody } },
+      schema: { tags: ['auth'], response: { 200: totpSetupAnswer, 401: errorBody, 403: errorBody, 409: errorBody } },
     },
     async (request, reply) => {
       void reply.header('cache-control', 'no-store');
@@ -102,8 +87,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (a
       preHandler: requirePermission(auth),
       schema: {
         tags: ['auth'],
-        body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
-        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        body: totpConfirmRequest,
+        response: { 200: totpConfirmAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
     async (request) => sessionAnswer(await auth.confirmTotp(sessionOf(request), request.body.code)),

@@ -1,24 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  answerSchema,
   commentCreateSchema,
+  commentListSchema,
   commentSchema,
   countersSchema,
-  historyEntrySchema,
   incidentActionSchema,
-  incidentListQuerySchema,
-  memberSchema,
+  incidentCardSchema,
+  incidentDetailSchema,
+  incidentIdParams,
+  incidentListAnswer,
+  incidentListQuery,
   workloadSchema,
 } from '../../contracts/incidents';
 import type { AuthService } from '../../services/auth.service';
 import type { IncidentWorkflowService } from '../../services/incident-workflow.service';
 import type { IncidentsService } from '../../services/incidents.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, incidentCardSchema } from './schemas';
+import { errorBody } from './schemas';
 
-const idParam = z.object({ id: z.string().min(1).max(300) });
-const incidentDetailSchema = incidentCardSchema.extend({ history: z.array(historyEntrySchema), answers: z.array(answerSchema), members: z.array(memberSchema) });
+const idParam = incidentIdParams;
 /** 409: the action lost (stale version) or does not apply; `current` is the incident as it is now. */
 const conflictBody = errorBody.extend({ reason: z.string().optional(), current: incidentCardSchema.optional() });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
@@ -34,8 +35,8 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ auth: AuthService; incident
       schema: {
         tags: ['incidents'],
         summary: 'Incidents in the caller’s scope, newest first, filtered (status, assignee=me, municipality, urgent, reason, overdue, q)',
-        querystring: incidentListQuerySchema,
-        response: { 200: z.object({ items: z.array(incidentCardSchema), cursor: z.string() }), ...errors },
+        querystring: incidentListQuery,
+        response: { 200: incidentListAnswer, ...errors },
       },
     },
     async (request) => incidents.list(sessionOf(request).user, request.query),
@@ -79,7 +80,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ auth: AuthService; incident
 
   app.get(
     '/api/incidents/:id/comments',
-    { preHandler: requirePermission(auth, 'incidents:read'), schema: { tags: ['incidents'], summary: 'Internal notes on an incident', params: idParam, response: { 200: z.object({ items: z.array(commentSchema) }), ...errors } } },
+    { preHandler: requirePermission(auth, 'incidents:read'), schema: { tags: ['incidents'], summary: 'Internal notes on an incident', params: idParam, response: { 200: commentListSchema, ...errors } } },
     async (request) => ({ items: await incidentWorkflow.comments(sessionOf(request).user, request.params.id) }),
   );
 

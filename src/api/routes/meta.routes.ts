@@ -6,9 +6,8 @@ import type { AuthService } from '../../services/auth.service';
 import type { Gazetteer } from '../../services/gazetteer.service';
 import type { HealthService } from '../../services/health.service';
 import { requirePermission } from '../auth';
+import { metaAnswer } from '../../contracts/meta';
 import { errorBody } from './schemas';
-
-const option = z.object({ code: z.string(), title: z.string() });
 
 export const metaRoutes: FastifyPluginAsyncZod<{ auth: AuthService; gazetteer: Gazetteer; health: HealthService }> = async (app, { auth, gazetteer, health }) => {
   app.get('/health/live', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
@@ -37,12 +36,7 @@ export const metaRoutes: FastifyPluginAsyncZod<{ auth: AuthService; gazetteer: G
       schema: {
         tags: ['meta'],
         response: {
-          200: z.object({
-            region: z.object({ code: z.string(), name: z.string() }),
-            sectors: z.array(option),
-            networks: z.array(option),
-            municipalities: z.array(z.object({ code: z.string(), name: z.string() })),
-          }),
+          200: metaAnswer,
           401: errorBody,
         },
       },

@@ -1,56 +1,11 @@
 import { z } from 'zod';
-import { incidentWorkShape } from '../../contracts/incidents';
-import { INCIDENT_STATUSES } from '../../domain/incident';
-import { ROLES } from '../../domain/access';
 import { NETWORKS } from '../../domain/network';
 import { SECTORS } from '../../domain/sector';
 
-export const errorBody = z.object({
-  error: z.string(),
-  message: z.string(),
-  requestId: z.string(),
-  fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
-
-export const scopeSchema = z.object({
-  sectors: z.union([z.literal('all'), z.array(z.enum(SECTORS))]),
-  municipalities: z.union([z.literal('all'), z.array(z.string())]),
-});
-
-export const userSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-  scope: scopeSchema,
-  organisationId: z.string().optional(),
-});
-
-export const incidentCardSchema = z.object({
-  id: z.string(),
-  postId: z.string(),
-  reason: z.enum(['complaint', 'misinformation']),
-  status: z.enum(INCIDENT_STATUSES),
-  sector: z.enum(SECTORS),
-  municipality: z.string(),
-  municipalityName: z.string(),
-  network: z.enum(NETWORKS),
-  kind: z.enum(['post', 'comment']),
-  text: z.string(),
-  url: z.string(),
-  author: z.object({ name: z.string(), url: z.string().optional() }).nullable(),
-  publishedAt: z.string(),
-  createdAt: z.string(),
-  dueAt: z.string(),
-  complaintConfidence: z.number(),
-  misinformationScore: z.number(),
-  misinformationReasons: z.array(z.string()),
-  category: z.string().optional(),
-  categoryTitle: z.string().optional(),
-  urgent: z.boolean().optional(),
-  urgencyReasons: z.array(z.string()).optional(),
-  ...incidentWorkShape,
-});
+// Moved to src/contracts/ (shared with the dashboards); re-exported for the routes.
+export { errorBody } from '../../contracts/common';
+export { scopeSchema, userSchema } from '../../contracts/auth';
+export { incidentCardSchema } from '../../contracts/incidents';
 
 export const segmentSchema = z.object({ text: z.string(), hit: z.boolean() });
 

@@ -1,24 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { handoverAckSchema } from '../../contracts/incidents';
-import { INCIDENT_STATUSES } from '../../domain/incident';
+import { handoverAckAnswer as ackSchema, handoverAckSchema, handoverSchema } from '../../contracts/incidents';
 import type { AuthService } from '../../services/auth.service';
 import type { ShiftService } from '../../services/shift.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, incidentCardSchema } from './schemas';
-
-const staff = z.object({ id: z.string(), username: z.string(), name: z.string() });
-const ackSchema = z.object({ at: z.string(), by: staff, note: z.string().optional() });
-const handoverSchema = z.object({
-  generatedAt: z.string(),
-  byStatus: z.record(z.enum(INCIDENT_STATUSES), z.number().int()),
-  byOwner: z.array(z.object({ assignee: staff, open: z.number().int(), oldestCreatedAt: z.string() })),
-  unassigned: z.number().int(),
-  overdue: z.array(incidentCardSchema),
-  urgent: z.array(incidentCardSchema),
-  notes: z.array(z.object({ incidentId: z.string(), incidentStatus: z.enum(INCIDENT_STATUSES), at: z.string(), author: staff, text: z.string() })),
-  acknowledgements: z.array(ackSchema),
-});
+import { errorBody } from './schemas';
 
 export const shiftRoutes: FastifyPluginAsyncZod<{ auth: AuthService; shift: ShiftService }> = async (app, { auth, shift }) => {
   app.get(

@@ -1,51 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SOURCE_KINDS } from '../../domain/source';
+import {
+  sourceAnswer,
+  sourceCreatedAnswer,
+  sourceFilterSchema as filterSchema,
+  sourceHealthListAnswer,
+  sourceHealthViewSchema as healthViewSchema,
+  sourceIdParams as idParams,
+  sourceListAnswer,
+  sourceSecretAnswer,
+} from '../../contracts/sources';
 import type { AuthService } from '../../services/auth.service';
 import { createSourceSchema, updateSourceSchema, type SourcesService } from '../../services/sources.service';
 import { requirePermission, sessionOf } from '../auth';
 import { errorBody } from './schemas';
 
-const sourceSchema = z.object({
-  id: z.string(),
-  kind: z.enum(SOURCE_KINDS),
-  title: z.string(),
-  municipality: z.string(),
-  official: z.object({ organisation: z.string() }).optional(),
-  status: z.enum(['active', 'paused']),
-  pollIntervalSec: z.number().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  settings: z.record(z.string(), z.unknown()),
-});
-
-const healthSchema = z.object({
-  sourceId: z.string(),
-  lastSuccessAt: z.string().nullable(),
-  lastErrorAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  lagMs: z.number().nullable(),
-  itemsTotal: z.number(),
-  itemsLastHour: z.number(),
-  errorsByKind: z.record(z.string(), z.number()),
-  floodWaits: z.number(),
-  waitUntil: z.string().nullable(),
-  lastItemAt: z.string().nullable(),
-  usualGapMs: z.number().nullable(),
-  gapSamples: z.number(),
-  stopped: z.object({ at: z.string(), reason: z.string() }).nullable(),
-});
-
-const alertSchema = z.object({ sourceId: z.string(), kind: z.enum(['stopped', 'silent']), reason: z.string(), since: z.string() });
-const healthViewSchema = z.object({ source: sourceSchema, health: healthSchema, alert: alertSchema.nullable() });
-
-const filterSchema = z.object({
-  kind: z.enum(SOURCE_KINDS).optional(),
-  status: z.enum(['active', 'paused']).optional(),
-  municipality: z.string().min(1).max(64).optional(),
-});
-/** Source ids are `<kind>:<key>` (a feed's id holds its URL): pass them URL-encoded. */
-const idParams = z.object({ id: z.string().min(1).max(512) });
 const denied = { 401: errorBody, 403: errorBody };
 
 /**
@@ -57,7 +26,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
 
   app.get(
     '/api/sources',
-    { preHandler, schema: { tags: ['sources'], querystring: filterSchema, response: { 200: z.object({ items: z.array(sourceSchema) }), 400: errorBody, ...denied } } },
+    { preHandler, schema: { tags: ['sources'], querystring: filterSchema, response: { 200: sourceListAnswer, 400: errorBody, ...denied } } },
     async (request) => ({ items: await sources.list(request.query) }),
   );
 
@@ -69,7 +38,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
         tags: ['sources'],
         description: 'Registers a source. For a webhook source the response carries the sender secret — the only time it is shown.',
         body: createSourceSchema,
-        response: { 201: z.object({ source: sourceSchema, secret: z.string().optional() }), 400: errorBody, ...denied, 409: errorBody },
+        response: { 201: sourceCreatedAnswer, 400: errorBody, ...denied, 409: errorBody },
       },
     },
     async (request, reply) => reply.status(201).send(await sources.create(sessionOf(request).user, request.body, request.ip)),
@@ -77,13 +46,13 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
 
   app.get(
     '/api/sources/health',
-    { preHandler, schema: { tags: ['sources'], querystring: filterSchema, response: { 200: z.object({ items: z.array(healthViewSchema), alerts: z.array(alertSchema) }), 400: errorBody, ...denied } } },
+    { preHandler, schema: { tags: ['sources'], querystring: filterSchema, response: { 200: sourceHealthListAnswer, 400: errorBody, ...denied } } },
     async (request) => sources.health(request.query),
   );
 
   app.get(
     '/api/sources/:id',
-    { preHandler, schema: { tags: ['sources'], params: idParams, response: { 200: z.object({ source: sourceSchema }), ...denied, 404: errorBody } } },
+    { preHandler, schema: { tags: ['sources'], params: idParams, response: { 200: sourceAnswer, ...denied, 404: errorBody } } },
     async (request) => ({ source: await sources.get(request.params.id) }),
   );
 
@@ -102,7 +71,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
         description: 'Edits a source; settings that change what it watches give it a new id (returned).',
         params: idParams,
         body: updateSourceSchema,
-        response: { 200: z.object({ source: sourceSchema }), 400: errorBody, ...denied, 404: errorBody, 409: errorBody },
+        response: { 200: sourceAnswer, 400: errorBody, ...denied, 404: errorBody, 409: errorBody },
       },
     },
     async (request) => ({ source: await sources.update(sessionOf(request).user, request.params.id, request.body, request.ip) }),
@@ -114,7 +83,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
   ] as const) {
     app.post(
       `/api/sources/:id/${action}`,
-      { preHandler, schema: { tags: ['sources'], params: idParams, response: { 200: z.object({ source: sourceSchema }), ...denied, 404: errorBody } } },
+      { preHandler, schema: { tags: ['sources'], params: idParams, response: { 200: sourceAnswer, ...denied, 404: errorBody } } },
       async (request) => ({ source: await sources.setStatus(sessionOf(request).user, request.params.id, status, request.ip) }),
     );
   }
@@ -123,7 +92,7 @@ export const sourceRoutes: FastifyPluginAsyncZod<{ auth: AuthService; sources: S
     '/api/sources/:id/rotate-secret',
     {
       preHandler,
-      schema: { tags: ['sources'], description: 'A new secret for a webhook sender, shown once; the old one stops working.', params: idParams, response: { 200: z.object({ source: sourceSchema, secret: z.string() }), 400: errorBody, ...denied, 404: errorBody } },
+      schema: { tags: ['sources'], description: 'A new secret for a webhook sender, shown once; the old one stops working.', params: idParams, response: { 200: sourceSecretAnswer, 400: errorBody, ...denied, 404: errorBody } },
     },
     async (request) => sources.rotateSecret(sessionOf(request).user, request.params.id, request.ip),
   );

@@ -1,18 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ROLES } from '../../domain/access';
+import { userCreateRequest, userIdParams as idParams, userListAnswer, userPasswordRequest, userUpdateRequest, userViewSchema } from '../../contracts/users';
 import type { AuthService } from '../../services/auth.service';
 import { requirePermission, sessionOf } from '../auth';
-import { errorBody, scopeSchema, userSchema } from './schemas';
+import { errorBody } from './schemas';
 
-const userViewSchema = userSchema.extend({
-  disabled: z.boolean(),
-  totpEnabled: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const idParams = z.object({ id: z.string().min(1).max(64) });
-const password = z.string().min(10, 'at least 10 characters').max(256);
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 /**
@@ -25,7 +16,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
 
   app.get(
     '/api/users',
-    { preHandler: admin, schema: { tags: ['users'], response: { 200: z.object({ items: z.array(userViewSchema) }), 401: errorBody, 403: errorBody } } },
+    { preHandler: admin, schema: { tags: ['users'], response: { 200: userListAnswer, 401: errorBody, 403: errorBody } } },
     async () => ({ items: await auth.listUsers() }),
   );
 
@@ -35,14 +26,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
       preHandler: admin,
       schema: {
         tags: ['users'],
-        body: z.object({
-          username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/i, '3–64 latin letters, digits, . _ -'),
-          displayName: z.string().trim().min(1).max(200),
-          role: z.enum(ROLES),
-          scope: scopeSchema,
-          password,
-          organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
-        }),
+        body: userCreateRequest,
         response: { 201: userViewSchema, ...errors },
       },
     },
@@ -62,9 +46,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
       schema: {
         tags: ['users'],
         params: idParams,
-        body: z
-          .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
-          .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' }),
+        body: userUpdateRequest,
         response: { 200: userViewSchema, ...errors },
       },
     },
@@ -90,7 +72,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService }> = async (
 
   app.post(
     '/api/users/:id/password',
-    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: z.object({ password }), response: { 200: userViewSchema, ...errors } } },
+    { preHandler: admin, schema: { tags: ['users'], params: idParams, body: userPasswordRequest, response: { 200: userViewSchema, ...errors } } },
     async (request) => auth.resetPassword(sessionOf(request).user, request.params.id, request.body.password),
   );
 

@@ -53,7 +53,7 @@ describe('sources page', () => {
     }
     await page.locator('#app-view').waitFor({ state: 'visible' });
     expect(await page.locator('#user-role').textContent()).toBe('Технический администратор');
-    await page.locator('#empty').waitFor({ state: 'visible' });
+    await page.locator('#sources-table-empty').waitFor({ state: 'visible' });
     expect(await page.locator('#summary').textContent()).toBe('Источников: 0, работают: 0');
   });
 
@@ -64,7 +64,9 @@ describe('sources page', () => {
     await page.selectOption('#f-municipality', 'omsk');
     await page.fill('fieldset[data-kind="telegram_channel"] [data-setting="channel"]', 'ab');
     await page.click('#editor-save');
-    await expect.poll(() => page.locator('#editor-message').textContent()).toContain('body.settings.channel');
+    // The server's validation error appears beside the field it concerns.
+    await page.locator('[data-field="f-setting-channel"] .field__error').waitFor({ state: 'visible' });
+    expect(await page.locator('#editor-message').count()).toBe(0);
     await page.fill('fieldset[data-kind="telegram_channel"] [data-setting="channel"]', 'https://t.me/omsk_online');
     await page.check('#f-official');
     await page.fill('#f-org', 'Администрация города Омска');
@@ -127,8 +129,11 @@ describe('sources page', () => {
 
     if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/sources.png`, fullPage: true });
     await stopped.locator('button', { hasText: 'Удалить' }).click();
+    await page.locator('#confirm-dialog').waitFor({ state: 'visible' });
+    expect(await page.locator('#confirm-title').textContent()).toContain('Удалить источник «ПОС»');
+    await page.click('#confirm-ok');
     await expect.poll(() => rowOf('ПОС').count()).toBe(0);
-    expect(dialogs.at(-1)).toContain('Удалить источник «ПОС»');
+    expect(dialogs).toEqual([]);
     expect(await sys.container.repos.sources.get('webhook:pos-omsk')).toBeNull();
     expect(pageErrors).toEqual([]);
   });

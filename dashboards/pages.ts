@@ -1,0 +1,33 @@
+/**
+ * The page table: one entry per page drives the router, the navigation and the permission guard,
+ * and tells the server where to serve the shell (`dist/pages.json`). Add a page by appending an
+ * entry (see dashboards/README.md). The order is the navigation's.
+ */
+import type { PageDef } from './shared/page';
+
+export const PAGES: readonly PageDef[] = [
+  {
+    path: '/sources/',
+    title: 'Источники',
+    nav: 'Источники',
+    permission: 'sources:manage',
+    deniedText: 'Эта страница доступна только техническому администратору.',
+    load: () => import('./pages/sources/page'),
+  },
+  {
+    path: '/users/',
+    title: 'Пользователи',
+    nav: 'Пользователи',
+    // Everyone may open it to enrol TOTP; the accounts are for users:manage.
+    navPermission: 'users:manage',
+    load: () => import('./pages/users/page'),
+  },
+  {
+    path: '/audit/',
+    title: 'Журнал аудита',
+    nav: 'Аудит',
+    permission: 'audit:read',
+    deniedText: 'Журнал аудита доступен только техническому администратору.',
+    load: () => import('./pages/audit/page'),
+  },
+];
