@@ -33,6 +33,9 @@ import { createErasureService } from './services/erasure.service';
 import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
 import { createIncidentsService } from './services/incidents.service';
+import { createIncidentWorkflowService } from './services/incident-workflow.service';
+import { createGroupingRepository } from './repositories/grouping.repository';
+import { DEFAULT_GROUPING, type GroupingPolicy } from './domain/incident-workflow';
 import { createIngestService } from './services/ingest.service';
 import { createRetentionService } from './services/retention.service';
 import { createSearchService } from './services/search.service';
@@ -78,7 +81,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
     organisations: createOrganisationsRepository({ es, names }),
+    grouping: createGroupingRepository({ redis, prefix }),
   };
+  const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
     complaintThreshold: config.INCIDENT_COMPLAINT_THRESHOLD,
@@ -114,11 +119,26 @@ export async function createContainer(config: Config, opts: { name: string; log?
     queueCounts: async () => ({ posts: await postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'paused') }),
     log,
   });
+  const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() });
+  const incidents = createIncidentsService({ incidents: repos.incidents, grouping: repos.grouping, feed: repos.feed, gazetteer, audit: repos.audit });
+  const incidentWorkflow = createIncidentWorkflowService({
+    incidents: repos.incidents,
+    grouping: repos.grouping,
+    feed: repos.feed,
+    audit: repos.audit,
+    corrections,
+    posts: repos.corrections,
+    users: repos.users,
+    organisations: repos.organisations,
+    view: incidents,
+    log,
+  });
   const services = {
     sources,
     auth,
     ingest,
-    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit }),
+    incidents,
+    incidentWorkflow,
     search: createSearchService({
       posts: repos.posts,
       audit: repos.audit,
@@ -131,7 +151,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     audit: createAuditService({ audit: repos.audit }),
     erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
-    corrections: createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy() }),
+    corrections,
     models: createModelsService({ registry: modelRegistry, audit: repos.audit }),
     gazetteer,
     organisations: createOrganisationsService({
@@ -163,7 +183,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
         activeModel = await createActiveClassifier({ registry: modelRegistry, load: (path) => m.loadClassifier(path), pollMs: config.MODEL_RELOAD_SECONDS * 1000, log, fallbackPath: DEFAULT_MODEL_PATH });
         return activeModel.classifier;
       });
-      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer });
+      return createPipelineService({ ...repos, names, policy, groupingPolicy, log, analyze, classifier: await classifier, gazetteer });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */
     newConnection(name: string, forBullmq = false): RedisClient {

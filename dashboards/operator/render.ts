@@ -35,9 +35,13 @@ export function sectorChip(code: string, title: string, tag: 'span' | 'button' =
 
 const STATUS_RU: Record<IncidentStatus, string> = {
   new: 'Новый',
+  taken: 'В работе',
   routed: 'Направлен',
   answered: 'Дан ответ',
   closed: 'Закрыт',
+  reopened: 'Возобновлён',
+  rejected: 'Не инцидент',
+  merged: 'Объединён',
 };
 
 const STATUS_DONE_RU: Partial<Record<IncidentStatus, string>> = { answered: 'ответ дан', closed: 'инцидент закрыт' };

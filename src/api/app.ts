@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger';
 import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
 import type { CorrectionsService } from '../services/corrections.service';
+import type { IncidentWorkflowService } from '../services/incident-workflow.service';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -45,6 +46,7 @@ export interface AppDeps {
   erasure: ErasureService;
   sources: SourcesService;
   corrections: CorrectionsService;
+  incidentWorkflow: IncidentWorkflowService;
   models: ModelsService;
   organisations: OrganisationsService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
@@ -102,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(usersRoutes, { auth: deps.auth });
-  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
+  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents, incidentWorkflow: deps.incidentWorkflow });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
   await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
   await app.register(modelRoutes, { auth: deps.auth, models: deps.models });

@@ -94,29 +94,48 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       return;
     }
     const user = socket.data.session.user;
-    const mine = records.filter((r) => inScope(user.scope, r));
-    const docs = await deps.incidents.cards(mine.map((r) => r.incidentId));
+    const docs = await deps.incidents.cards([...new Set(records.map((r) => r.incidentId))]);
+    const showAuthor = can(user.role, 'posts:author');
     let replayed = 0;
-    for (const r of mine) {
+    for (const r of records) {
       const doc = docs.get(r.incidentId);
       if (!doc) continue;
-      socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, can(user.role, 'posts:author')) });
+      if (r.kind === 'new') {
+        if (!inScope(user.scope, r)) continue;
+        socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, showAuthor) });
+      } else if (inScope(user.scope, doc.doc)) {
+        socket.emit('incident:updated', { cursor: r.cursor, data: deps.incidents.present(doc, showAuthor) });
+      } else if (inScope(user.scope, r)) {
+        socket.emit('incident:left', { cursor: r.cursor, data: { id: r.incidentId } });
+      } else continue;
       replayed++;
     }
     socket.emit('feed:ready', { replayed, resync: false, cursor: records.at(-1)?.cursor ?? since });
   }
 
   async function push(records: StreamRecord[]): Promise<void> {
-    const docs = await deps.incidents.cards(records.map((r) => r.incidentId));
+    const docs = await deps.incidents.cards([...new Set(records.map((r) => r.incidentId))]);
     for (const r of records) {
       const doc = docs.get(r.incidentId);
       if (!doc) {
         log.warn({ incidentId: r.incidentId }, 'feed entry without incident document');
         continue;
       }
-      const rooms = roomsForItem(r);
-      io.to(rooms.map((x) => `full:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
-      io.to(rooms.map((x) => `masked:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
+      if (r.kind === 'new') {
+        const rooms = roomsForItem(r);
+        io.to(rooms.map((x) => `full:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
+        io.to(rooms.map((x) => `masked:${x}`)).emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
+        continue;
+      }
+      // An update goes to the rooms the incident is in now; rooms it left (a corrected sector or
+      // municipality) hear only that it left, never its new content.
+      const rooms = roomsForItem(doc.doc).flatMap((x) => [`full:${x}`, `masked:${x}`]);
+      io.to(rooms.filter((x) => x.startsWith('full:'))).emit('incident:updated', { cursor: r.cursor, data: deps.incidents.present(doc, true) });
+      io.to(rooms.filter((x) => x.startsWith('masked:'))).emit('incident:updated', { cursor: r.cursor, data: deps.incidents.present(doc, false) });
+      if (r.sector !== doc.doc.sector || r.municipality !== doc.doc.municipality) {
+        const old = roomsForItem(r).flatMap((x) => [`full:${x}`, `masked:${x}`]);
+        io.to(old).except(rooms).emit('incident:left', { cursor: r.cursor, data: { id: r.incidentId } });
+      }
     }
   }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { incidentWorkShape } from '../../contracts/incidents';
+import { INCIDENT_STATUSES } from '../../domain/incident';
 import { ROLES } from '../../domain/access';
 import { NETWORKS } from '../../domain/network';
 import { SECTORS } from '../../domain/sector';
@@ -28,7 +30,7 @@ export const incidentCardSchema = z.object({
   id: z.string(),
   postId: z.string(),
   reason: z.enum(['complaint', 'misinformation']),
-  status: z.enum(['new', 'routed', 'answered', 'closed']),
+  status: z.enum(INCIDENT_STATUSES),
   sector: z.enum(SECTORS),
   municipality: z.string(),
   municipalityName: z.string(),
@@ -47,6 +49,7 @@ export const incidentCardSchema = z.object({
   categoryTitle: z.string().optional(),
   urgent: z.boolean().optional(),
   urgencyReasons: z.array(z.string()).optional(),
+  ...incidentWorkShape,
 });
 
 export const segmentSchema = z.object({ text: z.string(), hit: z.boolean() });
