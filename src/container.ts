@@ -41,6 +41,8 @@ import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
 import { createIncidentsService } from './services/incidents.service';
 import { createIncidentWorkflowService } from './services/incident-workflow.service';
+import { createShiftService } from './services/shift.service';
+import { createShiftRepository } from './repositories/shift.repository';
 import { createGroupingRepository } from './repositories/grouping.repository';
 import { DEFAULT_GROUPING, type GroupingPolicy } from './domain/incident-workflow';
 import { createIngestService } from './services/ingest.service';
@@ -185,6 +187,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     ingest,
     incidents,
     incidentWorkflow,
+    shift: createShiftService({ incidents: repos.incidents, view: incidents, shift: createShiftRepository({ redis, prefix }), audit: repos.audit }),
     search: createSearchService({
       posts: repos.posts,
       audit: repos.audit,

@@ -10,6 +10,8 @@ import type { AuditService } from '../services/audit.service';
 import type { AuthService } from '../services/auth.service';
 import type { CorrectionsService } from '../services/corrections.service';
 import type { IncidentWorkflowService } from '../services/incident-workflow.service';
+import type { ShiftService } from '../services/shift.service';
+import { shiftRoutes } from './routes/shift.routes';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -50,6 +52,7 @@ export interface AppDeps {
   sources: SourcesService;
   corrections: CorrectionsService;
   incidentWorkflow: IncidentWorkflowService;
+  shift: ShiftService;
   models: ModelsService;
   organisations: OrganisationsService;
   response: ResponseService;
@@ -110,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { auth: deps.auth });
   await app.register(usersRoutes, { auth: deps.auth });
   await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents, incidentWorkflow: deps.incidentWorkflow });
+  await app.register(shiftRoutes, { auth: deps.auth, shift: deps.shift });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
   await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
   await app.register(modelRoutes, { auth: deps.auth, models: deps.models });

@@ -71,7 +71,7 @@ export const ENV_SPEC = {
   INCIDENT_COMPLAINT_THRESHOLD: v(ratio, 'Complaint confidence that opens an incident.', '0.5'),
   INCIDENT_MISINFO_THRESHOLD: v(ratio, 'Misinformation risk that opens an incident for the desk.', '0.6'),
   INCIDENT_RESPONSE_MINUTES: v(int(1, 60 * 24 * 30), 'Response deadline after an incident opens.', '240'),
-  INCIDENT_GROUPING_WINDOW_MINUTES: v(int(1, 60 * 24 * 30), 'A new post joins an open incident saying the same thing only if that incident opened this recently (one card per problem).', '1440'),
+  INCIDENT_GROUPING_WINDOW_MINUTES: v(int(0, 60 * 24 * 30), 'A new post joins an open incident saying the same thing only if that incident opened this recently (one card per problem); 0: never group, every post opens its own incident.', '1440'),
   FEED_RETENTION: v(int(100, 1_000_000), 'Feed events kept for replay after a disconnect.', '10000'),
   SESSION_IDLE_MINUTES: v(int(1, 24 * 60), 'Session ends after this long without a request.', '60'),
   SESSION_ABSOLUTE_HOURS: v(int(1, 24 * 30), 'Session ends this long after login, active or not.', '12'),

@@ -57,7 +57,22 @@ const SYSTEM_ACTIONS = {
 
 // Areas other work adds to (incident workflow, organisation directory, claims, saved searches,
 // exports): each appends its own lines here.
-const INCIDENT_ACTIONS = {} as const;
+const INCIDENT_ACTIONS = {
+  "incident.take": "Инцидент взят в работу",
+  "incident.release": "Инцидент возвращён в очередь",
+  "incident.assign": "Инцидент назначен сотруднику",
+  "incident.route": "Инцидент направлен в организацию",
+  "incident.answer": "Ответ по инциденту",
+  "incident.close": "Инцидент закрыт",
+  "incident.reopen": "Инцидент возобновлён",
+  "incident.reject": "Инцидент отклонён (не инцидент)",
+  "incident.merge": "Инциденты объединены",
+  "incident.split": "Сообщение выделено в отдельный инцидент",
+  "incident.dismiss_suggestion": "Предложение объединить отклонено",
+  "incident.correct": "Исправление классификации с карточки",
+  "incident.comment": "Комментарий к инциденту",
+  "shift.handover_ack": "Смена принята",
+} as const;
 const ORGANISATION_ACTIONS = {
   "organisation.create": "Добавление организации",
   "organisation.update": "Изменение организации",

@@ -161,14 +161,26 @@ export interface GroupingPolicy {
   windowMinutes: number;
 }
 
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.5, suggest: 0.3, placeBonus: 0.3, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.55, suggest: 0.3, placeBonus: 0.1, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 
-/** The grouping verdict for a pair, from their text similarity and whether the place rule holds. */
-export function groupingVerdict(similarity: number, samePlace: boolean, policy: GroupingPolicy): { verdict: GroupingVerdict; score: number } {
+/**
+ * The grouping verdict for a pair, from their text similarity, whether the place rule holds, and
+ * whether their numbers conflict (both name house, route or school numbers and share none: «лифт
+ * на Заозёрной 12» and «… 27» are two problems however alike the words).
+ */
+export function groupingVerdict(similarity: number, samePlace: boolean, policy: GroupingPolicy, numbersConflict = false): { verdict: GroupingVerdict; score: number } {
+  if (numbersConflict) return { verdict: 'separate', score: 0 };
   const score = Math.min(1, similarity + (samePlace ? policy.placeBonus : 0));
   return { verdict: score >= policy.autoLink ? 'link' : score >= policy.suggest ? 'suggest' : 'separate', score };
+}
+
+/** True when both sets are non-empty and share nothing. */
+export function disjointNonEmpty(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  const set = new Set(a);
+  return !b.some((x) => set.has(x));
 }
 
 /** The place key of a post for the place rule, or null when it names no street. */

@@ -14,6 +14,9 @@ import { base32Decode, createSecretBox } from '../services/totp';
 // Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
 const DEMO_USERS: NewUser[] = [
   { username: 'operator', password: 'operator-demo-1', displayName: 'Анна Дежурная', role: 'operator', scope: FULL_SCOPE },
+  // A second operator on the same feed, and the shift lead who assigns, merges, rejects and reopens.
+  { username: 'operator2', password: 'operator2-demo-1', displayName: 'Борис Сменщиков', role: 'operator', scope: FULL_SCOPE },
+  { username: 'lead', password: 'lead-demo-1', displayName: 'Елена Старшая', role: 'shift_lead', scope: FULL_SCOPE },
   { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
   { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
   { username: 'admin', password: 'admin-demo-1', displayName: 'Техадмин Демо', role: 'admin', scope: FULL_SCOPE },

@@ -73,10 +73,7 @@ export function createPipelineService(deps: PipelineDeps) {
         const incident = decideIncident(e.post, deps.policy, at);
         if (incident) opening.push({ i: e.i, post: e.post, incident });
       }
-      const grouped = await deps.grouping.group(
-        opening.map((o) => groupCandidate(o.post, o.incident.id)),
-        deps.groupingPolicy,
-      );
+      const grouped = deps.groupingPolicy.windowMinutes > 0 ? await deps.grouping.group(opening.map((o) => groupCandidate(o.post, o.incident.id)), deps.groupingPolicy) : [];
       opening.forEach((o, k) => {
         const g = grouped[k];
         if (g && g.incidentId !== o.incident.id) {
@@ -137,13 +134,15 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 
 /** What grouping needs of a post that would open an incident. */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
-  const features = featureHashes(featuresFromStems(post.textStems.split(' ')));
+  const named = featuresFromStems(post.textStems.split(' '));
+  const features = featureHashes(named);
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
   return {
     postId: post.id,
     incidentId,
     features,
+    numbers: featureHashes(named.filter((f) => f.startsWith('#'))),
     // Buckets are per municipality: the same words in another town are another problem.
     buckets: lshBands(minhash(features)).map((b) => `${post.municipality}:${b}`),
     placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: post.classification.place?.address?.street }),

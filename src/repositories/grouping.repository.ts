@@ -9,6 +9,8 @@ export interface GroupCandidate {
   incidentId: string;
   /** Sorted unique feature hashes (src/text/similarity.ts). */
   features: readonly number[];
+  /** The hashes of its number features (house, route, school numbers): a conflict vetoes a link. */
+  numbers: readonly number[];
   /** LSH bucket keys of the post's MinHash signature, already scoped (municipality). */
   buckets: readonly string[];
   /** Place-rule key (municipality|category|street), or null. */
@@ -54,6 +56,16 @@ local function jac(a, b)
   end
   return inter / (#a + #b - inter)
 end
+local myNums = {}
+local hasNums = false
+for n in string.gmatch(ARGV[12], '[^,]+') do myNums[n] = true; hasNums = true end
+local function numbersConflict(id)
+  if not hasNums then return false end
+  local theirs = redis.call('GET', prefix .. ':grp:n:' .. id)
+  if not theirs or theirs == '' then return false end
+  for n in string.gmatch(theirs, '[^,]+') do if myNums[n] then return false end end
+  return true
+end
 local placeIds = {}
 local ordered = {}
 if ARGV[4] == '1' then
@@ -67,7 +79,7 @@ for _, id in ipairs(ordered) do
   if not seen[id] then
     seen[id] = true
     local f = redis.call('GET', prefix .. ':grp:f:' .. id)
-    if f then
+    if f and not numbersConflict(id) then
       local s = jac(mine, parse(f))
       if placeIds[id] then s = s + tonumber(ARGV[7]) end
       if s > 1 then s = 1 end
@@ -89,6 +101,7 @@ local newId = ARGV[2]
 local window = tonumber(ARGV[8])
 redis.call('SET', KEYS[1], newId, 'EX', keep)
 redis.call('SET', prefix .. ':grp:f:' .. newId, ARGV[3], 'EX', window)
+redis.call('SET', prefix .. ':grp:n:' .. newId, ARGV[12], 'EX', window)
 local first = 3
 if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
@@ -150,6 +163,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           encodeMember(c.member),
           c.postId,
           String(KEEP_SECONDS),
+          c.numbers.join(','),
         );
       }
       const res = (await p.exec()) ?? [];
@@ -182,7 +196,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
 
     /** The incident no longer collects posts (closed, rejected, merged). */
     async deactivate(id: string): Promise<void> {
-      await redis.del(featuresKey(id));
+      await redis.del(featuresKey(id), `${prefix}:grp:n:${id}`);
     },
 
     /** Moves every member of `from` into `to` (merge); later deliveries of those posts go to `to`. */

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { CommentView, HistoryEntryView, IncidentActionInput } from '../contracts/incidents';
 import type { IncidentCard } from '../contracts/feed';
 import { can, inScope, type SessionUser } from '../domain/access';
+import { auditRecord, type AuditAction, type AuditOutcome } from '../domain/audit';
 import { incidentId } from '../domain/incident';
 import { decideTransition, isOpen, MAX_COMMENTS, MAX_HISTORY, type HistoryEntry } from '../domain/incident-workflow';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import type { AuditRepository } from '../repositories/audit.repository';
-import type { AuditAction } from '../domain/audit';
 import type { CorrectionsRepository } from '../repositories/corrections.repository';
 import type { FeedRepository } from '../repositories/feed.repository';
 import type { GroupingRepository, GroupMember } from '../repositories/grouping.repository';
@@ -48,6 +48,8 @@ export interface IncidentDetail extends IncidentCard {
 }
 
 const OCC_RETRIES = 5;
+
+const auditActionOf = (action: IncidentActionInput['action']): AuditAction => `incident.${action}`;
 
 function staffOf(u: SessionUser) {
   return { id: u.id, username: u.username, name: u.displayName };
@@ -110,19 +112,8 @@ export function createIncidentWorkflowService(deps: {
     };
   }
 
-  async function audit(viewer: SessionUser, action: string, outcome: 'success' | 'failure' | 'denied', target: string, details: Record<string, unknown>, ip?: string) {
-    await deps.audit.append({
-      at: new Date().toISOString(),
-      actorId: viewer.id,
-      actorUsername: viewer.username,
-      actorRole: viewer.role,
-      // Incident actions join the typed union with issue 10's own audit work.
-      action: action as AuditAction,
-      outcome,
-      target,
-      ...(ip ? { ip } : {}),
-      details,
-    });
+  async function audit(viewer: SessionUser, action: AuditAction, outcome: AuditOutcome, target: string, details: Record<string, unknown>, ip?: string) {
+    await deps.audit.append(auditRecord(viewer, { action, outcome, target, ...(ip ? { ip } : {}), details }));
   }
 
   async function conflict(viewer: SessionUser, id: string, message: string, reason: string): Promise<never> {
@@ -303,7 +294,15 @@ export function createIncidentWorkflowService(deps: {
         }
         break;
       }
-      default:
+      case 'take':
+      case 'release':
+      case 'assign':
+      case 'route':
+      case 'answer':
+      case 'close':
+      case 'reopen':
+      case 'dismiss_suggestion':
+      case 'correct':
         break;
     }
   }
@@ -324,12 +323,12 @@ export function createIncidentWorkflowService(deps: {
       const v = await load(viewer, id);
       const decision = decideTransition({ status: v.doc.status, assigneeId: v.doc.assignee?.id ?? null }, { action: input.action, ...(input.action === 'answer' ? { stage: input.stage } : {}) }, viewer);
       if (!decision.ok && decision.kind === 'forbidden') {
-        await audit(viewer, `incident.${input.action}`, 'denied', id, { status: v.doc.status }, ip);
+        await audit(viewer, auditActionOf(input.action), 'denied', id, { status: v.doc.status }, ip);
         throw new ForbiddenError(decision.message);
       }
       if (input.version !== v.version) return conflict(viewer, id, 'Инцидент изменился: обновите карточку', 'stale_version');
       if (!decision.ok) {
-        await audit(viewer, `incident.${input.action}`, 'failure', id, { status: v.doc.status, reason: decision.code }, ip);
+        await audit(viewer, auditActionOf(input.action), 'failure', id, { status: v.doc.status, reason: decision.code }, ip);
         throw new IncidentConflictError(decision.message, decision.code, await card(v, viewer));
       }
       const at = new Date().toISOString();
@@ -341,10 +340,10 @@ export function createIncidentWorkflowService(deps: {
       doc.history = pushHistory(v.doc, { at, action: input.action, actor: staffOf(viewer), from: v.doc.status, to: decision.next, ...(Object.keys(details).length > 0 ? { details } : {}) });
       const version = await deps.incidents.replaceIfVersion(doc, v.version);
       if (!version) {
-        await audit(viewer, `incident.${input.action}`, 'failure', id, { reason: 'stale_version' }, ip);
+        await audit(viewer, auditActionOf(input.action), 'failure', id, { reason: 'stale_version' }, ip);
         return conflict(viewer, id, 'Инцидент только что изменил другой сотрудник', 'stale_version');
       }
-      await audit(viewer, `incident.${input.action}`, 'success', id, { from: v.doc.status, to: decision.next, ...details }, ip);
+      await audit(viewer, auditActionOf(input.action), 'success', id, { from: v.doc.status, to: decision.next, ...details }, ip);
       await after(viewer, v.doc, doc, input, ip);
       await publish(doc, v.doc);
       for (const listener of listeners) {

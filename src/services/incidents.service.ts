@@ -128,6 +128,7 @@ export function createIncidentsService(deps: {
     await deps.audit.append(auditRecord(viewer, authorViewEvent({ via: 'incidents', incidentIds: ids })));
   }
 
+
   const present = (s: StoredIncident, showAuthor: boolean) => presentIncident(s.doc, showAuthor, name, s);
 
   return {
