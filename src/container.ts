@@ -26,6 +26,13 @@ import { createUsersRepository } from './repositories/users.repository';
 import { createOrganisationsRepository } from './repositories/organisations.repository';
 import { createRoutingHistoryRepository } from './repositories/routing-history.repository';
 import { createOrganisationsService } from './services/organisations.service';
+import { createNotificationsRepository } from './repositories/notifications.repository';
+import { createDeadlinesService, loadDeadlineSetup } from './services/deadlines.service';
+import { createResponseService } from './services/response.service';
+import { createSmtpMailer } from './services/mailer';
+import { createVkReplyPublisher } from './services/vk-reply';
+import { createIncidentQueriesRepository } from './repositories/incident-queries.repository';
+import { createOrganisationDeskService, loadAnswerTemplates } from './services/organisation-desk.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
 import { createCorrectionsService } from './services/corrections.service';
@@ -83,6 +90,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     personalData: createPersonalDataRepository({ es, names }),
     corrections: createCorrectionsRepository({ es, names }),
     organisations: createOrganisationsRepository({ es, names }),
+    notifications: createNotificationsRepository({ es, names }),
     grouping: createGroupingRepository({ redis, prefix }),
   };
   const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
@@ -135,7 +143,45 @@ export async function createContainer(config: Config, opts: { name: string; log?
     view: incidents,
     log,
   });
+  // Working-time deadlines (issue 11): an impossible policy or bad calendar data stops the start.
+  const deadlineSetup = loadDeadlineSetup({ timeZone: gazetteer.region.timeZone ?? 'Europe/Moscow', taxonomy: loadTaxonomy() });
+  for (const w of deadlineSetup.warnings) log.warn(w);
+  const deadlines = createDeadlinesService(deadlineSetup);
+  const escalationQueue = createQueue('escalations', { connection: queueRedis, prefix, policy: { attempts: 5 } });
+  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? 'dozor@localhost' }) : undefined;
+  const response = createResponseService({
+    incidents: repos.incidents,
+    deadlines,
+    queue: escalationQueue,
+    notifications: repos.notifications,
+    organisations: repos.organisations,
+    users: repos.users,
+    audit: repos.audit,
+    redis,
+    prefix,
+    escalationEmails: config.ESCALATION_EMAILS,
+    mailer,
+    publisher: config.VK_COMMUNITY_TOKEN ? createVkReplyPublisher({ apiUrl: config.VK_API_URL, token: config.VK_COMMUNITY_TOKEN, communityId: config.VK_COMMUNITY_ID }) : undefined,
+    linkHours: config.SATISFACTION_LINK_HOURS,
+    log,
+  });
+  incidentWorkflow.onTransition((e) => response.onTransition(e));
+  const incidentQueries = createIncidentQueriesRepository({ es, names });
+  const desk = createOrganisationDeskService({
+    incidents: repos.incidents,
+    queries: incidentQueries,
+    organisations: repos.organisations,
+    response,
+    feed: repos.feed,
+    gazetteer: { nameOf: (c) => gazetteer.nameOf(c), timeZone: deadlineSetup.calendar.timeZone },
+    templates: loadAnswerTemplates(),
+    redis,
+    prefix,
+  });
   const services = {
+    deadlines,
+    response,
+    desk,
     sources,
     auth,
     ingest,
@@ -176,6 +222,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     repos,
     services,
     postsQueue,
+    escalationQueue,
     /** Built on first use: only pipeline processes pay for loading the model. */
     async pipeline() {
       // Loaded on demand: the API process never pays for the model.
@@ -198,6 +245,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     async close(): Promise<void> {
       activeModel?.stop();
       await postsQueue.close();
+      await escalationQueue.close();
+      mailer?.close();
       redis.disconnect();
       queueRedis.disconnect();
       await es.close();

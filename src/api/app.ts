@@ -33,6 +33,9 @@ import { sourceRoutes } from './routes/sources.routes';
 import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 import { organisationRoutes } from './routes/organisations.routes';
+import { responseRoutes } from './routes/response.routes';
+import type { ResponseService } from '../services/response.service';
+import type { OrganisationDeskService } from '../services/organisation-desk.service';
 
 export interface AppDeps {
   log: Logger;
@@ -50,6 +53,8 @@ export interface AppDeps {
   shift: ShiftService;
   models: ModelsService;
   organisations: OrganisationsService;
+  response: ResponseService;
+  desk: OrganisationDeskService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -113,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.desk, workflow: deps.incidentWorkflow });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

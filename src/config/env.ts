@@ -118,6 +118,12 @@ export const ENV_SPEC = {
   ),
   METRICS_TOKEN: v(z.string().min(24, 'at least 24 characters').max(512).optional(), 'Bearer token Prometheus sends to `GET /metrics`; when unset the endpoint answers 404 (secret).', undefined, { secret: true }),
   SOURCES_RELOAD_MS: v(int(100, 600_000), 'How often the connector role re-reads the source registry to start, restart and stop sources.', '5000'),
+  SMTP_URL: v(z.url({ protocol: /^smtps?$/ }).optional(), 'SMTP server for escalation e-mail, e.g. smtp://user:pass@mail.example.ru:587; unset: in-app notifications only (secret).', undefined, { secret: true }),
+  SMTP_FROM: v(z.string().min(3).max(200).optional(), 'From address of escalation e-mail.', undefined),
+  ESCALATION_EMAILS: v(json(z.partialRecord(z.enum(['sector_lead', 'head']), z.array(z.email()).max(20))), 'E-mail addresses of the sector leads and the head for escalations: JSON `{ "sector_lead": ["…"], "head": ["…"] }` (organisations are written to their directory e-mail).', '{}'),
+  VK_COMMUNITY_TOKEN: v(z.string().min(10).optional(), "Community token used to publish answers as replies under the resident's VK post (wall.createComment); unset: the operator pastes the link of the published reply (secret).", undefined, { secret: true }),
+  VK_COMMUNITY_ID: v(z.coerce.number().int().positive().optional(), 'VK community id that signs the published replies (from_group).', undefined),
+  SATISFACTION_LINK_HOURS: v(int(1, 24 * 90), "How long a resident's satisfaction link stays valid.", '168'),
 } as const;
 
 type Spec = typeof ENV_SPEC;

@@ -78,6 +78,13 @@ export function requiredPermission(action: IncidentAction): 'incidents:lead' | '
 /** Decides one action on one incident by one actor. Scope is checked by the caller (404/403 before this). */
 export function decideTransition(state: WorkflowState, input: TransitionInput, actor: WorkflowActor): TransitionDecision {
   const { action } = input;
+  // A responsible organisation's employee answers what was routed to it (issue 11: the service
+  // has checked that the incident is routed to the actor's organisation).
+  if (action === 'answer' && can(actor.role, 'organisation:respond')) {
+    if (!['routed', 'answered', 'reopened'].includes(state.status)) return { ok: false, kind: 'conflict', code: 'invalid_transition', message: `Ответ невозможен в статусе «${state.status}»` };
+    if (input.stage === 'interim' && state.status === 'answered') return { ok: false, kind: 'conflict', code: 'invalid_transition', message: 'Окончательный ответ уже дан' };
+    return { ok: true, ...landing(state.status, input) };
+  }
   const permission = requiredPermission(action);
   if (!can(actor.role, permission)) return { ok: false, kind: 'forbidden', message: `Действие «${action}» недоступно роли ${actor.role}` };
   if (action === 'correct' && !can(actor.role, 'classification:correct')) return { ok: false, kind: 'forbidden', message: 'Исправления классификации недоступны этой роли' };

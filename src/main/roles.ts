@@ -6,6 +6,7 @@ import type { AddressPolicy, RateLimiter } from '../../connectors/http/http-clie
 import { createConnectorFor, maxUpdatesStreams, type ConnectorContext } from '../../workers/connector.factory';
 import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
+import { createEscalationWorker } from '../../workers/escalation.worker';
 import { createRetentionWorker } from '../../workers/retention.worker';
 import { buildApp } from '../api/app';
 import { attachFeedGateway } from '../api/feed.gateway';
@@ -62,9 +63,13 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
     everyMs: c.config.RETENTION_INTERVAL_SECONDS * 1000,
   });
   await retention.start();
+  // Escalations of overdue answers (delayed jobs in Redis) also run in the pipeline role.
+  const escalations = createEscalationWorker({ response: c.services.response, connection: c.newConnection('escalation-worker', true), prefix: c.config.REDIS_PREFIX, log: c.log });
+  void escalations.run();
   return {
     name: 'pipeline',
     async stop() {
+      await escalations.close();
       await retention.close();
       await worker.close();
     },

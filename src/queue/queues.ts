@@ -10,6 +10,8 @@ export interface QueueMap {
   posts: { process: { postId: string } };
   /** Repeatable retention sweep (152-ФЗ); no payload. */
   retention: { sweep: Record<string, never> };
+  /** Delayed escalation steps of an incident's deadline (issue 11): ids only. */
+  escalations: { escalate: { incidentId: string; stage: 'interim' | 'final'; step: number; dueAt: string } };
 }
 export type QueueName = keyof QueueMap;
 export type JobName<Q extends QueueName> = keyof QueueMap[Q] & string;

@@ -48,6 +48,17 @@ export interface IncidentDoc {
   reject_reason?: string;
   /** When the latest note for the next shift was written. */
   shift_note_at?: string;
+  // Working-time deadlines, answers' quality and the resident's verdict (issue 11).
+  routed_at?: string;
+  interim_due_at?: string;
+  final_due_at?: string;
+  deadline?: { policy: string };
+  interim_answered_at?: string;
+  final_answered_at?: string;
+  /** Some answer was flagged as a formal non-answer («отписка»). */
+  formal_answer?: boolean;
+  reopened_count?: number;
+  satisfaction?: { verdict: 'solved' | 'not_solved' | 'no_reply'; at: string; via: 'operator' | 'link'; by?: string };
 }
 
 export interface CommentDoc {
@@ -66,6 +77,12 @@ export interface AnswerDoc {
   author_id: string;
   author_name: string;
   text: string;
+  /** «Отписка» check (issue 11): the flag is kept for ratings, the reasons shown to the sender. */
+  formal?: boolean;
+  formal_reasons?: string[];
+  /** Where the reply was published (VK comment URL, or the link an operator pasted). */
+  published_url?: string;
+  publish_error?: string;
 }
 
 /** An incident as read for a change: the document and its opaque OCC version. */
