@@ -345,11 +345,14 @@ export function createIncidentWorkflowService(deps: {
       }
       await audit(viewer, auditActionOf(input.action), 'success', id, { from: v.doc.status, to: decision.next, ...details }, ip);
       await after(viewer, v.doc, doc, input, ip);
-      await publish(doc, v.doc);
       for (const listener of listeners) {
         await listener({ incident: doc, previous: v.doc, action: input, actor: viewer }).catch((err: Error) => log.error({ incidentId: id, action: input.action, err: err.message }, 'transition listener failed'));
       }
-      return detail({ doc, version }, viewer);
+      // Listeners may have written to the incident (deadlines on route): the actor and everyone
+      // else get it as it is now, with the version that will be accepted next.
+      const now = (await deps.incidents.getVersioned(id)) ?? { doc, version };
+      await publish(now.doc, v.doc);
+      return detail(now, viewer);
     },
 
     async comments(viewer: SessionUser, id: string): Promise<CommentView[]> {

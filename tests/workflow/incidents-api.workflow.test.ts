@@ -299,7 +299,7 @@ describe('corrections from the card and live updates', () => {
 
     // op2 is housing+all here (FULL scope); roads operator must receive it once it is a roads incident.
     const corrected = await act(op1, inc.id, { action: 'correct', version: taken.body.version, field: 'sector', value: 'roads' });
-    expect(corrected.status).toBe(200);
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
     expect(corrected.body.sector).toBe('roads');
     await eventually(() => roadsSeen.find((e) => e.data.id === inc.id && e.data.sector === 'roads'), 3000, 'roads room gets the corrected incident');
     const corr = await call(op1, 'GET', `/api/posts/${encodeURIComponent(inc.postId as string)}/corrections`);
