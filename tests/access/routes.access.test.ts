@@ -223,6 +223,43 @@ const ROUTES: Record<string, RouteSpec> = {
       { label: 'session token instead', url: '/metrics', ok: () => 401 },
     ],
   },
+  // Incident work (issue 10): reading needs incidents:read; actions and comments also incidents:work
+  // (lead actions incidents:lead); out of scope answers like missing.
+  'GET /api/incidents/counters': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'counters', url: '/api/incidents/counters' }] },
+  'GET /api/incidents/workload': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'workload', url: '/api/incidents/workload' }] },
+  'GET /api/incidents/:id': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'incident in scope', url: `/api/incidents/inc:${IN_POST}`, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404) },
+      { label: 'incident out of scope', url: `/api/incidents/inc:${OUT_POST}`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+      { label: 'no such incident', url: '/api/incidents/inc:vk:no-such-post', ok: () => 404 },
+    ],
+  },
+  'POST /api/incidents/:id/actions': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      // A stale version changes nothing: 409 for whoever may take, 403 for read-only roles.
+      { label: 'take in scope (stale version)', url: `/api/incidents/inc:${IN_POST}/actions`, body: { action: 'take', version: 'stale' }, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? (can(u.role, 'incidents:work') ? 409 : 403) : 404) },
+      { label: 'merge in scope (lead only)', url: `/api/incidents/inc:${IN_POST}/actions`, body: { action: 'merge', version: 'stale', targetId: `inc:${OUT_POST}` }, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? (can(u.role, 'incidents:lead') ? 409 : 403) : 404) },
+      { label: 'take out of scope', url: `/api/incidents/inc:${OUT_POST}/actions`, body: { action: 'take', version: 'stale' }, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? (can(u.role, 'incidents:work') ? 409 : 403) : 404) },
+    ],
+  },
+  'GET /api/incidents/:id/comments': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'incident in scope', url: `/api/incidents/inc:${IN_POST}/comments`, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404) },
+      { label: 'incident out of scope', url: `/api/incidents/inc:${OUT_POST}/comments`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+    ],
+  },
+  'POST /api/incidents/:id/comments': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'comment in scope', url: `/api/incidents/inc:${IN_POST}/comments`, body: { text: 'проверка доступа' }, ok: (u) => (u && can(u.role, 'incidents:work') ? (inScope(u.scope, SEEDED[0] as SeedPost) ? 201 : 404) : 403) },
+      { label: 'comment out of scope', url: `/api/incidents/inc:${OUT_POST}/comments`, body: { text: 'проверка доступа' }, ok: (u) => (u && can(u.role, 'incidents:work') ? (inScope(u.scope, SEEDED[3] as SeedPost) ? 201 : 404) : 403) },
+    ],
+  },
+  'GET /api/shift/handover': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'handover', url: '/api/shift/handover' }] },
+  'POST /api/shift/handover/ack': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'acknowledge', url: '/api/shift/handover/ack', body: {}, ok: () => 201 }] },
   'GET /api/posts/:id/corrections': {
     access: { kind: 'permission', permission: 'posts:search' },
     probes: [
