@@ -182,6 +182,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     deadlines,
     response,
     desk,
+    incidentQueries,
     sources,
     auth,
     ingest,

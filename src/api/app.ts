@@ -36,6 +36,9 @@ import { usersRoutes } from './routes/users.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 import { organisationRoutes } from './routes/organisations.routes';
 import { responseRoutes } from './routes/response.routes';
+import { ratingsRoutes } from './routes/ratings.routes';
+import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
+import type { DeadlinesService } from '../services/deadlines.service';
 import type { ResponseService } from '../services/response.service';
 import type { OrganisationDeskService } from '../services/organisation-desk.service';
 
@@ -57,6 +60,8 @@ export interface AppDeps {
   organisations: OrganisationsService;
   response: ResponseService;
   desk: OrganisationDeskService;
+  incidentQueries: IncidentQueriesRepository;
+  deadlines: DeadlinesService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
 }
@@ -122,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(privacyRoutes, { auth: deps.auth, erasure: deps.erasure });
   await app.register(sourceRoutes, { auth: deps.auth, sources: deps.sources });
   await app.register(metricsRoutes, { sources: deps.sources, token: deps.metricsToken });
+  await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
   await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.desk, workflow: deps.incidentWorkflow });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
