@@ -221,6 +221,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     deadlines,
     response,
     organisationDesk,
+    incidentQueries,
     sources,
     auth,
     users,

@@ -46,6 +46,9 @@ import type { ArchiveService } from '../services/archive.service';
 import type { ReportsService } from '../services/reports.service';
 import { organisationRoutes } from './routes/organisations.routes';
 import { responseRoutes } from './routes/response.routes';
+import { ratingsRoutes } from './routes/ratings.routes';
+import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
+import type { DeadlinesService } from '../services/deadlines.service';
 import type { ResponseService } from '../services/response.service';
 import type { OrganisationDeskService } from '../services/organisation-desk.service';
 
@@ -74,6 +77,8 @@ export interface AppDeps {
   organisations: OrganisationsService;
   response: ResponseService;
   organisationDesk: OrganisationDeskService;
+  incidentQueries: IncidentQueriesRepository;
+  deadlines: DeadlinesService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
   /** Connection limits and the proxies to trust; the defaults suit tests and a bare host. */
@@ -172,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
+  await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
   await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.organisationDesk, workflow: deps.incidentWorkflow });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -398,6 +398,19 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/routing-rules': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/routing-rules' }] },
   'POST /api/routing-rules': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'unknown organisation', url: '/api/routing-rules', body: { sector: 'roads', organisationId: 'no-such-org' }, ok: () => 400 }] },
   'DELETE /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', ok: () => 404 }] },
+  // Answers, notifications, satisfaction and the organisation's desk (issue 11).
+  'POST /api/answers/check': { access: { kind: 'session' }, probes: [{ label: 'check', url: '/api/answers/check', body: { text: 'Ваше обращение рассмотрено.' }, check: (b) => expect((b as { formal: boolean }).formal).toBe(true) }] },
+  'GET /api/escalations': { access: { kind: 'session' }, probes: [{ label: 'mine', url: '/api/escalations' }] },
+  'POST /api/escalations/:id/read': { access: { kind: 'session' }, probes: [{ label: 'not mine', url: '/api/escalations/nobody/read', body: {}, ok: () => 404 }] },
+  'GET /api/incidents/:id/answer-templates': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/answer-templates', ok: () => 404 }] },
+  'POST /api/incidents/:id/satisfaction': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/satisfaction', body: { verdict: 'solved' }, ok: () => 404 }] },
+  'POST /api/incidents/:id/satisfaction-link': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/satisfaction-link', body: {}, ok: () => 404 }] },
+  'GET /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
+  'POST /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, body: { verdict: 'solved' }, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
+  'GET /api/ratings/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/organisations' }] },
+  // The organisation role without an organisation in the directory gets 403 (not bound).
+  'GET /api/organisation/incidents': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'own desk', url: '/api/organisation/incidents', ok: () => 403 }] },
+  'POST /api/organisation/incidents/:id/answers': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'unbound user', url: '/api/organisation/incidents/inc%3Anone/answers', body: { version: 'x', stage: 'interim', text: 'Ответ' }, ok: () => 403 }] },
 };
 
 /** `<METHOD> <path>` of every route the app serves (HEAD and the static catch-all aside). */

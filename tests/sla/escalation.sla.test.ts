@@ -100,11 +100,11 @@ describe('escalation: delayed jobs, once, cancelled by an answer in time', () =>
       expect(smtp.mails[0]?.body).toContain('Subject:');
       // The organisation's user sees it in the list with an unread count; reading it clears the count.
       const token = await sys.login({ username: 'vk-worker', password: 'vk-worker-password-1' });
-      const list = (await (await fetch(`${sys.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { id: string }[]; unread: number };
+      const list = (await (await fetch(`${sys.baseUrl}/api/escalations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { id: string }[]; unread: number };
       expect(list.unread).toBe(1);
-      const read = await fetch(`${sys.baseUrl}/api/notifications/${encodeURIComponent(list.items[0]!.id)}/read`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const read = await fetch(`${sys.baseUrl}/api/escalations/${encodeURIComponent(list.items[0]!.id)}/read`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(read.status).toBe(204);
-      const after = (await (await fetch(`${sys.baseUrl}/api/notifications`, { headers: { authorization: `Bearer ${token}` } })).json()) as { unread: number };
+      const after = (await (await fetch(`${sys.baseUrl}/api/escalations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { unread: number };
       expect(after.unread).toBe(0);
     } finally {
       await second.close();

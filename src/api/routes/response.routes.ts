@@ -30,13 +30,13 @@ export const responseRoutes: FastifyPluginAsyncZod<{ auth: AuthService; response
   );
 
   app.get(
-    '/api/notifications',
+    '/api/escalations',
     { preHandler: session, schema: { tags: ['notifications'], response: { 200: z.object({ items: z.array(notificationSchema), unread: z.number() }), 401: errorBody } } },
     async (request) => response.notificationsOf(sessionOf(request).user),
   );
 
   app.post(
-    '/api/notifications/:id/read',
+    '/api/escalations/:id/read',
     { preHandler: session, schema: { tags: ['notifications'], params: z.object({ id: z.string().min(1).max(800) }), response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (request, reply) => {
       await response.markRead(sessionOf(request).user, request.params.id);
