@@ -37,4 +37,11 @@ export const PAGES: readonly PageDef[] = [
     deniedText: 'Журнал аудита доступен только техническому администратору.',
     load: () => import('./pages/audit/page'),
   },
+  {
+    path: '/shift/',
+    title: 'Передача смены',
+    nav: 'Смена',
+    permission: 'incidents:read',
+    load: () => import('./pages/shift/page'),
+  },
 ];

@@ -45,20 +45,17 @@ describe('shift handover page', () => {
     await system?.stop();
   });
 
-  it('asks to log in first', async () => {
+  it('asks to log in first (the shell login form)', async () => {
     await page.goto(`${system.baseUrl}/shift/`);
-    await page.locator('#login-needed').waitFor({ state: 'visible', ...POLL });
+    await page.locator('#login-form').waitFor({ state: 'visible', ...POLL });
   });
 
   it('shows what the outgoing shift leaves and records the acknowledgement', async () => {
-    await page.goto(`${system.baseUrl}/`);
-    await page.locator('#login-form').waitFor({ state: 'visible', ...POLL });
     await page.fill('#login-username', system.credentials.username);
     await page.fill('#login-password', system.credentials.password);
     await page.click('#login-submit');
     await page.locator('#login-form').waitFor({ state: 'hidden', ...POLL });
 
-    await page.goto(`${system.baseUrl}/shift/`);
     await page.locator('#app-view').waitFor({ state: 'visible', ...POLL });
     await expect.poll(() => page.locator('#notes').innerText(), POLL).toContain('УК обещала дать тепло к 9 утра — проверить <b>утром</b>');
     expect(await page.locator('#notes b').count()).toBe(0);
