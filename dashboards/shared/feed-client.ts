@@ -16,6 +16,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 
 export interface FeedHandlers {
   onIncident(card: IncidentCard): void;
+  /** A card already sent changed (taken, routed, corrected…): apply it in place. */
+  onUpdated?(card: IncidentCard): void;
+  /** The incident left the user's scope: drop its card. */
+  onLeft?(id: string): void;
   onReady(info: FeedReady): void;
   onState(state: ConnectionState): void;
   /** The server refused the session: it expired or was revoked. */
@@ -102,6 +106,14 @@ export class FeedClient {
     socket.on('incident:new', (event: FeedEvent<IncidentCard>) => {
       if (event.cursor) this.lastCursor = event.cursor;
       this.handlers.onIncident(event.data);
+    });
+    socket.on('incident:updated', (event: FeedEvent<IncidentCard>) => {
+      if (event.cursor) this.lastCursor = event.cursor;
+      this.handlers.onUpdated?.(event.data);
+    });
+    socket.on('incident:left', (event: FeedEvent<{ id: string }>) => {
+      if (event.cursor) this.lastCursor = event.cursor;
+      this.handlers.onLeft?.(event.data.id);
     });
     socket.on('feed:ready', (info: FeedReady) => {
       if (info.cursor) this.lastCursor = info.cursor;

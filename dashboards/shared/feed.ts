@@ -13,6 +13,8 @@ export type FeedState = ConnectionState | 'idle';
 
 export interface FeedListener {
   onIncident?(card: IncidentCard): void;
+  onUpdated?(card: IncidentCard): void;
+  onLeft?(id: string): void;
   onReady?(info: FeedReady): void;
 }
 
@@ -48,6 +50,8 @@ export function createFeed(opts: { transport?: TransportFactory; onUnauthorized?
       forbidden.value = false;
       const transport = make(cursor, {
         onIncident: (card) => listeners.forEach((l) => l.onIncident?.(card)),
+        onUpdated: (card) => listeners.forEach((l) => l.onUpdated?.(card)),
+        onLeft: (id) => listeners.forEach((l) => l.onLeft?.(id)),
         onReady: (info) => listeners.forEach((l) => l.onReady?.(info)),
         onState: (s) => {
           if (current.transport === transport || current.transport === null) state.value = s;

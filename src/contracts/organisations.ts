@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Route } from './api';
 import { ORGANISATION_ID, ORGANISATION_KINDS } from '../domain/organisation';
 import { SECTORS } from '../domain/sector';
 
@@ -118,3 +119,13 @@ export const exportQuerySchema = z.object({
 export const ORGANISATION_COLUMNS = ['код', 'название', 'тип', 'муниципалитет', 'отрасли', 'email', 'телефон', 'адрес', 'сайт', 'пользователи', 'госпаблики'] as const;
 export const RULE_COLUMNS = ['отрасль', 'категория', 'муниципалитет', 'организация'] as const;
 export const SHEET_NAMES: Readonly<Record<ImportTable, string>> = { organisations: 'Организации', rules: 'Правила' };
+
+/** The routes the operator page calls (route picker, suggestion). */
+const organisationListAnswer = z.object({ items: z.array(organisationSchema) });
+const suggestAnswer = z.object({ items: z.array(suggestionSchema) });
+declare module './api' {
+  interface ApiRoutes {
+    'GET /api/organisations': Route<{ response: typeof organisationListAnswer }>;
+    'GET /api/organisations/suggest': Route<{ query: typeof suggestQuerySchema; response: typeof suggestAnswer }>;
+  }
+}

@@ -1,4 +1,5 @@
 /** An incident card. All user-provided text is rendered as text, never as markup. */
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { IncidentCard } from '../../../src/contracts/feed';
 import type { IncidentStatus } from '../../../src/domain/incident';
@@ -59,7 +60,7 @@ export function SectorChip({ code, title }: { code: string; title: string }) {
   );
 }
 
-export function Card({ card, titles, now, live }: { card: IncidentCard; titles: Titles; now: number; live: boolean }) {
+export function Card({ card, titles, now, live, selected = false, children }: { card: IncidentCard; titles: Titles; now: number; live: boolean; selected?: boolean; children?: ComponentChildren }) {
   const [flash, setFlash] = useState(live);
   const [expanded, setExpanded] = useState(false);
   const [fits, setFits] = useState(card.text.length <= CLAMP_HINT_CHARS && card.text.split('\n').length <= 4);
@@ -80,7 +81,8 @@ export function Card({ card, titles, now, live }: { card: IncidentCard; titles: 
 
   return (
     <article
-      class={`card ${sectorClass(card.sector)}${overdue ? ' is-overdue' : ''}${flash ? ' is-new' : ''}`}
+      class={`card ${sectorClass(card.sector)}${overdue ? ' is-overdue' : ''}${flash ? ' is-new' : ''}${selected ? ' is-selected' : ''}`}
+      aria-current={selected ? 'true' : undefined}
       data-incident-id={card.id}
       data-sector={card.sector}
       data-status={card.status}
@@ -137,6 +139,7 @@ export function Card({ card, titles, now, live }: { card: IncidentCard; titles: 
           <ExternalLink href={card.url} label="Открыть оригинал ↗" class="card__link" />
           <span class={`card__status status--${card.status}`}>{STATUS_RU[card.status] ?? card.status}</span>
         </div>
+        {children}
       </div>
       <div class="card__side">
         <div class="card__when">

@@ -104,6 +104,34 @@ export function createFeedList(opts: { max: number; accept?: (card: IncidentCard
       if (result === 'added' || result === 'updated') entries.value = list;
       return result;
     },
+    /**
+     * A changed card (`incident:updated`, an action's answer): replaced in place when shown, or
+     * dropped when it no longer passes the filters; a card not shown is added when it passes.
+     */
+    update(card: IncidentCard): AddResult {
+      if (!card || typeof card.id !== 'string') return 'filtered';
+      const known = recent.findIndex((c) => c.id === card.id);
+      if (known >= 0) recent[known] = card;
+      const list = [...entries.value];
+      const at = list.findIndex((e) => e.card.id === card.id);
+      if (at >= 0 && !accept(card)) {
+        list.splice(at, 1);
+        entries.value = list;
+        return 'filtered';
+      }
+      if (at < 0) return this.add(card);
+      const result = insert(list, card, false, false);
+      if (result === 'updated') entries.value = list;
+      return result;
+    },
+    /** The incident left the user's scope (`incident:left`). */
+    remove(id: string): void {
+      const known = recent.findIndex((c) => c.id === id);
+      if (known >= 0) recent.splice(known, 1);
+      const held1 = held.findIndex((c) => c.id === id);
+      if (held1 >= 0) held.splice(held1, 1);
+      if (entries.value.some((e) => e.card.id === id)) entries.value = entries.value.filter((e) => e.card.id !== id);
+    },
     clear(): void {
       held.length = 0;
       recent.length = 0;
