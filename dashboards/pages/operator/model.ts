@@ -1,5 +1,5 @@
 /**
- * The operator page's model: the sector filter (in the URL hash, as before), the list snapshot
+ * The operator page's model: the filters (in the URL query; an old `#sector=` link still works), the list snapshot
  * over REST and the live feed on top of it, counters, the clock that ages «N минут назад», and
  * the «new above» hint. The list's cursor is where the socket starts, so nothing in between is
  * lost; `feed:ready` with `resync` reloads the snapshot.
@@ -86,7 +86,7 @@ export function readFilters(query: URLSearchParams): Filters {
   };
 }
 
-/** Does a live or changed card still pass the filters the listing was asked with? */
+/** Does a live or changed card still pass the filters the listing was asked with (all but the text search)? */
 export function passes(card: IncidentCard, sector: Sector | null, f: Filters, userId: string | undefined): boolean {
   if (sector && card.sector !== sector) return false;
   if (f.municipality && card.municipality !== f.municipality) return false;
@@ -98,7 +98,7 @@ export function passes(card: IncidentCard, sector: Sector | null, f: Filters, us
     const wanted = f.status.split(',').flatMap((s) => (s === 'open' ? open : [s]));
     if (!wanted.includes(card.status)) return false;
   }
-  if (f.q && !card.text.toLowerCase().includes(f.q.toLowerCase())) return false;
+  // The text search is the server's (stemmed); a substring test here would drop its matches.
   return true;
 }
 
