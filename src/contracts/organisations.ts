@@ -121,8 +121,8 @@ export const RULE_COLUMNS = ['отрасль', 'категория', 'муниц
 export const SHEET_NAMES: Readonly<Record<ImportTable, string>> = { organisations: 'Организации', rules: 'Правила' };
 
 /** The routes the operator page calls (route picker, suggestion). */
-const organisationListAnswer = z.object({ items: z.array(organisationSchema) });
-const suggestAnswer = z.object({ items: z.array(suggestionSchema) });
+export const organisationListAnswer = z.object({ items: z.array(organisationSchema) });
+export const suggestAnswer = z.object({ items: z.array(suggestionSchema) });
 declare module './api' {
   interface ApiRoutes {
     'GET /api/organisations': Route<{ response: typeof organisationListAnswer }>;
