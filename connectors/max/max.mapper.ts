@@ -113,6 +113,8 @@ export function mapMaxMessage(m: MaxMessage, ctx: MaxMapContext): IncomingPost {
     post.kind = 'comment';
     post.parentExternalId = maxExternalId(ctx.chatId, link.message.mid);
   }
+  // A forward names its original (chat and message): the desk links it to the original's claim.
+  if (link?.type === 'forward' && link.message?.mid && link.chat_id !== undefined && link.chat_id !== null) post.repostOf = `max:${maxExternalId(String(link.chat_id), link.message.mid)}`;
   const views = m.stat?.views;
   if (typeof views === 'number' && Number.isInteger(views) && views >= 0) post.engagement = { views };
   if (ctx.municipality !== undefined) post.municipality = ctx.municipality;

@@ -391,6 +391,9 @@ export function mapMessage(msg: ChannelMessage, page: { title: string }, source:
   };
   if (source.municipality !== undefined) post.municipality = source.municipality;
   if (msg.views !== undefined) post.engagement = { views: msg.views };
+  // A forward from a public channel names the original message: the desk links it to its claim.
+  const fwd = /^https:\/\/t\.me\/([A-Za-z0-9_]{4,64})\/(\d+)$/.exec(msg.forwardedFrom?.url ?? '');
+  if (fwd) post.repostOf = `telegram:${(fwd[1] as string).toLowerCase()}/${fwd[2]}`;
   return post;
 }
 

@@ -177,6 +177,9 @@ function mapPost(item: VkPost, authors: Authors, source: VkMapSource): IncomingP
   };
   const engagement = compact({ likes: item.likes?.count, comments: item.comments?.count, reposts: item.reposts?.count, views: item.views?.count });
   if (engagement) post.engagement = engagement;
+  // The network's own repost link: the desk puts a repost in the original's claim.
+  const original = item.copy_history?.[0];
+  if (original?.owner_id !== undefined && original.id !== undefined) post.repostOf = `vk:${postExternalId(original.owner_id, original.id)}`;
   if (source.municipality !== undefined) post.municipality = source.municipality;
   return post;
 }

@@ -43,6 +43,12 @@ export interface IncomingPost {
   /** Municipality code of the source, when the source belongs to one. */
   municipality?: string;
   engagement?: Engagement;
+  /**
+   * Post id (`network:externalId`) of the post this one reposts, forwards or quotes, from the
+   * network's own fields (VK copy_history, a Telegram forward's link); the desk links it to the
+   * original's claim.
+   */
+  repostOf?: string;
 }
 
 /** Deterministic id: a post delivered twice is one document. */
@@ -59,4 +65,6 @@ export interface EnrichedPost extends IncomingPost {
   textStems: string;
   classification: Classification;
   incidentId?: string;
+  /** The misinformation desk's claim this post belongs to, and its verdict when there is one. */
+  claim?: { id: string; verdict?: string };
 }

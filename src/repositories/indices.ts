@@ -28,6 +28,11 @@ export interface IndexNames {
   /** Operators' corrections of classifier outputs (append-only; training data for retraining). */
   corrections: string;
   correctionsIndex: string;
+  /** Misinformation desk: claims with their verdicts, and posts' membership of claims. */
+  claims: string;
+  claimsIndex: string;
+  claimLinks: string;
+  claimLinksIndex: string;
   /** Organisation directory (issue 11). */
   organisations: string;
   organisationsIndex: string;
@@ -59,6 +64,10 @@ export function indexNames(prefix: string): IndexNames {
     sourcesIndex: `${prefix}-sources-${v}`,
     corrections: `${prefix}-corrections`,
     correctionsIndex: `${prefix}-corrections-${v}`,
+    claims: `${prefix}-claims`,
+    claimsIndex: `${prefix}-claims-${v}`,
+    claimLinks: `${prefix}-claim-links`,
+    claimLinksIndex: `${prefix}-claim-links-${v}`,
     organisations: `${prefix}-organisations`,
     organisationsIndex: `${prefix}-organisations-${v}`,
     routingRules: `${prefix}-routing-rules`,
@@ -95,6 +104,9 @@ const classificationProperties = {
   address: { properties: { street: keyword, house: keyword, known: flag } },
 } as const;
 
+/** The desk's fields on a post: its claim, the claim's verdict, and the post it reposts. */
+const postClaimProperties = { claim_id: keyword, claim_verdict: keyword, repost_of: keyword } as const;
+
 const postProperties = {
   id: keyword,
   network: keyword,
@@ -124,10 +136,26 @@ const postProperties = {
   misinfo_score: float,
   misinfo_reasons: keyword,
   ...classificationProperties,
+  ...postClaimProperties,
   model_version: keyword,
   incident_id: keyword,
   /** Outputs an operator corrected: which, when, by whom, and the human values (shown as such). */
   corrected: correctedProperties,
+} as const;
+
+/** Incident work (issue 10): owner, timeline, comments, grouping. Additive. */
+const incidentWorkProperties = {
+  assignee: { properties: { id: keyword, username: keyword, name: notIndexed } },
+  updated_at: date,
+  closed_at: date,
+  merged_into: keyword,
+  suggestion: { properties: { incident_id: keyword, similarity: float } },
+  comment_count: int,
+  // Read back whole with the incident, never searched.
+  history: { type: 'object', enabled: false },
+  comments: { type: 'object', enabled: false },
+  reject_reason: notIndexed,
+  shift_note_at: date,
 } as const;
 
 /** Routing, working-time deadlines, answers and satisfaction of an incident (issue 11). */
@@ -183,6 +211,7 @@ const incidentProperties = {
   misinfo_score: float,
   misinfo_reasons: keyword,
   model_version: keyword,
+  ...incidentWorkProperties,
   ...incidentRoutingProperties,
 } as const;
 
@@ -233,6 +262,41 @@ const correctionProperties = {
   comment: { type: 'text', index: false },
   // The post text, kept for retraining only: stored, never indexed, never logged or queued.
   text: { type: 'text', index: false },
+} as const;
+
+const claimProperties = {
+  id: keyword,
+  title: ruText,
+  match_texts: { type: 'text', index: false },
+  match_stems: stems,
+  status: keyword,
+  verdict: keyword,
+  // The verdict whole (debunk, evidence, analyst): read back, never searched.
+  verdict_detail: { type: 'object', enabled: false },
+  verdict_at: date,
+  sector: keyword,
+  municipality: keyword,
+  publications: { type: 'object', enabled: false },
+  merged_into: keyword,
+  created_at: date,
+  created_by: keyword,
+  updated_at: date,
+} as const;
+
+const claimLinkProperties = {
+  post_id: keyword,
+  claim_id: keyword,
+  state: keyword,
+  kind: keyword,
+  similarity: float,
+  network: keyword,
+  sector: keyword,
+  municipality: keyword,
+  published_at: date,
+  linked_at: date,
+  reach: longType,
+  engagement: { properties: { likes: longType, comments: longType, reposts: longType, views: longType } },
+  by: keyword,
 } as const;
 
 const sourceProperties = {
@@ -301,6 +365,8 @@ function templates(names: IndexNames, prefix: string): TemplateSpec[] {
     { name: `${prefix}-users-v${TEMPLATE_VERSION}`, patterns: [names.usersIndex], alias: names.users, properties: userProperties },
     { name: `${prefix}-sources-v${TEMPLATE_VERSION}`, patterns: [names.sourcesIndex], alias: names.sources, properties: sourceProperties },
     { name: `${prefix}-corrections-v${TEMPLATE_VERSION}`, patterns: [names.correctionsIndex], alias: names.corrections, properties: correctionProperties },
+    { name: `${prefix}-claims-v${TEMPLATE_VERSION}`, patterns: [names.claimsIndex], alias: names.claims, properties: claimProperties },
+    { name: `${prefix}-claim-links-v${TEMPLATE_VERSION}`, patterns: [names.claimLinksIndex], alias: names.claimLinks, properties: claimLinkProperties },
     { name: `${prefix}-organisations-v${TEMPLATE_VERSION}`, patterns: [names.organisationsIndex], alias: names.organisations, properties: organisationProperties },
     { name: `${prefix}-routing-rules-v${TEMPLATE_VERSION}`, patterns: [names.routingRulesIndex], alias: names.routingRules, properties: routingRuleProperties },
     { name: `${prefix}-notifications-v${TEMPLATE_VERSION}`, patterns: [names.notificationsIndex], alias: names.notifications, properties: notificationProperties },
@@ -333,10 +399,12 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   // Additive classifier fields (category, tone, urgency, organisations, address) for existing indices.
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: classificationProperties as never });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
+  await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postClaimProperties as never });
+  await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag, must_change_password: flag } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentRoutingProperties as never });
-  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex, names.organisationsIndex, names.routingRulesIndex, names.notificationsIndex]) {
+  for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex, names.organisationsIndex, names.routingRulesIndex, names.notificationsIndex, names.claimsIndex, names.claimLinksIndex]) {
     try {
       await es.indices.create({ index });
     } catch (err) {

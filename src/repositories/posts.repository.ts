@@ -40,6 +40,9 @@ export interface PostDoc {
   address?: { street: string; house?: string; known: boolean };
   model_version: string;
   incident_id?: string;
+  claim_id?: string;
+  claim_verdict?: string;
+  repost_of?: string;
 }
 
 export function toPostDoc(p: EnrichedPost): PostDoc {
@@ -73,6 +76,8 @@ export function toPostDoc(p: EnrichedPost): PostDoc {
     ...(c.place?.address ? { address: { street: c.place.address.street, ...(c.place.address.house ? { house: c.place.address.house } : {}), known: c.place.address.known } } : {}),
     model_version: c.modelVersion,
     ...(p.incidentId ? { incident_id: p.incidentId } : {}),
+    ...(p.claim ? { claim_id: p.claim.id, ...(p.claim.verdict ? { claim_verdict: p.claim.verdict } : {}) } : {}),
+    ...(p.repostOf ? { repost_of: p.repostOf } : {}),
   };
 }
 

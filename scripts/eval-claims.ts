@@ -1,0 +1,129 @@
+/**
+ * `npm run eval:claims` — quality of claim matching (src/text/claim-similarity.ts) on the labelled
+ * pair set data/claims/claims.jsonl (see data/claims/README.md for how pairs are built).
+ *
+ * A pair is predicted "same claim" when its similarity reaches the suggestion band (the desk sees
+ * it, as a link or a suggestion); the auto-link band is reported too. Per split: pairs,
+ * positives, precision, recall, and the hard negatives that passed. The last line is the held-out
+ * `test` split: `pairs=… precision=… recall=…`.
+ *
+ *   --split dev|test|all   which split the last line reports (default test)
+ *   --errors               print the misjudged pairs
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadRegion } from '../src/services/gazetteer.service';
+import { regionPlaces } from '../src/services/claim-matcher.service';
+import { claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS, type ClaimFingerprint } from '../src/text/claim-similarity';
+
+interface Row {
+  family: string;
+  group: string;
+  split: 'dev' | 'test';
+  text: string;
+}
+interface Pair {
+  a: number;
+  b: number;
+  same: boolean;
+  hard: boolean;
+  split: 'dev' | 'test';
+}
+
+const FILE = fileURLToPath(new URL('../data/claims/claims.jsonl', import.meta.url));
+
+function load(): Row[] {
+  return readFileSync(FILE, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const r = JSON.parse(l) as Row;
+      if (!r.family || !r.group || !r.text || (r.split !== 'dev' && r.split !== 'test')) throw new Error(`claims.jsonl line ${i + 1}: family, group, split (dev|test) and text are required`);
+      return r;
+    });
+}
+
+/** Positives inside groups, hard negatives across a family's groups, two other families per text. */
+function pairsOf(rows: Row[]): Pair[] {
+  const pairs: Pair[] = [];
+  const families = [...new Set(rows.map((r) => r.family))];
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) {
+      const a = rows[i] as Row;
+      const b = rows[j] as Row;
+      if (a.family !== b.family) continue;
+      pairs.push({ a: i, b: j, same: a.group === b.group, hard: a.group !== b.group, split: a.split });
+    }
+  }
+  rows.forEach((r, i) => {
+    const same = families.filter((f) => f !== r.family && rows.some((x) => x.family === f && x.split === r.split));
+    const fi = families.indexOf(r.family);
+    for (const k of [1, 2]) {
+      const other = same[(fi + k * 3) % Math.max(1, same.length)];
+      const j = rows.findIndex((x, idx) => x.family === other && idx % 3 === i % 3);
+      const jj = j >= 0 ? j : rows.findIndex((x) => x.family === other);
+      if (jj >= 0) pairs.push({ a: i, b: jj, same: false, hard: false, split: r.split });
+    }
+  });
+  return pairs;
+}
+
+function report(name: string, pairs: Pair[], scores: number[], threshold: number) {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let hardFp = 0;
+  pairs.forEach((p, k) => {
+    const yes = (scores[k] ?? 0) >= threshold;
+    if (yes && p.same) tp++;
+    else if (yes && !p.same) {
+      fp++;
+      if (p.hard) hardFp++;
+    } else if (!yes && p.same) fn++;
+  });
+  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
+  return { name, pairs: pairs.length, positives: pairs.filter((p) => p.same).length, hard: pairs.filter((p) => p.hard).length, precision, recall, hardFp };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const splitArg = args.includes('--split') ? args[args.indexOf('--split') + 1] : 'test';
+  const rows = load();
+  // Places from the region's gazetteer, as the desk service builds them.
+  const region = loadRegion(process.env.REGION ?? 'omsk');
+  const places = regionPlaces(region);
+  const prints: ClaimFingerprint[] = rows.map((r) => claimFingerprint(r.text, { places }));
+  const all = pairsOf(rows);
+  const scores = all.map((p) => claimSimilarity(prints[p.a] as ClaimFingerprint, prints[p.b] as ClaimFingerprint).score);
+  const bands = DEFAULT_MATCH_BANDS;
+  const f = (x: number) => x.toFixed(3);
+  for (const split of ['dev', 'test'] as const) {
+    const idx = all.map((p, k) => (p.split === split ? k : -1)).filter((k) => k >= 0);
+    const ps = idx.map((k) => all[k] as Pair);
+    const ss = idx.map((k) => scores[k] as number);
+    for (const [band, th] of [['match (suggest+link)', bands.suggest], ['auto-link', bands.link]] as const) {
+      const r = report(split, ps, ss, th);
+      console.log(`${split} ${band} ≥${th}: pairs=${r.pairs} positives=${r.positives} hard_negatives=${r.hard} precision=${f(r.precision)} recall=${f(r.recall)} hard_negatives_passed=${r.hardFp}`);
+    }
+  }
+  if (args.includes('--sweep')) {
+    for (let th = 0.3; th <= 0.8; th += 0.02) {
+      const idx = all.map((p, k) => (p.split === 'dev' ? k : -1)).filter((k) => k >= 0);
+      const r = report('dev', idx.map((k) => all[k] as Pair), idx.map((k) => scores[k] as number), th);
+      console.log(`sweep dev ≥${th.toFixed(2)} precision=${f(r.precision)} recall=${f(r.recall)}`);
+    }
+  }
+  if (args.includes('--errors')) {
+    all.forEach((p, k) => {
+      const s = scores[k] as number;
+      const yes = s >= bands.suggest;
+      if (yes !== p.same) console.log(`${p.split} ${p.same ? 'MISSED' : 'FALSE'} ${s.toFixed(2)} ${claimSimilarity(prints[p.a] as ClaimFingerprint, prints[p.b] as ClaimFingerprint).reasons.join(',')}\n   ${rows[p.a]?.text}\n   ${rows[p.b]?.text}`);
+    });
+  }
+  const chosen = all.map((p, k) => ({ p, s: scores[k] as number })).filter((x) => splitArg === 'all' || x.p.split === splitArg);
+  const r = report(splitArg ?? 'test', chosen.map((x) => x.p), chosen.map((x) => x.s), bands.suggest);
+  console.log(`pairs=${r.pairs} precision=${f(r.precision)} recall=${f(r.recall)}`);
+}
+
+main();
