@@ -37,4 +37,25 @@ export const PAGES: readonly PageDef[] = [
     deniedText: 'Журнал аудита доступен только техническому администратору.',
     load: () => import('./pages/audit/page'),
   },
+  {
+    path: '/archive/',
+    title: 'Архив',
+    nav: 'Архив',
+    permission: 'posts:search',
+    load: () => import('./pages/archive/page'),
+  },
+  {
+    path: '/analytics/',
+    title: 'Аналитика',
+    nav: 'Аналитика',
+    permission: 'posts:search',
+    load: () => import('./pages/analytics/page'),
+  },
+  {
+    path: '/reports/',
+    title: 'Отчёты',
+    nav: 'Отчёты',
+    permission: 'posts:search',
+    load: () => import('./pages/reports/page'),
+  },
 ];
