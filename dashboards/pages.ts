@@ -37,4 +37,12 @@ export const PAGES: readonly PageDef[] = [
     deniedText: 'Журнал аудита доступен только техническому администратору.',
     load: () => import('./pages/audit/page'),
   },
+  {
+    path: '/desk/',
+    title: 'Недостоверная информация',
+    nav: 'Проверка фактов',
+    permission: 'desk:read',
+    deniedText: 'Страница доступна руководителю направления по недостоверной информации.',
+    load: () => import('./pages/desk/page'),
+  },
 ];
