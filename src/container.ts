@@ -33,6 +33,13 @@ import { createUsersRepository } from './repositories/users.repository';
 import { createOrganisationsRepository } from './repositories/organisations.repository';
 import { createRoutingHistoryRepository } from './repositories/routing-history.repository';
 import { createOrganisationsService } from './services/organisations.service';
+import { createNotificationsRepository } from './repositories/notifications.repository';
+import { createDeadlinesService, loadDeadlineSetup } from './services/deadlines.service';
+import { createResponseService } from './services/response.service';
+import { createSmtpMailer } from './services/mailer';
+import { createVkReplyPublisher } from './services/vk-reply';
+import { createIncidentQueriesRepository } from './repositories/incident-queries.repository';
+import { createOrganisationDeskService, loadAnswerTemplates } from './services/organisation-desk.service';
 import { createAuditService } from './services/audit.service';
 import { createAuthService, DEFAULT_AUTH_POLICY } from './services/auth.service';
 import { createClaimMatcher, createClaimPropagation, regionPlaces } from './services/claim-matcher.service';
@@ -42,6 +49,11 @@ import { createErasureService } from './services/erasure.service';
 import { createGazetteer, loadRegion } from './services/gazetteer.service';
 import { createHealthService } from './services/health.service';
 import { createIncidentsService } from './services/incidents.service';
+import { createIncidentWorkflowService } from './services/incident-workflow.service';
+import { createShiftService } from './services/shift.service';
+import { createShiftRepository } from './repositories/shift.repository';
+import { createGroupingRepository } from './repositories/grouping.repository';
+import { DEFAULT_GROUPING, type GroupingPolicy } from './domain/incident-workflow';
 import { createIngestService } from './services/ingest.service';
 import { createRetentionService } from './services/retention.service';
 import { createSearchService } from './services/search.service';
@@ -54,7 +66,7 @@ import { createIdCodec } from './services/post-ids';
 import { createWebhookService } from './services/webhook.service';
 import { analyze } from './text/analyze';
 import { createArchiveRepository, createIncidentStatsRepository } from './repositories/archive.repository';
-import { createNotificationsRepository } from './repositories/notifications.repository';
+import { createEscalationNotificationsRepository } from './repositories/escalation-notifications.repository';
 import { createReportsRepository } from './repositories/reports.repository';
 import { createSavedSearchesRepository } from './repositories/saved-searches.repository';
 import { createAlertsService } from './services/alerts.service';
@@ -112,7 +124,10 @@ export async function createContainer(config: Config, opts: { name: string; log?
     replayGuard: createReplayGuardRepository({ redis, prefix }),
     socketRegistry: createSocketRegistryRepository({ redis, prefix }),
     organisations: createOrganisationsRepository({ es, names }),
+    escalationNotifications: createEscalationNotificationsRepository({ es, names }),
+    grouping: createGroupingRepository({ redis, prefix }),
   };
+  const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
   const policy: IncidentPolicy = {
     complaintThreshold: config.INCIDENT_COMPLAINT_THRESHOLD,
@@ -154,13 +169,67 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const claimPlaces = regionPlaces(gazetteer.region);
   const claimBands = { link: config.DESK_LINK_SIMILARITY, suggest: Math.min(config.DESK_SUGGEST_SIMILARITY, config.DESK_LINK_SIMILARITY) };
   const newClaimMatcher = () => createClaimMatcher({ desk: repos.desk, places: claimPlaces, bands: claimBands });
+  const incidents = createIncidentsService({ incidents: repos.incidents, grouping: repos.grouping, feed: repos.feed, gazetteer, audit: repos.audit, ids });
+  const incidentWorkflow = createIncidentWorkflowService({
+    incidents: repos.incidents,
+    grouping: repos.grouping,
+    feed: repos.feed,
+    audit: repos.audit,
+    corrections,
+    posts: repos.corrections,
+    users: repos.users,
+    organisations: repos.organisations,
+    view: incidents,
+    log,
+  });
+  // Working-time deadlines (issue 11): an impossible policy or bad calendar data stops the start.
+  const deadlineSetup = loadDeadlineSetup({ timeZone: gazetteer.region.timeZone ?? 'Europe/Moscow', taxonomy: loadTaxonomy() });
+  for (const w of deadlineSetup.warnings) log.warn(w);
+  const deadlines = createDeadlinesService(deadlineSetup);
+  const escalationQueue = createQueue('escalations', { connection: queueRedis, prefix, policy: { attempts: 5 } });
+  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? 'dozor@localhost' }) : undefined;
+  const response = createResponseService({
+    incidents: repos.incidents,
+    deadlines,
+    queue: escalationQueue,
+    notifications: repos.escalationNotifications,
+    organisations: repos.organisations,
+    users: repos.users,
+    audit: repos.audit,
+    redis,
+    prefix,
+    escalationEmails: config.ESCALATION_EMAILS,
+    mailer,
+    publisher: config.VK_COMMUNITY_TOKEN ? createVkReplyPublisher({ apiUrl: config.VK_API_URL, token: config.VK_COMMUNITY_TOKEN, communityId: config.VK_COMMUNITY_ID }) : undefined,
+    linkHours: config.SATISFACTION_LINK_HOURS,
+    log,
+  });
+  incidentWorkflow.onTransition((e) => response.onTransition(e));
+  const incidentQueries = createIncidentQueriesRepository({ es, names });
+  const organisationDesk = createOrganisationDeskService({
+    incidents: repos.incidents,
+    queries: incidentQueries,
+    organisations: repos.organisations,
+    response,
+    feed: repos.feed,
+    gazetteer: { nameOf: (c) => gazetteer.nameOf(c), timeZone: deadlineSetup.calendar.timeZone },
+    templates: loadAnswerTemplates(),
+    redis,
+    prefix,
+  });
   const services = {
+    deadlines,
+    response,
+    organisationDesk,
+    incidentQueries,
     sources,
     auth,
     users,
     totpEnrolment,
     ingest,
-    incidents: createIncidentsService({ incidents: repos.incidents, feed: repos.feed, gazetteer, audit: repos.audit, ids }),
+    incidents,
+    incidentWorkflow,
+    shift: createShiftService({ incidents: repos.incidents, view: incidents, shift: createShiftRepository({ redis, prefix }), audit: repos.audit }),
     search: createSearchService({
       posts: repos.posts,
       audit: repos.audit,
@@ -209,6 +278,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     repos,
     services,
     postsQueue,
+    escalationQueue,
     /** Built on first use: only pipeline processes pay for loading the model. */
     async pipeline() {
       // Loaded on demand: the API process never pays for the model.
@@ -220,7 +290,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
         return activeModel.classifier;
       });
       const claims = createClaimPropagation({ desk: repos.desk, matcher: newClaimMatcher(), log });
-      return createPipelineService({ ...repos, names, policy, log, analyze, classifier: await classifier, gazetteer, claims });
+      return createPipelineService({ ...repos, names, policy, groupingPolicy, log, analyze, classifier: await classifier, gazetteer, claims });
     },
     /** A fresh connection for blocking reads (XREAD BLOCK, BullMQ workers). */
     newConnection(name: string, forBullmq = false): RedisClient {
@@ -232,6 +302,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     async close(): Promise<void> {
       activeModel?.stop();
       await postsQueue.close();
+      await escalationQueue.close();
+      mailer?.close();
       redis.disconnect();
       queueRedis.disconnect();
       await es.close();

@@ -14,12 +14,6 @@ import { ToastList } from './components/toasts';
 import { ErrorState } from './components/states';
 import { ConfirmHost } from './components/confirm';
 
-const CONN_TITLE = {
-  connecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
-  connected: 'Новые инциденты поступают в реальном времени',
-  reconnecting: 'Связь восстанавливается, пропущенные инциденты будут догружены',
-  offline: 'Связь с сервером потеряна, попытки подключения продолжаются',
-} as const;
 const CONN_TEXT = { connecting: 'Подключение…', connected: 'Подключено', reconnecting: 'Переподключение…', offline: 'Нет связи' } as const;
 
 export function Shell({ pages }: { pages: readonly PageDef[] }) {
@@ -38,13 +32,11 @@ export function Shell({ pages }: { pages: readonly PageDef[] }) {
     if (session.status.value !== 'ready') feed.stop();
   });
 
-  // A password an administrator set must be replaced, and a role that must enrol TOTP may do
-  // nothing else: the users page has both.
+  // A role that must enrol TOTP may do nothing else: the users page has the enrolment.
   useSignalEffect(() => {
     const info = session.info.value;
-    if (location.value.path.startsWith('/users/')) return;
-    if (info?.passwordChangeRequired) window.location.assign('/users/#password');
-    else if (info?.totpEnrolmentRequired) window.location.assign('/users/#totp');
+    if (info?.passwordChangeRequired && !location.value.path.startsWith('/users/')) window.location.assign('/users/#password');
+    else if (info?.totpEnrolmentRequired && !location.value.path.startsWith('/users/')) window.location.assign('/users/#totp');
   });
 
   const status = session.status.value;
@@ -86,7 +78,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
         </nav>
         <div class="topbar__right">
           {state !== 'idle' && (
-            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite" title={CONN_TITLE[state]}>
+            <span id="conn-state" class="conn" data-state={state} role="status" aria-live="polite">
               <span class="conn__dot" aria-hidden="true" />
               <span class="conn__text">{CONN_TEXT[state]}</span>
             </span>
@@ -104,14 +96,11 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
           </button>
         </div>
       </header>
-      {state === 'offline' && !feed.forbidden.value && (
-        <div id="conn-banner" class="conn-banner" role="alert">
-          Нет связи с сервером. Новые инциденты не поступают; подключение восстанавливается автоматически, пропущенное будет догружено.
-        </div>
-      )}
-      {feed.forbidden.value && (
-        <div id="conn-banner" class="conn-banner" role="alert">
-          Вашей роли не предоставлен доступ к живой ленте: список обновляется только при перезагрузке страницы.
+      {(state === 'reconnecting' || state === 'offline') && (
+        <div id="conn-banner" class="conn-banner" role="status">
+          {state === 'offline'
+            ? 'Нет связи с сервером. Новые инциденты появятся, когда связь восстановится.'
+            : 'Связь прервалась, переподключаемся… Пропущенные инциденты догрузятся.'}
         </div>
       )}
       <Outlet page={page} />

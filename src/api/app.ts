@@ -10,6 +10,9 @@ import type { TotpEnrolmentService } from '../services/totp-enrolment.service';
 import type { UsersService } from '../services/users.service';
 import type { CorrectionsService } from '../services/corrections.service';
 import type { DeskService } from '../services/desk.service';
+import type { IncidentWorkflowService } from '../services/incident-workflow.service';
+import type { ShiftService } from '../services/shift.service';
+import { shiftRoutes } from './routes/shift.routes';
 import type { ErasureService } from '../services/erasure.service';
 import type { Gazetteer } from '../services/gazetteer.service';
 import type { HealthService } from '../services/health.service';
@@ -42,6 +45,12 @@ import type { AnalyticsService } from '../services/analytics.service';
 import type { ArchiveService } from '../services/archive.service';
 import type { ReportsService } from '../services/reports.service';
 import { organisationRoutes } from './routes/organisations.routes';
+import { responseRoutes } from './routes/response.routes';
+import { ratingsRoutes } from './routes/ratings.routes';
+import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
+import type { DeadlinesService } from '../services/deadlines.service';
+import type { ResponseService } from '../services/response.service';
+import type { OrganisationDeskService } from '../services/organisation-desk.service';
 
 export interface AppDeps {
   log: Logger;
@@ -57,6 +66,8 @@ export interface AppDeps {
   erasure: ErasureService;
   sources: SourcesService;
   corrections: CorrectionsService;
+  incidentWorkflow: IncidentWorkflowService;
+  shift: ShiftService;
   models: ModelsService;
   archive: ArchiveService;
   analytics: AnalyticsService;
@@ -64,6 +75,10 @@ export interface AppDeps {
   reports: ReportsService;
   desk: DeskService;
   organisations: OrganisationsService;
+  response: ResponseService;
+  organisationDesk: OrganisationDeskService;
+  incidentQueries: IncidentQueriesRepository;
+  deadlines: DeadlinesService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
   /** Connection limits and the proxies to trust; the defaults suit tests and a bare host. */
@@ -148,7 +163,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metaRoutes, { auth: deps.auth, gazetteer: deps.gazetteer, health: deps.health });
   await app.register(authRoutes, { auth: deps.auth, totpEnrolment: deps.totpEnrolment });
   await app.register(usersRoutes, { auth: deps.auth, users: deps.users });
-  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents });
+  await app.register(incidentRoutes, { auth: deps.auth, incidents: deps.incidents, incidentWorkflow: deps.incidentWorkflow });
+  await app.register(shiftRoutes, { auth: deps.auth, shift: deps.shift });
   await app.register(postRoutes, { auth: deps.auth, search: deps.search });
   await app.register(correctionRoutes, { auth: deps.auth, corrections: deps.corrections });
   await app.register(modelRoutes, { auth: deps.auth, models: deps.models });
@@ -161,6 +177,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
+  await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
+  await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.organisationDesk, workflow: deps.incidentWorkflow });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

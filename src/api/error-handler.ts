@@ -45,7 +45,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       // A validation error may name its fields (or spreadsheet rows): sent as `fields`.
       const named = error instanceof ValidationError ? (error as ValidationError).details?.fields : undefined;
       const fields = Array.isArray(named) ? { fields: named as { field: string; message: string }[] } : {};
-      return reply.status(status).send({ error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, ...fields, requestId });
+      // A conflict may carry the object as it is now (`current`) and why (`reason`).
+      const conflictDetails = error instanceof ConflictError ? (error as ConflictError).details : undefined;
+      const extra = conflictDetails ?? {};
+      return reply.status(status).send({ ...extra, error: error.code, message: status >= 500 ? 'Service unavailable' : error.message, ...fields, requestId });
     }
     if (isEsUnavailable(error) || isRedisUnavailable(error)) {
       request.log.warn({ err: error.message }, 'dependency unavailable');

@@ -16,10 +16,20 @@ import type { IncidentsService } from '../services/incidents.service';
 interface SocketData {
   session: SessionRecord;
   /** Live events that arrived while the socket's replay was running; sent after it (see handOver). */
-  pending?: FeedEvent<IncidentCard>[];
+  pending?: Pending[];
   /** After the replay: the newest cursor the socket has; live events up to it are not sent again. */
   liveFrom?: string;
 }
+/** A live event held while the socket's replay runs: sent after it, unless the replay covered it. */
+type Pending =
+  | { name: 'incident:new' | 'incident:updated'; event: FeedEvent<IncidentCard> }
+  | { name: 'incident:left'; event: FeedEvent<{ id: string }> };
+
+function emitPending(socket: FeedSocket, p: Pending): void {
+  if (p.name === 'incident:left') socket.emit('incident:left', p.event);
+  else socket.emit(p.name, p.event);
+}
+
 type FeedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type FeedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -155,10 +165,10 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   // after `feed:ready` (whose cursor the client adopts). Synchronous, so no push slips between.
   function handOver(socket: FeedSocket, replayedUpTo: string): void {
     let upTo = replayedUpTo;
-    for (const e of socket.data.pending ?? []) {
-      if (compareCursors(e.cursor, upTo) <= 0) continue;
-      socket.emit('incident:new', e);
-      upTo = e.cursor;
+    for (const p of socket.data.pending ?? []) {
+      if (compareCursors(p.event.cursor, upTo) <= 0) continue;
+      emitPending(socket, p);
+      upTo = p.event.cursor;
     }
     delete socket.data.pending;
     socket.data.liveFrom = upTo;
@@ -179,48 +189,84 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       return;
     }
     const user = socket.data.session.user;
+    // Updates are sent by the incident's current scope, so every record is looked at here.
     const mine = records.filter((r) => inScope(user.scope, r));
     // Replay volume per user and minute, all sockets together: past it the client reloads over REST.
     if (registry && mine.length > 0 && (await registry.countReplayed(user.id, mine.length, 60)) > limits.replayPerMinute) {
       socket.emit('feed:ready', { replayed: 0, resync: true, cursor: head });
+      handOver(socket, head);
       return;
     }
-    const docs = await deps.incidents.cards(mine.map((r) => r.incidentId));
+    const docs = await deps.incidents.cards([...new Set(records.map((r) => r.incidentId))]);
+    const showAuthor = can(user.role, 'posts:author');
     let replayed = 0;
-    for (const r of mine) {
+    let lastSent: string | undefined;
+    for (const r of records) {
       const doc = docs.get(r.incidentId);
       if (!doc) continue;
-      socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, can(user.role, 'posts:author')) });
+      if (r.kind === 'new') {
+        if (!inScope(user.scope, r)) continue;
+        socket.emit('incident:new', { cursor: r.cursor, data: deps.incidents.present(doc, showAuthor) });
+      } else if (inScope(user.scope, doc.doc)) {
+        socket.emit('incident:updated', { cursor: r.cursor, data: deps.incidents.present(doc, showAuthor) });
+      } else if (inScope(user.scope, r)) {
+        socket.emit('incident:left', { cursor: r.cursor, data: { id: r.incidentId } });
+      } else continue;
       replayed++;
+      lastSent = r.cursor;
     }
-    const upTo = mine.at(-1)?.cursor ?? since;
+    const upTo = lastSent ?? since;
     socket.emit('feed:ready', { replayed, resync: false, cursor: upTo });
     handOver(socket, upTo);
   }
 
   async function push(records: StreamRecord[]): Promise<void> {
-    const docs = await deps.incidents.cards(records.map((r) => r.incidentId));
+    const docs = await deps.incidents.cards([...new Set(records.map((r) => r.incidentId))]);
     for (const r of records) {
       const doc = docs.get(r.incidentId);
       if (!doc) {
         log.warn({ incidentId: r.incidentId }, 'feed entry without incident document');
         continue;
       }
-      const rooms = roomsForItem(r);
-      const full = { cursor: r.cursor, data: deps.incidents.present(doc, true) };
-      const masked = { cursor: r.cursor, data: deps.incidents.present(doc, false) };
       // Node-local: every API node tails the stream itself, so a broadcast would arrive twice.
-      io.local.to(rooms.map((x) => `full:${x}`)).except(SYNCING).emit('incident:new', full);
-      io.local.to(rooms.map((x) => `masked:${x}`)).except(SYNCING).emit('incident:new', masked);
+      // A new incident goes to the rooms of its scope; an update to the rooms the incident is in
+      // now, and rooms it left (a corrected sector or municipality) hear only that it left.
+      const sends: { rooms: string[]; full: Pending; masked: Pending }[] = [];
+      if (r.kind === 'new') {
+        const rooms = roomsForItem(r);
+        sends.push({ rooms, full: { name: 'incident:new', event: { cursor: r.cursor, data: deps.incidents.present(doc, true) } }, masked: { name: 'incident:new', event: { cursor: r.cursor, data: deps.incidents.present(doc, false) } } });
+      } else {
+        const rooms = roomsForItem(doc.doc);
+        sends.push({ rooms, full: { name: 'incident:updated', event: { cursor: r.cursor, data: deps.incidents.present(doc, true) } }, masked: { name: 'incident:updated', event: { cursor: r.cursor, data: deps.incidents.present(doc, false) } } });
+        if (r.sector !== doc.doc.sector || r.municipality !== doc.doc.municipality) {
+          const left: Pending = { name: 'incident:left', event: { cursor: r.cursor, data: { id: r.incidentId } } };
+          const current = new Set(rooms);
+          sends.push({ rooms: roomsForItem(r).filter((x) => !current.has(x)), full: left, masked: left });
+        }
+      }
+      const currentRooms = sends[0]?.rooms ?? [];
+      for (const { rooms, full, masked } of sends) {
+        const except = [SYNCING, ...(full.name === 'incident:left' ? currentRooms.flatMap((x) => [`full:${x}`, `masked:${x}`]) : [])];
+        for (const [variant, p] of [['full', full], ['masked', masked]] as const) {
+          const target = io.local.to(rooms.map((x) => `${variant}:${x}`)).except(except);
+          if (p.name === 'incident:left') target.emit('incident:left', p.event);
+          else target.emit(p.name, p.event);
+        }
+      }
       for (const id of [...(io.of('/').adapter.rooms.get(SYNCING) ?? [])]) {
         const s = io.of('/').sockets.get(id);
         if (!s) continue;
-        const event = rooms.some((x) => s.rooms.has(`full:${x}`)) ? full : rooms.some((x) => s.rooms.has(`masked:${x}`)) ? masked : null;
+        const events: Pending[] = [];
+        for (const { rooms, full, masked } of sends) {
+          if (full.name === 'incident:left' && currentRooms.some((x) => s.rooms.has(`full:${x}`) || s.rooms.has(`masked:${x}`))) continue;
+          const e = rooms.some((x) => s.rooms.has(`full:${x}`)) ? full : rooms.some((x) => s.rooms.has(`masked:${x}`)) ? masked : null;
+          if (e) events.push(e);
+        }
         if (s.data.pending) {
-          if (event) s.data.pending.push(event);
+          s.data.pending.push(...events);
         } else if (s.data.liveFrom === undefined || compareCursors(r.cursor, s.data.liveFrom) > 0) {
           // The tail is past what the replay sent: from here on the room broadcast serves it.
-          if (event) s.emit('incident:new', event);
+          for (const e of events) emitPending(s, e);
           void s.leave(SYNCING);
         }
       }

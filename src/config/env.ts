@@ -71,6 +71,7 @@ export const ENV_SPEC = {
   INCIDENT_COMPLAINT_THRESHOLD: v(ratio, 'Complaint confidence that opens an incident.', '0.5'),
   INCIDENT_MISINFO_THRESHOLD: v(ratio, 'Misinformation risk that opens an incident for the desk.', '0.6'),
   INCIDENT_RESPONSE_MINUTES: v(int(1, 60 * 24 * 30), 'Response deadline after an incident opens.', '240'),
+  INCIDENT_GROUPING_WINDOW_MINUTES: v(int(0, 60 * 24 * 30), 'A new post joins an open incident saying the same thing only if that incident opened this recently (one card per problem); 0: never group, every post opens its own incident.', '1440'),
   FEED_RETENTION: v(int(100, 1_000_000), 'Feed events kept for replay after a disconnect.', '10000'),
   SESSION_IDLE_MINUTES: v(int(1, 24 * 60), 'Session ends after this long without a request.', '60'),
   SESSION_ABSOLUTE_HOURS: v(int(1, 24 * 30), 'Session ends this long after login, active or not.', '12'),
@@ -140,6 +141,12 @@ export const ENV_SPEC = {
   SOCKETS_PER_USER: v(int(1, 1000), 'Live-feed sockets one user may hold open at once; the next one is refused with `too_many_sockets` until one closes.', '10'),
   SOCKET_CONNECTS_PER_MINUTE: v(int(1, 10_000), 'Live-feed connection attempts per user per minute; beyond it a connect is refused with `rate_limited`.', '30'),
   SOCKET_REPLAY_MAX: v(int(10, 100_000), 'Most events one reconnect replays; a client further behind gets `feed:reset` and reloads the list.', '500'),
+  SMTP_URL: v(z.url({ protocol: /^smtps?$/ }).optional(), 'SMTP server for escalation e-mail, e.g. smtp://user:pass@mail.example.ru:587; unset: in-app notifications only (secret).', undefined, { secret: true }),
+  SMTP_FROM: v(z.string().min(3).max(200).optional(), 'From address of escalation e-mail.', undefined),
+  ESCALATION_EMAILS: v(json(z.partialRecord(z.enum(['sector_lead', 'head']), z.array(z.email()).max(20))), 'E-mail addresses of the sector leads and the head for escalations: JSON `{ "sector_lead": ["…"], "head": ["…"] }` (organisations are written to their directory e-mail).', '{}'),
+  VK_COMMUNITY_TOKEN: v(z.string().min(10).optional(), "Community token used to publish answers as replies under the resident's VK post (wall.createComment); unset: the operator pastes the link of the published reply (secret).", undefined, { secret: true }),
+  VK_COMMUNITY_ID: v(z.coerce.number().int().positive().optional(), 'VK community id that signs the published replies (from_group).', undefined),
+  SATISFACTION_LINK_HOURS: v(int(1, 24 * 90), "How long a resident's satisfaction link stays valid.", '168'),
 } as const;
 
 type Spec = typeof ENV_SPEC;

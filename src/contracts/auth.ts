@@ -37,9 +37,12 @@ export const sessionBody = z.object({
 export const loginAnswer = z.union([sessionBody, z.object({ totpRequired: z.literal(true), challenge: z.string() })]);
 export const loginRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256), mode: loginMode });
 export const totpLoginRequest = z.object({ challenge: z.string().min(1).max(100), code: z.string().regex(/^\d{6}$/, 'six digits'), mode: loginMode });
+/** Enrolment needs the current password: a session alone cannot enrol a factor the owner does not hold. */
 export const totpSetupRequest = z.object({ password: z.string().min(1).max(256) });
-export const passwordChangeRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) });
 export const totpSetupAnswer = z.object({ secret: z.string(), otpauthUri: z.string() });
+/** The owner's own password change (required after an administrator set it). */
+export const passwordChangeRequest = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) });
+export const passwordChangeAnswer = sessionBody.omit({ token: true });
 export const totpConfirmRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 export const totpConfirmAnswer = sessionBody.omit({ token: true });
 
@@ -54,7 +57,7 @@ declare module './api' {
     'POST /api/auth/logout': Route<{ response: z.ZodNull }>;
     'GET /api/auth/me': Route<{ response: typeof sessionBody }>;
     'POST /api/auth/totp/setup': Route<{ body: typeof totpSetupRequest; response: typeof totpSetupAnswer }>;
-    'POST /api/auth/password': Route<{ body: typeof passwordChangeRequest; response: typeof totpConfirmAnswer }>;
+    'POST /api/auth/password': Route<{ body: typeof passwordChangeRequest; response: typeof passwordChangeAnswer }>;
     'POST /api/auth/totp/confirm': Route<{ body: typeof totpConfirmRequest; response: typeof totpConfirmAnswer }>;
   }
 }

@@ -32,6 +32,22 @@ export interface IncidentCard {
   /** Danger to life or health, or a mass outage: shown flagged to the operator. */
   urgent?: boolean;
   urgencyReasons?: string[];
+  // Incident work (issue 10).
+  /** Opaque optimistic-concurrency version: send it back with every action. */
+  version: string;
+  assignee: { id: string; username: string; name: string } | null;
+  organisation: { id: string; name: string } | null;
+  /** Posts grouped into this incident (the opening one included), their networks, span and reach. */
+  postCount: number;
+  networks: Network[];
+  firstAt: string;
+  lastAt: string;
+  reach: number;
+  commentCount: number;
+  updatedAt: string;
+  mergedInto?: string;
+  /** A similar open incident the operator may merge this one into. */
+  suggestion?: { incidentId: string; similarity: number };
 }
 
 /** Every pushed event carries the feed cursor; a client that reconnects sends the last one back. */
@@ -51,6 +67,10 @@ export interface FeedReady {
 export interface ServerToClientEvents {
   'incident:new': (event: FeedEvent<IncidentCard>) => void;
   'feed:ready': (info: FeedReady) => void;
+  /** An incident in the user's scope changed: the new card replaces the old (compare `updatedAt`). */
+  'incident:updated': (event: FeedEvent<IncidentCard>) => void;
+  /** An incident left the user's scope (corrected to another sector or municipality): drop the card. */
+  'incident:left': (event: FeedEvent<{ id: string }>) => void;
 }
 
 // The feed is push-only for now; client commands go through REST.

@@ -7,6 +7,7 @@ import { scopeSchema, userSchema } from './auth';
 export const userViewSchema = userSchema.extend({
   disabled: z.boolean(),
   totpEnabled: z.boolean(),
+  /** The password was set by an administrator and its owner has not replaced it yet. */
   passwordChangeRequired: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -12,6 +12,7 @@ export const ROLES = [
   'observer',
   'admin',
   'media_liaison',
+  'shift_lead',
   'organisation',
 ] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,6 +28,7 @@ export const ROLE_TITLES_RU: Readonly<Record<Role, string>> = {
   observer: 'Наблюдатель',
   admin: 'Технический администратор',
   media_liaison: 'Ответственный за работу с массмедиа',
+  shift_lead: 'Старший смены',
   organisation: 'Сотрудник ответственной организации',
 };
 
@@ -51,6 +53,10 @@ export const PERMISSIONS = [
   'desk:verdict',
   /** Create and merge claims, link and unlink posts, confirm or reject suggestions. */
   'desk:link',
+  /** Work incidents in scope: take, release, route, answer, close, comment, split, correct from the card. */
+  'incidents:work',
+  /** Lead incident work in scope: assign, reopen, merge, reject. */
+  'incidents:lead',
   /** Organisation directory and responsibility rules: edit, import, export. */
   'organisations:manage',
   /** A responsible organisation's own page: the incidents routed to it, and its answers. */
@@ -63,16 +69,17 @@ const WORK: readonly Permission[] = ['feed:read', 'incidents:read', 'posts:searc
 
 /** A role is a set of permissions. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  operator: WORK,
-  misinfo_desk: [...WORK, 'desk:read', 'desk:verdict', 'desk:link'],
-  sector_lead: WORK,
+  operator: [...WORK, 'incidents:work'],
+  misinfo_desk: [...WORK, 'incidents:work', 'desk:read', 'desk:verdict', 'desk:link'],
+  sector_lead: [...WORK, 'incidents:work', 'incidents:lead'],
   sector_owner: ['feed:read', 'incidents:read', 'posts:search'],
-  head: [...WORK, 'desk:read'],
+  head: [...WORK, 'incidents:work', 'incidents:lead', 'desk:read'],
   curator: ['feed:read', 'incidents:read', 'posts:search'],
   chief_analyst: ['incidents:read', 'posts:search', 'classification:correct', 'model:manage', 'desk:read'],
   observer: ['feed:read', 'incidents:read', 'posts:search'],
   admin: ALL,
   media_liaison: ['feed:read', 'incidents:read', 'posts:search', 'desk:read'],
+  shift_lead: [...WORK, 'incidents:work', 'incidents:lead'],
   // Sees only incidents routed to its own organisation (SessionUser.organisationId), on its page.
   organisation: ['organisation:respond'],
 };

@@ -59,7 +59,34 @@ const SYSTEM_ACTIONS = {
 
 // Areas other work adds to (incident workflow, organisation directory, claims, saved searches,
 // exports): each appends its own lines here.
-const INCIDENT_ACTIONS = {} as const;
+const INCIDENT_ACTIONS = {
+  "incident.take": "Инцидент взят в работу",
+  "incident.release": "Инцидент возвращён в очередь",
+  "incident.assign": "Инцидент назначен сотруднику",
+  "incident.route": "Инцидент направлен в организацию",
+  "incident.answer": "Ответ по инциденту",
+  "incident.close": "Инцидент закрыт",
+  "incident.reopen": "Инцидент возобновлён",
+  "incident.reject": "Инцидент отклонён (не инцидент)",
+  "incident.merge": "Инциденты объединены",
+  "incident.split": "Сообщение выделено в отдельный инцидент",
+  "incident.dismiss_suggestion": "Предложение объединить отклонено",
+  "incident.correct": "Исправление классификации с карточки",
+  "incident.comment": "Комментарий к инциденту",
+  "shift.handover_ack": "Смена принята",
+} as const;
+const ORGANISATION_ACTIONS = {
+  "organisation.create": "Добавление организации",
+  "organisation.update": "Изменение организации",
+  "organisation.delete": "Удаление организации",
+  "organisation.import": "Импорт справочника организаций",
+  "organisation.export": "Выгрузка справочника организаций",
+  "routing_rule.create": "Добавление правила маршрутизации",
+  "routing_rule.delete": "Удаление правила маршрутизации",
+  "answer.publish": "Публикация ответа в соцсети",
+  "satisfaction.record": "Оценка жителя: решено / не решено",
+  "satisfaction.link": "Ссылка для оценки жителем",
+} as const;
 const CLAIM_ACTIONS = {
   "claim.create": "Создание утверждения (дезинформация)",
   "claim.status": "Смена статуса утверждения",
@@ -70,14 +97,6 @@ const CLAIM_ACTIONS = {
   "claim.suggestion_reject": "Отклонение похожей публикации",
   "claim.merge": "Объединение утверждений",
   "claim.publication": "Публикация опровержения",
-} as const;
-const ORGANISATION_ACTIONS = {
-  'organisation.create': 'Добавление организации',
-  'organisation.update': 'Изменение организации',
-  'organisation.delete': 'Удаление организации',
-  'organisation.import': 'Импорт справочника организаций',
-  'routing_rule.create': 'Добавление правила маршрутизации',
-  'routing_rule.delete': 'Удаление правила маршрутизации',
 } as const;
 const SAVED_SEARCH_ACTIONS = {
   "saved_search.create": "Сохранение поиска",

@@ -16,6 +16,8 @@ export interface Municipality {
 export interface Region {
   code: string;
   name: string;
+  /** IANA time zone of the region (deadlines count working time there), e.g. `Asia/Omsk` (UTC+6). */
+  timeZone?: string;
   municipalities: Municipality[];
   /** Streets residents write about (config/regions/<region>.streets.json), for address resolution. */
   streets?: Street[];

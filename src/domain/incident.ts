@@ -2,7 +2,9 @@ import type { Network } from './network';
 import type { Sector } from './sector';
 
 export type IncidentReason = 'complaint' | 'misinformation';
-export type IncidentStatus = 'new' | 'routed' | 'answered' | 'closed';
+/** Lifecycle statuses; the transitions are in incident-workflow.ts. */
+export const INCIDENT_STATUSES = ['new', 'taken', 'routed', 'answered', 'closed', 'reopened', 'rejected', 'merged'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** An incident: a post that needs someone to act. One per post at most (id derives from the post id). */
 export interface Incident {

@@ -40,8 +40,9 @@ export class NotFoundError extends AppError {
   }
 }
 export class ConflictError extends AppError {
-  constructor(message: string) {
-    super('conflict', message);
+  /** `details` are sent in the 409 body (e.g. `current`: the object as it is now). */
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('conflict', message, details);
   }
 }
 export class RateLimitedError extends AppError {

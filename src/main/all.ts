@@ -8,15 +8,21 @@ import { ConfigError, loadConfig, type Config } from '../config/env';
 import { createContainer } from '../container';
 import { FULL_SCOPE } from '../domain/access';
 import type { NewUser } from '../services/users.service';
+import { seedDirectoryIfEmpty } from '../services/directory-seed';
 import { base32Decode, createSecretBox } from '../services/totp';
 
 // Demo accounts only: `npm start` is the demo. Production users come from scripts/create-user.ts.
 const DEMO_USERS: NewUser[] = [
   { username: 'operator', password: 'operator-demo-1', displayName: 'Анна Дежурная', role: 'operator', scope: FULL_SCOPE },
+  // A second operator on the same feed, and the shift lead who assigns, merges, rejects and reopens.
+  { username: 'operator2', password: 'operator2-demo-1', displayName: 'Борис Сменщиков', role: 'operator', scope: FULL_SCOPE },
+  { username: 'lead', password: 'lead-demo-1', displayName: 'Елена Старшая', role: 'shift_lead', scope: FULL_SCOPE },
   { username: 'housing', password: 'housing-demo-1', displayName: 'Пётр Жилкомов', role: 'sector_lead', scope: { sectors: ['housing'], municipalities: 'all' } },
   { username: 'observer', password: 'observer-demo-1', displayName: 'Олег Наблюдатель', role: 'observer', scope: FULL_SCOPE },
   { username: 'admin', password: 'admin-demo-1', displayName: 'Техадмин Демо', role: 'admin', scope: FULL_SCOPE },
   { username: 'desk', password: 'desk-demo-1', displayName: 'Мария Проверкина', role: 'misinfo_desk', scope: FULL_SCOPE },
+  // A responsible organisation's employee (the demo directory lists this user for АО «ОмскВодоканал»).
+  { username: 'vodokanal', password: 'vodokanal-demo-1', displayName: 'Ирина Водоканалова', role: 'organisation', scope: FULL_SCOPE, organisationId: 'omsk-vodokanal' },
 ];
 // The administrator needs a second factor; the demo one has this published secret (demo only).
 const DEMO_ADMIN_TOTP = 'DOZORDEMOADMINTOTPSECRET';
@@ -42,6 +48,16 @@ for (const u of DEMO_USERS) {
     if (user) await c.repos.users.save({ ...user, totpSecret: createSecretBox(config.TOTP_ENCRYPTION_KEY).seal(base32Decode(DEMO_ADMIN_TOTP)) });
   }
 }
+// The demo region's organisation directory and responsibility rules (config/regions/<region>.*.csv).
+const admin = await c.repos.users.findByUsername('admin');
+if (admin) {
+  await seedDirectoryIfEmpty({
+    organisations: c.services.organisations,
+    lookup: { municipalities: c.services.gazetteer.list(), regionName: c.services.gazetteer.region.name },
+    region: config.REGION,
+    actor: { id: admin.id, username: admin.username, displayName: admin.displayName, role: admin.role, scope: admin.scope },
+  });
+}
 await c.close();
 
 /** A crashed role is restarted after this back-off (doubling from the first value); this many crashes within CRASH_WINDOW_MS stop everything. */
@@ -66,7 +82,7 @@ setTimeout(() => {
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
       `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
-      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/`,
+      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/ · ${url}/archive/ · ${url}/analytics/ · ${url}/reports/ · ${url}/shift/`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',

@@ -6,6 +6,7 @@ import type { AddressPolicy, RateLimiter } from '../../connectors/http/http-clie
 import { createConnectorFor, maxUpdatesStreams, type ConnectorContext } from '../../workers/connector.factory';
 import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
+import { createEscalationWorker } from '../../workers/escalation.worker';
 import { createRetentionWorker } from '../../workers/retention.worker';
 import { createArchiveScheduleWorker } from '../../workers/archive-schedule.worker';
 import { buildApp } from '../api/app';
@@ -77,9 +78,13 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
     everyMs: c.config.ARCHIVE_SCHEDULE_SECONDS * 1000,
   });
   await archiveSchedule.start();
+  // Escalations of overdue answers (delayed jobs in Redis) also run in the pipeline role.
+  const escalations = createEscalationWorker({ response: c.services.response, connection: c.newConnection('escalation-worker', true), prefix: c.config.REDIS_PREFIX, log: c.log });
+  void escalations.run();
   return {
     name: 'pipeline',
     async stop() {
+      await escalations.close();
       await archiveSchedule.close();
       await retention.close();
       await worker.close();

@@ -1,4 +1,7 @@
-import type { IncidentPolicy } from '../domain/incident';
+import type { IncidentPolicy, Incident } from '../domain/incident';
+import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
+import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
+import { featureHashes, featuresFromStems, lshBands, minhash } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
 import type { FeedRepository } from '../repositories/feed.repository';
@@ -14,15 +17,17 @@ import type { TombstonesRepository } from '../repositories/tombstones.repository
 
 /** What happened to one post of a batch. `retry` failures are transient, `park` ones are the post's own. */
 export type PostOutcome =
-  | { status: 'done'; incident: 'created' | 'exists' | 'none' }
+  | { status: 'done'; incident: 'created' | 'exists' | 'attached' | 'none' }
   | { status: 'retry'; reason: string }
   | { status: 'park'; reason: string };
 
 export interface PipelineDeps extends EnrichDeps {
   staging: StagingRepository;
   posts: PostsRepository;
-  incidents: IncidentsRepository;
-  feed: FeedRepository;
+  incidents: Pick<IncidentsRepository, 'bulkCreate'>;
+  grouping: Pick<GroupingRepository, 'group'>;
+  groupingPolicy: GroupingPolicy;
+  feed: Pick<FeedRepository, 'publishOnce' | 'publishUpdates'>;
   names: IndexNames;
   policy: IncidentPolicy;
   log: Logger;
@@ -71,14 +76,28 @@ export function createPipelineService(deps: PipelineDeps) {
       // Erasures and human corrections survive a re-delivery of the same post.
       const overrides = await preserveHumanDecisions(enriched.map((e) => e.post), deps);
 
-      // Decide incidents before indexing so the post document carries its incident id.
+      // Decide incidents before indexing so the post document carries its incident id. A post
+      // saying what an open incident already says joins it instead (one card per problem).
       const incidents = new Map<number, IncidentDoc>();
+      const attached = new Map<number, string>();
+      const opening: { i: number; post: EnrichedPost; incident: Incident }[] = [];
       for (const e of enriched) {
         const incident = decideIncident(e.post, deps.policy, at);
-        if (!incident) continue;
-        e.post.incidentId = incident.id;
-        incidents.set(e.i, toIncidentDoc(incident, e.post, deps.names.postsIndexFor(e.post.publishedAt)));
+        if (incident) opening.push({ i: e.i, post: e.post, incident });
       }
+      const grouped = deps.groupingPolicy.windowMinutes > 0 ? await deps.grouping.group(opening.map((o) => groupCandidate(o.post, o.incident.id)), deps.groupingPolicy) : [];
+      opening.forEach((o, k) => {
+        const g = grouped[k];
+        if (g && g.incidentId !== o.incident.id) {
+          o.post.incidentId = g.incidentId;
+          attached.set(o.i, g.incidentId);
+          return;
+        }
+        o.post.incidentId = o.incident.id;
+        const doc = toIncidentDoc(o.incident, o.post, deps.names.postsIndexFor(o.post.publishedAt));
+        if (g?.kind === 'new' && g.suggestion) doc.suggestion = { incident_id: g.suggestion.incidentId, similarity: Math.round(g.suggestion.similarity * 1000) / 1000 };
+        incidents.set(o.i, doc);
+      });
 
       const indexed = await deps.posts.bulkIndex(enriched.map((e) => e.post), overrides);
       const toCreate: { i: number; doc: IncidentDoc }[] = [];
@@ -91,7 +110,7 @@ export function createPipelineService(deps: PipelineDeps) {
         }
         const doc = incidents.get(e.i);
         if (doc) toCreate.push({ i: e.i, doc });
-        else outcomes[e.i] = { status: 'done', incident: 'none' };
+        else outcomes[e.i] = { status: 'done', incident: attached.has(e.i) ? 'attached' : 'none' };
       });
 
       // Links only for posts that are stored (a retried post writes its link again, by id).
@@ -113,6 +132,13 @@ export function createPipelineService(deps: PipelineDeps) {
       // decides, so both outcomes go through it.
       await deps.feed.publishOnce(toPublish.map((t) => ({ incidentId: t.doc.id, sector: t.doc.sector, municipality: t.doc.municipality })));
       for (const t of toPublish) outcomes[t.i] = { status: 'done', incident: t.outcome };
+      // Cards of incidents that gained posts change live (count, networks, reach).
+      const grown = new Map<string, EnrichedPost>();
+      for (const e of enriched) {
+        const target = attached.get(e.i);
+        if (target && outcomes[e.i]?.status === 'done') grown.set(target, e.post);
+      }
+      await deps.feed.publishUpdates([...grown].map(([incidentId, p]) => ({ incidentId, sector: p.classification.sector.label, municipality: p.municipality })));
 
       // Parked posts keep their staged payload (until its TTL) so an administrator can inspect it.
       await deps.staging.remove(postIds.filter((_, i) => outcomes[i]?.status === 'done'));
@@ -121,6 +147,24 @@ export function createPipelineService(deps: PipelineDeps) {
   };
 }
 export type PipelineService = ReturnType<typeof createPipelineService>;
+
+/** What grouping needs of a post that would open an incident. */
+export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
+  const named = featuresFromStems(post.textStems.split(' '));
+  const features = featureHashes(named);
+  const e = post.engagement;
+  const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
+  return {
+    postId: post.id,
+    incidentId,
+    features,
+    numbers: featureHashes(named.filter((f) => f.startsWith('#'))),
+    // Buckets are per municipality: the same words in another town are another problem.
+    buckets: lshBands(minhash(features)).map((b) => `${post.municipality}:${b}`),
+    placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: post.classification.place?.address?.street }),
+    member: { postId: post.id, network: post.network, publishedAt: post.publishedAt, reach },
+  };
+}
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {
   let json: unknown;

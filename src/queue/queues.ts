@@ -12,6 +12,8 @@ export interface QueueMap {
   retention: { sweep: Record<string, never> };
   /** Repeatable archive check: saved-search alerts, spikes of the last full hour, scheduled reports. */
   'archive-schedule': { tick: Record<string, never> };
+  /** Delayed escalation steps of an incident's deadline (issue 11): ids only. */
+  escalations: { escalate: { incidentId: string; stage: 'interim' | 'final'; step: number; dueAt: string } };
 }
 export type QueueName = keyof QueueMap;
 export type JobName<Q extends QueueName> = keyof QueueMap[Q] & string;

@@ -10,6 +10,8 @@ export interface FeedEntry {
 
 export interface StreamRecord extends FeedEntry {
   cursor: string;
+  /** `new`: an incident opened; `updated`: an incident changed (status, owner, posts, comments). */
+  kind: 'new' | 'updated';
 }
 
 // Publishes at most once per incident: the marker and the stream entry are written atomically,
@@ -24,7 +26,7 @@ function parse(id: string, fields: string[]): StreamRecord | null {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
   if (!f.i || !f.s || !f.m) return null;
-  return { cursor: id, incidentId: f.i, sector: f.s as Sector, municipality: f.m };
+  return { cursor: id, incidentId: f.i, sector: f.s as Sector, municipality: f.m, kind: f.t === 'u' ? 'updated' : 'new' };
 }
 
 export function compareCursors(a: string, b: string): number {
@@ -58,6 +60,26 @@ export function createFeedRepository(deps: { redis: RedisClient; prefix: string;
     async latest(count: number): Promise<StreamRecord[]> {
       const rows = (await redis.xrevrange(stream, '+', '-', 'COUNT', count)) as [string, string[]][];
       return rows.map(([id, f]) => parse(id, f)).filter((r): r is StreamRecord => r !== null);
+    },
+    /**
+     * Appends one `updated` entry per incident (every change is an event; the client applies the
+     * newest). An incident re-routed to another sector is announced to the old rooms too
+     * (`alsoTo`), so their cards learn it left.
+     */
+    async publishUpdates(entries: readonly (FeedEntry & { alsoTo?: { sector: Sector; municipality: string } })[]): Promise<string[]> {
+      if (entries.length === 0) return [];
+      const p = redis.pipeline();
+      for (const e of entries) {
+        p.xadd(stream, 'MAXLEN', '~', retention, '*', 'i', e.incidentId, 's', e.sector, 'm', e.municipality, 't', 'u');
+        if (e.alsoTo && (e.alsoTo.sector !== e.sector || e.alsoTo.municipality !== e.municipality)) {
+          p.xadd(stream, 'MAXLEN', '~', retention, '*', 'i', e.incidentId, 's', e.alsoTo.sector, 'm', e.alsoTo.municipality, 't', 'u');
+        }
+      }
+      const res = (await p.exec()) ?? [];
+      return res.map(([err, val]) => {
+        if (err) throw err;
+        return String(val);
+      });
     },
     /** Entries strictly after `cursor`, oldest first. */
     async readAfter(cursor: string, count: number): Promise<StreamRecord[]> {

@@ -143,6 +143,21 @@ const postProperties = {
   corrected: correctedProperties,
 } as const;
 
+/** Incident work (issue 10): owner, timeline, comments, grouping. Additive. */
+const incidentWorkProperties = {
+  assignee: { properties: { id: keyword, username: keyword, name: notIndexed } },
+  updated_at: date,
+  closed_at: date,
+  merged_into: keyword,
+  suggestion: { properties: { incident_id: keyword, similarity: float } },
+  comment_count: int,
+  // Read back whole with the incident, never searched.
+  history: { type: 'object', enabled: false },
+  comments: { type: 'object', enabled: false },
+  reject_reason: notIndexed,
+  shift_note_at: date,
+} as const;
+
 /** Routing, working-time deadlines, answers and satisfaction of an incident (issue 11). */
 const incidentRoutingProperties = {
   organisation_id: keyword,
@@ -196,6 +211,7 @@ const incidentProperties = {
   misinfo_score: float,
   misinfo_reasons: keyword,
   model_version: keyword,
+  ...incidentWorkProperties,
   ...incidentRoutingProperties,
 } as const;
 
@@ -384,6 +400,7 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: classificationProperties as never });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postClaimProperties as never });
+  await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag, must_change_password: flag } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentRoutingProperties as never });

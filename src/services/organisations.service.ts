@@ -1,5 +1,6 @@
 import type { CreateOrganisationInput, CreateRuleInput, ImportResult, ImportRowError, OrganisationView, RuleView, UpdateOrganisationInput } from '../contracts/organisations';
 import type { SessionUser } from '../domain/access';
+import { auditRecord, type AuditAction } from '../domain/audit';
 import {
   matchingRules,
   ORGANISATION_KIND_TITLES_RU,
@@ -14,7 +15,6 @@ import { resolveCategory, type Taxonomy } from '../domain/taxonomy';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { OrganisationsRepository } from '../repositories/organisations.repository';
-import { auditRecord, type AuditAction } from '../domain/audit';
 
 /** How similar incidents were routed before: organisation id → count, for the history suggestion. */
 export type RoutingHistory = (q: { sector: Sector; category?: string | undefined; municipality: string; text?: string | undefined }) => Promise<{ organisationId: string; count: number }[]>;
@@ -94,6 +94,12 @@ export function createOrganisationsService(deps: {
     async directory(): Promise<Directory> {
       const [organisations, rules] = await Promise.all([repo.list(), repo.listRules()]);
       return { organisations, rules };
+    },
+    /** The directory for a spreadsheet export (audited: contacts leave the system). */
+    async exportDirectory(actor: SessionUser, format: string, ip?: string): Promise<Directory> {
+      const d = await this.directory();
+      await audit(actor, 'organisation.export', 'directory', { format, organisations: d.organisations.length, rules: d.rules.length }, ip);
+      return d;
     },
 
     async create(actor: SessionUser, input: CreateOrganisationInput, ip?: string): Promise<OrganisationView> {

@@ -11,7 +11,7 @@
  * Pure and total: any string in, never an exception out. Used by incident grouping and by the
  * misinformation desk's claim matching.
  */
-import { analyze } from './analyze';
+import { analyze, stem } from './analyze';
 
 /** Stems are cut to this many characters: Porter leaves suffixes that differ across word forms. */
 export const STEM_PREFIX = 6;
@@ -31,21 +31,25 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 const PLACEHOLDERS = new Set(['urlx', 'mentionx', 'emojix', 'emojipos', 'emojineg']);
+// Stop words are matched on stems so that the pipeline, which keeps only stems, needs no re-analysis.
+const STOP_STEMS = new Set([...STOP_WORDS].map(stem));
 const DIGITS = /^\d+$/;
 
 /** The feature set of a text: sorted, unique. Numbers are kept as `#<n>`. */
 export function similarityFeatures(text: string): string[] {
-  const { tokens, stems } = analyze(text);
+  return featuresFromStems(analyze(text).stems);
+}
+
+/** The same features from a text's stems (`analyze(text).stems`, or a stored `text_stems` split on spaces). */
+export function featuresFromStems(stems: readonly string[]): string[] {
   const out = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    if (DIGITS.test(token)) {
+  for (const s of stems) {
+    if (DIGITS.test(s)) {
       // Leading zeros and absurd lengths (phone numbers) carry no place information.
-      if (token.length <= 6) out.add(`#${String(Number(token))}`);
+      if (s.length <= 6) out.add(`#${String(Number(s))}`);
       continue;
     }
-    if (token.length < 3 || STOP_WORDS.has(token) || PLACEHOLDERS.has(token)) continue;
-    const s = stems[i] ?? token;
+    if (s.length < 3 || STOP_STEMS.has(s) || STOP_WORDS.has(s) || PLACEHOLDERS.has(s)) continue;
     out.add(s.length > STEM_PREFIX ? s.slice(0, STEM_PREFIX) : s);
   }
   return [...out].sort();

@@ -223,6 +223,43 @@ const ROUTES: Record<string, RouteSpec> = {
       { label: 'session token instead', url: '/metrics', ok: () => 401 },
     ],
   },
+  // Incident work (issue 10): reading needs incidents:read; actions and comments also incidents:work
+  // (lead actions incidents:lead); out of scope answers like missing.
+  'GET /api/incidents/counters': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'counters', url: '/api/incidents/counters' }] },
+  'GET /api/incidents/workload': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'workload', url: '/api/incidents/workload' }] },
+  'GET /api/incidents/:id': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'incident in scope', url: `/api/incidents/inc:${IN_POST}`, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404) },
+      { label: 'incident out of scope', url: `/api/incidents/inc:${OUT_POST}`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+      { label: 'no such incident', url: '/api/incidents/inc:vk:no-such-post', ok: () => 404 },
+    ],
+  },
+  'POST /api/incidents/:id/actions': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      // A stale version changes nothing: 409 for whoever may take, 403 for read-only roles.
+      { label: 'take in scope (stale version)', url: `/api/incidents/inc:${IN_POST}/actions`, body: { action: 'take', version: 'stale' }, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? (can(u.role, 'incidents:work') ? 409 : 403) : 404) },
+      { label: 'merge in scope (lead only)', url: `/api/incidents/inc:${IN_POST}/actions`, body: { action: 'merge', version: 'stale', targetId: `inc:${OUT_POST}` }, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? (can(u.role, 'incidents:lead') ? 409 : 403) : 404) },
+      { label: 'take out of scope', url: `/api/incidents/inc:${OUT_POST}/actions`, body: { action: 'take', version: 'stale' }, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? (can(u.role, 'incidents:work') ? 409 : 403) : 404) },
+    ],
+  },
+  'GET /api/incidents/:id/comments': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'incident in scope', url: `/api/incidents/inc:${IN_POST}/comments`, ok: (u) => (u && inScope(u.scope, SEEDED[0] as SeedPost) ? 200 : 404) },
+      { label: 'incident out of scope', url: `/api/incidents/inc:${OUT_POST}/comments`, ok: (u) => (u && inScope(u.scope, SEEDED[3] as SeedPost) ? 200 : 404) },
+    ],
+  },
+  'POST /api/incidents/:id/comments': {
+    access: { kind: 'permission', permission: 'incidents:read' },
+    probes: [
+      { label: 'comment in scope', url: `/api/incidents/inc:${IN_POST}/comments`, body: { text: 'проверка доступа' }, ok: (u) => (u && can(u.role, 'incidents:work') ? (inScope(u.scope, SEEDED[0] as SeedPost) ? 201 : 404) : 403) },
+      { label: 'comment out of scope', url: `/api/incidents/inc:${OUT_POST}/comments`, body: { text: 'проверка доступа' }, ok: (u) => (u && can(u.role, 'incidents:work') ? (inScope(u.scope, SEEDED[3] as SeedPost) ? 201 : 404) : 403) },
+    ],
+  },
+  'GET /api/shift/handover': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'handover', url: '/api/shift/handover' }] },
+  'POST /api/shift/handover/ack': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'acknowledge', url: '/api/shift/handover/ack', body: {}, ok: () => 201 }] },
   'GET /api/posts/:id/corrections': {
     access: { kind: 'permission', permission: 'posts:search' },
     probes: [
@@ -361,6 +398,19 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/routing-rules': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/routing-rules' }] },
   'POST /api/routing-rules': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'unknown organisation', url: '/api/routing-rules', body: { sector: 'roads', organisationId: 'no-such-org' }, ok: () => 400 }] },
   'DELETE /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', ok: () => 404 }] },
+  // Answers, notifications, satisfaction and the organisation's desk (issue 11).
+  'POST /api/answers/check': { access: { kind: 'session' }, probes: [{ label: 'check', url: '/api/answers/check', body: { text: 'Ваше обращение рассмотрено.' }, check: (b) => expect((b as { formal: boolean }).formal).toBe(true) }] },
+  'GET /api/escalations': { access: { kind: 'session' }, probes: [{ label: 'mine', url: '/api/escalations' }] },
+  'POST /api/escalations/:id/read': { access: { kind: 'session' }, probes: [{ label: 'not mine', url: '/api/escalations/nobody/read', body: {}, ok: () => 404 }] },
+  'GET /api/incidents/:id/answer-templates': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/answer-templates', ok: () => 404 }] },
+  'POST /api/incidents/:id/satisfaction': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/satisfaction', body: { verdict: 'solved' }, ok: () => 404 }] },
+  'POST /api/incidents/:id/satisfaction-link': { access: { kind: 'permission', permission: 'incidents:work' }, probes: [{ label: 'no such incident', url: '/api/incidents/inc%3Anone/satisfaction-link', body: {}, ok: () => 404 }] },
+  'GET /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
+  'POST /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, body: { verdict: 'solved' }, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
+  'GET /api/ratings/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/organisations' }] },
+  // The organisation role without an organisation in the directory gets 403 (not bound).
+  'GET /api/organisation/incidents': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'own desk', url: '/api/organisation/incidents', ok: () => 403 }] },
+  'POST /api/organisation/incidents/:id/answers': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'unbound user', url: '/api/organisation/incidents/inc%3Anone/answers', body: { version: 'x', stage: 'interim', text: 'Ответ' }, ok: () => 403 }] },
 };
 
 /** `<METHOD> <path>` of every route the app serves (HEAD and the static catch-all aside). */

@@ -25,6 +25,16 @@ function card(id: string, min: number, over: Partial<IncidentCard> = {}): Incide
     complaintConfidence: 0.9,
     misinformationScore: 0,
     misinformationReasons: [],
+    version: 'v1',
+    assignee: null,
+    organisation: null,
+    postCount: 1,
+    networks: ['vk'],
+    firstAt: at(min),
+    lastAt: at(min),
+    reach: 0,
+    commentCount: 0,
+    updatedAt: at(min),
     ...over,
   };
 }

@@ -42,6 +42,9 @@ export async function startSystem(opts: { withPipeline?: boolean; env?: Record<s
     ES_INDEX_PREFIX: `test-${id}`,
     REDIS_PREFIX: `test-${id}`,
     PIPELINE_FLUSH_MS: '10',
+    // Most tests send the same complaint text many times and expect one incident each; grouping
+    // (one card per problem) is switched on by the tests about it (tests/workflow).
+    INCIDENT_GROUPING_WINDOW_MINUTES: '0',
     ...opts.env,
   });
   const container = await createContainer(config, { name: 'test' });

@@ -1,3 +1,5 @@
+import { DEFAULT_GROUPING } from '../../src/domain/incident-workflow';
+import type { GroupCandidate, GroupOutcome } from '../../src/repositories/grouping.repository';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { TextClassifier } from '../../src/classifier/classifier';
@@ -63,17 +65,22 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
     reroute: async () => null,
     getMany: async () => [],
     list: async () => [],
-  } satisfies IncidentsRepository;
+  } satisfies Pick<IncidentsRepository, 'bulkCreate' | 'getMany' | 'list' | 'reroute'>;
   const feed = {
     publishOnce: async (entries: readonly FeedEntry[]) => {
       published.push(...entries);
       return entries.map(() => '1-0');
     },
+    publishUpdates: async () => [],
   } as unknown as FeedRepository;
+  // Every post is new to grouping here (grouping itself is tested on real Redis in tests/workflow).
+  const grouping = { group: async (cs: readonly GroupCandidate[]) => cs.map((c): GroupOutcome => ({ kind: 'new', incidentId: c.incidentId, suggestion: null })) };
   const deps: PipelineDeps = {
     staging,
     posts,
     incidents,
+    grouping,
+    groupingPolicy: DEFAULT_GROUPING,
     feed,
     names: indexNames('t'),
     policy: { complaintThreshold: 0.5, misinformationThreshold: 0.6, responseMinutes: 60 },

@@ -27,7 +27,7 @@ export function sectorClass(code: string): string {
   return `sector--${isSector(code) ? code : 'other'}`;
 }
 
-const STATUS_RU: Record<IncidentStatus, string> = { new: 'Новый', routed: 'Направлен', answered: 'Дан ответ', closed: 'Закрыт' };
+const STATUS_RU: Record<IncidentStatus, string> = { new: 'Новый', taken: 'В работе', routed: 'Направлен', answered: 'Дан ответ', closed: 'Закрыт', reopened: 'Возобновлён', rejected: 'Отклонён', merged: 'Объединён' };
 const STATUS_DONE_RU: Partial<Record<IncidentStatus, string>> = { answered: 'ответ дан', closed: 'инцидент закрыт' };
 const KIND_RU: Record<IncidentCard['kind'], string> = { post: 'пост', comment: 'комментарий' };
 

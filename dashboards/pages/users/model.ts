@@ -61,17 +61,12 @@ export function createUsersModel() {
     users.value = (await api('GET /api/users')).items;
   }
 
-  /** A write's answer is the account as stored: show it now (the list index refreshes within a second). */
-  function put(user: UserView): void {
-    const list = users.value;
-    users.value = list.some((u) => u.id === user.id) ? list.map((u) => (u.id === user.id ? user : u)) : [...list, user];
-  }
-
-  async function startTotp(password: string): Promise<boolean> {
+  /** Enrolment needs the current password (a session alone is not enough). */
+  async function startTotp(password: string): Promise<void> {
     totpMessage.value = null;
     if (password === '') {
       totpMessage.value = { kind: 'error', text: 'Введите текущий пароль: без него второй фактор не подключить.' };
-      return false;
+      return;
     }
     try {
       const res = await api('POST /api/auth/totp/setup', { body: { password } });
@@ -81,18 +76,15 @@ export function createUsersModel() {
         totpDone.value = true;
         totpMessage.value = { kind: 'ok', text: 'Двухфакторная аутентификация уже настроена. Чтобы привязать другой телефон, попросите администратора сбросить её.' };
       } else totpMessage.value = { kind: 'error', text: err instanceof ApiError && err.status === 400 ? 'Неверный текущий пароль.' : errorText(err) };
-      return false;
     }
-    return true;
   }
 
-  // The owner's own password change (required after an administrator set the password).
   const passwordMessage = signal<Notice>(null);
+  /** The owner's own password change (required after an administrator set the password). */
   async function changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
     passwordMessage.value = null;
     try {
-      const res = await api('POST /api/auth/password', { body: { currentPassword, newPassword } });
-      session.replace(res);
+      session.replace(await api('POST /api/auth/password', { body: { currentPassword, newPassword } }));
       passwordMessage.value = { kind: 'ok', text: 'Пароль сменён. Другие сеансы этой учётной записи завершены.' };
       return true;
     } catch (err) {
@@ -190,29 +182,31 @@ export function createUsersModel() {
       const scope = { sectors: v.sectors, municipalities: v.municipalities };
       const ok = await form.submit(async () => {
         if (editing) {
-          put(await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope } }));
+          await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope } });
           notice.value = { kind: 'ok', text: `Изменения сохранены: ${editing.username}. Если изменились роль или область работы, его сеансы завершены.` };
         } else {
           const created = await api('POST /api/users', { body: { username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, scope, password: v.password } });
-          put(created);
           notice.value = { kind: 'ok', text: `Создан пользователь ${created.username}. Временный пароль: ${v.password} — передайте его лично.` };
         }
       });
-      if (ok) editor.value = null;
+      if (!ok) return;
+      editor.value = null;
+      await refresh();
     },
     async act(action: 'disable' | 'enable' | 'password' | 'totp', id: string): Promise<void> {
       try {
         if (action === 'disable' || action === 'enable') {
-          put(await (action === 'disable' ? api('POST /api/users/:id/disable', { params: { id } }) : api('POST /api/users/:id/enable', { params: { id } })));
+          await (action === 'disable' ? api('POST /api/users/:id/disable', { params: { id } }) : api('POST /api/users/:id/enable', { params: { id } }));
           notice.value = { kind: 'ok', text: action === 'disable' ? `Учётная запись ${id} отключена, её сеансы завершены.` : `Учётная запись ${id} включена.` };
         } else if (action === 'password') {
           const password = generatePassword();
-          put(await api('POST /api/users/:id/password', { params: { id }, body: { password } }));
+          await api('POST /api/users/:id/password', { params: { id }, body: { password } });
           notice.value = { kind: 'ok', text: `Новый временный пароль для ${id}: ${password} — передайте его лично. Сеансы пользователя завершены.` };
         } else {
-          put(await api('POST /api/users/:id/totp/reset', { params: { id } }));
+          await api('POST /api/users/:id/totp/reset', { params: { id } });
           notice.value = { kind: 'ok', text: `Двухфакторная аутентификация ${id} сброшена; при следующем входе её нужно настроить заново.` };
         }
+        await refresh();
       } catch (err) {
         notice.value = { kind: 'error', text: errorText(err) };
       }

@@ -22,15 +22,53 @@ function Message({ id, notice, cls }: { id: string; notice: Notice; cls: string 
   ) : null;
 }
 
+function PasswordSection({ model }: { model: UsersModel }) {
+  const required = session.info.value?.passwordChangeRequired === true;
+  const current = useRef<HTMLInputElement>(null);
+  const next = useRef<HTMLInputElement>(null);
+  return (
+    <section id="password-section" class="panel" aria-labelledby="password-title">
+      <h2 id="password-title">Смена пароля</h2>
+      {required && (
+        <p id="password-required" class="warn">
+          Ваш пароль задал администратор: придумайте свой. Пока он не сменён, другие разделы недоступны.
+        </p>
+      )}
+      <form
+        id="password-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void model.changePassword(current.current?.value ?? '', next.current?.value ?? '').then((ok) => {
+            if (ok && current.current && next.current) {
+              current.current.value = '';
+              next.current.value = '';
+            }
+          });
+        }}
+      >
+        <label class="field field--inline">
+          <span class="field__label">Текущий пароль</span>
+          <input ref={current} id="pw-current" type="password" autocomplete="current-password" maxLength={256} />
+        </label>
+        <label class="field field--inline">
+          <span class="field__label">Новый пароль</span>
+          <input ref={next} id="pw-new" type="password" autocomplete="new-password" minLength={10} maxLength={256} />
+        </label>
+        <button id="pw-submit" class="btn btn--primary" type="submit">
+          Сменить пароль
+        </button>
+      </form>
+      <Message id="password-message" notice={model.passwordMessage.value} cls="message" />
+    </section>
+  );
+}
+
 function TotpSection({ model }: { model: UsersModel }) {
   const required = session.info.value?.totpEnrolmentRequired === true;
   const code = useRef<HTMLInputElement>(null);
-  const password = useRef<HTMLInputElement>(null);
   const setup = model.totp.value;
-  // Enrolment needs the current password: a session alone cannot add a factor.
-  useEffect(() => {
-    if (required || window.location.hash === '#totp') password.current?.focus();
-  }, []);
+  const password = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (setup) code.current?.focus();
   }, [setup]);
@@ -44,25 +82,23 @@ function TotpSection({ model }: { model: UsersModel }) {
       )}
       <p id="totp-intro">Вход по паролю и шестизначному коду из приложения-аутентификатора (Яндекс Ключ, Google Authenticator, FreeOTP и др.).</p>
       {!setup && !model.totpDone.value && (
-        <form
-          id="totp-start-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const input = password.current;
-            void model.startTotp(input?.value ?? '').then((ok) => {
-              if (ok && input) input.value = '';
-            });
-          }}
-        >
+        <>
           <label class="field field--inline">
             <span class="field__label">Текущий пароль</span>
             <input ref={password} id="totp-password" type="password" autocomplete="current-password" maxLength={256} />
           </label>
-          <button id="totp-start" class="btn btn--primary" type="submit">
+          <button
+            id="totp-start"
+            class="btn btn--primary"
+            type="button"
+            onClick={() => {
+              void model.startTotp(password.current?.value ?? '');
+              if (password.current) password.current.value = '';
+            }}
+          >
             Настроить
           </button>
-        </form>
+        </>
       )}
       {setup && (
         <form
@@ -98,51 +134,6 @@ function TotpSection({ model }: { model: UsersModel }) {
         </form>
       )}
       <Message id="totp-message" cls="message" notice={model.totpMessage.value} />
-    </section>
-  );
-}
-
-function PasswordSection({ model }: { model: UsersModel }) {
-  const required = session.info.value?.passwordChangeRequired === true;
-  const current = useRef<HTMLInputElement>(null);
-  const next = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (required) current.current?.focus();
-  }, []);
-  return (
-    <section id="password-section" class="panel" aria-labelledby="password-title">
-      <h2 id="password-title">Смена пароля</h2>
-      {required && (
-        <p id="password-required" class="warn">
-          Ваш пароль задал администратор: придумайте свой. Пока он не сменён, другие разделы недоступны.
-        </p>
-      )}
-      <form
-        id="password-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void model.changePassword(current.current?.value ?? '', next.current?.value ?? '').then((ok) => {
-            if (ok && current.current && next.current) {
-              current.current.value = '';
-              next.current.value = '';
-            }
-          });
-        }}
-      >
-        <label class="field field--inline">
-          <span class="field__label">Текущий пароль</span>
-          <input ref={current} id="pw-current" type="password" autocomplete="current-password" maxLength={256} />
-        </label>
-        <label class="field field--inline">
-          <span class="field__label">Новый пароль</span>
-          <input ref={next} id="pw-new" type="password" autocomplete="new-password" minLength={10} maxLength={256} />
-        </label>
-        <button id="pw-submit" class="btn btn--primary" type="submit">
-          Сменить пароль
-        </button>
-      </form>
-      <Message id="password-message" cls="message" notice={model.passwordMessage.value} />
     </section>
   );
 }
@@ -321,9 +312,8 @@ export default function UsersPage() {
   return (
     <main class="users-page">
       <Message id="notice" cls="notice" notice={model.notice.value} />
-      {session.info.value?.passwordChangeRequired === true && <PasswordSection model={model} />}
+      <PasswordSection model={model} />
       <TotpSection model={model} />
-      {session.info.value?.passwordChangeRequired !== true && <PasswordSection model={model} />}
       {model.isAdmin.value && <UsersSection model={model} />}
     </main>
   );

@@ -5,7 +5,7 @@ import type { SessionRecord } from '../../repositories/sessions.repository';
 import type { AuthService, LoginOutcome } from '../../services/auth.service';
 import type { TotpEnrolmentService } from '../../services/totp-enrolment.service';
 import { requirePermission, sessionCookie, sessionOf } from '../auth';
-import { loginAnswer, loginRequest, passwordChangeRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer, totpSetupRequest } from '../../contracts/auth';
+import { loginAnswer, loginRequest, passwordChangeAnswer, passwordChangeRequest, sessionBody, totpConfirmAnswer, totpConfirmRequest, totpLoginRequest, totpSetupAnswer, totpSetupRequest } from '../../contracts/auth';
 import { errorBody } from './schemas';
 
 function sessionAnswer(s: SessionRecord) {
@@ -108,7 +108,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ auth: AuthService; totpEnrolmen
         tags: ['auth'],
         description: 'The owner changes their password (required after an administrator set it); ends their other sessions.',
         body: passwordChangeRequest,
-        response: { 200: sessionBody.omit({ token: true }), 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
+        response: { 200: passwordChangeAnswer, 400: errorBody, 401: errorBody, 403: errorBody, 429: errorBody },
       },
     },
     async (request) => sessionAnswer(await auth.changePassword(sessionOf(request), request.body.currentPassword, request.body.newPassword, request.ip)),

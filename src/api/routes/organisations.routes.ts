@@ -66,7 +66,7 @@ export const organisationRoutes: FastifyPluginAsyncZod<{ auth: AuthService; orga
     '/api/organisations/export',
     { preHandler: manage, schema: { tags: ['organisations'], description: 'CSV: one table (organisations or rules); XLSX: both sheets.', querystring: exportQuerySchema, response: { 200: z.any(), 400: errorBody, ...denied } } },
     async (request, reply) => {
-      const { organisations: orgs, rules } = await organisations.directory();
+      const { organisations: orgs, rules } = await organisations.exportDirectory(sessionOf(request).user, request.query.format, request.ip);
       const date = new Date().toISOString().slice(0, 10);
       if (request.query.format === 'csv') {
         const grid = request.query.table === 'rules' ? ruleGrid(rules) : organisationGrid(orgs);

@@ -1,0 +1,228 @@
+import type { RedisClient } from '../adapters/redis';
+import type { GroupingPolicy } from '../domain/incident-workflow';
+import type { Network } from '../domain/network';
+
+/** A post that would open an incident, asking whether an open incident already covers it. */
+export interface GroupCandidate {
+  postId: string;
+  /** The incident this post opens if nothing matches (`inc:<postId>`). */
+  incidentId: string;
+  /** Sorted unique feature hashes (src/text/similarity.ts). */
+  features: readonly number[];
+  /** The hashes of its number features (house, route, school numbers): a conflict vetoes a link. */
+  numbers: readonly number[];
+  /** LSH bucket keys of the post's MinHash signature, already scoped (municipality). */
+  buckets: readonly string[];
+  /** Place-rule key (municipality|category|street), or null. */
+  placeKey: string | null;
+  member: GroupMember;
+}
+
+export interface GroupMember {
+  postId: string;
+  network: Network;
+  publishedAt: string;
+  /** Views, or likes + comments + reposts when the network gives no views. */
+  reach: number;
+}
+
+export type GroupOutcome =
+  /** No open incident matches: the post opens its own (with a suggestion when one came close). */
+  | { kind: 'new'; incidentId: string; suggestion: { incidentId: string; similarity: number } | null }
+  /** Attached to an open incident. */
+  | { kind: 'attach'; incidentId: string; similarity: number }
+  /** Delivered before: the earlier decision stands. */
+  | { kind: 'dup'; incidentId: string };
+
+// One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
+// (in any number of pipeline workers) see each other's registrations and end in one incident.
+const GROUP = `
+local prefix = ARGV[1]
+local existing = redis.call('GET', KEYS[1])
+if existing then return {'dup', existing, '0', ''} end
+local function parse(s)
+  local t = {}
+  for n in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(n) end
+  return t
+end
+local mine = parse(ARGV[3])
+local function jac(a, b)
+  if #a == 0 or #b == 0 then return 0 end
+  local i, j, inter = 1, 1, 0
+  while i <= #a and j <= #b do
+    if a[i] == b[j] then inter = inter + 1; i = i + 1; j = j + 1
+    elseif a[i] < b[j] then i = i + 1
+    else j = j + 1 end
+  end
+  return inter / (#a + #b - inter)
+end
+local myNums = {}
+local hasNums = false
+for n in string.gmatch(ARGV[12], '[^,]+') do myNums[n] = true; hasNums = true end
+local function numbersConflict(id)
+  if not hasNums then return false end
+  local theirs = redis.call('GET', prefix .. ':grp:n:' .. id)
+  if not theirs or theirs == '' then return false end
+  for n in string.gmatch(theirs, '[^,]+') do if myNums[n] then return false end end
+  return true
+end
+local placeIds = {}
+local ordered = {}
+if ARGV[4] == '1' then
+  for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, 19)) do placeIds[id] = true; ordered[#ordered + 1] = id end
+end
+for i = 3, #KEYS do
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i], 0, 19)) do ordered[#ordered + 1] = id end
+end
+local seen, bestId, best = {}, nil, -1
+for _, id in ipairs(ordered) do
+  if not seen[id] then
+    seen[id] = true
+    local f = redis.call('GET', prefix .. ':grp:f:' .. id)
+    if f and not numbersConflict(id) then
+      local s = jac(mine, parse(f))
+      if placeIds[id] then s = s + tonumber(ARGV[7]) end
+      if s > 1 then s = 1 end
+      -- Ties go to the older incident (smaller id string is not age; the earlier registration is).
+      if s > best then best = s; bestId = id end
+    end
+  end
+end
+local keep = tonumber(ARGV[11])
+local memberKey
+if bestId and best >= tonumber(ARGV[5]) then
+  redis.call('SET', KEYS[1], bestId, 'EX', keep)
+  memberKey = prefix .. ':grp:m:' .. bestId
+  redis.call('HSET', memberKey, ARGV[10], ARGV[9])
+  redis.call('EXPIRE', memberKey, keep)
+  return {'attach', bestId, tostring(best), ''}
+end
+local newId = ARGV[2]
+local window = tonumber(ARGV[8])
+redis.call('SET', KEYS[1], newId, 'EX', keep)
+redis.call('SET', prefix .. ':grp:f:' .. newId, ARGV[3], 'EX', window)
+redis.call('SET', prefix .. ':grp:n:' .. newId, ARGV[12], 'EX', window)
+local first = 3
+if ARGV[4] == '1' then first = 2 end
+for i = first, #KEYS do
+  redis.call('LPUSH', KEYS[i], newId)
+  redis.call('LTRIM', KEYS[i], 0, 19)
+  redis.call('EXPIRE', KEYS[i], window)
+end
+memberKey = prefix .. ':grp:m:' .. newId
+redis.call('HSET', memberKey, ARGV[10], ARGV[9])
+redis.call('EXPIRE', memberKey, keep)
+local sug = ''
+if bestId and best >= tonumber(ARGV[6]) then sug = bestId end
+return {'new', newId, tostring(best), sug}`;
+
+/** How long membership facts are kept (the card's post count and reach). */
+const KEEP_SECONDS = 90 * 24 * 3600;
+
+function encodeMember(m: GroupMember): string {
+  return `${m.network}|${m.publishedAt}|${m.reach}`;
+}
+
+function decodeMember(postId: string, v: string): GroupMember {
+  const [network, publishedAt, reach] = v.split('|');
+  return { postId, network: network as Network, publishedAt: publishedAt ?? '', reach: Number(reach) || 0 };
+}
+
+/**
+ * Grouping state in Redis: which open incident each post belongs to, the feature sets of open
+ * incidents (expiring with the grouping window), LSH and place buckets to find candidates, and
+ * each incident's members (for the card's count, networks, first/last time and reach).
+ */
+export function createGroupingRepository(deps: { redis: RedisClient; prefix: string }) {
+  const { redis, prefix } = deps;
+  const postKey = (postId: string) => `${prefix}:grp:post:${postId}`;
+  const featuresKey = (id: string) => `${prefix}:grp:f:${id}`;
+  const membersKey = (id: string) => `${prefix}:grp:m:${id}`;
+  const placeBucket = (key: string) => `${prefix}:grp:pl:${key}`;
+  const bandBucket = (key: string) => `${prefix}:grp:b:${key}`;
+
+  return {
+    /** Decides every candidate in order, atomically each (one round trip for the batch). */
+    async group(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<GroupOutcome[]> {
+      if (candidates.length === 0) return [];
+      const p = redis.pipeline();
+      for (const c of candidates) {
+        const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
+        p.eval(
+          GROUP,
+          keys.length,
+          ...keys,
+          prefix,
+          c.incidentId,
+          c.features.join(','),
+          c.placeKey ? '1' : '0',
+          String(policy.autoLink),
+          String(policy.suggest),
+          String(policy.placeBonus),
+          String(policy.windowMinutes * 60),
+          encodeMember(c.member),
+          c.postId,
+          String(KEEP_SECONDS),
+          c.numbers.join(','),
+        );
+      }
+      const res = (await p.exec()) ?? [];
+      return res.map(([err, val]): GroupOutcome => {
+        if (err) throw err;
+        const [kind, id, score, sug] = val as [string, string, string, string];
+        if (kind === 'dup') return { kind: 'dup', incidentId: id };
+        if (kind === 'attach') return { kind: 'attach', incidentId: id, similarity: Number(score) };
+        return { kind: 'new', incidentId: id, suggestion: sug ? { incidentId: sug, similarity: Number(score) } : null };
+      });
+    },
+
+    /** Members of each incident (posts grouped into it, the opening post included). */
+    async members(ids: readonly string[]): Promise<Map<string, GroupMember[]>> {
+      const out = new Map<string, GroupMember[]>();
+      if (ids.length === 0) return out;
+      const p = redis.pipeline();
+      for (const id of ids) p.hgetall(membersKey(id));
+      const res = (await p.exec()) ?? [];
+      ids.forEach((id, i) => {
+        const [err, val] = res[i] ?? [null, {}];
+        if (err) throw err;
+        out.set(
+          id,
+          Object.entries((val ?? {}) as Record<string, string>).map(([postId, v]) => decodeMember(postId, v)),
+        );
+      });
+      return out;
+    },
+
+    /** The incident no longer collects posts (closed, rejected, merged). */
+    async deactivate(id: string): Promise<void> {
+      await redis.del(featuresKey(id), `${prefix}:grp:n:${id}`);
+    },
+
+    /** Moves every member of `from` into `to` (merge); later deliveries of those posts go to `to`. */
+    async moveMembers(from: string, to: string): Promise<number> {
+      const members = (await redis.hgetall(membersKey(from))) ?? {};
+      const entries = Object.entries(members);
+      const m = redis.multi();
+      if (entries.length > 0) {
+        m.hset(membersKey(to), members);
+        for (const [postId] of entries) m.set(postKey(postId), to, 'EX', KEEP_SECONDS);
+      }
+      m.expire(membersKey(to), KEEP_SECONDS);
+      m.del(membersKey(from), featuresKey(from));
+      await m.exec();
+      return entries.length;
+    },
+
+    /** Splits one post out of `from` into its own incident `to`. */
+    async splitMember(from: string, to: string, member: GroupMember): Promise<void> {
+      const m = redis.multi();
+      m.hdel(membersKey(from), member.postId);
+      m.hset(membersKey(to), member.postId, encodeMember(member));
+      m.expire(membersKey(to), KEEP_SECONDS);
+      m.set(postKey(member.postId), to, 'EX', KEEP_SECONDS);
+      await m.exec();
+    },
+  };
+}
+export type GroupingRepository = ReturnType<typeof createGroupingRepository>;
