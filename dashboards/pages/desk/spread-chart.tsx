@@ -10,8 +10,11 @@ import { Chart } from '../../shared/components/chart';
 
 type Spread = ClaimDetailDto['spread'];
 
-// Bars and lines share the one ECharts core: register both series types.
-const load = () => import('../../shared/components/echarts/bar').then(() => import('../../shared/components/echarts/line'));
+// Bars and lines share the one ECharts core: register both series types. One promise for every
+// call, so the chart's `init` (registered first) runs before its `setOption`, as with one import().
+const loaded: { promise?: ReturnType<typeof loadBoth> } = {};
+const loadBoth = () => import('../../shared/components/echarts/bar').then(() => import('../../shared/components/echarts/line'));
+const load = () => (loaded.promise ??= loadBoth());
 const num = new Intl.NumberFormat('ru-RU');
 
 export function spreadOption(spread: Spread): EChartsCoreOption {
