@@ -241,7 +241,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     health: createHealthService({ es, redis }),
     webhooks: createWebhookService({ senders: config.WEBHOOK_SENDERS, registry: sources, health: repos.sourceHealth, ingest, audit: repos.audit, gazetteer, log, replays: repos.replayGuard, denials: repos.denials }),
     audit: createAuditService({ audit: repos.audit }),
-    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones }),
+    erasure: createErasureService({ personalData: repos.personalData, audit: repos.audit, tombstones: repos.tombstones, opaqueId: (id) => ids.encode(id) }),
     retention: createRetentionService({ personalData: repos.personalData, audit: repos.audit, policy: { days: config.RETENTION_DAYS, mode: config.RETENTION_MODE } }),
     corrections,
     desk: createDeskService({

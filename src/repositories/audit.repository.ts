@@ -1,7 +1,9 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { EsClient } from '../adapters/elasticsearch';
 import { LEGACY_AUDIT_ACTIONS, storedAuditNames, storedAuditPrefixes, type AuditAction, type AuditRecord } from '../domain/audit';
+import { redactValue } from '../domain/audit-redaction';
 import type { IndexNames } from './indices';
+import { classifyBulkItem, scanDocuments } from './posts.repository';
 
 export type { AuditRecord } from '../domain/audit';
 
@@ -47,8 +49,9 @@ function fromAuditDoc(id: string, d: AuditDoc): AuditRecord & { id: string } {
 }
 
 /**
- * Append-only: documents are created with generated ids (op_type create) and never updated or
- * deleted through the app — this repository has no method that could.
+ * Append-only: documents are created with generated ids (op_type create) and never deleted
+ * through the app. The one exception is `redact` (erasure on a person's request, 152-ФЗ), which
+ * rewrites the person's data out of existing records under the same id and is itself audited.
  */
 export function createAuditRepository(deps: { es: EsClient; names: IndexNames }) {
   return {
@@ -93,6 +96,40 @@ export function createAuditRepository(deps: { es: EsClient; names: IndexNames })
           details: rec.details ?? {},
         },
       });
+    },
+
+    /**
+     * Rewrites every string in the records' `target` and `details` through `rewrite`, keeping who
+     * did what and when. `details` is not indexed, so the whole trail is scanned (point in time +
+     * search_after); only records that change are re-indexed under their id, guarded by seq_no
+     * (a record changed meanwhile is taken again in another pass). Returns how many changed.
+     */
+    async redact(rewrite: (s: string) => string, opts: { refresh: boolean }): Promise<number> {
+      const changed = new Set<string>();
+      for (let pass = 0; pass < 3; pass++) {
+        let conflicts = 0;
+        await scanDocuments<AuditDoc>(deps.es, deps.names.audit, { match_all: {} }, async (hits) => {
+          const operations: unknown[] = [];
+          const touched: string[] = [];
+          for (const h of hits) {
+            const target = h._source.target === undefined ? undefined : redactValue(h._source.target, rewrite);
+            const details = h._source.details === undefined ? undefined : redactValue(h._source.details, rewrite);
+            if (target === h._source.target && details === h._source.details) continue;
+            operations.push({ index: { _index: h._index, _id: h._id, if_seq_no: h._seq_no, if_primary_term: h._primary_term } }, { ...h._source, target, details });
+            touched.push(h._id);
+          }
+          if (operations.length === 0) return;
+          const res = await deps.es.bulk({ operations, refresh: opts.refresh ? 'wait_for' : false });
+          res.items.forEach((it, i) => {
+            const r = classifyBulkItem(it.index);
+            if (r.ok) changed.add(touched[i] as string);
+            else if (r.status === 409) conflicts++;
+            else throw new Error(`audit redaction failed: ${r.reason}`);
+          });
+        });
+        if (conflicts === 0) break;
+      }
+      return changed.size;
     },
   };
 }

@@ -418,6 +418,28 @@ export function createPersonalDataRepository(deps: { es: EsClient; names: IndexN
       return [...found].sort();
     },
 
+    /**
+     * Names and profile URLs recorded with the given authors of one network (read before they
+     * are erased, to take them out of the audit trail too).
+     */
+    async authorIdentities(network: Network, authorIds: readonly string[]): Promise<{ names: string[]; urls: string[] }> {
+      const names_ = new Set<string>();
+      const urls = new Set<string>();
+      if (authorIds.length === 0) return { names: [], urls: [] };
+      await scanDocuments<Pick<PostDoc, 'author'>>(
+        es,
+        names.posts,
+        { bool: { filter: [{ term: { network } }, { terms: { 'author.id': [...authorIds] } }] } },
+        async (hits) => {
+          for (const h of hits) {
+            if (h._source.author?.name) names_.add(h._source.author.name);
+            if (h._source.author?.url) urls.add(h._source.author.url);
+          }
+        },
+        { pageSize: 5000, sourceFields: ['author.name', 'author.url'] },
+      );
+      return { names: [...names_].sort(), urls: [...urls].sort() };
+    },
   };
 }
 export type PersonalDataRepository = ReturnType<typeof createPersonalDataRepository>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../domain/access';
 import type { Network } from '../domain/network';
 import { auditRecord, type AuditEvent } from '../domain/audit';
+import { REDACTED, redactor } from '../domain/audit-redaction';
 import { ForbiddenError } from '../lib/errors';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { TombstonesRepository } from '../repositories/tombstones.repository';
@@ -21,6 +22,8 @@ export interface ErasureRequest {
 
 export interface ErasureReport {
   erasureId: string;
+  /** Audit records whose target or details held the person's name, id or erased posts' ids. */
+  auditRecords: number;
   /** Distinct author ids the request resolved to. */
   authorsMatched: number;
   posts: number;
@@ -33,12 +36,16 @@ export interface ErasureReport {
 /**
  * Erasure of one person's data on request (152-ФЗ): the author fields of their posts and incident
  * snapshots are replaced (texts too, when asked), everywhere in the archive. Idempotent: a
- * repeated request finds nothing left and reports zeros. The audit record holds counts and the
- * request reference, never the person's id, URL or name.
+ * repeated request finds nothing left and reports zeros. Audit records that hold the person's
+ * name, id, profile link or erased posts' ids (search queries, author views, targets) are
+ * redacted in place — the one rewrite of the audit trail — keeping who did what and when. The
+ * erasure's own record holds counts and the request reference, never the person's id, URL or name.
  */
 export function createErasureService(deps: {
   personalData: PersonalDataRepository;
-  audit: Pick<AuditRepository, 'append'>;
+  audit: Pick<AuditRepository, 'append' | 'redact'>;
+  /** Turns an erased post's id into the opaque id the API shows for it (audit records keep that). */
+  opaqueId?: (postId: string) => string;
   /** Remembered so a re-delivered post of the person is anonymised again (the pipeline consults them). */
   tombstones?: Pick<TombstonesRepository, 'addAuthors' | 'addPosts'>;
   now?: () => Date;
@@ -53,6 +60,8 @@ export function createErasureService(deps: {
       if (req.profileUrl) for (const id of await deps.personalData.authorIdsByProfileUrl(req.network, req.profileUrl)) ids.add(id);
       const authorIds = [...ids];
       const sel = { network: req.network, authorIds };
+      // Read before the posts lose them: what the audit trail may have kept of the person.
+      const identity = await deps.personalData.authorIdentities(req.network, authorIds);
       // Tombstones first: a post re-delivered while the erasure runs is anonymised by the pipeline.
       await deps.tombstones?.addAuthors(req.network, authorIds, { eraseText: req.eraseText });
       const posts = authorIds.length > 0 ? await deps.personalData.erasePosts(sel, { mode: 'anonymise', eraseText: req.eraseText, refresh: true }) : { changed: 0, ids: [] };
@@ -60,7 +69,13 @@ export function createErasureService(deps: {
       await deps.tombstones?.addPosts(posts.ids, { eraseText: req.eraseText });
       // The texts also live on as copies kept with classifier corrections (training data).
       const corrections = req.eraseText && posts.ids.length > 0 ? await deps.personalData.eraseCorrectionTexts({ postIds: posts.ids }, { refresh: true }) : 0;
-      const report: ErasureReport = { erasureId: randomUUID(), authorsMatched: authorIds.length, posts: posts.changed, incidents: incidents.changed, corrections, eraseText: req.eraseText };
+      const rewrite = redactor({
+        phrases: [...identity.names, ...identity.urls, ...(req.profileUrl ? [req.profileUrl] : [])],
+        tokens: authorIds,
+        postIds: new Map(posts.ids.map((id) => [id, deps.opaqueId ? deps.opaqueId(id) : REDACTED])),
+      });
+      const auditRecords = rewrite ? await deps.audit.redact(rewrite, { refresh: true }) : 0;
+      const report: ErasureReport = { erasureId: randomUUID(), auditRecords, authorsMatched: authorIds.length, posts: posts.changed, incidents: incidents.changed, corrections, eraseText: req.eraseText };
       const event: AuditEvent = {
         action: 'personal_data.erase',
         outcome: 'success',
@@ -75,6 +90,7 @@ export function createErasureService(deps: {
           posts: report.posts,
           incidents: report.incidents,
           corrections: report.corrections,
+          auditRecords: report.auditRecords,
         },
       };
       await deps.audit.append(auditRecord(viewer, event, now()));

@@ -187,8 +187,9 @@ describe('GET /api/audit', () => {
       expect((await api(method, '/api/audit', admin, method === 'DELETE' ? undefined : {})).status, `${method} /api/audit`).toBe(404);
       expect((await api(method, `/api/audit/${some.id}`, admin, method === 'DELETE' ? undefined : {})).status, `${method} /api/audit/:id`).toBe(404);
     }
-    // The repository itself can only append and search.
-    expect(Object.keys(sys.container.repos.audit).sort()).toEqual(['append', 'search']);
+    // The repository itself can only append and search, and redact for an erasure (152-ФЗ), which
+    // only the erasure service calls and which records itself (tests/security/erasure-audit).
+    expect(Object.keys(sys.container.repos.audit).sort()).toEqual(['append', 'redact', 'search']);
     const again = (await audit(`size=200`)).items.find((e) => e.id === some.id);
     expect(again).toEqual(some);
   });

@@ -26,7 +26,7 @@ export const privacyRoutes: FastifyPluginAsyncZod<{ auth: AuthService; erasure: 
           })
           .refine((b) => b.authorId !== undefined || b.profileUrl !== undefined, { message: 'authorId or profileUrl is required', path: ['authorId'] }),
         response: {
-          200: z.object({ erasureId: z.string(), authorsMatched: z.number(), posts: z.number(), incidents: z.number(), corrections: z.number(), eraseText: z.boolean() }),
+          200: z.object({ erasureId: z.string(), auditRecords: z.number(), authorsMatched: z.number(), posts: z.number(), incidents: z.number(), corrections: z.number(), eraseText: z.boolean() }),
           400: errorBody,
           401: errorBody,
           403: errorBody,
