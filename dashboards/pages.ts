@@ -58,4 +58,12 @@ export const PAGES: readonly PageDef[] = [
     permission: 'posts:search',
     load: () => import('./pages/reports/page'),
   },
+  {
+    path: '/desk/',
+    title: 'Недостоверная информация',
+    nav: 'Проверка фактов',
+    permission: 'desk:read',
+    deniedText: 'Страница доступна руководителю направления по недостоверной информации.',
+    load: () => import('./pages/desk/page'),
+  },
 ];
