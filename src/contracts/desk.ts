@@ -3,6 +3,7 @@
  * the routes (validation, OpenAPI) and the desk page (types).
  */
 import { z } from 'zod';
+import type { Route } from './api';
 import { CLAIM_STATUSES, DESK_LIMITS, EVIDENCE_KINDS, LINK_KINDS, VERDICTS } from '../domain/claim';
 import { NETWORKS } from '../domain/network';
 import { SECTORS } from '../domain/sector';
@@ -144,3 +145,22 @@ export type ClaimDto = z.infer<typeof claimSchema>;
 export type SuggestionDto = z.infer<typeof suggestionSchema>;
 export type AlertDto = z.infer<typeof alertSchema>;
 export type WarningPackDto = z.infer<typeof warningPackSchema>;
+
+export const suggestionsQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const suggestionListAnswer = z.object({ items: z.array(suggestionSchema) });
+export const alertListAnswer = z.object({ items: z.array(alertSchema), perHour: z.number() });
+
+declare module './api' {
+  interface ApiRoutes {
+    'GET /api/desk/queue': Route<{ query: typeof queueQuery; response: typeof queueResponse }>;
+    'POST /api/desk/claims': Route<{ body: typeof createClaimBody; response: typeof claimDetailSchema }>;
+    'GET /api/desk/claims/:id': Route<{ params: typeof claimIdParam; response: typeof claimDetailSchema }>;
+    'POST /api/desk/claims/:id/status': Route<{ params: typeof claimIdParam; body: typeof statusBody; response: typeof claimSchema }>;
+    'POST /api/desk/claims/:id/verdict': Route<{ params: typeof claimIdParam; body: typeof verdictBody; response: typeof claimDetailSchema }>;
+    'POST /api/desk/claims/:id/posts': Route<{ params: typeof claimIdParam; body: typeof linkBody; response: typeof claimDetailSchema }>;
+    'DELETE /api/desk/claims/:id/posts/:postId': Route<{ params: typeof claimPostParams; response: typeof claimDetailSchema }>;
+    'POST /api/desk/claims/:id/suggestions/:postId': Route<{ params: typeof claimPostParams; body: typeof decisionBody; response: typeof claimDetailSchema }>;
+    'GET /api/desk/suggestions': Route<{ query: typeof suggestionsQuery; response: typeof suggestionListAnswer }>;
+    'GET /api/desk/alerts': Route<{ response: typeof alertListAnswer }>;
+  }
+}

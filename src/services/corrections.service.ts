@@ -193,7 +193,11 @@ export function createCorrectionsService(deps: {
   }
 
   return {
-    async correct(viewer: SessionUser, postId: string, c: CorrectionInput & { comment?: string }, ip?: string): Promise<CorrectionView> {
+    /**
+     * `moveIncident: false` when the caller moves the incident itself (a correction from the
+     * incident card: the workflow writes the incident under its own version and publishes the update).
+     */
+    async correct(viewer: SessionUser, postId: string, c: CorrectionInput & { comment?: string }, ip?: string, opts: { moveIncident?: boolean } = {}): Promise<CorrectionView> {
       for (let attempt = 0; ; attempt++) {
         const ref = await findInScope(viewer, postId);
         validate(c, ref);
@@ -236,7 +240,7 @@ export function createCorrectionsService(deps: {
         // Free-text values (an address, an organisation) may identify someone: the audit names the field only.
         const details = { correctionId: rec.id, field: c.field, ...(FREE_TEXT.has(c.field) ? {} : { oldValue: oldValue ?? null, newValue: c.value }), modelVersion: rec.modelVersion };
         await deps.audit.append(auditRecord(viewer, { action: 'post.correct', outcome: 'success', target: ref.doc.id, ...(ip ? { ip } : {}), details }, new Date(at)));
-        if (routing) await reroute(ref, routing);
+        if (routing && opts.moveIncident !== false) await reroute(ref, routing);
         // The post is named as the caller named it (an opaque id stays opaque).
         return { ...present(rec), postId };
       }

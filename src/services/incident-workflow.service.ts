@@ -212,7 +212,7 @@ export function createIncidentWorkflowService(deps: {
         break;
       case 'correct': {
         // The correction is stored and learned from (the corrections API); the incident follows it.
-        await deps.corrections.correct(viewer, doc.post_id, { field: input.field, value: input.value } as Parameters<CorrectionsService['correct']>[2]);
+        await deps.corrections.correct(viewer, doc.post_id, { field: input.field, value: input.value } as Parameters<CorrectionsService['correct']>[2], undefined, { moveIncident: false });
         details.field = input.field;
         details.value = input.value;
         if (input.field === 'sector' && input.value !== doc.sector) {

@@ -77,7 +77,8 @@ describe('archive and analytics pages', () => {
   it('draws the analytics charts and every number drills down to its posts', async () => {
     await page.goto(`${system.baseUrl}/analytics/`);
     await page.locator('#chart-breakdown canvas').first().waitFor(POLL);
-    await page.locator('#chart-map canvas').first().waitFor(POLL);
+    // The tile-grid map is plain DOM: one link per municipality, shaded by its count.
+    await page.locator('#chart-map a.tile-map__tile').first().waitFor(POLL);
     await page.locator('#top li').first().waitFor(POLL);
     expect(await page.locator('#top').textContent()).toContain('Водоснабжение');
     const drill = page.locator('#top li a.drill').first();

@@ -58,6 +58,8 @@ describe('desk page', () => {
     await page.fill('#login-password', 'desk-password-1');
     await page.click('#login-submit');
     await page.locator('#app-view').waitFor({ state: 'visible', ...POLL });
+    // The shell's navigation shows the desk to a role with desk:read.
+    await expect.poll(() => page.locator('.nav a[href="/desk/"]').count(), POLL).toBe(1);
     await expect.poll(() => page.locator('#queue li').count(), POLL).toBeGreaterThanOrEqual(2);
 
     // The filter goes into the URL and narrows the queue.
@@ -78,9 +80,10 @@ describe('desk page', () => {
     await page.fill('#claim-new-title', 'В Омске отравлена вода в водопроводе');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#claim-title').textContent(), POLL).toBe('В Омске отравлена вода в водопроводе');
-    // The earlier copy joined the claim; the spread chart is drawn.
+    // The earlier copy joined the claim; the spread chart (ECharts, canvas) is drawn.
     await expect.poll(() => page.locator('#claim-posts li').count(), POLL).toBe(2);
-    expect(await page.locator('.spread__svg rect.spread__bar').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#spread-chart canvas').count(), POLL).toBeGreaterThan(0);
+    expect(await page.locator('#spread-summary').textContent()).toContain('Копии:');
 
     // v: the verdict form. A false verdict without evidence is refused with a message.
     await page.locator('body').click({ position: { x: 5, y: 5 } });

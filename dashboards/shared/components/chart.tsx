@@ -35,6 +35,7 @@ export function Chart({ option, label, height = 280, id, onSelect, load }: Chart
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<Echarts['init']> | null>(null);
   const [failed, setFailed] = useState(false);
+  const draw = useRef<() => void>(() => undefined);
 
   useEffect(() => {
     let live = true;
@@ -44,6 +45,8 @@ export function Chart({ option, label, height = 280, id, onSelect, load }: Chart
         if (!live || !box.current) return;
         const c = echarts.init(box.current, 'dozor', { renderer: 'canvas' });
         chart.current = c;
+        // The option may have arrived before the library: draw it now.
+        draw.current();
         observer = new ResizeObserver(() => c.resize());
         observer.observe(box.current);
       },
@@ -57,18 +60,16 @@ export function Chart({ option, label, height = 280, id, onSelect, load }: Chart
     };
   }, []);
 
+  // Draws the latest option on the chart, once both exist (whichever comes second draws).
+  draw.current = () => {
+    const c = chart.current;
+    if (!c) return;
+    c.setOption({ aria: { enabled: true, label: { description: label } }, tooltip: { trigger: 'item', confine: true }, ...option }, { notMerge: true });
+    c.off('click');
+    if (onSelect) c.on('click', (p) => onSelect({ name: String((p as { name?: unknown }).name ?? ''), value: (p as { value?: unknown }).value, seriesName: (p as { seriesName?: string }).seriesName }));
+  };
   useEffect(() => {
-    let live = true;
-    void load().then(() => {
-      const c = chart.current;
-      if (!live || !c) return;
-      c.setOption({ aria: { enabled: true, label: { description: label } }, tooltip: { trigger: 'item', confine: true }, ...option }, { notMerge: true });
-      c.off('click');
-      if (onSelect) c.on('click', (p) => onSelect({ name: String((p as { name?: unknown }).name ?? ''), value: (p as { value?: unknown }).value, seriesName: (p as { seriesName?: string }).seriesName }));
-    });
-    return () => {
-      live = false;
-    };
+    draw.current();
   }, [option, label, onSelect]);
 
   if (failed)

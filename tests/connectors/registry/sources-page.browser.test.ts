@@ -100,7 +100,9 @@ describe('sources page', () => {
     await page.locator('#secret-panel').waitFor({ state: 'visible' });
     const secret = (await page.locator('#secret-value').textContent()) ?? '';
     expect(secret.length).toBeGreaterThanOrEqual(32);
-    expect(await sys.container.repos.sources.getSecret('pos-omsk')).toBe(secret);
+    // Sealed at rest: the registry's sender lookup opens it to exactly what the page showed once.
+    expect((await sys.container.services.sources.findSender('pos-omsk'))?.secret).toBe(secret);
+    expect(await sys.container.repos.sources.getSecret('pos-omsk')).not.toBe(secret);
     await page.click('#secret-close');
     expect(await page.locator('#secret-panel').isVisible()).toBe(false);
     expect(await page.content()).not.toContain(secret);
