@@ -137,6 +137,8 @@ describe('retention job', () => {
     await seed(sys, [old, fresh]);
     await sys.startPipeline();
     await eventually(async () => (await post(old.id)) === null, 25_000, 'the retention job to remove the old post');
+    // The run deletes posts first and erases incident snapshots next: wait for the second step too.
+    await eventually(async () => JSON.stringify((await incident(old.id))?.author) === JSON.stringify(ERASED_AUTHOR), 10_000, 'the incident snapshot to lose its author');
     expect((await post(fresh.id))?.author).toEqual(fresh.author);
     expect((await incident(old.id))?.author).toEqual(ERASED_AUTHOR);
   }, 40_000);

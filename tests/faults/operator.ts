@@ -7,15 +7,17 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, FeedEvent, FeedReady, IncidentCard, ServerToClientEvents } from '../../src/contracts/feed';
 import { inScope, type Scope } from '../../src/domain/access';
-import { compareCursors, type FeedRepository } from '../../src/repositories/feed.repository';
+import { compareCursors, type FeedRepository, type StreamRecord } from '../../src/repositories/feed.repository';
 
 type FeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface OperatorClient {
   readonly name: string;
   readonly scope: Scope;
-  /** incident id → times received. */
+  /** incident id → times `incident:new` was received. */
   readonly received: Map<string, number>;
+  /** Stream cursor → times an `incident:updated` / `incident:left` for that entry was received. */
+  readonly updates: Map<string, number>;
   /** Cursor ranges (after, upTo] the server announced as not replayable: the client reloaded. */
   readonly gaps: { after: string; upTo: string }[];
   readonly firstCursor: string;
@@ -33,6 +35,7 @@ export async function operatorClient(opts: { name: string; urls: string[]; token
   let closed = false;
   let dropping = false;
   const received = new Map<string, number>();
+  const updates = new Map<string, number>();
   const gaps: { after: string; upTo: string }[] = [];
 
   const open = (lastCursor?: string): Promise<FeedReady> =>
@@ -44,6 +47,13 @@ export async function operatorClient(opts: { name: string; urls: string[]; token
         received.set(e.data.id, (received.get(e.data.id) ?? 0) + 1);
         if (compareCursors(e.cursor, client.lastCursor) > 0) client.lastCursor = e.cursor;
       });
+      // A change to an incident (grouping, workflow) or its leaving this scope: one per stream entry.
+      const onUpdate = (e: { cursor: string }) => {
+        updates.set(e.cursor, (updates.get(e.cursor) ?? 0) + 1);
+        if (compareCursors(e.cursor, client.lastCursor) > 0) client.lastCursor = e.cursor;
+      };
+      s.on('incident:updated', onUpdate);
+      s.on('incident:left', onUpdate);
       s.once('feed:ready', (info) => {
         if (info.resync) {
           gaps.push({ after: lastCursor ?? '0-0', upTo: info.cursor });
@@ -86,6 +96,7 @@ export async function operatorClient(opts: { name: string; urls: string[]; token
     name: opts.name,
     scope: opts.scope,
     received,
+    updates,
     gaps,
     firstCursor: '0-0',
     lastCursor: '0-0',
@@ -110,26 +121,39 @@ export async function operatorClient(opts: { name: string; urls: string[]; token
 }
 
 /**
- * Feed events the client should have: every stream entry after its first cursor in its scope.
- * Returns the ones it neither received nor was told it missed (silent gaps), and the ones it
- * received more than once.
+ * Feed events the client should have: every stream entry after its first cursor in its scope —
+ * `new` entries (one per incident; `expected` counts them) and `updated` entries (`expectedUpdates`;
+ * the fault scenarios never move an incident out of a scope, so an update in scope is one the
+ * client must hear). An update appended before its incident's `new` entry (a post grouped into an
+ * incident another batch is still creating) is covered by that `new` event, which carries the
+ * current card. Returns the entries the client neither received nor was told it missed (silent
+ * gaps), and the ones it received more than once.
  */
-export async function missedEvents(feed: FeedRepository, client: OperatorClient): Promise<{ expected: number; missed: number; duplicated: number }> {
-  let cursor = client.firstCursor;
-  let expected = 0;
-  let missed = 0;
-  for (;;) {
+export async function missedEvents(feed: FeedRepository, client: OperatorClient): Promise<{ expected: number; expectedUpdates: number; missed: number; duplicated: number }> {
+  const records: StreamRecord[] = [];
+  for (let cursor = client.firstCursor; ; ) {
     const page = await feed.readAfter(cursor, 1000);
     if (page.length === 0) break;
-    for (const r of page) {
-      if (!inScope(client.scope, r)) continue;
-      expected++;
-      const announced = client.gaps.some((g) => compareCursors(r.cursor, g.after) > 0 && compareCursors(r.cursor, g.upTo) <= 0);
-      if (!client.received.has(r.incidentId) && !announced) missed++;
-    }
+    records.push(...page);
     cursor = page.at(-1)?.cursor ?? cursor;
+  }
+  const opened = new Map<string, string>();
+  for (const r of records) if (r.kind === 'new') opened.set(r.incidentId, r.cursor);
+  let expected = 0;
+  let expectedUpdates = 0;
+  let missed = 0;
+  for (const r of records) {
+    if (!inScope(client.scope, r)) continue;
+    const openedAt = opened.get(r.incidentId);
+    const beforeOpening = r.kind === 'updated' && openedAt !== undefined && compareCursors(r.cursor, openedAt) < 0;
+    const got = r.kind === 'new' || beforeOpening ? client.received.has(r.incidentId) : client.updates.has(r.cursor);
+    if (r.kind === 'new') expected++;
+    else expectedUpdates++;
+    const announced = client.gaps.some((g) => compareCursors(r.cursor, g.after) > 0 && compareCursors(r.cursor, g.upTo) <= 0);
+    if (!got && !announced) missed++;
   }
   let duplicated = 0;
   for (const n of client.received.values()) if (n > 1) duplicated += n - 1;
-  return { expected, missed, duplicated };
+  for (const n of client.updates.values()) if (n > 1) duplicated += n - 1;
+  return { expected, expectedUpdates, missed, duplicated };
 }
