@@ -10,7 +10,7 @@ import type { Config } from '../src/config/env';
 import type { Connector } from '../src/domain/connector';
 import type { Source } from '../src/domain/source';
 import type { Logger } from '../src/lib/logger';
-import { createHttpClient, publicAddressesOnly, type AddressPolicy, type RateLimiter } from '../connectors/http/http-client';
+import { createHttpClient, publicAddressesOnly, readCaBundle, type AddressPolicy, type RateLimiter } from '../connectors/http/http-client';
 import { createRssConnector } from '../connectors/rss/rss.connector';
 import { createTelegramConnector, normaliseChannel } from '../connectors/telegram/telegram.connector';
 import { createOkClient, okRateLimitKey } from '../connectors/ok/ok.client';
@@ -42,6 +42,16 @@ export const MAX_CATCH_UP_POLL_MS = 15 * 60_000;
 /** Default long-poll wait of the updates stream; its HTTP timeout is this plus MAX_UPDATES_HTTP_MARGIN_MS. */
 export const MAX_UPDATES_LONG_POLL_SEC = 30;
 export const MAX_UPDATES_HTTP_MARGIN_MS = 15_000;
+
+const caBundles = new Map<string, string[]>();
+/** MAX_CA_FILE's certificates (read once per path), for every MAX HTTP client; none when unset. */
+function maxCaCerts(config: Config): { extraCaCerts?: string[] } {
+  const path = config.MAX_CA_FILE;
+  if (!path) return {};
+  let certs = caBundles.get(path);
+  if (!certs) caBundles.set(path, (certs = readCaBundle(path)));
+  return { extraCaCerts: certs };
+}
 
 /** A source whose connector cannot be built (missing token, unsupported kind); the message says why. */
 export class ConnectorConfigError extends Error {
@@ -114,7 +124,13 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       const token = ctx.config.MAX_BOT_TOKEN;
       if (!token) throw new ConnectorConfigError(source.id, 'MAX_BOT_TOKEN is not set');
       const host = new URL(ctx.config.MAX_API_URL).hostname.toLowerCase();
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: maxRateLimitKey(token) });
+      let ca: { extraCaCerts?: string[] };
+      try {
+        ca = maxCaCerts(ctx.config);
+      } catch (err) {
+        throw new ConnectorConfigError(source.id, `MAX_CA_FILE: ${(err as Error).message}`);
+      }
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: maxRateLimitKey(token), ...ca });
       // Behind the updates stream the per-chat history poll is the backfill and the safety net only.
       const catchUp = ctx.maxUpdates ? Math.max(pollIntervalMs ?? 0, ctx.maxUpdates.catchUpPollMs ?? MAX_CATCH_UP_POLL_MS) : pollIntervalMs;
       return createMaxChatConnector({
@@ -181,6 +197,7 @@ export function maxUpdatesStreams(ctx: ConnectorContext): (active: Source[]) => 
             rateLimiter: ctx.rateLimiter,
             rateLimitKey: maxRateLimitKey(token),
             timeoutMs: httpTimeoutMs,
+            ...maxCaCerts(ctx.config),
           });
           return createMaxUpdatesConnector({ streamId: id, client: createMaxClient({ http, apiUrl: ctx.config.MAX_API_URL, token }), chats: () => routes, longPollSec, httpTimeoutMs });
         },

@@ -9,6 +9,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { publicAddressesOnly, type AddressPolicy } from './address-policy';
@@ -105,6 +106,22 @@ export interface HttpClientOptions {
    */
   extraCaCerts?: readonly string[];
   random?: () => number;
+}
+
+/**
+ * The certificates of a PEM bundle file (one or several `BEGIN CERTIFICATE` blocks), for
+ * `extraCaCerts`. Throws a message naming the file when it is unreadable or holds no certificate.
+ */
+export function readCaBundle(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`CA bundle ${path} cannot be read: ${(err as Error).message}`);
+  }
+  const certs = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (certs.length === 0) throw new Error(`CA bundle ${path} holds no PEM certificate`);
+  return certs.map((c) => `${c}\n`);
 }
 
 export interface HttpClient {

@@ -9,9 +9,15 @@
  * called with, which the runner saves after the page's posts are queued: a crash between queueing
  * and saving replays the page (deterministic ids `<chatId>:<mid>` absorb it), nothing acknowledged
  * is unqueued. Messages of chats not in the registry are ignored and counted.
+ *
+ * A call without a marker (the stream's first, or after MAX refused a saved marker) gets only the
+ * latest update (dev.max.ru, GET /updates): everything before it would wait for the per-chat
+ * connector's next catch-up poll. So that call also backfills every routed chat at once through
+ * `GET /messages` (the last `backfillMs`, up to 100 messages per chat); the ids are the same as
+ * the per-chat connector's, so what both deliver is one post.
  */
 import { createHash } from 'node:crypto';
-import type { Connector, ConnectorPage } from '../../src/domain/connector';
+import { SourceFatalError, type Connector, type ConnectorPage } from '../../src/domain/connector';
 import type { IncomingPost } from '../../src/domain/post';
 import { MaxApiError, type MaxClient } from './max.client';
 import { mapMaxMessage, MaxPayloadError, type MaxMapContext } from './max.mapper';
@@ -37,6 +43,8 @@ export interface MaxUpdatesConnectorOptions {
   limit?: number;
   /** Pause after an empty answer that came back faster than this (a server ignoring `timeout`). Default 1 s. */
   minIdleMs?: number;
+  /** How far back a call without a marker backfills each routed chat. Default 24 h (the per-chat connector's first look back). */
+  backfillMs?: number;
   now?: () => number;
 }
 
@@ -58,6 +66,10 @@ export interface MaxUpdatesStats {
   malformed: number;
   /** Times MAX refused a saved marker (400) and the stream restarted from its last acknowledgement. */
   markerResets: number;
+  /** Calls without a marker, each followed by a per-chat backfill. */
+  backfills: number;
+  /** Chats a backfill could not read (404, 403: the bot left), per chat id; their own connector reports them. */
+  backfillFailedByChat: Record<string, number>;
 }
 
 export interface MaxUpdatesConnector extends Connector {
@@ -96,7 +108,37 @@ export function createMaxUpdatesConnector(opts: MaxUpdatesConnectorOptions): Max
   const limit = Math.min(1000, Math.max(1, opts.limit ?? 100));
   const minIdleMs = opts.minIdleMs ?? 1000;
   const now = opts.now ?? Date.now;
-  const stats: MaxUpdatesStats = { delivered: {}, ignoredByChat: {}, ignored: 0, skipped: 0, malformed: 0, markerResets: 0 };
+  const backfillMs = opts.backfillMs ?? 86_400_000;
+  const stats: MaxUpdatesStats = { delivered: {}, ignoredByChat: {}, ignored: 0, skipped: 0, malformed: 0, markerResets: 0, backfills: 0, backfillFailedByChat: {} };
+
+  /** The latest messages of every routed chat (the gap a marker-less call leaves), mapped. */
+  async function backfill(routes: ReadonlyMap<string, MaxChatRoute>, signal: AbortSignal): Promise<IncomingPost[]> {
+    stats.backfills++;
+    const out: IncomingPost[] = [];
+    const to = Math.max(0, now() - backfillMs);
+    for (const [chatId, r] of routes) {
+      let res;
+      try {
+        res = await opts.client.getMessages({ chatId, count: 100, to }, signal);
+      } catch (err) {
+        // One chat the bot cannot read must not hold back the others nor the stream.
+        if (err instanceof SourceFatalError && err.kind !== 'auth') {
+          stats.backfillFailedByChat[chatId] = (stats.backfillFailedByChat[chatId] ?? 0) + 1;
+          continue;
+        }
+        throw err;
+      }
+      for (const m of res.messages) {
+        try {
+          out.push(mapMaxMessage(m, toContext(r, chatId)));
+        } catch (err) {
+          if (!(err instanceof MaxPayloadError)) throw err;
+          stats.malformed++;
+        }
+      }
+    }
+    return out;
+  }
 
   return {
     sourceId: opts.streamId,
@@ -123,6 +165,14 @@ export function createMaxUpdatesConnector(opts: MaxUpdatesConnectorOptions): Max
       const routes = opts.chats();
       const posts: IncomingPost[] = [];
       const seen = new Set<string>();
+      if (state.marker === null) {
+        for (const post of await backfill(routes, signal)) {
+          if (seen.has(post.externalId)) continue;
+          seen.add(post.externalId);
+          posts.push(post);
+          stats.delivered[post.sourceId] = (stats.delivered[post.sourceId] ?? 0) + 1;
+        }
+      }
       for (const u of page.updates) {
         const m = u?.message;
         if (u?.update_type !== 'message_created' || !m || typeof m !== 'object') {
@@ -140,12 +190,7 @@ export function createMaxUpdatesConnector(opts: MaxUpdatesConnectorOptions): Max
           stats.ignoredByChat[String(chatId)] = (stats.ignoredByChat[String(chatId)] ?? 0) + 1;
           continue;
         }
-        const ctx: MaxMapContext = {
-          chatId: String(chatId),
-          sourceId: route.sourceId,
-          ...(route.chatTitle !== undefined && { chatTitle: route.chatTitle }),
-          ...(route.municipality !== undefined && { municipality: route.municipality }),
-        };
+        const ctx = toContext(route, String(chatId));
         let post: IncomingPost;
         try {
           post = mapMaxMessage(m, ctx);
@@ -167,5 +212,14 @@ export function createMaxUpdatesConnector(opts: MaxUpdatesConnectorOptions): Max
       const waitMs = page.updates.length === 0 && now() - started < minIdleMs ? minIdleMs : 0;
       return { posts, nextCursor, waitMs };
     },
+  };
+}
+
+function toContext(route: MaxChatRoute, chatId: string): MaxMapContext {
+  return {
+    chatId,
+    sourceId: route.sourceId,
+    ...(route.chatTitle !== undefined && { chatTitle: route.chatTitle }),
+    ...(route.municipality !== undefined && { municipality: route.municipality }),
   };
 }

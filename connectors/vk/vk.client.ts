@@ -6,7 +6,8 @@
  * bodies (HTTP 200 either way), and `execute` with its `execute_errors`.
  *
  * Errors become `VkApiError` with a coarse `kind` for health metrics and, for the codes VK
- * documents as "slow down" (6, 9) or "quota exhausted" (29), a `retryAfterMs` the runner obeys.
+ * documents as "slow down" (6, 9), "quota exhausted" (29) or "captcha needed" (14), a
+ * `retryAfterMs` the runner obeys.
  * `error.request_params` is never read: VK has echoed `access_token` in it.
  */
 import type { HttpClient } from '../http/http-client';
@@ -23,6 +24,7 @@ export const VK_ERROR = {
   permissionDenied: 7,
   flood: 9,
   internal: 10,
+  captcha: 14,
   accessDenied: 15,
   validationRequired: 17,
   deleted: 18,
@@ -37,7 +39,7 @@ export const VK_ERROR = {
 } as const;
 
 /** Coarse kinds counted per source (health metrics, `errors:<kind>`). */
-export type VkErrorKind = 'rate_limited' | 'flood' | 'quota' | 'auth' | 'access_denied' | 'deleted' | 'invalid_request' | 'vk_error' | 'malformed';
+export type VkErrorKind = 'captcha' | 'rate_limited' | 'flood' | 'quota' | 'auth' | 'access_denied' | 'deleted' | 'invalid_request' | 'vk_error' | 'malformed';
 
 export interface VkRetryPolicy {
   /** Error 6 (more requests per second than the token allows). Default 1.5 s. */
@@ -48,9 +50,15 @@ export interface VkRetryPolicy {
   rateLimitMs: number;
   /** Error 10 (VK internal error) and unreadable bodies. Default 5 s. */
   internalMs: number;
+  /**
+   * Error 14 (captcha needed). A robot cannot solve it and asking again at once only earns more
+   * captchas: the source waits this long (its health shows `errors:captcha` and `waitUntil`).
+   * Default 30 min.
+   */
+  captchaMs: number;
 }
 
-const DEFAULT_RETRY: VkRetryPolicy = { tooManyRequestsMs: 1_500, floodMs: 60_000, rateLimitMs: 30 * 60_000, internalMs: 5_000 };
+const DEFAULT_RETRY: VkRetryPolicy = { tooManyRequestsMs: 1_500, floodMs: 60_000, rateLimitMs: 30 * 60_000, internalMs: 5_000, captchaMs: 30 * 60_000 };
 
 /** A VK API error (or a body that is not a VK answer). The message never contains the token. */
 export class VkApiError extends Error {
@@ -88,7 +96,8 @@ export type VkParams = Record<string, string | number | boolean | undefined>;
 export interface VkClient {
   call<T>(method: string, params: VkParams, signal: AbortSignal): Promise<T>;
   /**
-   * Runs up to 25 calls in one request. Each result is the call's `response`, or `false` when that
+   * Runs up to 25 calls in one request. VK refuses `execute` for a service token (error 28,
+   * "method is unavailable with service token"); callers fall back to plain calls then. Each result is the call's `response`, or `false` when that
    * call failed; failures are listed in `errors` in the same order as the `false` entries.
    */
   execute<T>(calls: { method: string; params: VkParams }[], signal: AbortSignal): Promise<{ results: (T | false)[]; errors: VkExecuteError[] }>;
@@ -109,6 +118,8 @@ export function vkError(method: string, code: number, msg: string, retry: VkRetr
       return new VkApiError('flood', code, method, text, retry.floodMs);
     case VK_ERROR.rateLimit:
       return new VkApiError('quota', code, method, text, retry.rateLimitMs);
+    case VK_ERROR.captcha:
+      return new VkApiError('captcha', code, method, text, retry.captchaMs);
     case VK_ERROR.internal:
     case VK_ERROR.unknown:
       return new VkApiError('vk_error', code, method, text, retry.internalMs);

@@ -6,7 +6,7 @@
  */
 import { SourceFatalError, type Connector, type ConnectorPage } from '../../src/domain/connector';
 import type { IncomingPost } from '../../src/domain/post';
-import { VkApiError, vkError, type VkClient, type VkParams } from './vk.client';
+import { VK_ERROR, VkApiError, vkError, type VkClient, type VkParams } from './vk.client';
 import {
   mapCommentsResponse,
   mapWallResponse,
@@ -72,6 +72,8 @@ export interface VkWallCursor {
   seen: Record<string, number>;
   /** id, date, last comment id seen, thread reply counts of overflowing threads. */
   posts: { id: number; d: number; lc: number; n?: number; th?: Record<string, number> }[];
+  /** 1: VK refused `execute` for this token (a service token); comments are read by plain calls. */
+  nx?: 1;
 }
 
 /** Search cursor: `wm` is the end of the last finished sweep; `sweep` is the one in progress. */
@@ -150,6 +152,7 @@ function sourceError(err: unknown, what: string): unknown {
       return new SourceFatalError('source_deleted', `${what} is deleted or blocked (${err.message})`);
     case 'invalid_request':
       return new SourceFatalError('source_invalid', `${what} was refused as invalid (${err.message}); check the source settings`);
+    case 'captcha':
     case 'rate_limited':
     case 'flood':
     case 'quota':
@@ -244,6 +247,7 @@ export function createVkWallConnector(opts: VkWallConnectorOptions): Connector {
       for (const p of wall.fresh) if (typeof p.date === 'number' && p.date >= wm - slackSec) seen[String(p.id)] = p.date;
 
       let tracked = state?.posts ?? [];
+      let plain = state?.nx === 1;
       if (opts.comments) {
         const known = new Set(tracked.map((t) => t.id));
         for (const p of wall.fresh) if (typeof p.id === 'number' && typeof p.date === 'number' && !known.has(p.id)) tracked.push({ id: p.id, d: p.date, lc: 0 });
@@ -252,12 +256,14 @@ export function createVkWallConnector(opts: VkWallConnectorOptions): Connector {
           .sort((a, b) => b.d - a.d)
           .slice(0, maxTracked);
         if (wall.ownerId !== undefined && tracked.length > 0) {
-          const res = await fetchComments(opts, wall.ownerId, tracked, commentPages, source, signal);
+          const res = await fetchComments(opts, wall.ownerId, tracked, commentPages, source, signal, state?.nx === 1);
           posts.push(...res.posts);
           tracked = res.tracked;
+          plain = res.plain;
         }
       }
       const next: VkWallCursor = { v: 1, kind: 'vk_wall', wm, seen, posts: opts.comments ? tracked : [] };
+      if (plain) next.nx = 1;
       if (wall.ownerId !== undefined) next.owner = wall.ownerId;
       posts.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
       return { posts, nextCursor: JSON.stringify(next), waitMs: pollIntervalMs };
@@ -282,7 +288,9 @@ async function fetchComments(
   maxPages: number,
   source: { sourceId: string; municipality?: string },
   signal: AbortSignal,
-): Promise<{ posts: IncomingPost[]; tracked: Tracked[] }> {
+  plainCalls: boolean,
+): Promise<{ posts: IncomingPost[]; tracked: Tracked[]; plain: boolean }> {
+  let plain = plainCalls;
   const out = new Map<string, IncomingPost>();
   const dropped = new Set<number>();
   const newLc = new Map<number, number>();
@@ -290,14 +298,23 @@ async function fetchComments(
   const newCount = new Map<number, number>();
   let queue: CommentTask[] = tracked.map((post) => ({ post, offset: 0, page: 0 }));
   while (queue.length > 0) {
-    const batch = queue.slice(0, EXECUTE_MAX);
-    queue = queue.slice(EXECUTE_MAX);
+    const size = plain ? 1 : EXECUTE_MAX;
+    const batch = queue.slice(0, size);
+    queue = queue.slice(size);
     const calls = batch.map((t) => ({ method: 'wall.getComments', params: commentParams(ownerId, t) }));
     let results: (VkCommentsResponse | false)[];
     let errors: { method: string; error_code: number; error_msg: string }[];
     try {
-      ({ results, errors } = await opts.client.execute<VkCommentsResponse>(calls, signal));
+      ({ results, errors } = plain ? await plainCall(opts.client, calls[0]!, signal) : await opts.client.execute<VkCommentsResponse>(calls, signal));
     } catch (err) {
+      if (!plain && err instanceof VkApiError && err.code === VK_ERROR.appAuthFailed && err.method === 'execute') {
+        // A service token: VK serves wall.getComments to it but not `execute`. Read the comments
+        // one call at a time (the token's rate limiter paces them) and remember it in the cursor.
+        opts.log?.warn({ sourceId: opts.sourceId, code: err.code }, 'vk execute refused for this token (service token): comments read by plain calls');
+        plain = true;
+        queue = [...batch, ...queue];
+        continue;
+      }
       // Only a refused token stops the source here: the wall itself answered a moment ago.
       throw err instanceof VkApiError && err.kind === 'auth' ? sourceError(err, `VK wall "${opts.owner}" comments`) : err;
     }
@@ -354,7 +371,23 @@ async function fetchComments(
       if (th && Object.keys(th).length > 0) keep.th = th;
       return keep;
     });
-  return { posts: [...out.values()], tracked: next };
+  return { posts: [...out.values()], tracked: next, plain };
+}
+
+/** One wall.getComments call in `execute`'s result shape: a refusal of this post becomes `false` plus its error. */
+async function plainCall(
+  client: VkClient,
+  call: { method: string; params: VkParams },
+  signal: AbortSignal,
+): Promise<{ results: (VkCommentsResponse | false)[]; errors: { method: string; error_code: number; error_msg: string }[] }> {
+  try {
+    return { results: [await client.call<VkCommentsResponse>(call.method, call.params, signal)], errors: [] };
+  } catch (err) {
+    if (err instanceof VkApiError && (err.kind === 'access_denied' || err.kind === 'deleted' || err.kind === 'invalid_request')) {
+      return { results: [false], errors: [{ method: call.method, error_code: err.code, error_msg: err.message }] };
+    }
+    throw err;
+  }
 }
 
 function commentParams(ownerId: number, t: CommentTask): VkParams {

@@ -97,7 +97,7 @@ export const ENV_SPEC = {
   RETENTION_DAYS: v(int(1, 3650), 'Posts older than this many days lose their personal data (152-ФЗ): whole monthly indices are dropped, the boundary month is cleaned per post, incident snapshots lose the author.', '365'),
   RETENTION_MODE: v(z.enum(['delete', 'anonymise']), 'What retention does to posts past RETENTION_DAYS in the boundary month: `delete` them or `anonymise` (author removed, text kept). Whole older months are always dropped.', 'delete'),
   RETENTION_INTERVAL_SECONDS: v(int(10, 7 * 24 * 3600), 'How often the pipeline role runs the retention job (one run at a time across all processes).', '3600'),
-  VK_ACCESS_TOKEN: v(z.string().min(10).optional(), 'VK API access token (a service or user token) for VK sources (secret).', undefined, { secret: true }),
+  VK_ACCESS_TOKEN: v(z.string().min(10).optional(), 'VK API access token for VK sources (secret). A user token reads walls, comments (batched in execute) and newsfeed.search; a service token (the application\'s) reads walls and newsfeed.search too, but VK refuses it execute, so comments are read by plain wall.getComments calls (one request per post, paced by VK_REQUESTS_PER_SECOND). Captcha (error 14) pauses the source for 30 min (errors:captcha in its health).', undefined, { secret: true }),
   VK_API_URL: v(httpUrl, 'VK API method base URL.', 'https://api.vk.com/method'),
   VK_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(20), 'VK requests per second per token, shared by all connector processes (VK allows 3 for user tokens).', '3'),
   TELEGRAM_WEB_URL: v(httpUrl, 'Telegram web preview origin (t.me/s/<channel>).', 'https://t.me'),
@@ -107,7 +107,11 @@ export const ENV_SPEC = {
   OK_ACCESS_TOKEN: v(z.string().min(1).optional(), 'OK access token (secret).', undefined, { secret: true }),
   OK_SESSION_SECRET_KEY: v(z.string().min(1).optional(), 'OK session secret key used to sign requests (secret).', undefined, { secret: true }),
   OK_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(20), 'OK requests per second per token, all processes together.', '3'),
-  MAX_API_URL: v(httpUrl, 'MAX Bot API base URL.', 'https://platform-api.max.ru'),
+  MAX_API_URL: v(httpUrl, 'MAX Bot API base URL (MAX moved it to platform-api2.max.ru, whose certificate is issued by the Russian national root CA: see MAX_CA_FILE).', 'https://platform-api2.max.ru'),
+  MAX_CA_FILE: v(
+    z.string().min(1).optional(),
+    'PEM file of root certificates trusted for MAX requests in addition to Node\'s bundle: the Russian national root CA (Минцифры, "Russian Trusted Root CA", from gosuslugi.ru/crt) that issues platform-api2.max.ru\'s certificate. Unset: Node\'s bundle only (the MAX API then fails with a TLS error).',
+  ),
   MAX_BOT_TOKEN: v(z.string().min(10).optional(), 'Token of the center\'s MAX bot (secret).', undefined, { secret: true }),
   MAX_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(30), 'MAX Bot API requests per second, all processes together.', '2'),
   WEBHOOK_SENDERS: v(

@@ -5,8 +5,10 @@
  *
  * `/updates` long-polls: every posted message is also a `message_created` update with a sequence
  * number; a call with `marker=n` acknowledges (drops) everything before n and answers the updates
- * from n (or from the last acknowledgement without a marker), waiting up to `timeout` seconds for
- * one to arrive; the answer's `marker` is the next expected sequence number.
+ * from n, waiting up to `timeout` seconds for one to arrive; the answer's `marker` is the next
+ * expected sequence number. A call without a marker gets only the latest pending update, as the
+ * real MAX does (dev.max.ru, GET /updates): whatever came before it is reachable through
+ * `/messages` only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MaxMessage, MaxUpdate } from '../../../connectors/max/max.mapper';
@@ -117,7 +119,10 @@ export class FakeMaxApi {
       this.updateLog = this.updateLog.filter((u) => u.seq >= this.acked);
     }
     const from = q['marker'] !== undefined ? Number(q['marker']) : this.acked;
-    const pending = () => this.updateLog.filter((u) => u.seq >= from && (!types || types.has(u.update.update_type))).slice(0, limit);
+    const pending = () => {
+      const all = this.updateLog.filter((u) => u.seq >= from && (!types || types.has(u.update.update_type)));
+      return q['marker'] !== undefined ? all.slice(0, limit) : all.slice(-1);
+    };
     const reply = () => {
       const page = pending();
       json(200, { updates: page.map((u) => u.update), marker: page.length > 0 ? page.at(-1)!.seq + 1 : from });

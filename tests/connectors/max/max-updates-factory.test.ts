@@ -61,15 +61,16 @@ describe('MAX updates stream wiring', () => {
     const connector = spec!.build();
     api.chat('-701');
     api.chat('-702');
-    api.post('-701', 'Первое', 1_700_000_000_000);
-    api.post('-702', 'Второе, чат ещё не в реестре', 1_700_000_001_000);
+    const t = Date.now() - 60_000; // within the first call's backfill (24 h)
+    api.post('-701', 'Первое', t);
+    api.post('-702', 'Второе, чат ещё не в реестре', t + 1_000);
     const page = await connector.fetchPage(null, new AbortController().signal);
     expect(page.posts.map((p) => [p.sourceId, p.municipality, p.author.name])).toEqual([['max_chat:-701', 'omsk', 'Анна Кузнецова']]);
 
     // The next reload adds -702 (a region-wide source: no municipality) and drops -701.
     streams([chat('-702', { municipality: 'region', title: 'Областной канал' })]);
-    api.post('-701', 'Уже не в реестре', 1_700_000_002_000);
-    api.post('-702', 'Теперь в реестре', 1_700_000_003_000);
+    api.post('-701', 'Уже не в реестре', t + 2_000);
+    api.post('-702', 'Теперь в реестре', t + 3_000);
     const page2 = await connector.fetchPage(page.nextCursor, new AbortController().signal);
     expect(page2.posts.map((p) => p.text)).toEqual(['Теперь в реестре']);
     expect(page2.posts[0]!.sourceId).toBe('max_chat:-702');

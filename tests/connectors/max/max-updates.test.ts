@@ -66,6 +66,7 @@ function connector(over: Partial<MaxUpdatesConnectorOptions> & { token?: string 
     chats: () => routes,
     httpTimeoutMs: HTTP_TIMEOUT_MS,
     longPollSec: 1,
+    backfillMs: 10 * 365 * 86_400_000, // the tests' messages are dated years back
     ...rest,
   });
 }
@@ -122,9 +123,10 @@ describe('MAX updates stream: long polling and markers', () => {
   it('ignores and counts messages of chats not in the registry, and routes a chat as soon as it is registered', async () => {
     const live = new Map(routes);
     const c = connector({ chats: () => live });
+    const start = JSON.stringify({ v: 1, marker: String(api.nextMarker) }); // with a marker: every update, not just the latest
     api.post(STRANGER, 'Сообщение из чужого чата', 1_700_000_000_000);
     api.post(CHAT, 'Сообщение из нашего чата', 1_700_000_001_000);
-    const page = await c.fetchPage(null, signal);
+    const page = await c.fetchPage(start, signal);
     expect(page.posts.map((p) => p.text)).toEqual(['Сообщение из нашего чата']);
     expect(c.stats()).toMatchObject({ ignored: 1, ignoredByChat: { [STRANGER]: 1 }, delivered: { [`max_chat:${CHAT}`]: 1 } });
 
@@ -134,6 +136,26 @@ describe('MAX updates stream: long polling and markers', () => {
     expect(page2.posts.map((p) => [p.sourceId, p.text])).toEqual([[`max_chat:${STRANGER}`, 'Теперь чат зарегистрирован']]);
     expect(page2.posts[0]).not.toHaveProperty('municipality');
     expect(c.stats().ignored).toBe(1);
+  });
+
+  it('a call without a marker gets only the latest update from MAX, and backfills every routed chat at once', async () => {
+    const t = Date.parse('2026-11-23T11:00:00.000Z');
+    const sent = [api.post(CHAT, 'Утро: нет воды', t), api.post(CHANNEL, 'Отключение воды до 14:00', t + 1_000), api.post(CHAT, 'Днём: воды всё ещё нет', t + 2_000)];
+    api.post(STRANGER, 'Чужой чат', t + 2_500);
+    api.chat(CHANNEL).removed = true; // the bot was removed from the channel: its backfill fails alone
+    const last = api.post(CHAT, 'Вечер: дали воду', t + 3_000);
+    const c = connector();
+    const page = await c.fetchPage(null, signal);
+    // The fake answers a marker-less call as MAX does: the latest update only.
+    expect(api.updateQueries[0]).not.toHaveProperty('marker');
+    expect(page.posts.map((p) => p.externalId)).toEqual([sent[0], sent[2], last].map((mid) => `${CHAT}:${mid}`));
+    expect(c.stats()).toMatchObject({ backfills: 1, backfillFailedByChat: { [CHANNEL]: 1 }, delivered: { [`max_chat:${CHAT}`]: 3 } });
+    expect(api.queries.map((q) => q['chat_id']).sort()).toEqual([CHANNEL, CHAT].sort());
+    // With the marker, no second backfill.
+    api.post(CHAT, 'Ночь', t + 4_000);
+    const next = await c.fetchPage(page.nextCursor, signal);
+    expect(next.posts.map((p) => p.text)).toEqual(['Ночь']);
+    expect(c.stats().backfills).toBe(1);
   });
 
   it('skips dialogs, other update types and malformed messages without wedging the stream', async () => {

@@ -11,6 +11,8 @@ import type { VkComment, VkGroup, VkPost, VkPostsResponse, VkProfile } from '../
 import { startFakeServer, type FakeServer } from '../helpers/fake-server';
 
 export const TOKEN = 'vk1.a.fake-token-0123456789abcdefghijklmnopqrstuvwxyz';
+/** An application's service token: VK serves it wall.get/wall.getComments but refuses `execute` (error 28). */
+export const SERVICE_TOKEN = 'svc.fake-service-token-0123456789abcdefghijklmnop';
 
 type Params = Record<string, string | number | boolean>;
 type Answer = { response: unknown } | { error: { error_code: number; error_msg: string; request_params: { key: string; value: string }[] } };
@@ -183,7 +185,9 @@ export class FakeVk {
       return this.send(res, vkErrorBody(failure.code, method));
     }
     if (req.method !== 'POST' || form.get('v') !== '5.199') return this.send(res, { error: { error_code: 8, error_msg: 'Invalid request: v is required', request_params: [] } });
-    if (form.get('access_token') !== TOKEN) return this.send(res, vkErrorBody(5, method));
+    const token = form.get('access_token');
+    if (token !== TOKEN && token !== SERVICE_TOKEN) return this.send(res, vkErrorBody(5, method));
+    if (token === SERVICE_TOKEN && method === 'execute') return this.send(res, vkErrorBody(28, method));
     delete params.access_token;
     if (method === 'execute') return this.send(res, this.execute(String(params.code ?? '')));
     this.send(res, this.call(method, params));

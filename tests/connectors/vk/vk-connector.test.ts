@@ -20,7 +20,7 @@ import { incomingPostSchema } from '../../../src/pipeline/post.schema';
 import type { CursorsRepository } from '../../../src/repositories/cursors.repository';
 import { ConnectorConfigError, createConnectorFor } from '../../../workers/connector.factory';
 import { runConnector } from '../../../workers/connector.runner';
-import { FakeVk, TOKEN } from './fake-vk';
+import { FakeVk, SERVICE_TOKEN, TOKEN } from './fake-vk';
 
 const signal = new AbortController().signal;
 const GROUP = 170123456;
@@ -202,6 +202,35 @@ describe('VK wall connector', () => {
     expect(ids(second.posts)).toEqual([`${OWNER}_${b.id}_c${cb.id}`]);
     expect(parseVkWallCursor(second.nextCursor)!.posts.map((p) => p.id)).toEqual([b.id]);
     expect(warnings).toEqual([{ sourceId: 'vk_wall:omsk_adm', code: 15, reason: 'access_denied' }]);
+  });
+
+  it('a service token (VK refuses it execute, error 28) reads comments by plain calls and never stops the wall', async () => {
+    const a = vk.publish(OWNER, 'Пост A');
+    const b = vk.publish(OWNER, 'Пост B');
+    const warnings: object[] = [];
+    const log = { warn: (o: object) => void warnings.push(o) };
+    const svc = () => wall({ comments: true, log, client: client({}, SERVICE_TOKEN) });
+    const first = await svc().fetchPage(null, signal);
+    expect(ids(first.posts).sort()).toEqual([`${OWNER}_${a.id}`, `${OWNER}_${b.id}`].sort());
+    expect(parseVkWallCursor(first.nextCursor)!.nx).toBe(1);
+    expect(warnings).toEqual([{ sourceId: 'vk_wall:omsk_adm', code: 28 }]);
+    vk.walls.get(OWNER)!.deleted.add(a.id);
+    const cb = vk.comment(OWNER, b.id, RESIDENT, 'Комментарий к B');
+    vk.calls.length = 0;
+    const second = await svc().fetchPage(first.nextCursor, signal);
+    expect(ids(second.posts)).toEqual([`${OWNER}_${b.id}_c${cb.id}`]);
+    expect(vk.methodCalls('execute')).toHaveLength(0); // the cursor remembers: execute is not tried again
+    expect(vk.methodCalls('wall.getComments')).toHaveLength(2);
+    expect(parseVkWallCursor(second.nextCursor)!.posts.map((p) => p.id)).toEqual([b.id]);
+  });
+
+  it('captcha (error 14) is its own state: a long wait, not a blind retry, and the source is not stopped', async () => {
+    vk.publish(OWNER, 'Пост');
+    vk.fail('wall.get', { code: 14 });
+    const err = await fail(wall().fetchPage(null, signal));
+    expect(err).toBeInstanceOf(VkApiError);
+    expect(err).toMatchObject({ kind: 'captcha', code: 14, retryAfterMs: 30 * 60_000 });
+    expect((err as Error).message).not.toContain('captcha_sid');
   });
 
   it('an invalid cursor is refused with a clear message', async () => {
