@@ -212,13 +212,19 @@ describe('small parts', () => {
 
   it('the HTML reader survives broken markup', () => {
     const root = parseHtml('<div class="a"><p>Один<br>два &amp; три</span><div class="b" data-x=\'1\' =bad>четыре &unknown; &#x1F6A8;</div><!-- <div class="c"> -->');
-    expect(htmlText(root)).toBe('Один\nдва & три\nчетыре &unknown; 🚨');
+    // As in a browser, the <div> closes the open <p>: two blocks, one blank line between them.
+    expect(htmlText(root)).toBe('Один\nдва & три\n\nчетыре &unknown; 🚨');
     expect(find(root, byClass('b'))?.attrs['data-x']).toBe('1');
     expect(find(root, byClass('c'))).toBeUndefined();
     expect(htmlText(parseHtml('a < b <script>var s = "<div>";</script> c'))).toBe('a < b c');
     expect(htmlText(parseHtml('<div class="x"'))).toBe(''); // an unterminated tag ends the document
     expect(htmlText(parseHtml('<p title="a > b">один<svg><text>рисунок</text></svg><svg/>два</p>'))).toBe('одиндва');
     expect(find(parseHtml('<a class="u" href="https://t.me/x?a=1&amp;b=2">x</a>'), byClass('u'))?.attrs['href']).toBe('https://t.me/x?a=1&b=2');
+    // Named entities beyond a short table are decoded (the entities package), `&amp;lt;` only once.
+    expect(htmlText(parseHtml('<p>&laquo;Вода&raquo; &hearts; &amp;lt; &Ocirc;</p>'))).toBe('«Вода» ♥ &lt; Ô');
+    // Nesting far beyond any real page neither overflows the stack nor loses the text.
+    const deep = parseHtml(`${'<div>'.repeat(50_000)}глубоко${'</div>'.repeat(50_000)}`);
+    expect(htmlText(deep)).toBe('глубоко');
   });
 
   it('normaliseChannel accepts what administrators paste', () => {
