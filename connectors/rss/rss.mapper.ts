@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Network } from '../../src/domain/network';
 import { POST_LIMITS, type IncomingPost } from '../../src/domain/post';
+import { decodeHTML } from 'entities';
+import { Parser as HtmlParser } from 'htmlparser2';
 import { localName, parseXml, XmlError, type XmlElement } from './xml';
 
 export interface FeedSource {
@@ -41,7 +43,7 @@ export function mapFeed(xml: string, source: FeedSource, now: Date): IncomingPos
   const html = HTML_PAGE.exec(xml.slice(0, 4096));
   if (html) {
     const title = /<title[^>]*>([^<]{0,200})/i.exec(xml.slice(0, 16_384))?.[1]?.trim();
-    throw new FeedError(`not an RSS or Atom feed: got an HTML page${title ? ` ("${collapse(decodeHtmlEntities(title))}")` : ''}`);
+    throw new FeedError(`not an RSS or Atom feed: got an HTML page${title ? ` ("${collapse(decodeHTML(title))}")` : ''}`);
   }
   let root: XmlElement;
   try {
@@ -299,71 +301,40 @@ function fromParts(
 // ---------------------------------------------------------------------------------------------
 // HTML → plain text
 
-const HTML_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  laquo: '«',
-  raquo: '»',
-  mdash: '—',
-  ndash: '–',
-  hellip: '…',
-  bdquo: '„',
-  ldquo: '“',
-  rdquo: '”',
-  lsquo: '‘',
-  rsquo: '’',
-  sbquo: '‚',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  deg: '°',
-  middot: '·',
-  bull: '•',
-  times: '×',
-  minus: '−',
-  plusmn: '±',
-  numero: '№',
-  euro: '€',
-  shy: '',
-  zwnj: '',
-  zwj: '',
-  thinsp: ' ',
-  ensp: ' ',
-  emsp: ' ',
-  sect: '§',
-  para: '¶',
-  frac12: '½',
-};
+const BLOCK = new Set(['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'tr', 'table', 'section', 'article', 'figure', 'figcaption']);
+const DROPPED = new Set(['script', 'style', 'noscript', 'template']);
 
-/** Strips tags (dropping script/style content), keeps paragraph breaks, decodes HTML entities. */
+/**
+ * Strips tags (dropping script/style content), keeps paragraph breaks, decodes HTML entities:
+ * htmlparser2 reads the markup (forgiving, never throws) and the entities package decodes.
+ */
 export function htmlToText(html: string): string {
   if (!html) return '';
-  const text = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?(p|div|li|ul|ol|h[1-6]|blockquote|tr|table|section|article|figure|figcaption)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '');
-  return decodeHtmlEntities(text)
-    .replace(/[ \t\f\v\u00a0]+/g, ' ')
+  const parts: string[] = [];
+  let dropping = 0;
+  const parser = new HtmlParser(
+    {
+      onopentag(name) {
+        if (dropping > 0 || DROPPED.has(name)) dropping++;
+        else if (name === 'br' || BLOCK.has(name)) parts.push('\n');
+      },
+      onclosetag(name) {
+        if (dropping > 0) dropping--;
+        else if (BLOCK.has(name)) parts.push('\n');
+      },
+      ontext(text) {
+        if (dropping === 0) parts.push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return parts
+    .join('')
+    .replace(/[ \t\f\v\u00a0\u00ad\u200c\u200d]+/g, (m) => (/[ \t\f\v\u00a0]/.test(m) ? ' ' : ''))
     .replace(/ *\n */g, '\n')
     .replace(/\n{2,}/g, '\n')
     .trim();
-}
-
-function decodeHtmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,9});/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '';
-    }
-    return HTML_ENTITIES[ref] ?? HTML_ENTITIES[ref.toLowerCase()] ?? whole;
-  });
 }
 
 function collapse(s: string): string {

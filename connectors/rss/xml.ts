@@ -1,9 +1,14 @@
 /**
- * A small, strict, non-validating XML parser for feeds. Safe by construction: no DTD processing
- * (a DOCTYPE with an internal subset is refused), no external entities, and only the five
- * predefined entities plus numeric character references are expanded; any other `&name;` is kept
- * verbatim as text. CDATA is supported. Structural errors throw XmlError with line and column.
+ * Feed XML, parsed by fast-xml-parser (validated first, so a broken feed is an XmlError with line
+ * and column, never a half-read tree) into a light element tree the mapper walks. Safe by
+ * construction: a DOCTYPE with an internal subset (where entity definitions and expansion bombs
+ * live) is refused before parsing, the parser expands no entity itself, and character data is
+ * decoded afterwards by the `entities` package's XML decoder (the five predefined entities and
+ * numeric references; any other `&name;` stays as written). CDATA is kept verbatim. Nesting
+ * deeper than MAX_DEPTH is refused. The size limit is the HTTP client's body cap, before this.
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decodeXML } from 'entities';
 
 export interface XmlElement {
   /** Qualified name as written, e.g. `item`, `dc:creator`, `atom:link`. */
@@ -19,128 +24,82 @@ export class XmlError extends Error {
 }
 
 const MAX_DEPTH = 100;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const NAME = /^[A-Za-z_][\w.:-]*/;
+const ATTRS = ':@';
+const TEXT = '#text';
+const CDATA = '#cdata';
+const INTERNAL_SUBSET = /<!DOCTYPE[^>[]*\[/i;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: CDATA,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+type OrderedNode = Record<string, unknown>;
 
 /** Parses a whole document and returns its root element. */
 export function parseXml(input: string): XmlElement {
   const src = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  let pos = 0;
-  let root: XmlElement | null = null;
-  const stack: XmlElement[] = [];
-
-  const fail = (message: string, at = pos): never => {
-    const before = src.slice(0, at);
-    const line = before.split('\n').length;
-    const column = at - before.lastIndexOf('\n');
-    throw new XmlError(`malformed XML at line ${line}, column ${column}: ${message}`);
-  };
-  const expect = (token: string, from: number, what: string): number => {
-    const i = src.indexOf(token, from);
-    if (i < 0) fail(`unterminated ${what}`, from);
-    return i;
-  };
-
-  while (pos < src.length) {
-    const lt = src.indexOf('<', pos);
-    const textEnd = lt < 0 ? src.length : lt;
-    if (textEnd > pos) {
-      const raw = src.slice(pos, textEnd);
-      const top = stack.at(-1);
-      if (top) top.text += decodeEntities(raw);
-      else if (raw.trim() !== '') fail('text outside the root element');
-      pos = textEnd;
-      continue;
-    }
-    if (src.startsWith('<!--', pos)) {
-      pos = expect('-->', pos + 4, 'comment') + 3;
-    } else if (src.startsWith('<![CDATA[', pos)) {
-      const end = expect(']]>', pos + 9, 'CDATA section');
-      const top = stack.at(-1);
-      if (!top) fail('CDATA outside the root element');
-      else top.text += src.slice(pos + 9, end);
-      pos = end + 3;
-    } else if (src.startsWith('<?', pos)) {
-      pos = expect('?>', pos + 2, 'processing instruction') + 2;
-    } else if (src.startsWith('<!DOCTYPE', pos) || src.startsWith('<!doctype', pos)) {
-      const end = expect('>', pos, 'DOCTYPE');
-      // An internal subset is where entity definitions (and entity-expansion bombs) live.
-      if (src.slice(pos, end).includes('[')) fail('DOCTYPE with an internal subset is not accepted');
-      if (root || stack.length > 0) fail('DOCTYPE after the root element');
-      pos = end + 1;
-    } else if (src.startsWith('</', pos)) {
-      const m = NAME.exec(src.slice(pos + 2, pos + 2 + 256));
-      if (!m) fail('bad closing tag');
-      const name = m![0];
-      const end = expect('>', pos, 'closing tag');
-      if (src.slice(pos + 2 + name.length, end).trim() !== '') fail(`bad closing tag </${name}`);
-      const open = stack.pop();
-      if (!open) fail(`closing tag </${name}> without an open element`);
-      if (open!.name !== name) fail(`closing tag </${name}> does not match <${open!.name}>`);
-      pos = end + 1;
-    } else {
-      const m = NAME.exec(src.slice(pos + 1, pos + 1 + 256));
-      if (!m) fail(`unexpected "${src.slice(pos, pos + 10)}"`);
-      const el: XmlElement = { name: m![0], attrs: {}, children: [], text: '' };
-      let i = pos + 1 + el.name.length;
-      let selfClosing = false;
-      for (;;) {
-        while (i < src.length && /\s/.test(src[i] as string)) i++;
-        if (i >= src.length) fail(`unterminated tag <${el.name}`, pos);
-        if (src[i] === '>') {
-          i++;
-          break;
-        }
-        if (src.startsWith('/>', i)) {
-          selfClosing = true;
-          i += 2;
-          break;
-        }
-        const a = NAME.exec(src.slice(i, i + 256));
-        if (!a) fail(`bad attribute in <${el.name}>`, i);
-        i += a![0].length;
-        while (/\s/.test(src[i] ?? '')) i++;
-        if (src[i] !== '=') fail(`attribute ${a![0]} in <${el.name}> has no value`, i);
-        i++;
-        while (/\s/.test(src[i] ?? '')) i++;
-        const quote = src[i];
-        if (quote !== '"' && quote !== "'") fail(`attribute ${a![0]} in <${el.name}> is not quoted`, i);
-        const close = expect(quote!, i + 1, 'attribute value');
-        const value = src.slice(i + 1, close);
-        if (value.includes('<')) fail(`"<" in attribute ${a![0]}`, i);
-        el.attrs[a![0]] = decodeEntities(value);
-        i = close + 1;
-      }
-      const parent = stack.at(-1);
-      if (parent) parent.children.push(el);
-      else if (root) fail('more than one root element');
-      else root = el;
-      if (!selfClosing) {
-        stack.push(el);
-        if (stack.length > MAX_DEPTH) fail(`elements nested deeper than ${MAX_DEPTH}`);
-      }
-      pos = i;
-    }
+  if (INTERNAL_SUBSET.test(src)) throw new XmlError('malformed XML: DOCTYPE with an internal subset is not accepted');
+  if (src.trim() === '') throw new XmlError('malformed XML: no root element (empty document?)');
+  const valid = XMLValidator.validate(src);
+  if (valid !== true) {
+    const at = typeof valid.err.col === 'number' ? `line ${valid.err.line}, column ${valid.err.col}` : `line ${valid.err.line}`;
+    throw new XmlError(`malformed XML at ${at}: ${readable(valid.err.msg)}`);
   }
-  if (stack.length > 0) fail(`unclosed element <${stack.at(-1)!.name}>`);
-  if (!root) fail('no root element (empty document?)');
-  return root!;
+  // The validator and the parser both let text after the root pass silently.
+  if (src.slice(src.lastIndexOf('>') + 1).trim() !== '') throw new XmlError('malformed XML: text outside the root element');
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(src) as OrderedNode[];
+  } catch (err) {
+    // e.g. its own nesting limit: still a malformed feed, not a crash.
+    throw new XmlError(`malformed XML: ${(err as Error).message}`);
+  }
+  if (nodes.some((n) => TEXT in n && String(n[TEXT]).trim() !== '')) throw new XmlError('malformed XML: text outside the root element');
+  const roots = nodes.filter((n) => elementName(n) !== undefined);
+  if (roots.length === 0) throw new XmlError('malformed XML: no root element (empty document?)');
+  if (roots.length > 1) throw new XmlError('malformed XML: more than one root element');
+  return toElement(roots[0]!, 1);
 }
 
-/** Expands the five predefined entities and numeric references; other `&...;` stay as written. */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z]{2,4});/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return isValidCodePoint(code) ? String.fromCodePoint(code) : '\uFFFD';
-    }
-    return PREDEFINED[ref] ?? whole;
-  });
+/** The validator reports a truncated document as the list of open tags: name the innermost. */
+function readable(msg: string): string {
+  const open = /^Invalid '(\[[\s\S]*\])' found/.exec(msg);
+  if (!open) return msg;
+  try {
+    const tags = JSON.parse(open[1]!) as unknown[];
+    return `unclosed element <${String(tags.at(-1))}> (the document ends inside ${tags.map((t) => `<${String(t)}>`).join(' ')})`;
+  } catch {
+    return msg;
+  }
 }
 
-function isValidCodePoint(code: number): boolean {
-  return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+function elementName(node: OrderedNode): string | undefined {
+  for (const key of Object.keys(node)) if (key !== ATTRS && key !== TEXT && key !== CDATA && !key.startsWith('?') && !key.startsWith('!')) return key;
+  return undefined;
+}
+
+function toElement(node: OrderedNode, depth: number): XmlElement {
+  if (depth > MAX_DEPTH) throw new XmlError(`malformed XML: elements nested deeper than ${MAX_DEPTH}`);
+  const name = elementName(node)!;
+  const attrs: Record<string, string> = {};
+  for (const [k, v] of Object.entries((node[ATTRS] as Record<string, unknown> | undefined) ?? {})) attrs[k] = decodeXML(String(v));
+  const el: XmlElement = { name, attrs, children: [], text: '' };
+  for (const child of (node[name] as OrderedNode[] | undefined) ?? []) {
+    if (TEXT in child) el.text += decodeXML(String(child[TEXT]));
+    else if (CDATA in child) for (const part of child[CDATA] as OrderedNode[]) el.text += String(part[TEXT] ?? '');
+    else if (elementName(child) !== undefined) el.children.push(toElement(child, depth + 1));
+  }
+  return el;
 }
 
 /** Local part of a qualified name: `atom:link` → `link`. */

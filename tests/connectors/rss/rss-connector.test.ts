@@ -170,7 +170,7 @@ describe('RSS connector against a fake feed server', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RssSourceError);
     expect((err as Error).message).toMatch(
-      /^rss source rss:omsk-news: feed is not well-formed XML: malformed XML at line \d+, column \d+: closing tag <\/rss> does not match <channel> \(http:\/\/127\.0\.0\.1:\d+\/rss\)$/,
+      /^rss source rss:omsk-news: feed is not well-formed XML: malformed XML at line \d+, column \d+: Expected closing tag 'channel' \(opened in line \d+, col \d+\) instead of closing tag 'rss'\. \(http:\/\/127\.0\.0\.1:\d+\/rss\)$/,
     );
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeFeed } from '../../../connectors/rss/rss.connector';
 import { FeedError, htmlToText, mapFeed, parseFeedDate } from '../../../connectors/rss/rss.mapper';
-import { parseXml } from '../../../connectors/rss/xml';
+import { parseXml, XmlError } from '../../../connectors/rss/xml';
 import { incomingPostSchema } from '../../../src/pipeline/post.schema';
 
 const NOW = new Date('2026-11-23T05:00:00.000Z');
@@ -173,7 +173,7 @@ describe('broken input fails loudly', () => {
   });
 
   it('mismatched tags name both tags and the line', () => {
-    expect(map('broken-mismatched.xml')).toThrow(/line 6, column \d+: closing tag <\/description> does not match <title>/);
+    expect(map('broken-mismatched.xml')).toThrow(/line 6, column \d+: Expected closing tag 'title' \(opened in line 6, col \d+\) instead of closing tag 'description'/);
   });
 
   it('an HTML page instead of a feed says so', () => {
@@ -221,8 +221,11 @@ describe('parts', () => {
   });
 
   it('parseXml refuses unquoted attributes, stray text and two roots', () => {
-    expect(() => parseXml('<a b=c></a>')).toThrow(/not quoted/);
-    expect(() => parseXml('junk<a></a>')).toThrow(/text outside the root/);
-    expect(() => parseXml('<a></a><b></b>')).toThrow(/more than one root/);
+    expect(() => parseXml('<a b=c></a>')).toThrow(/Attribute 'b' is without value/);
+    expect(() => parseXml('junk<a></a>')).toThrow(/line 1, column 1: char 'j' is not expected/);
+    expect(() => parseXml('<a/> junk')).toThrow(/text outside the root/);
+    expect(() => parseXml('<a></a><b></b>')).toThrow(/line 1, column 10: Multiple possible root nodes/);
+    // Nesting past the limit is a malformed feed (XmlError), never a stack overflow.
+    expect(() => parseXml(`<a>${'<b>'.repeat(5_000)}${'</b>'.repeat(5_000)}</a>`)).toThrow(XmlError);
   });
 });
