@@ -31,7 +31,7 @@ export class MaxApiError extends Error {
 
 export interface MaxClientOptions {
   http: Pick<HttpClient, 'request'>;
-  /** Base URL, e.g. `https://platform-api.max.ru` (MAX_API_URL). */
+  /** Base URL, e.g. `https://platform-api2.max.ru` (MAX_API_URL). */
   apiUrl: string;
   token: string;
   /** Wait after a 429 that named no Retry-After. Default 5 s. */
