@@ -279,9 +279,9 @@ export function createReportsService(deps: {
         const recipients = users.filter((u) => (j.kind === 'daily' ? ['sector_lead', 'sector_owner', 'head', 'curator'] : ['head', 'curator']).includes(u.role) && within(rec.scope, u.scope));
         for (const u of recipients) {
           await deps.notifications.push(u.id, { id: randomUUID(), at: new Date().toISOString(), kind: 'report', title: `${rec.title}: готов`, reportId: rec.id });
-          if (deps.mail) {
+          if (deps.mail && u.email) {
             const [pdf, xlsx] = await Promise.all([deps.reports.read(rec.id, 'pdf'), deps.reports.read(rec.id, 'xlsx')]);
-            await deps.mail(u.username, `Дозор: ${rec.title}`, `${rec.title} за ${day(rec.from)} — ${day(rec.to)}`, [
+            await deps.mail(u.email, `Дозор: ${rec.title}`, `${rec.title} за ${day(rec.from)} — ${day(rec.to)}`, [
               { filename: `${rec.kind}-${day(rec.from)}.pdf`, content: pdf },
               { filename: `${rec.kind}-${day(rec.from)}.xlsx`, content: xlsx },
             ]).catch(() => undefined);
