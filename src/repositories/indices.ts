@@ -78,11 +78,6 @@ export function indexNames(prefix: string): IndexNames {
 }
 
 const keyword = { type: 'keyword' } as const;
-/**
- * A keyword that archive facets and analytics aggregate on: global ordinals are built at refresh
- * (the live monthly index refreshes every second) instead of by the first search after it.
- */
-const facetKeyword = { type: 'keyword', eager_global_ordinals: true } as const;
 const date = { type: 'date' } as const;
 const float = { type: 'float' } as const;
 const int = { type: 'integer' } as const;
@@ -98,9 +93,9 @@ const correctedProperties = {
 
 /** Classifier outputs beyond sector/complaint/misinformation (issue 3): filterable keywords and flags. */
 const classificationProperties = {
-  category: facetKeyword,
+  category: keyword,
   category_confidence: float,
-  tone: facetKeyword,
+  tone: keyword,
   tone_confidence: float,
   urgent: flag,
   urgency_confidence: float,
@@ -114,7 +109,7 @@ const postClaimProperties = { claim_id: keyword, claim_verdict: keyword, repost_
 
 const postProperties = {
   id: keyword,
-  network: facetKeyword,
+  network: keyword,
   external_id: keyword,
   kind: keyword,
   parent_id: keyword,
@@ -124,8 +119,8 @@ const postProperties = {
   text_length: int,
   published_at: date,
   ingested_at: date,
-  source_id: facetKeyword,
-  municipality: facetKeyword,
+  source_id: keyword,
+  municipality: keyword,
   author: {
     properties: {
       id: keyword,
@@ -134,7 +129,7 @@ const postProperties = {
     },
   },
   engagement: { properties: { likes: longType, comments: longType, reposts: longType, views: longType } },
-  sector: facetKeyword,
+  sector: keyword,
   sector_confidence: float,
   complaint: flag,
   complaint_confidence: float,
@@ -405,8 +400,6 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: { corrected: correctedProperties as never } });
   // Additive classifier fields (category, tone, urgency, organisations, address) for existing indices.
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: classificationProperties as never });
-  // Eager global ordinals on the facet fields of post indices created before them (an updatable parameter).
-  await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: { network: facetKeyword, source_id: facetKeyword, municipality: facetKeyword, sector: facetKeyword } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postClaimProperties as never });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
