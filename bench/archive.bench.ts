@@ -158,6 +158,13 @@ async function main(): Promise<void> {
       const endAgo = Math.floor(rnd() * 6) * 30 * 86400_000;
       await c.services.archive.search(viewer, { q: pick(queries), from: iso(endAgo + months * 30 * 86400_000), to: iso(endAgo), size: 20, sort: 'date' });
     });
+    // Diagnosis: the same searches without the facet aggregations (what the seven terms aggs cost).
+    const noFacets = await runConcurrent(CLIENTS, QUERIES, async (i) => {
+      const months = 1 + (i % 3);
+      const endAgo = Math.floor(rnd() * 6) * 30 * 86400_000;
+      const { query } = await c.services.archive.build(viewer, { q: pick(queries), from: iso(endAgo + months * 30 * 86400_000), to: iso(endAgo) });
+      await c.repos.archive.search(query, { size: 20, sort: 'date', facets: false });
+    });
     // Deep paging: 600 pages of 20 via the cursor (12,000 hits, past from+size's 10,000 window).
     const deepT0 = performance.now();
     let cursor: string | null = null;
@@ -212,6 +219,7 @@ async function main(): Promise<void> {
     const s95 = p95(search);
     console.log(`baseline match_all page p95_ms=${b95.toFixed(1)} (${CLIENTS} clients, ${QUERIES} requests)`);
     console.log(`archive search p95_ms=${s95.toFixed(1)} ratio_to_baseline=${(s95 / Math.max(b95, 0.001)).toFixed(2)}; deep paging ${pages} pages, ${deepMsPerPage.toFixed(1)} ms/page`);
+    console.log(`archive search without facets p95_ms=${p95(noFacets).toFixed(1)} (facets cost the difference)`);
     console.log(`aggregations p95_ms=${p95(aggs).toFixed(1)} (${aggs.length} requests)`);
     console.log(`export ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB in ${exportSeconds.toFixed(1)} s; process RSS ${(rss / 1e6).toFixed(0)} MB`);
     console.log(`docs=${docs} search_p95_ms=${s95.toFixed(0)} aggs_p95_ms=${p95(aggs).toFixed(0)} export_rows_per_s=${Math.round(rows / exportSeconds)}`);

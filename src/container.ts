@@ -7,7 +7,9 @@ import { loadTaxonomy } from './classifier/taxonomy';
 import type { ActiveClassifier } from './classifier-registry/active-model';
 import { createModelRegistry } from './classifier-registry/model-registry';
 import { createModelsService } from './classifier-registry/models.service';
+import { inScope, type Scope } from './domain/access';
 import type { IncidentPolicy } from './domain/incident';
+import { rateOrganisations } from './domain/ratings';
 import { createLogger, type Logger } from './lib/logger';
 import { createPipelineService } from './pipeline/pipeline.service';
 import { createQueue } from './queue/queues';
@@ -162,8 +164,17 @@ export async function createContainer(config: Config, opts: { name: string; log?
   // Archive, analytics, alerts and reports (issue 13).
   const archive = createArchiveService({ archive: repos.archive, incidents: repos.incidents, corrections: repos.corrections, audit: repos.audit, gazetteer, analyze });
   const analytics = createAnalyticsService({ archive: repos.archive, archiveService: archive, audit: repos.audit, gazetteer, regionCode: config.REGION, ...(config.ANALYTICS_GEOJSON ? { geojsonPath: resolve(config.ANALYTICS_GEOJSON) } : {}) });
-  const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit });
-  const reports = createReportsService({ archive: repos.archive, incidentStats: repos.incidentStats, analytics, reports: repos.reports, notifications: repos.notifications, users: repos.users, audit: repos.audit, gazetteer });
+  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? 'dozor@localhost' }) : undefined;
+  const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit, ...(mailer ? { mail: (to: string, subject: string, text: string) => mailer({ to: [to], subject, text }) } : {}) });
+  /** Organisations with fewer routed incidents in a report's period are shown but not ranked. */
+  const REPORT_RATING_MIN_VOLUME = 5;
+  // Report section «SLA and ratings»: the ratings of issue 11 over the incidents routed in the report's scope.
+  const reportQueries = createIncidentQueriesRepository({ es, names });
+  const reportRatings = async (scope: Scope, from: string, to: string) => {
+    const routed = (await reportQueries.routedBetween(from, to)).filter((i) => inScope(scope, i));
+    return { minVolume: REPORT_RATING_MIN_VOLUME, items: rateOrganisations(routed, deadlineSetup.calendar, { minVolume: REPORT_RATING_MIN_VOLUME, now: new Date() }) };
+  };
+  const reports = createReportsService({ archive: repos.archive, incidentStats: repos.incidentStats, analytics, reports: repos.reports, notifications: repos.notifications, users: repos.users, audit: repos.audit, gazetteer, ratings: reportRatings, ...(mailer ? { mail: (to: string, subject: string, text: string, attachments: { filename: string; content: Buffer }[]) => mailer({ to: [to], subject, text, attachments }) } : {}) });
   const corrections = createCorrectionsService({ corrections: repos.corrections, audit: repos.audit, gazetteer, taxonomy: loadTaxonomy(), incidents: repos.incidents, feed: repos.feed, ids });
   // Claim matching: the region's places, the two similarity bands of the desk.
   const claimPlaces = regionPlaces(gazetteer.region);
@@ -187,7 +198,6 @@ export async function createContainer(config: Config, opts: { name: string; log?
   for (const w of deadlineSetup.warnings) log.warn(w);
   const deadlines = createDeadlinesService(deadlineSetup);
   const escalationQueue = createQueue('escalations', { connection: queueRedis, prefix, policy: { attempts: 5 } });
-  const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? 'dozor@localhost' }) : undefined;
   const response = createResponseService({
     incidents: repos.incidents,
     deadlines,

@@ -9,11 +9,15 @@ export const userViewSchema = userSchema.extend({
   totpEnabled: z.boolean(),
   /** The password was set by an administrator and its owner has not replaced it yet. */
   passwordChangeRequired: z.boolean(),
+  /** Address for e-mailed alerts and reports (when SMTP is configured). */
+  email: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export const userIdParams = z.object({ id: z.string().min(1).max(64) });
 export const userPassword = z.string().min(10, 'at least 10 characters').max(256);
+/** An e-mail address; the empty string in an update removes it. */
+export const userEmail = z.string().trim().toLowerCase().max(254).email('an e-mail address');
 export const userCreateRequest = z.object({
   username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/i, '3–64 latin letters, digits, . _ -'),
   displayName: z.string().trim().min(1).max(200),
@@ -21,10 +25,11 @@ export const userCreateRequest = z.object({
   scope: scopeSchema,
   password: userPassword,
   organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(),
+  email: userEmail.optional(),
 });
 export const userUpdateRequest = z
-  .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional() })
-  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined, { message: 'name at least one of displayName, role, scope, organisationId' });
+  .object({ displayName: z.string().trim().min(1).max(200).optional(), role: z.enum(ROLES).optional(), scope: scopeSchema.optional(), organisationId: z.string().trim().toLowerCase().min(2).max(64).optional(), email: z.union([userEmail, z.literal('')]).optional() })
+  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.scope !== undefined || b.organisationId !== undefined || b.email !== undefined, { message: 'name at least one of displayName, role, scope, organisationId, email' });
 export const userPasswordRequest = z.object({ password: userPassword });
 export const userListAnswer = z.object({ items: z.array(userViewSchema) });
 

@@ -51,8 +51,13 @@ export function compileQuery(node: QueryNode, ctx: CompileContext): Q {
     }
     case 'range':
       return { range: { published_at: { ...(node.from ? { gte: dateStart(node.from) } : {}), ...(node.to ? { lte: dateEnd(node.to) } : {}) } } };
-    case 'and':
-      return { bool: { must: node.children.map((c) => compileQuery(c, ctx)) } };
+    case 'and': {
+      // Field filters and date ranges go to filter context: no scoring, and Elasticsearch caches them.
+      const isFilter = (c: QueryNode) => c.type === 'field' || c.type === 'range';
+      const must = node.children.filter((c) => !isFilter(c)).map((c) => compileQuery(c, ctx));
+      const filter = node.children.filter(isFilter).map((c) => compileQuery(c, ctx));
+      return { bool: { ...(must.length > 0 ? { must } : {}), ...(filter.length > 0 ? { filter } : {}) } };
+    }
     case 'or':
       return { bool: { should: node.children.map((c) => compileQuery(c, ctx)), minimum_should_match: 1 } };
     case 'not':

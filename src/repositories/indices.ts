@@ -244,6 +244,8 @@ const userProperties = {
   updated_at: date,
   /** The organisation a user of the `organisation` role answers for. */
   organisation_id: keyword,
+  /** Address for e-mailed alerts and reports: personal data, stored but not searchable. */
+  email: notIndexed,
 } as const;
 
 const correctionProperties = {
@@ -403,6 +405,7 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag, must_change_password: flag } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
+  await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { email: notIndexed } });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentRoutingProperties as never });
   for (const index of [names.incidentsIndex, names.auditIndex, names.usersIndex, names.correctionsIndex, names.sourcesIndex, names.organisationsIndex, names.routingRulesIndex, names.notificationsIndex, names.claimsIndex, names.claimLinksIndex]) {
     try {

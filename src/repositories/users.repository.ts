@@ -17,6 +17,8 @@ export interface UserRecord {
   mustChangePassword?: boolean;
   /** For the `organisation` role: the organisation (directory id) the user answers for. */
   organisationId?: string;
+  /** Where alerts and scheduled reports are e-mailed when SMTP is configured (never logged). */
+  email?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -34,6 +36,7 @@ interface UserDoc {
   totp_enabled?: boolean;
   must_change_password?: boolean;
   organisation_id?: string;
+  email?: string;
   created_at: string;
   updated_at: string;
 }
@@ -55,6 +58,7 @@ function toDoc(u: UserRecord): UserDoc {
     totp_enabled: u.totpSecret !== undefined,
     ...(u.mustChangePassword ? { must_change_password: true } : {}),
     ...(u.organisationId ? { organisation_id: u.organisationId } : {}),
+    ...(u.email ? { email: u.email } : {}),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
@@ -75,6 +79,7 @@ function fromDoc(d: UserDoc): UserRecord {
     ...(d.totp_secret ? { totpSecret: d.totp_secret } : {}),
     ...(d.must_change_password ? { mustChangePassword: true } : {}),
     ...(d.organisation_id ? { organisationId: d.organisation_id } : {}),
+    ...(d.email ? { email: d.email } : {}),
     createdAt: d.created_at,
     updatedAt: d.updated_at,
   };

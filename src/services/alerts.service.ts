@@ -119,7 +119,7 @@ export function createAlertsService(deps: {
           await deps.archive.scan(fresh, async (docs) => void ids.push(...docs.map((d) => d.id)), { pageSize: 10, limit: 10, fields: ['id'] });
           const n: Notification = { id: randomUUID(), at: now.toISOString(), kind: 'saved_search', title: `«${s.name}»: новых совпадений — ${count}`, drill: { q: s.q, from: s.checkedAt }, postIds: ids };
           await deps.notifications.push(user.id, n);
-          if (deps.mail) await deps.mail(user.username, `Дозор: ${n.title}`, `${n.title}\nЗапрос: ${s.q}`).catch(() => undefined);
+          if (deps.mail && user.email) await deps.mail(user.email, `Дозор: ${n.title}`, `${n.title}\nЗапрос: ${s.q}`).catch(() => undefined);
           sent++;
         }
         await deps.saved.markChecked(s.id, now.toISOString());
@@ -138,16 +138,11 @@ export function createAlertsService(deps: {
       let sent = 0;
       for (const sp of spikes) {
         if (!(await deps.notifications.claimOnce(`spike:${sp.category}|${sp.municipality}|${sp.hourStart}`, 3 * 24 * 3600))) continue;
+        const title = `Всплеск: ${sp.title}, ${sp.municipalityName} — ${sp.current} за час (обычно ${sp.baseline})`;
         for (const u of users) {
           if (!inScope(u.scope, { sector: sp.sector as Sector, municipality: sp.municipality })) continue;
-          await deps.notifications.push(u.id, {
-            id: randomUUID(),
-            at: new Date().toISOString(),
-            kind: 'spike',
-            title: `Всплеск: ${sp.title}, ${sp.municipalityName} — ${sp.current} за час (обычно ${sp.baseline})`,
-            drill: sp.drill,
-            postIds: sp.postIds,
-          });
+          await deps.notifications.push(u.id, { id: randomUUID(), at: new Date().toISOString(), kind: 'spike', title, drill: sp.drill, postIds: sp.postIds });
+          if (deps.mail && u.email) await deps.mail(u.email, `Дозор: ${title}`, `${title}\nС ${sp.hourStart}, публикаций: ${sp.postIds.length} (открыть в архиве Дозора).`).catch(() => undefined);
           sent++;
         }
       }

@@ -12,6 +12,7 @@ import type { NotificationsRepository } from '../repositories/notifications.repo
 import type { ReportRecord, ReportsRepository } from '../repositories/reports.repository';
 import type { UsersRepository } from '../repositories/users.repository';
 import type { AnalyticsService } from './analytics.service';
+import type { OrganisationRating } from '../domain/ratings';
 import type { Gazetteer } from './gazetteer.service';
 
 /** A TrueType font with Cyrillic, shipped inside an npm package: PDFs never fetch fonts. */
@@ -34,9 +35,19 @@ export interface ReportData {
   topProblems: { title: string; sector: string; count: number; previous: number; urgent: number }[];
   misinformation: { posts: number; share: number; incidentsByStatus: Record<string, number> };
   incidents: { total: number; urgent: number; byStatus: Record<string, number>; urgentList: { id: string; sector: string; municipality: string; status: string; createdAt: string }[] };
-  /** SLA and ratings of organisations come with the routing issue; absent until then. */
-  organisations: null;
+  /** SLA and ratings of responsible organisations (issue 11) for incidents routed in the period and scope; null when not wired. */
+  organisations: { minVolume: number; items: ReportOrganisation[] } | null;
 }
+
+/** One organisation's row in a report: the figures of `rateOrganisations` (src/domain/ratings.ts). */
+export type ReportOrganisation = Pick<OrganisationRating, 'organisationId' | 'organisationName' | 'routed' | 'counted' | 'onTimeShare' | 'medianInterimHours' | 'medianFinalHours' | 'formalShare' | 'reopenedShare' | 'satisfiedShare'> & { late: number };
+
+/** At most this many organisations are listed in a report (the best ranked first). */
+const REPORT_ORGANISATIONS = 30;
+/** A share as a percentage with one decimal, or a dash when there is nothing to judge. */
+export const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+/** Hours with one decimal, or a dash. */
+export const hrs = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} ч`);
 
 const STATUS_RU: Record<string, string> = { new: 'новый', routed: 'передан', answered: 'дан ответ', closed: 'закрыт', in_progress: 'в работе', resolved: 'решён', rejected: 'отклонён' };
 const KIND_RU: Record<ReportKind, string> = { daily: 'Ежедневная сводка рисков', weekly: 'Еженедельный доклад губернатору', monthly: 'Ежемесячный доклад губернатору' };
@@ -117,7 +128,16 @@ export function renderPdf(d: ReportData): Promise<Buffer> {
     line(`Инциденты по недостоверной информации: ${Object.entries(d.misinformation.incidentsByStatus).map(([k, v]) => `${STATUS_RU[k] ?? k} ${fmt(v)}`).join(', ') || 'нет'}`);
 
     h('Сроки и рейтинг организаций');
-    line(d.organisations === null ? 'Данные о сроках ответа организаций появятся после подключения модуля маршрутизации.' : '');
+    if (d.organisations === null) line('Модуль маршрутизации не подключён.');
+    else if (d.organisations.items.length === 0) line('Обращений, переданных организациям за период, нет.');
+    else {
+      line(`Вовремя — доля ответов в срок на обоих этапах; время — медиана рабочих часов до ответа. В рейтинге — организации с ${d.organisations.minVolume} и более обращениями.`);
+      d.organisations.items.forEach((o, i) =>
+        line(
+          `${o.counted ? `${i + 1}.` : '·'} ${o.organisationName}: передано ${fmt(o.routed)}, просрочено ${fmt(o.late)}, вовремя ${pct(o.onTimeShare)}, промежуточный ответ ${hrs(o.medianInterimHours)}, окончательный ${hrs(o.medianFinalHours)}, отписок ${pct(o.formalShare)}, повторных ${pct(o.reopenedShare)}, решено по оценке жителей ${pct(o.satisfiedShare)}`,
+        ),
+      );
+    }
     doc.end();
   });
 }
@@ -152,6 +172,9 @@ export async function renderXlsx(d: ReportData): Promise<Buffer> {
   const inc = wb.addWorksheet('Срочные инциденты');
   inc.addRow(['Инцидент', 'Открыт', 'Направление', 'Муниципалитет', 'Статус']).font = { bold: true };
   for (const u of d.incidents.urgentList) inc.addRow([u.id, u.createdAt, u.sector, s(u.municipality), STATUS_RU[u.status] ?? u.status]);
+  const orgs = wb.addWorksheet('Организации');
+  orgs.addRow(['Организация', 'Передано', 'Просрочено', 'Вовремя (доля)', 'Промежуточный ответ, ч (медиана)', 'Окончательный ответ, ч (медиана)', 'Отписки (доля)', 'Повторные (доля)', 'Решено по оценке (доля)', 'В рейтинге']).font = { bold: true };
+  for (const o of d.organisations?.items ?? []) orgs.addRow([s(o.organisationName), o.routed, o.late, o.onTimeShare, o.medianInterimHours, o.medianFinalHours, o.formalShare, o.reopenedShare, o.satisfiedShare, o.counted ? 'да' : 'нет']);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -165,6 +188,8 @@ export function createReportsService(deps: {
   audit: Pick<AuditRepository, 'append'>;
   gazetteer: Gazetteer;
   mail?: (to: string, subject: string, text: string, attachments: { filename: string; content: Buffer }[]) => Promise<void>;
+  /** Ratings of organisations for incidents routed in [from, to) within the scope (issue 11). */
+  ratings?: (scope: Scope, from: string, to: string) => Promise<{ minVolume: number; items: OrganisationRating[] }>;
 }) {
   const scopeLabel = (scope: Scope) =>
     `${scope.sectors === 'all' ? 'все направления' : scope.sectors.map((x) => SECTOR_TITLES_RU[x]).join(', ')}; ${scope.municipalities === 'all' ? 'вся область' : scope.municipalities.map((m) => deps.gazetteer.nameOf(m)).join(', ')}`;
@@ -190,6 +215,7 @@ export function createReportsService(deps: {
     const bySectorMap = new Map((agg.aggs?.sector.buckets ?? []).map((b) => [b.key, b.doc_count]));
     const top = await deps.analytics.topProblems(system(scope), { from, to, limit: 10 });
     const inc = await deps.incidentStats.stats(s, 15);
+    const rated = deps.ratings ? await deps.ratings(scope, from, new Date(new Date(to).getTime() + 1).toISOString()) : null;
     return {
       kind,
       title: `${KIND_RU[kind]}${scope.sectors !== 'all' && scope.sectors.length === 1 ? ` — ${SECTOR_TITLES_RU[scope.sectors[0] as Sector]}` : ''}`,
@@ -208,7 +234,22 @@ export function createReportsService(deps: {
         byStatus: inc.byStatus,
         urgentList: inc.urgentList.map((u) => ({ id: u.id, sector: SECTOR_TITLES_RU[u.sector as Sector] ?? u.sector, municipality: deps.gazetteer.nameOf(u.municipality), status: u.status, createdAt: u.created_at })),
       },
-      organisations: null,
+      organisations: rated && {
+        minVolume: rated.minVolume,
+        items: rated.items.slice(0, REPORT_ORGANISATIONS).map((r) => ({
+          organisationId: r.organisationId,
+          organisationName: r.organisationName,
+          routed: r.routed,
+          late: r.incidents.late.length,
+          counted: r.counted,
+          onTimeShare: r.onTimeShare,
+          medianInterimHours: r.medianInterimHours,
+          medianFinalHours: r.medianFinalHours,
+          formalShare: r.formalShare,
+          reopenedShare: r.reopenedShare,
+          satisfiedShare: r.satisfiedShare,
+        })),
+      },
     };
   }
 
@@ -279,9 +320,9 @@ export function createReportsService(deps: {
         const recipients = users.filter((u) => (j.kind === 'daily' ? ['sector_lead', 'sector_owner', 'head', 'curator'] : ['head', 'curator']).includes(u.role) && within(rec.scope, u.scope));
         for (const u of recipients) {
           await deps.notifications.push(u.id, { id: randomUUID(), at: new Date().toISOString(), kind: 'report', title: `${rec.title}: готов`, reportId: rec.id });
-          if (deps.mail) {
+          if (deps.mail && u.email) {
             const [pdf, xlsx] = await Promise.all([deps.reports.read(rec.id, 'pdf'), deps.reports.read(rec.id, 'xlsx')]);
-            await deps.mail(u.username, `Дозор: ${rec.title}`, `${rec.title} за ${day(rec.from)} — ${day(rec.to)}`, [
+            await deps.mail(u.email, `Дозор: ${rec.title}`, `${rec.title} за ${day(rec.from)} — ${day(rec.to)}`, [
               { filename: `${rec.kind}-${day(rec.from)}.pdf`, content: pdf },
               { filename: `${rec.kind}-${day(rec.from)}.xlsx`, content: xlsx },
             ]).catch(() => undefined);

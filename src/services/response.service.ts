@@ -19,7 +19,7 @@ import type { TransitionEvent } from './incident-workflow.service';
 export type EscalationQueue = Queue<JobData<'escalations'>, unknown, JobName<'escalations'>>;
 
 /** Sends one e-mail (nodemailer in production; absent when SMTP is not configured). */
-export type Mailer = (m: { to: string[]; subject: string; text: string }) => Promise<void>;
+export type Mailer = (m: { to: string[]; subject: string; text: string; attachments?: { filename: string; content: Buffer }[] }) => Promise<void>;
 
 /** Publishes a reply under the resident's post; returns the reply's URL. */
 export type ReplyPublisher = (target: { postUrl: string; postId: string }, text: string) => Promise<string>;

@@ -18,6 +18,7 @@ export interface NewUser {
   role: Role;
   scope: Scope;
   organisationId?: string;
+  email?: string;
 }
 
 export interface UserPatch {
@@ -25,6 +26,8 @@ export interface UserPatch {
   role?: Role;
   scope?: Scope;
   organisationId?: string;
+  /** The empty string removes the address. */
+  email?: string;
 }
 
 /** What the administrator sees of an account: never the hash or the TOTP secret. */
@@ -33,6 +36,7 @@ export interface UserView extends SessionUser {
   totpEnabled: boolean;
   /** The password was set by an administrator and has not been replaced by its owner yet. */
   passwordChangeRequired: boolean;
+  email?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,7 +46,7 @@ export function toSessionUser(u: UserRecord): SessionUser {
 }
 
 function toView(u: UserRecord): UserView {
-  return { ...toSessionUser(u), disabled: u.disabled, totpEnabled: u.totpSecret !== undefined, passwordChangeRequired: u.mustChangePassword === true, createdAt: u.createdAt, updatedAt: u.updatedAt };
+  return { ...toSessionUser(u), disabled: u.disabled, totpEnabled: u.totpSecret !== undefined, passwordChangeRequired: u.mustChangePassword === true, ...(u.email ? { email: u.email } : {}), createdAt: u.createdAt, updatedAt: u.updatedAt };
 }
 
 /** Refuses a password that is trivial, commonly breached or contains the username. */
@@ -115,6 +119,7 @@ export function createUsersService(deps: {
         role: input.role,
         scope: input.scope,
         ...(input.organisationId ? { organisationId: input.organisationId } : {}),
+        ...(input.email ? { email: input.email } : {}),
         passwordHash: await hashPassword(input.password),
         disabled: false,
         ...(by ? { mustChangePassword: true } : {}),
@@ -142,8 +147,11 @@ export function createUsersService(deps: {
       if (patch.role !== undefined && !ROLES.includes(patch.role)) throw new ValidationError(`role: one of ${ROLES.join(', ')}`);
       if (patch.scope !== undefined) checkScope(patch.scope);
       if (user.id === by.id && patch.role !== undefined && patch.role !== user.role) throw new ConflictError('role: you cannot change your own role');
-      const next: UserRecord = { ...user, ...patch };
-      const changed = (['displayName', 'role', 'scope', 'organisationId'] as const).filter((k) => JSON.stringify(user[k]) !== JSON.stringify(next[k]));
+      const { email, ...rest } = patch;
+      const next: UserRecord = { ...user, ...rest };
+      if (email === '') delete next.email;
+      else if (email !== undefined) next.email = email;
+      const changed = (['displayName', 'role', 'scope', 'organisationId', 'email'] as const).filter((k) => JSON.stringify(user[k]) !== JSON.stringify(next[k]));
       if (changed.length === 0) return toView(user);
       await save(next);
       const revoke = changed.includes('role') || changed.includes('scope') || changed.includes('organisationId');

@@ -52,12 +52,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ auth: AuthService; users: User
       },
     },
     async (request) => {
-      const { displayName, role, scope, organisationId } = request.body;
+      const { displayName, role, scope, organisationId, email } = request.body;
       return users.updateUser(sessionOf(request).user, request.params.id, {
         ...(displayName !== undefined ? { displayName } : {}),
         ...(role !== undefined ? { role } : {}),
         ...(scope !== undefined ? { scope } : {}),
         ...(organisationId !== undefined ? { organisationId } : {}),
+        ...(email !== undefined ? { email } : {}),
       });
     },
   );
