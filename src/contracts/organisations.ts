@@ -133,6 +133,7 @@ declare module './api' {
     'GET /api/routing-rules': Route<{ response: typeof ruleListAnswer }>;
     'POST /api/routing-rules': Route<{ body: typeof createRuleSchema; response: typeof ruleAnswer }>;
     'DELETE /api/routing-rules/:id': Route<{ params: typeof ruleIdParams; response: z.ZodNull }>;
+    'POST /api/organisations/import': Route<{ query: typeof importQuerySchema; response: typeof importResultSchema }>;
   }
 }
 

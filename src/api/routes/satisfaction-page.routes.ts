@@ -33,7 +33,7 @@ export function satisfactionPage(state: PageState, token = ''): string {
 <p>Ответственная организация сообщила, что по вашему обращению дан окончательный ответ. Пожалуйста, отметьте, решена ли проблема.</p>
 <form method="post" action="/rate/">
 <input type="hidden" name="t" value="${t}">
-<button type="submit" name="verdict" value="solved" class="btn btn-primary" id="rate-solved">Да, решена</button>
+<button type="submit" name="verdict" value="solved" class="btn btn--primary" id="rate-solved">Да, решена</button>
 <button type="submit" name="verdict" value="not_solved" class="btn" id="rate-not-solved">Нет, не решена</button>
 </form>`;
   } else {
