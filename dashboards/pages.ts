@@ -73,4 +73,20 @@ export const PAGES: readonly PageDef[] = [
     permission: 'incidents:read',
     load: () => import('./pages/shift/page'),
   },
+  {
+    path: '/organisation/',
+    title: 'Обращения организации',
+    nav: 'Моя организация',
+    permission: 'organisation:respond',
+    deniedText: 'Страница доступна сотрудникам ответственной организации.',
+    load: () => import('./pages/organisation/page'),
+  },
+  {
+    path: '/organisations/',
+    title: 'Ответственные организации',
+    nav: 'Организации',
+    permission: 'organisations:manage',
+    deniedText: 'Справочник организаций доступен пользователям с правом управления организациями.',
+    load: () => import('./pages/organisations/page'),
+  },
 ];

@@ -46,6 +46,7 @@ import type { ArchiveService } from '../services/archive.service';
 import type { ReportsService } from '../services/reports.service';
 import { organisationRoutes } from './routes/organisations.routes';
 import { responseRoutes } from './routes/response.routes';
+import { satisfactionPageRoutes } from './routes/satisfaction-page.routes';
 import { ratingsRoutes } from './routes/ratings.routes';
 import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
 import type { DeadlinesService } from '../services/deadlines.service';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
   await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
   await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.organisationDesk, workflow: deps.incidentWorkflow });
+  await app.register(satisfactionPageRoutes, { response: deps.response, desk: deps.organisationDesk });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -127,5 +127,19 @@ declare module './api' {
   interface ApiRoutes {
     'GET /api/organisations': Route<{ response: typeof organisationListAnswer }>;
     'GET /api/organisations/suggest': Route<{ query: typeof suggestQuerySchema; response: typeof suggestAnswer }>;
+    'POST /api/organisations': Route<{ body: typeof createOrganisationSchema; response: typeof organisationAnswer }>;
+    'PATCH /api/organisations/:id': Route<{ params: typeof organisationIdParams; body: typeof updateOrganisationSchema; response: typeof organisationAnswer }>;
+    'DELETE /api/organisations/:id': Route<{ params: typeof organisationIdParams; response: z.ZodNull }>;
+    'GET /api/routing-rules': Route<{ response: typeof ruleListAnswer }>;
+    'POST /api/routing-rules': Route<{ body: typeof createRuleSchema; response: typeof ruleAnswer }>;
+    'DELETE /api/routing-rules/:id': Route<{ params: typeof ruleIdParams; response: z.ZodNull }>;
+    'POST /api/organisations/import': Route<{ query: typeof importQuerySchema; response: typeof importResultSchema }>;
   }
 }
+
+/** The admin page's routes (`/organisations/`). Imports and exports are files: the page calls them by URL. */
+export const organisationAnswer = z.object({ organisation: organisationSchema });
+export const organisationIdParams = z.object({ id: z.string().min(1).max(128) });
+export const ruleListAnswer = z.object({ items: z.array(ruleSchema) });
+export const ruleAnswer = z.object({ rule: ruleSchema });
+export const ruleIdParams = z.object({ id: z.string().min(1).max(200) });

@@ -410,6 +410,10 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/ratings/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/organisations' }] },
   // The organisation role without an organisation in the directory gets 403 (not bound).
   'GET /api/organisation/incidents': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'own desk', url: '/api/organisation/incidents', ok: () => 403 }] },
+  'GET /api/organisation/incidents/:id/answer-templates': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'unbound user', url: '/api/organisation/incidents/inc%3Anone/answer-templates', ok: () => 403 }] },
+  // The resident's satisfaction page behind the one-time link (server-rendered HTML, no login).
+  'GET /rate/': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/rate/?t=${'x'.repeat(32)}`, check: (b) => expect(String(b)).toContain('Ссылка недействительна') }] },
+  'POST /rate/': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: '/rate/', body: { t: 'x'.repeat(32), verdict: 'solved' }, check: (b) => expect(String(b)).toContain('Ссылка недействительна') }] },
   'POST /api/organisation/incidents/:id/answers': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'unbound user', url: '/api/organisation/incidents/inc%3Anone/answers', body: { version: 'x', stage: 'interim', text: 'Ответ' }, ok: () => 403 }] },
 };
 

@@ -92,6 +92,16 @@ export const responseRoutes: FastifyPluginAsyncZod<{ auth: AuthService; response
     async (request) => desk.list(sessionOf(request).user),
   );
 
+  app.get(
+    '/api/organisation/incidents/:id/answer-templates',
+    { preHandler: respond, schema: { tags: ['organisation'], summary: 'Answer templates (placeholders filled) for an incident routed to the caller\'s organisation', params: idParam, response: { 200: z.object({ items: z.array(z.object({ id: z.string(), stage: z.enum(['interim', 'final']), title: z.string(), text: z.string() })) }), ...denied, 404: errorBody } } },
+    async (request) => {
+      const user = sessionOf(request).user;
+      await desk.assertRoutedTo(user, request.params.id);
+      return { items: await desk.templates(user, request.params.id) };
+    },
+  );
+
   app.post(
     '/api/organisation/incidents/:id/answers',
     {
