@@ -73,4 +73,11 @@ export const PAGES: readonly PageDef[] = [
     permission: 'incidents:read',
     load: () => import('./pages/shift/page'),
   },
+  {
+    path: '/sla/',
+    title: 'Сроки ответов',
+    nav: 'Сроки',
+    permission: 'incidents:read',
+    load: () => import('./pages/sla/page'),
+  },
 ];
