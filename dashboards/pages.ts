@@ -80,4 +80,11 @@ export const PAGES: readonly PageDef[] = [
     permission: 'incidents:read',
     load: () => import('./pages/sla/page'),
   },
+  {
+    path: '/ratings/',
+    title: 'Рейтинг организаций',
+    nav: 'Рейтинг',
+    permission: 'incidents:read',
+    load: () => import('./pages/ratings/page'),
+  },
 ];
