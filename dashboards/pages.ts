@@ -89,4 +89,18 @@ export const PAGES: readonly PageDef[] = [
     deniedText: 'Справочник организаций доступен пользователям с правом управления организациями.',
     load: () => import('./pages/organisations/page'),
   },
+  {
+    path: '/sla/',
+    title: 'Сроки ответов',
+    nav: 'Сроки',
+    permission: 'incidents:read',
+    load: () => import('./pages/sla/page'),
+  },
+  {
+    path: '/ratings/',
+    title: 'Рейтинг организаций',
+    nav: 'Рейтинг',
+    permission: 'incidents:read',
+    load: () => import('./pages/ratings/page'),
+  },
 ];

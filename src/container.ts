@@ -38,6 +38,7 @@ import { createOrganisationsService } from './services/organisations.service';
 import { createNotificationsRepository } from './repositories/notifications.repository';
 import { createDeadlinesService, loadDeadlineSetup } from './services/deadlines.service';
 import { createResponseService } from './services/response.service';
+import { createNotificationChannel } from './repositories/notification-channel.repository';
 import { createSmtpMailer } from './services/mailer';
 import { createVkReplyPublisher } from './services/vk-reply';
 import { createIncidentQueriesRepository } from './repositories/incident-queries.repository';
@@ -127,6 +128,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     socketRegistry: createSocketRegistryRepository({ redis, prefix }),
     organisations: createOrganisationsRepository({ es, names }),
     escalationNotifications: createEscalationNotificationsRepository({ es, names }),
+    notificationChannel: createNotificationChannel({ redis, prefix }),
     grouping: createGroupingRepository({ redis, prefix }),
   };
   const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
@@ -203,6 +205,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     deadlines,
     queue: escalationQueue,
     notifications: repos.escalationNotifications,
+    push: (recipientId, n) => void repos.notificationChannel.publish(recipientId, n).catch((err: Error) => log.warn({ err: err.message }, 'notification push failed')),
     organisations: repos.organisations,
     users: repos.users,
     audit: repos.audit,

@@ -12,12 +12,16 @@ import type {
   ServerToClientEvents,
 } from '../../src/contracts/feed';
 
+export type PushedNotification = Parameters<ServerToClientEvents['notification:new']>[0];
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface FeedHandlers {
   onIncident(card: IncidentCard): void;
   /** A card already sent changed (taken, routed, corrected…): apply it in place. */
   onUpdated?(card: IncidentCard): void;
+  /** An escalation notification for this user (issue 11): the shell's list gets it at once. */
+  onNotification?(n: PushedNotification): void;
   /** The incident left the user's scope: drop its card. */
   onLeft?(id: string): void;
   onReady(info: FeedReady): void;
@@ -115,6 +119,7 @@ export class FeedClient {
       if (event.cursor) this.lastCursor = event.cursor;
       this.handlers.onLeft?.(event.data.id);
     });
+    socket.on('notification:new', (n) => this.handlers.onNotification?.(n));
     socket.on('feed:ready', (info: FeedReady) => {
       if (info.cursor) this.lastCursor = info.cursor;
       this.handlers.onReady(info);

@@ -6,7 +6,7 @@
  */
 import { signal } from '@preact/signals';
 import type { FeedReady, IncidentCard } from '../../src/contracts/feed';
-import { FeedClient, type ConnectionState, type FeedHandlers } from './feed-client';
+import { FeedClient, type ConnectionState, type FeedHandlers, type PushedNotification } from './feed-client';
 
 export type { ConnectionState };
 export type FeedState = ConnectionState | 'idle';
@@ -16,6 +16,7 @@ export interface FeedListener {
   onUpdated?(card: IncidentCard): void;
   onLeft?(id: string): void;
   onReady?(info: FeedReady): void;
+  onNotification?(n: PushedNotification): void;
 }
 
 export interface FeedTransport {
@@ -52,6 +53,7 @@ export function createFeed(opts: { transport?: TransportFactory; onUnauthorized?
         onIncident: (card) => listeners.forEach((l) => l.onIncident?.(card)),
         onUpdated: (card) => listeners.forEach((l) => l.onUpdated?.(card)),
         onLeft: (id) => listeners.forEach((l) => l.onLeft?.(id)),
+        onNotification: (n) => listeners.forEach((l) => l.onNotification?.(n)),
         onReady: (info) => listeners.forEach((l) => l.onReady?.(info)),
         onState: (s) => {
           if (current.transport === transport || current.transport === null) state.value = s;

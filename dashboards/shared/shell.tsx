@@ -13,6 +13,7 @@ import { location, onLinkClick } from './router';
 import { ToastList } from './components/toasts';
 import { ErrorState } from './components/states';
 import { ConfirmHost } from './components/confirm';
+import { NotificationBell } from './notifications';
 
 const CONN_TEXT = { connecting: 'Подключение…', connected: 'Подключено', reconnecting: 'Переподключение…', offline: 'Нет связи' } as const;
 
@@ -83,6 +84,7 @@ function AppView({ pages, page }: { pages: readonly PageDef[]; page: PageDef | n
               <span class="conn__text">{CONN_TEXT[state]}</span>
             </span>
           )}
+          <NotificationBell />
           <div class="user">
             <span id="user-name" class="user__name">
               {user?.displayName}

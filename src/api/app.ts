@@ -48,6 +48,7 @@ import { organisationRoutes } from './routes/organisations.routes';
 import { responseRoutes } from './routes/response.routes';
 import { satisfactionPageRoutes } from './routes/satisfaction-page.routes';
 import { ratingsRoutes } from './routes/ratings.routes';
+import { slaRoutes } from './routes/sla.routes';
 import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
 import type { DeadlinesService } from '../services/deadlines.service';
 import type { ResponseService } from '../services/response.service';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
   await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
+  await app.register(slaRoutes, { auth: deps.auth, queries: deps.incidentQueries });
   await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.organisationDesk, workflow: deps.incidentWorkflow });
   await app.register(satisfactionPageRoutes, { response: deps.response, desk: deps.organisationDesk });
   await app.register(organisationRoutes, { auth: deps.auth, organisations: deps.organisations, lookup: { municipalities: deps.gazetteer.list(), regionName: deps.gazetteer.region.name } });

@@ -12,6 +12,7 @@ import type { SocketRegistryRepository } from '../repositories/socket-registry.r
 import type { AuthService } from '../services/auth.service';
 import { isAllowedOrigin, sessionCookieName, cookieValue } from './auth';
 import type { IncidentsService } from '../services/incidents.service';
+import type { NotificationChannel } from '../repositories/notification-channel.repository';
 
 interface SocketData {
   session: SessionRecord;
@@ -42,6 +43,8 @@ const BLOCK_MS = 2000;
  * what the replay already sent (the tail may have read an event before the replay and push it after).
  */
 const SYNCING = 'syncing';
+/** One user's sockets: escalation notifications go here. */
+const userRoom = (userId: string) => `u:${userId}`;
 
 // Authors are visible to some roles only, so every room exists in two variants.
 const variantOf = (s: SessionRecord) => (can(s.user.role, 'posts:author') ? 'full' : 'masked');
@@ -61,6 +64,8 @@ export interface FeedGatewayDeps {
   adapter?: { redis: RedisClient; streamName: string };
   /** Per-user socket registry and counters; without it only the replay cap applies. */
   sockets?: SocketRegistryRepository;
+  /** Escalation notifications pushed to their recipient's sockets (issue 11 point 4). */
+  notifications?: Pick<NotificationChannel, 'subscribe'>;
   limits?: Partial<FeedLimits>;
 }
 
@@ -142,7 +147,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     });
     const variant = variantOf(session);
     socket.data.pending = [];
-    void socket.join([...roomsForScope(session.user.scope).map((r) => `${variant}:${r}`), SYNCING]);
+    void socket.join([...roomsForScope(session.user.scope).map((r) => `${variant}:${r}`), SYNCING, userRoom(session.user.id)]);
     const lastCursor = (socket.handshake.auth as FeedHandshake).lastCursor;
     replay(socket, typeof lastCursor === 'string' && /^\d+-\d+$/.test(lastCursor) ? lastCursor : undefined).catch((err: Error) => {
       log.warn({ err: err.message }, 'replay failed');
@@ -314,6 +319,12 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   };
   const stopRevocations = deps.sessions.onRemoved(kick, (err) => log.warn({ err: err.message }, 'session revocation channel unavailable; relying on the sweep'));
 
+  // Node-local: every API node hears the channel and pushes to its own sockets.
+  const stopNotifications = deps.notifications?.subscribe(
+    (recipientId, n) => io.local.to(userRoom(recipientId)).emit('notification:new', n),
+    (err) => log.warn({ err: err.message }, 'notification channel unavailable; the list still has them'),
+  );
+
   const tailing = tail();
 
   return {
@@ -322,6 +333,7 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       stopped = true;
       clearInterval(sweep);
       stopRevocations();
+      stopNotifications?.();
       io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       deps.blockingRedis.disconnect();

@@ -71,6 +71,8 @@ export interface ServerToClientEvents {
   'incident:updated': (event: FeedEvent<IncidentCard>) => void;
   /** An incident left the user's scope (corrected to another sector or municipality): drop the card. */
   'incident:left': (event: FeedEvent<{ id: string }>) => void;
+  /** An escalation notification for this user (issue 11 point 4); the list is `GET /api/escalations`. */
+  'notification:new': (n: { id: string; incidentId: string; stage: 'interim' | 'final'; level: string; title: string; body: string; at: string }) => void;
 }
 
 // The feed is push-only for now; client commands go through REST.

@@ -34,6 +34,7 @@ export async function startApiRole(c: Container): Promise<RunningRole & { url: s
     log: c.log,
     adapter: { redis: c.newConnection('api-socket-adapter', true), streamName: `${c.config.REDIS_PREFIX}:socket.io` },
     sockets: c.repos.socketRegistry,
+    notifications: c.repos.notificationChannel,
     limits: { socketsPerUser: c.config.SOCKETS_PER_USER, connectsPerMinute: c.config.SOCKET_CONNECTS_PER_MINUTE, replayMax: c.config.SOCKET_REPLAY_MAX },
   });
   await app.listen({ host: c.config.HOST, port: c.config.PORT });

@@ -16,7 +16,22 @@ export function createIncidentQueriesRepository(deps: { es: EsClient; names: Ind
     /** Every incident routed within [from, to) — the raw input of ratings (bounded). */
     routedBetween: (from: string, to: string, limit = 10_000) => search({ bool: { filter: [{ exists: { field: 'organisation_id' } }, { range: { routed_at: { gte: from, lt: to } } }] } }, limit, [{ routed_at: 'asc' }, { id: 'asc' }]),
     /** Open routed incidents with an answer due (the SLA board). */
-    openRouted: (limit = 5000) => search({ bool: { filter: [{ exists: { field: 'organisation_id' } }, { terms: { status: ['routed', 'answered', 'reopened', 'taken'] } }] } }, limit, [{ due_at: 'asc' }, { id: 'asc' }]),
+    openRouted: (limit = 5000, scope: { sectors?: readonly string[]; municipalities?: readonly string[]; organisationId?: string } = {}) =>
+      search(
+        {
+          bool: {
+            filter: [
+              { exists: { field: 'organisation_id' } },
+              { terms: { status: ['routed', 'answered', 'reopened', 'taken'] } },
+              ...(scope.sectors ? [{ terms: { sector: [...scope.sectors] } }] : []),
+              ...(scope.municipalities ? [{ terms: { municipality: [...scope.municipalities] } }] : []),
+              ...(scope.organisationId ? [{ term: { organisation_id: scope.organisationId } }] : []),
+            ],
+          },
+        },
+        limit,
+        [{ due_at: 'asc' }, { id: 'asc' }],
+      ),
   };
 }
 export type IncidentQueriesRepository = ReturnType<typeof createIncidentQueriesRepository>;

@@ -164,7 +164,8 @@ function filterClauses(q: IncidentFilter): estypes.QueryDslQueryContainer[] {
   if (q.urgent !== undefined) filter.push(q.urgent ? { term: { urgent: true } } : { bool: { must_not: { term: { urgent: true } } } });
   if (q.reason) filter.push({ term: { reason: q.reason } });
   if (q.dueBefore) filter.push({ range: { due_at: { lt: q.dueBefore } } });
-  if (q.q) filter.push({ match: { text: { query: q.q, operator: 'and' } } });
+  // The text, or an incident id exactly (links from the SLA board and ratings open one incident).
+  if (q.q) filter.push({ bool: { should: [{ match: { text: { query: q.q, operator: 'and' } } }, { term: { id: q.q } }], minimum_should_match: 1 } });
   if (q.shiftNotesSince) filter.push({ range: { shift_note_at: { gte: q.shiftNotesSince } } });
   return filter;
 }

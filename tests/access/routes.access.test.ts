@@ -408,6 +408,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
   'POST /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, body: { verdict: 'solved' }, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
   'GET /api/ratings/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/organisations' }] },
+  'GET /api/sla/board': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'board', url: '/api/sla/board' }] },
   // The organisation role without an organisation in the directory gets 403 (not bound).
   'GET /api/organisation/incidents': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'own desk', url: '/api/organisation/incidents', ok: () => 403 }] },
   'GET /api/organisation/incidents/:id/answer-templates': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'unbound user', url: '/api/organisation/incidents/inc%3Anone/answer-templates', ok: () => 403 }] },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { escalationIdParams, escalationListAnswer } from '../../contracts/escalations';
 import { detectFormalAnswer } from '../../domain/formal-answer';
 import { NotFoundError } from '../../lib/errors';
 import type { AuthService } from '../../services/auth.service';
@@ -12,7 +13,6 @@ import { errorBody } from './schemas';
 const denied = { 401: errorBody, 403: errorBody };
 const idParam = z.object({ id: z.string().min(1).max(600) });
 const verdictSchema = z.object({ formal: z.boolean(), score: z.number(), reasons: z.array(z.string()) });
-const notificationSchema = z.object({ id: z.string(), incidentId: z.string(), stage: z.enum(['interim', 'final']), level: z.string(), title: z.string(), body: z.string(), at: z.string(), readAt: z.string().optional() });
 
 /**
  * Answers, notifications, satisfaction and the responsible organisation's own desk (issue 11).
@@ -31,13 +31,13 @@ export const responseRoutes: FastifyPluginAsyncZod<{ auth: AuthService; response
 
   app.get(
     '/api/escalations',
-    { preHandler: session, schema: { tags: ['notifications'], response: { 200: z.object({ items: z.array(notificationSchema), unread: z.number() }), 401: errorBody } } },
+    { preHandler: session, schema: { tags: ['notifications'], response: { 200: escalationListAnswer, 401: errorBody } } },
     async (request) => response.notificationsOf(sessionOf(request).user),
   );
 
   app.post(
     '/api/escalations/:id/read',
-    { preHandler: session, schema: { tags: ['notifications'], params: z.object({ id: z.string().min(1).max(800) }), response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
+    { preHandler: session, schema: { tags: ['notifications'], params: escalationIdParams, response: { 204: z.null(), 401: errorBody, 403: errorBody, 404: errorBody } } },
     async (request, reply) => {
       await response.markRead(sessionOf(request).user, request.params.id);
       return reply.status(204).send(null);
