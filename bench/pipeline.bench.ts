@@ -161,6 +161,8 @@ const groupingRatio = msPerPost.on / msPerPost.off;
 log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained with grouping over ${timed.on.posts} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
 log(`cost per post: grouping on ${msPerPost.on.toFixed(3)} ms, off ${msPerPost.off.toFixed(3)} ms, ratio ${groupingRatio.toFixed(3)} (issue 10: within 1.10)`);
 startWorkers(true);
+await c.services.ingest.ingest(makePosts(WARMUP));
+await drain();
 
 // 3. Latency at 100 posts/s, enqueue → socket client.
 await c.services.users.createUser({ username: 'bench', displayName: 'bench', password: 'bench-password-1', role: 'operator', scope: { sectors: 'all', municipalities: 'all' } });

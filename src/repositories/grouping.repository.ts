@@ -74,8 +74,18 @@ end
 for i = 3, #KEYS do
   for _, id in ipairs(redis.call('LRANGE', KEYS[i], 0, 19)) do ordered[#ordered + 1] = id end
 end
+-- Candidates ranked by how many LSH bands they share with the post (an estimate of the
+-- similarity; place matches first), and only the top ones scored exactly: a burst of alike posts
+-- fills every band, and scoring all of them would make the cost per post grow with the burst.
+local hits, pos, ranked = {}, {}, {}
+for k, id in ipairs(ordered) do
+  if not hits[id] then hits[id] = 0; pos[id] = k; ranked[#ranked + 1] = id end
+  hits[id] = hits[id] + (placeIds[id] and 1000 or 1)
+end
+table.sort(ranked, function(x, y) if hits[x] ~= hits[y] then return hits[x] > hits[y] end return pos[x] < pos[y] end)
 local seen, bestId, best = {}, nil, -1
-for _, id in ipairs(ordered) do
+for r = 1, math.min(#ranked, 12) do
+  local id = ranked[r]
   if not seen[id] then
     seen[id] = true
     local f = redis.call('GET', prefix .. ':grp:f:' .. id)
