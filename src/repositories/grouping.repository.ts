@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '../adapters/redis';
 import type { GroupingPolicy } from '../domain/incident-workflow';
 import type { Network } from '../domain/network';
@@ -126,6 +127,8 @@ local sug = ''
 if bestId and best >= tonumber(ARGV[6]) then sug = bestId end
 return {'new', newId, tostring(best), sug}`;
 
+const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
+
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
 
@@ -155,11 +158,9 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
     /** Decides every candidate in order, atomically each (one round trip for the batch). */
     async group(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<GroupOutcome[]> {
       if (candidates.length === 0) return [];
-      const p = redis.pipeline();
-      for (const c of candidates) {
+      const args = (c: GroupCandidate) => {
         const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
-        p.eval(
-          GROUP,
+        return [
           keys.length,
           ...keys,
           prefix,
@@ -174,9 +175,18 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           c.postId,
           String(KEEP_SECONDS),
           c.numbers.join(','),
-        );
-      }
+        ] as const;
+      };
+      // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
+      // lost its script cache (restart) answers NOSCRIPT: those posts, not decided, run again
+      // with the script's text.
+      const p = redis.pipeline();
+      for (const c of candidates) p.evalsha(GROUP_SHA, ...args(c));
       const res = (await p.exec()) ?? [];
+      for (let i = 0; i < candidates.length; i++) {
+        const err = res[i]?.[0];
+        if (err && /NOSCRIPT/.test(err.message)) res[i] = [null, await redis.eval(GROUP, ...args(candidates[i] as GroupCandidate))];
+      }
       return res.map(([err, val]): GroupOutcome => {
         if (err) throw err;
         const [kind, id, score, sug] = val as [string, string, string, string];
