@@ -3,11 +3,15 @@
  *
  *  1. Baseline: raw Elasticsearch `_bulk` of ready post documents (the ceiling for the pipeline).
  *  2. Sustained throughput: N posts enqueued at once, through a pipeline worker process
- *     (validate, stem, classify, bulk-index, open incidents, publish) until all are indexed.
+ *     (validate, stem, classify, bulk-index, open incidents, publish) until all are indexed;
+ *     measured with incident grouping on and off (window 0) in the same run: the cost per post
+ *     of each and their ratio (issue 10: grouping keeps it within 10%).
  *  3. Latency: posts enqueued at a steady 100/s; time from enqueue to the incident arriving at a
  *     connected socket.io client, p50 and p99.
  *
  * Last line: es_bulk_docs_per_s=… pipeline_posts_per_s=… ratio=… p50_ms=… p99_ms=…
+ *   grouping_on_ms_per_post=… grouping_off_ms_per_post=… grouping_cost_ratio=… (on one line;
+ *   pipeline_posts_per_s is with grouping on).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -103,15 +107,25 @@ const esBulk = N / ((performance.now() - t0) / 1000);
 log(`raw ES _bulk: ${esBulk.toFixed(0)} docs/s`);
 await c.es.indices.delete({ index: baseIndex });
 
-// 2. Sustained pipeline throughput through separate worker processes.
-const workers: ChildProcess[] = Array.from({ length: WORKERS }, () =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/main/pipeline-worker.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
-);
+// 2. Sustained pipeline throughput through separate worker processes, with grouping on (the
+// default window) and off (INCIDENT_GROUPING_WINDOW_MINUTES=0), in this same process and on the
+// same indices. The rounds go off, on, on, off (N/2 posts each) so that the indices growing under
+// the later rounds weigh on both modes alike; each round first drains a warm-up batch so worker
+// start-up is not timed.
+let workers: ChildProcess[] = [];
 // Never leave a worker behind, whatever happens to this process.
 process.on('exit', () => workers.forEach((w) => w.exitCode === null && w.kill('SIGKILL')));
-const posts = makePosts(N);
-t0 = performance.now();
-for (let i = 0; i < posts.length; i += 500) await c.services.ingest.ingest(posts.slice(i, i + 500));
+function startWorkers(grouping: boolean): void {
+  const workerEnv = grouping ? env : { ...env, INCIDENT_GROUPING_WINDOW_MINUTES: '0' };
+  workers = Array.from({ length: WORKERS }, () =>
+    spawn(process.execPath, ['--import', 'tsx', 'src/main/pipeline-worker.ts'], { env: workerEnv, stdio: ['ignore', 'inherit', 'inherit'] }),
+  );
+}
+async function stopWorkers(): Promise<void> {
+  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : null)));
+  workers = [];
+}
 // Poll the queue, not Elasticsearch: refreshing the index every few hundred ms would slow the
 // very thing being measured. The final count checks that every post really landed.
 const pending = async () => {
@@ -119,12 +133,36 @@ const pending = async () => {
   if ((c2.failed ?? 0) > 0) throw new Error(`${c2.failed} jobs failed during the benchmark`);
   return (c2.waiting ?? 0) + (c2.active ?? 0) + (c2.delayed ?? 0) + (c2.prioritized ?? 0);
 };
-while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 50));
-const elapsed = performance.now() - t0;
+const drain = async () => {
+  while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 50));
+};
+const WARMUP = 50;
+const timed = { on: { posts: 0, ms: 0 }, off: { posts: 0, ms: 0 } };
+let expected = 0;
+for (const mode of ['off', 'on', 'on', 'off'] as const) {
+  const n = Math.ceil(N / 2);
+  startWorkers(mode === 'on');
+  await c.services.ingest.ingest(makePosts(WARMUP));
+  await drain();
+  const posts = makePosts(n);
+  t0 = performance.now();
+  for (let i = 0; i < posts.length; i += 500) await c.services.ingest.ingest(posts.slice(i, i + 500));
+  await drain();
+  timed[mode].ms += performance.now() - t0;
+  timed[mode].posts += n;
+  expected += WARMUP + n;
+  await stopWorkers();
+}
 const landed = await countIndexed();
-if (landed !== N) throw new Error(`expected ${N} posts indexed, found ${landed}`);
-const pipelinePerS = N / (elapsed / 1000);
-log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained over ${N} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
+if (landed !== expected) throw new Error(`expected ${expected} posts indexed, found ${landed}`);
+const pipelinePerS = timed.on.posts / (timed.on.ms / 1000);
+const msPerPost = { on: timed.on.ms / timed.on.posts, off: timed.off.ms / timed.off.posts };
+const groupingRatio = msPerPost.on / msPerPost.off;
+log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained with grouping over ${timed.on.posts} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
+log(`cost per post: grouping on ${msPerPost.on.toFixed(3)} ms, off ${msPerPost.off.toFixed(3)} ms, ratio ${groupingRatio.toFixed(3)} (issue 10: within 1.10)`);
+startWorkers(true);
+await c.services.ingest.ingest(makePosts(WARMUP));
+await drain();
 
 // 3. Latency at 100 posts/s, enqueue → socket client.
 await c.services.users.createUser({ username: 'bench', displayName: 'bench', password: 'bench-password-1', role: 'operator', scope: { sectors: 'all', municipalities: 'all' } });
@@ -160,8 +198,7 @@ if (process.env.BENCH_TRACE) for (const [s, l] of timeline) if (l > 300) log(`  
 
 socket.disconnect();
 await api.stop();
-for (const w of workers) w.kill('SIGTERM');
-await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+await stopWorkers();
 await dropIndices(c.es, id);
 let cursor = '0';
 do {
@@ -173,5 +210,5 @@ await c.close();
 
 const p50 = pct(latencies, 50);
 const p99 = pct(latencies, 99);
-console.log(`es_bulk_docs_per_s=${esBulk.toFixed(0)} pipeline_posts_per_s=${pipelinePerS.toFixed(0)} ratio=${(pipelinePerS / esBulk).toFixed(3)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)}`);
+console.log(`es_bulk_docs_per_s=${esBulk.toFixed(0)} pipeline_posts_per_s=${pipelinePerS.toFixed(0)} ratio=${(pipelinePerS / esBulk).toFixed(3)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} grouping_on_ms_per_post=${msPerPost.on.toFixed(3)} grouping_off_ms_per_post=${msPerPost.off.toFixed(3)} grouping_cost_ratio=${groupingRatio.toFixed(3)}`);
 process.exit(0);

@@ -7,12 +7,15 @@
  * Each text goes through the real pipeline enrichment (analysis, classifier, place) and the pair
  * through the same rule grouping applies (src/domain/incident-workflow.ts `groupingVerdict` on the
  * features of src/text/similarity.ts). `link` is the positive prediction; suggestions are counted
- * separately. The last line is `pairs=… precision=… recall=…` of automatic linking.
+ * separately. The pairs are split (src/pipeline/grouping-eval.ts): the thresholds are chosen on the
+ * validation half, precision and recall are measured on the held-out test half. The last line is
+ * `pairs=… precision=… recall=…` of automatic linking on the test pairs.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadClassifier } from '../src/classifier/classifier';
-import { DEFAULT_GROUPING, disjointNonEmpty, groupingVerdict } from '../src/domain/incident-workflow';
+import { DEFAULT_GROUPING, disjointNonEmpty } from '../src/domain/incident-workflow';
+import { chooseThresholds, measure, splitPairs, verdictOf, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
 import { decideIncident, enrichPost } from '../src/pipeline/enrich';
 import { groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
@@ -51,29 +54,28 @@ function candidate(text: string, municipality: string) {
   return { ...groupCandidate(post, `inc:${post.id}`), opens: decideIncident(post, policy, now) !== null };
 }
 
-let tp = 0;
-let fp = 0;
-let fn = 0;
-let suggested = { same: 0, different: 0 };
-const mistakes: string[] = [];
-for (const p of pairs) {
+const scored: (ScoredPair & { score: number })[] = pairs.map((p) => {
   const a = candidate(p.a, p.m);
   const b = candidate(p.b, p.mb ?? p.m);
   // Candidates are found per municipality: another town is never the same incident.
   const sameTown = a.buckets[0]?.split(':')[0] === b.buckets[0]?.split(':')[0];
   const similarity = sameTown ? jaccard(a.features, b.features) : 0;
   const samePlace = sameTown && a.placeKey !== null && a.placeKey === b.placeKey;
-  // A post that opens no incident (a thank-you, a neutral note) is never grouped.
-  const { verdict, score } = a.opens && b.opens ? groupingVerdict(similarity, samePlace, DEFAULT_GROUPING, disjointNonEmpty(a.numbers, b.numbers)) : { verdict: 'separate' as const, score: 0 };
-  if (verdict === 'link' && p.same) tp++;
-  if (verdict === 'link' && !p.same) fp++;
-  if (verdict !== 'link' && p.same) fn++;
-  if (verdict === 'suggest') suggested = p.same ? { ...suggested, same: suggested.same + 1 } : { ...suggested, different: suggested.different + 1 };
-  if ((verdict === 'link') !== p.same) mistakes.push(`${p.same ? 'missed' : 'wrongly linked'} (${verdict}, score ${score.toFixed(2)}${samePlace ? ', same place' : ''}): ${p.note}`);
+  return { same: p.same, note: p.note, similarity, samePlace, numbersConflict: disjointNonEmpty(a.numbers, b.numbers), bothOpen: a.opens && b.opens, score: similarity };
+});
+
+const { validation, test } = splitPairs(scored);
+const chosen = chooseThresholds(validation, DEFAULT_GROUPING);
+const onValidation = measure(validation, chosen);
+const onDefaults = measure(test, DEFAULT_GROUPING);
+const m = measure(test, chosen);
+for (const p of test) {
+  const v = verdictOf(p, chosen);
+  if ((v === 'link') !== p.same) console.log(`test: ${p.same ? 'missed' : 'wrongly linked'} (${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.bothOpen ? '' : ', a post opens no incident'}): ${p.note}`);
 }
-const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-for (const m of mistakes) console.log(m);
-console.log(`suggestion band (operator confirms): ${suggested.same} same-problem pairs, ${suggested.different} different-problem pairs`);
-console.log(`thresholds: link ≥ ${DEFAULT_GROUPING.autoLink}, suggest ≥ ${DEFAULT_GROUPING.suggest}, place bonus ${DEFAULT_GROUPING.placeBonus}`);
-console.log(`pairs=${pairs.length} precision=${precision.toFixed(3)} recall=${recall.toFixed(3)}`);
+const fmt = (x: PairMetrics) => `pairs=${x.pairs} precision=${x.precision.toFixed(3)} recall=${x.recall.toFixed(3)}`;
+console.log(`split: ${validation.length} validation pairs (thresholds chosen), ${test.length} test pairs (reported)`);
+console.log(`chosen on validation: link ≥ ${chosen.autoLink}, suggest ≥ ${chosen.suggest}, place bonus ${chosen.placeBonus} (validation ${fmt(onValidation)})`);
+console.log(`DEFAULT_GROUPING: link ≥ ${DEFAULT_GROUPING.autoLink}, suggest ≥ ${DEFAULT_GROUPING.suggest}, place bonus ${DEFAULT_GROUPING.placeBonus} (test ${fmt(onDefaults)})${chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus ? '' : ' — differs from the chosen thresholds: update DEFAULT_GROUPING'}`);
+console.log(`suggestion band on test (operator confirms): ${m.suggested.same} same-problem pairs, ${m.suggested.different} different-problem pairs`);
+console.log(fmt(m));

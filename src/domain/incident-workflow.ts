@@ -161,7 +161,8 @@ export interface GroupingPolicy {
   windowMinutes: number;
 }
 
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.55, suggest: 0.3, placeBonus: 0.1, windowMinutes: 24 * 60 };
+// Thresholds chosen on the validation half of data/grouping/pairs.jsonl (`npm run eval:grouping`).
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.61, suggest: 0.45, placeBonus: 0.2, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 

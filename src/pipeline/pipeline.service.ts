@@ -1,7 +1,7 @@
 import type { IncidentPolicy, Incident } from '../domain/incident';
 import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
-import { featureHashes, featuresFromStems, lshBands, minhash } from '../text/similarity';
+import { featureHashes, featuresFromStems, GROUPING_STEM_PREFIX, lshBands, minhash } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
 import type { FeedRepository } from '../repositories/feed.repository';
@@ -150,7 +150,7 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 
 /** What grouping needs of a post that would open an incident. */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
-  const named = featuresFromStems(post.textStems.split(' '));
+  const named = featuresFromStems(post.textStems.split(' '), GROUPING_STEM_PREFIX);
   const features = featureHashes(named);
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);

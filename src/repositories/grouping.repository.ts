@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '../adapters/redis';
 import type { GroupingPolicy } from '../domain/incident-workflow';
 import type { Network } from '../domain/network';
@@ -74,8 +75,18 @@ end
 for i = 3, #KEYS do
   for _, id in ipairs(redis.call('LRANGE', KEYS[i], 0, 19)) do ordered[#ordered + 1] = id end
 end
+-- Candidates ranked by how many LSH bands they share with the post (an estimate of the
+-- similarity; place matches first), and only the top ones scored exactly: a burst of alike posts
+-- fills every band, and scoring all of them would make the cost per post grow with the burst.
+local hits, pos, ranked = {}, {}, {}
+for k, id in ipairs(ordered) do
+  if not hits[id] then hits[id] = 0; pos[id] = k; ranked[#ranked + 1] = id end
+  hits[id] = hits[id] + (placeIds[id] and 1000 or 1)
+end
+table.sort(ranked, function(x, y) if hits[x] ~= hits[y] then return hits[x] > hits[y] end return pos[x] < pos[y] end)
 local seen, bestId, best = {}, nil, -1
-for _, id in ipairs(ordered) do
+for r = 1, math.min(#ranked, 12) do
+  local id = ranked[r]
   if not seen[id] then
     seen[id] = true
     local f = redis.call('GET', prefix .. ':grp:f:' .. id)
@@ -116,6 +127,8 @@ local sug = ''
 if bestId and best >= tonumber(ARGV[6]) then sug = bestId end
 return {'new', newId, tostring(best), sug}`;
 
+const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
+
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
 
@@ -145,11 +158,9 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
     /** Decides every candidate in order, atomically each (one round trip for the batch). */
     async group(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<GroupOutcome[]> {
       if (candidates.length === 0) return [];
-      const p = redis.pipeline();
-      for (const c of candidates) {
+      const args = (c: GroupCandidate) => {
         const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
-        p.eval(
-          GROUP,
+        return [
           keys.length,
           ...keys,
           prefix,
@@ -164,9 +175,18 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           c.postId,
           String(KEEP_SECONDS),
           c.numbers.join(','),
-        );
-      }
+        ] as const;
+      };
+      // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
+      // lost its script cache (restart) answers NOSCRIPT: those posts, not decided, run again
+      // with the script's text.
+      const p = redis.pipeline();
+      for (const c of candidates) p.evalsha(GROUP_SHA, ...args(c));
       const res = (await p.exec()) ?? [];
+      for (let i = 0; i < candidates.length; i++) {
+        const err = res[i]?.[0];
+        if (err && /NOSCRIPT/.test(err.message)) res[i] = [null, await redis.eval(GROUP, ...args(candidates[i] as GroupCandidate))];
+      }
       return res.map(([err, val]): GroupOutcome => {
         if (err) throw err;
         const [kind, id, score, sug] = val as [string, string, string, string];

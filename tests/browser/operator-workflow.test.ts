@@ -2,7 +2,8 @@
  * The operator page as a workplace, in real Chromium against the real system: two operators in
  * two browser pages; one takes an incident and the other sees it taken within a second (live
  * `incident:updated`), without a take button; then route (the suggested organisation
- * preselected) → answer → close through the card's buttons.
+ * preselected) → answer → close through the card's buttons; and a lost race (both take at once)
+ * ends in a 409 toast naming the current owner.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,38 @@ describe('operator workplace: two operators, one incident', () => {
       return d?.doc.status === 'closed' ? d.doc : null;
     }, 5_000, 'closed in the store');
     expect(detail.status).toBe('closed');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the loser of a race gets a 409 toast naming the current owner, and the card refreshes', async () => {
+    const post = complaintPost({ text: 'Прорвало трубу отопления на Химиков 8, кипяток заливает подвал, аварийная служба не едет' });
+    await system.ingest([post]);
+    id = `inc:${post.network}:${post.externalId}`;
+    await card(first).locator('[data-action="take"]').waitFor(POLL);
+    await card(second).locator('[data-action="take"]').waitFor(POLL);
+    // The second operator's take leaves with the version it saw but reaches the server only after
+    // the first operator's take has won: a real stale-version race, made deterministic.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let sent = () => {};
+    const leaving = new Promise<void>((r) => (sent = r));
+    await second.route('**/api/incidents/*/actions', async (route) => {
+      sent();
+      await held;
+      await route.continue();
+    });
+    await card(second).locator('[data-action="take"]').click();
+    await leaving;
+    const won = first.waitForResponse((r) => r.url().includes('/actions') && r.request().method() === 'POST');
+    await card(first).locator('[data-action="take"]').click();
+    expect((await won).status()).toBe(200);
+    const lost = second.waitForResponse((r) => r.url().includes('/actions') && r.request().method() === 'POST');
+    release();
+    expect((await lost).status()).toBe(409);
+    const toast = second.locator('.toast--error .toast__text');
+    await expect.poll(() => toast.last().textContent(), POLL).toContain(`в работе у ${system.credentials.username}`);
+    await expect.poll(() => card(second).locator('.card__status').textContent(), POLL).toBe('В работе');
+    await second.unroute('**/api/incidents/*/actions');
     expect(pageErrors).toEqual([]);
   });
 });
