@@ -167,7 +167,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const archive = createArchiveService({ archive: repos.archive, incidents: repos.incidents, corrections: repos.corrections, audit: repos.audit, gazetteer, analyze });
   const analytics = createAnalyticsService({ archive: repos.archive, archiveService: archive, audit: repos.audit, gazetteer, regionCode: config.REGION, ...(config.ANALYTICS_GEOJSON ? { geojsonPath: resolve(config.ANALYTICS_GEOJSON) } : {}) });
   const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, from: config.SMTP_FROM ?? 'dozor@localhost' }) : undefined;
-  const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit, ...(mailer ? { mail: (to: string, subject: string, text: string) => mailer({ to: [to], subject, text }) } : {}) });
+  const alerts = createAlertsService({ saved: repos.savedSearches, notifications: repos.notifications, users: repos.users, archive: repos.archive, archiveService: archive, analytics, audit: repos.audit, ...(mailer ? { mail: (to: string, subject: string, text: string) => mailer({ to: [to], subject, text }).catch((err: unknown) => log.warn({ code: (err as { code?: string }).code ?? 'unknown' }, 'alert e-mail not sent (the in-app notification stands; the SMTP error text may name the address, so only its code is logged)')) } : {}) });
   /** Organisations with fewer routed incidents in a report's period are shown but not ranked. */
   const REPORT_RATING_MIN_VOLUME = 5;
   // Report section «SLA and ratings»: the ratings of issue 11 over the incidents routed in the report's scope.
