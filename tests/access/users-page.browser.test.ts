@@ -90,8 +90,15 @@ describe('users page', () => {
     await admin.click('#user-new');
     await admin.fill('#f-username', 'duty');
     await admin.fill('#f-name', XSS_NAME);
+    // A malformed address comes back from the server beside the field; a good one is stored.
+    await admin.fill('#f-email', 'not-an-address');
     await admin.selectOption('#f-role', 'sector_lead');
     await admin.uncheck('#f-sectors-all');
+    await admin.check('#f-sectors input[value="housing"]');
+    await admin.click('#f-submit');
+    await expect.poll(() => admin.locator('#f-email').locator('xpath=ancestor::*[contains(@class,"field")][1]').textContent(), POLL).toMatch(/e-mail|адрес/i);
+    await admin.fill('#f-email', 'Duty@Example.org');
+    await admin.uncheck('#f-sectors input[value="housing"]');
     await admin.check('#f-sectors input[value="housing"]');
     await admin.click('#f-submit');
     await expect.poll(() => admin.locator('#notice').textContent(), POLL).toContain('Создан пользователь duty');
@@ -103,6 +110,7 @@ describe('users page', () => {
     expect(await row.locator('td').nth(3).textContent()).toMatch(/^ЖКХ; все МО$/);
     const stored = await system.container.repos.users.findByUsername('duty');
     expect(stored?.scope).toEqual({ sectors: ['housing'], municipalities: 'all' });
+    expect(stored?.email).toBe('duty@example.org');
   });
 
   it('logs the user out of the feed within seconds when the administrator changes their role', async () => {

@@ -16,6 +16,8 @@ type Choice = string[] | 'all';
 export interface UserFormValues extends Record<string, unknown> {
   username: string;
   displayName: string;
+  /** For e-mailed alerts and reports; empty: none. */
+  email: string;
   role: Role;
   password: string;
   sectors: Sector[] | 'all';
@@ -52,8 +54,8 @@ export function createUsersModel() {
   /** The form: null closed; `user` null while creating. */
   const editor = signal<{ user: UserView | null } | null>(null);
   const form = createForm<UserFormValues>(
-    { username: '', displayName: '', role: 'operator', password: '', sectors: 'all', municipalities: 'all' },
-    { fields: () => ['username', 'displayName', 'role', 'password', 'scope.sectors', 'scope.municipalities'], messages: (err) => errorText(err) },
+    { username: '', displayName: '', email: '', role: 'operator', password: '', sectors: 'all', municipalities: 'all' },
+    { fields: () => ['username', 'displayName', 'email', 'role', 'password', 'scope.sectors', 'scope.municipalities'], messages: (err) => errorText(err) },
   );
   const isAdmin = computed(() => session.can('users:manage') && !session.info.value?.totpEnrolmentRequired && !session.info.value?.passwordChangeRequired);
 
@@ -162,6 +164,7 @@ export function createUsersModel() {
       form.reset({
         username: fresh?.username ?? '',
         displayName: fresh?.displayName ?? '',
+        email: fresh?.email ?? '',
         role: fresh?.role ?? 'operator',
         password: fresh ? '' : generatePassword(),
         sectors: fresh?.scope.sectors ?? 'all',
@@ -180,12 +183,13 @@ export function createUsersModel() {
         return;
       }
       const scope = { sectors: v.sectors, municipalities: v.municipalities };
+      const email = v.email.trim();
       const ok = await form.submit(async () => {
         if (editing) {
-          await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope } });
+          await api('PATCH /api/users/:id', { params: { id: editing.id }, body: { displayName: v.displayName.trim(), role: v.role, scope, email } });
           notice.value = { kind: 'ok', text: `Изменения сохранены: ${editing.username}. Если изменились роль или область работы, его сеансы завершены.` };
         } else {
-          const created = await api('POST /api/users', { body: { username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, scope, password: v.password } });
+          const created = await api('POST /api/users', { body: { username: v.username.trim(), displayName: v.displayName.trim(), role: v.role, scope, password: v.password, ...(email ? { email } : {}) } });
           notice.value = { kind: 'ok', text: `Создан пользователь ${created.username}. Временный пароль: ${v.password} — передайте его лично.` };
         }
       });

@@ -193,6 +193,9 @@ function UserForm({ model }: { model: UsersModel }) {
         <Field id="f-name" label="Имя и фамилия" error={e.displayName}>
           <input ref={name} id="f-name" type="text" autocomplete="off" value={v.displayName} onInput={(x) => form.set('displayName', x.currentTarget.value)} />
         </Field>
+        <Field id="f-email" label="E-mail для уведомлений" error={e.email}>
+          <input id="f-email" type="email" autocomplete="off" spellcheck={false} value={v.email} onInput={(x) => form.set('email', x.currentTarget.value)} />
+        </Field>
         <Field id="f-role" label="Роль" error={e.role}>
           <select id="f-role" value={v.role} disabled={editing !== null && editing.id === self?.id} onChange={(x) => form.set('role', x.currentTarget.value as Role)}>
             {ROLES.map((r) => (
