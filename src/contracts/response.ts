@@ -37,12 +37,21 @@ export const incidentIdParams = z.object({ id: z.string().min(1).max(600) });
 export const checkBody = z.object({ text: z.string().min(1).max(4000) });
 export const deskAnswerBody = z.object({ version: z.string().min(1), stage: answerStageSchema, text: z.string().trim().min(1).max(4000) });
 
+/** The resident's verdict, entered by an operator from the resident's reply. */
+export const satisfactionBody = z.object({ verdict: z.enum(['solved', 'not_solved', 'no_reply']) });
+export type SatisfactionVerdict = z.infer<typeof satisfactionBody>['verdict'];
+export const satisfactionAnswer = z.object({ ok: z.literal(true) });
+/** A one-time public link for the resident (path relative to the site; shown once, expires). */
+export const satisfactionLinkAnswer = z.object({ url: z.string(), expiresAt: z.string() });
+
 declare module './api' {
   interface ApiRoutes {
     'GET /api/organisation/incidents': Route<{ response: typeof deskListAnswer }>;
     'POST /api/organisation/incidents/:id/answers': Route<{ params: typeof incidentIdParams; body: typeof deskAnswerBody; response: z.ZodRecord<z.ZodString, z.ZodUnknown> }>;
     'GET /api/organisation/incidents/:id/answer-templates': Route<{ params: typeof incidentIdParams; response: typeof templatesAnswer }>;
     'GET /api/incidents/:id/answer-templates': Route<{ params: typeof incidentIdParams; response: typeof templatesAnswer }>;
+    'POST /api/incidents/:id/satisfaction': Route<{ params: typeof incidentIdParams; body: typeof satisfactionBody; response: typeof satisfactionAnswer }>;
+    'POST /api/incidents/:id/satisfaction-link': Route<{ params: typeof incidentIdParams; response: typeof satisfactionLinkAnswer }>;
     'POST /api/answers/check': Route<{ body: typeof checkBody; response: typeof formalVerdictSchema }>;
   }
 }

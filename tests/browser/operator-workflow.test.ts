@@ -108,6 +108,15 @@ describe('operator workplace: two operators, one incident', () => {
       return d?.doc.status === 'closed' ? d.doc : null;
     }, 5_000, 'closed in the store');
     expect(detail.status).toBe('closed');
+
+    // After the answer: a one-time link for the resident, then the resident's «not solved»
+    // (entered from their reply) reopens the incident for everyone.
+    await c.locator('[data-action="satisfaction"]').click();
+    await c.locator('[data-action="satisfaction-link"]').click();
+    await expect.poll(() => c.locator('[data-field="satisfaction-link"]').inputValue(), POLL).toMatch(/^http:\/\/[^/]+\/rate\/\?t=[\w-]{10,}$/);
+    await c.locator('[data-verdict="not_solved"]').click();
+    await expect.poll(() => c.locator('[data-message="satisfaction"]').textContent(), POLL).toContain('инцидент возобновлён');
+    await expect.poll(() => card(second).locator('.card__status').textContent(), POLL).toBe('Возобновлён');
     expect(pageErrors).toEqual([]);
   });
 

@@ -6,10 +6,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { IncidentCard } from '../../../src/contracts/feed';
 import { SECTORS, SECTOR_TITLES_RU, type Sector } from '../../../src/domain/sector';
+import type { SatisfactionVerdict } from '../../../src/contracts/response';
+import { api } from '../../shared/api';
+import { session } from '../../shared/context';
+import { errorText } from '../../shared/session';
 import { formatFull, parseTime } from '../../shared/time';
-import { ACTION_TITLES_RU, STATUS_RU, type CardAction, type IncidentWork } from './workflow';
+import { ACTION_TITLES_RU, canRecordSatisfaction, STATUS_RU, type CardAction, type IncidentWork } from './workflow';
 
-export type PanelMode = 'details' | 'route' | 'answer' | 'reject' | 'correct';
+export type PanelMode = 'details' | 'route' | 'answer' | 'reject' | 'correct' | 'satisfaction';
 export interface OpenPanel {
   id: string;
   mode: PanelMode;
@@ -35,6 +39,11 @@ export function ActionBar({ card, actions, work, open, onOpen }: { card: Inciden
             {ACTION_TITLES_RU[a]}…
           </button>
         ),
+      )}
+      {canRecordSatisfaction(card, session.user.value) && (
+        <button type="button" class="btn btn--small" data-action="satisfaction" aria-expanded={mode === 'satisfaction'} onClick={() => toggle('satisfaction')}>
+          Оценка жителя…
+        </button>
       )}
       <button type="button" class="btn btn--small btn--ghost" data-action="details" aria-expanded={mode === 'details'} onClick={() => toggle('details')}>
         История и комментарии{card.commentCount > 0 ? ` (${card.commentCount})` : ''} <kbd>c</kbd>
@@ -138,6 +147,58 @@ function CorrectForm({ card, work }: { card: IncidentCard; work: IncidentWork })
   );
 }
 
+const VERDICT_RU: Record<SatisfactionVerdict, string> = { solved: 'Решено', not_solved: 'Не решено', no_reply: 'Житель не ответил' };
+
+/** The resident's verdict from their reply (not solved reopens the incident), or a one-time link for them. */
+function SatisfactionForm({ card }: { card: IncidentCard }) {
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (f: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    try {
+      await f();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const verdict = (v: SatisfactionVerdict) =>
+    run(async () => {
+      await api('POST /api/incidents/:id/satisfaction', { params: { id: card.id }, body: { verdict: v } });
+      setMessage({ kind: 'ok', text: v === 'not_solved' ? 'Записано: не решено — инцидент возобновлён' : `Записано: ${VERDICT_RU[v].toLowerCase()}` });
+    });
+  const makeLink = () =>
+    run(async () => {
+      const l = await api('POST /api/incidents/:id/satisfaction-link', { params: { id: card.id } });
+      setLink({ url: new URL(l.url, location.origin).href, expiresAt: l.expiresAt });
+      setMessage(null);
+    });
+  return (
+    <div class="card__form" data-form="satisfaction">
+      <span class="field__label">Ответ жителя на вопрос «Проблема решена?»</span>
+      <div class="row" role="group" aria-label="Оценка жителя">
+        {(Object.keys(VERDICT_RU) as SatisfactionVerdict[]).map((v) => (
+          <button key={v} type="button" class="btn btn--small" data-verdict={v} disabled={busy} onClick={() => void verdict(v)}>
+            {VERDICT_RU[v]}
+          </button>
+        ))}
+        <button type="button" class="btn btn--small btn--ghost" data-action="satisfaction-link" disabled={busy} onClick={() => void makeLink()}>
+          Ссылка для жителя
+        </button>
+      </div>
+      {link && (
+        <label class="field">
+          <span class="field__label">Одноразовая ссылка (показывается один раз, действует до {formatFull(parseTime(link.expiresAt))})</span>
+          <input type="text" readOnly value={link.url} data-field="satisfaction-link" onFocus={(e) => e.currentTarget.select()} />
+        </label>
+      )}
+      {message && <p class={message.kind === 'error' ? 'card__error' : 'muted'} data-message="satisfaction">{message.text}</p>}
+    </div>
+  );
+}
+
 function Details({ card, work }: { card: IncidentCard; work: IncidentWork }) {
   const [forShift, setForShift] = useState(false);
   const d = work.detail.value?.id === card.id ? work.detail.value : null;
@@ -183,6 +244,7 @@ export function Panel({ card, work, mode, onClose }: { card: IncidentCard; work:
       )}
       {mode === 'reject' && <TextForm name="reason" label="Почему это не инцидент" button="Отклонить" required onSubmit={(reason) => work.act(card, { action: 'reject', reason }, 'Инцидент отклонён').then((ok) => (ok && onClose(), ok))} />}
       {mode === 'correct' && <CorrectForm card={card} work={work} />}
+      {mode === 'satisfaction' && <SatisfactionForm card={card} />}
       <Details card={card} work={work} />
     </div>
   );

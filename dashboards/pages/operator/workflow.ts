@@ -56,6 +56,11 @@ export function availableActions(card: Pick<IncidentCard, 'status' | 'assignee'>
   return out;
 }
 
+/** After the answer: the operator records the resident's verdict or hands out the one-time link. */
+export function canRecordSatisfaction(card: Pick<IncidentCard, 'status'>, user: { role: Role } | null): boolean {
+  return user !== null && (card.status === 'answered' || card.status === 'closed') && can(user.role, 'incidents:work');
+}
+
 type Detail = Answer<'GET /api/incidents/:id'>;
 type Comment = Answer<'GET /api/incidents/:id/comments'>['items'][number];
 type Suggestion = Answer<'GET /api/organisations/suggest'>['items'][number];

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { escalationIdParams, escalationListAnswer } from '../../contracts/escalations';
+import { satisfactionAnswer, satisfactionBody, satisfactionLinkAnswer } from '../../contracts/response';
 import { detectFormalAnswer } from '../../domain/formal-answer';
 import { NotFoundError } from '../../lib/errors';
 import type { AuthService } from '../../services/auth.service';
@@ -52,7 +53,7 @@ export const responseRoutes: FastifyPluginAsyncZod<{ auth: AuthService; response
 
   app.post(
     '/api/incidents/:id/satisfaction',
-    { preHandler: requirePermission(auth, 'incidents:work'), schema: { tags: ['satisfaction'], summary: "The resident's verdict, entered by the operator; «not solved» reopens the incident", params: idParam, body: z.object({ verdict: z.enum(['solved', 'not_solved', 'no_reply']) }), response: { 200: z.object({ ok: z.literal(true) }), 400: errorBody, ...denied, 404: errorBody } } },
+    { preHandler: requirePermission(auth, 'incidents:work'), schema: { tags: ['satisfaction'], summary: "The resident's verdict, entered by the operator; «not solved» reopens the incident", params: idParam, body: satisfactionBody, response: { 200: satisfactionAnswer, 400: errorBody, ...denied, 404: errorBody } } },
     async (request) => {
       await desk.operatorVerdict(sessionOf(request).user, request.params.id, request.body.verdict, request.ip);
       return { ok: true as const };
@@ -61,7 +62,7 @@ export const responseRoutes: FastifyPluginAsyncZod<{ auth: AuthService; response
 
   app.post(
     '/api/incidents/:id/satisfaction-link',
-    { preHandler: requirePermission(auth, 'incidents:work'), schema: { tags: ['satisfaction'], summary: 'A one-time public link for the resident (shown once, expires)', params: idParam, response: { 201: z.object({ url: z.string(), expiresAt: z.string() }), 400: errorBody, ...denied, 404: errorBody } } },
+    { preHandler: requirePermission(auth, 'incidents:work'), schema: { tags: ['satisfaction'], summary: 'A one-time public link for the resident (shown once, expires)', params: idParam, response: { 201: satisfactionLinkAnswer, 400: errorBody, ...denied, 404: errorBody } } },
     async (request, reply) => {
       const { token, expiresAt } = await response.createLink(sessionOf(request).user, request.params.id, request.ip);
       return reply.status(201).send({ url: `/rate/?t=${token}`, expiresAt });
