@@ -69,6 +69,9 @@ export const createRuleSchema = z.object({
   organisationId: z.string().trim().min(1).max(64),
 });
 export type CreateRuleInput = z.infer<typeof createRuleSchema>;
+/** A rule's key (sector × category × municipality) is its id; what changes is where it routes. */
+export const updateRuleSchema = z.object({ organisationId: z.string().trim().min(1).max(64) });
+export type UpdateRuleInput = z.infer<typeof updateRuleSchema>;
 
 export const suggestionSchema = z.object({
   organisationId: z.string(),
@@ -132,6 +135,7 @@ declare module './api' {
     'DELETE /api/organisations/:id': Route<{ params: typeof organisationIdParams; response: z.ZodNull }>;
     'GET /api/routing-rules': Route<{ response: typeof ruleListAnswer }>;
     'POST /api/routing-rules': Route<{ body: typeof createRuleSchema; response: typeof ruleAnswer }>;
+    'PATCH /api/routing-rules/:id': Route<{ params: typeof ruleIdParams; body: typeof updateRuleSchema; response: typeof ruleAnswer }>;
     'DELETE /api/routing-rules/:id': Route<{ params: typeof ruleIdParams; response: z.ZodNull }>;
     'POST /api/organisations/import': Route<{ query: typeof importQuerySchema; response: typeof importResultSchema }>;
   }

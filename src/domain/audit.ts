@@ -82,6 +82,7 @@ const ORGANISATION_ACTIONS = {
   "organisation.import": "Импорт справочника организаций",
   "organisation.export": "Выгрузка справочника организаций",
   "routing_rule.create": "Добавление правила маршрутизации",
+  "routing_rule.update": "Изменение правила маршрутизации",
   "routing_rule.delete": "Удаление правила маршрутизации",
   "answer.publish": "Публикация ответа в соцсети",
   "satisfaction.record": "Оценка жителя: решено / не решено",

@@ -136,6 +136,10 @@ export function createOrganisationsRepository(deps: { es: EsClient; names: Index
       const res = await es.get<RuleDoc>({ index: names.routingRulesIndex, id }, { ignore: [404] });
       return res.found && res._source ? fromRuleDoc(res._source) : null;
     },
+    /** Rewrites an existing rule (its id, the key, stays). */
+    async saveRule(rule: ResponsibilityRule): Promise<void> {
+      await es.index({ index: names.routingRulesIndex, id: rule.id, document: toRuleDoc(rule), refresh: true });
+    },
     async deleteRule(id: string): Promise<boolean> {
       const res = await es.delete({ index: names.routingRulesIndex, id, refresh: true }, { ignore: [404] });
       return res.result === 'deleted';

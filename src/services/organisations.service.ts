@@ -1,4 +1,4 @@
-import type { CreateOrganisationInput, CreateRuleInput, ImportResult, ImportRowError, OrganisationView, RuleView, UpdateOrganisationInput } from '../contracts/organisations';
+import type { CreateOrganisationInput, CreateRuleInput, ImportResult, ImportRowError, OrganisationView, RuleView, UpdateOrganisationInput, UpdateRuleInput } from '../contracts/organisations';
 import type { SessionUser } from '../domain/access';
 import { auditRecord, type AuditAction } from '../domain/audit';
 import {
@@ -156,6 +156,19 @@ export function createOrganisationsService(deps: {
       }
       await audit(actor, 'routing_rule.create', rule.id, { organisationId: org.id }, ip);
       return presentRule(rule, new Map([[org.id, org]]));
+    },
+
+    async updateRule(actor: SessionUser, id: string, input: UpdateRuleInput, ip?: string): Promise<RuleView> {
+      const rule = await repo.getRule(id);
+      if (!rule) throw new NotFoundError('Rule');
+      const org = await repo.get(input.organisationId);
+      if (!org) throw new ValidationError(`body.organisationId: unknown organisation '${input.organisationId}'`, { fields: [{ field: 'body.organisationId', message: 'unknown organisation' }] });
+      const updated: ResponsibilityRule = { ...rule, organisationId: org.id };
+      if (rule.organisationId !== org.id) {
+        await repo.saveRule(updated);
+        await audit(actor, 'routing_rule.update', id, { from: rule.organisationId, organisationId: org.id }, ip);
+      }
+      return presentRule(updated, new Map([[org.id, org]]));
     },
 
     async deleteRule(actor: SessionUser, id: string, ip?: string): Promise<void> {

@@ -397,6 +397,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/organisations/import': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'not a file', url: '/api/organisations/import?format=csv&table=rules', body: {}, ok: () => 400 }] },
   'GET /api/routing-rules': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'list', url: '/api/routing-rules' }] },
   'POST /api/routing-rules': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'unknown organisation', url: '/api/routing-rules', body: { sector: 'roads', organisationId: 'no-such-org' }, ok: () => 400 }] },
+  'PATCH /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', body: { organisationId: 'no-such-org' }, ok: () => 404 }] },
   'DELETE /api/routing-rules/:id': { access: { kind: 'permission', permission: 'organisations:manage' }, probes: [{ label: 'no such rule', url: '/api/routing-rules/roads%7C*%7C*', ok: () => 404 }] },
   // Answers, notifications, satisfaction and the organisation's desk (issue 11).
   'POST /api/answers/check': { access: { kind: 'session' }, probes: [{ label: 'check', url: '/api/answers/check', body: { text: 'Ваше обращение рассмотрено.' }, check: (b) => expect((b as { formal: boolean }).formal).toBe(true) }] },

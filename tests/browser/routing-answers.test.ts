@@ -166,6 +166,13 @@ describe('route → answer on the organisation page → close → satisfaction t
       const audit = await sys.container.repos.audit.search({ action: 'organisation.create', offset: 0, size: 10 });
       return audit.items.some((a) => a.actorUsername === 'dir-admin');
     }, 10_000, 'creation audited');
+    // The one rule is pointed at the new organisation in place.
+    const ruleSelect = page.locator('#rules-table select.rule-organisation');
+    await expect.poll(() => ruleSelect.locator('option[value="omsk-uk-1"]').count(), POLL).toBe(1);
+    const ruleId = await ruleSelect.getAttribute('data-rule');
+    await ruleSelect.selectOption('omsk-uk-1');
+    await eventually(async () => (await sys.container.services.organisations.listRules()).find((r) => r.id === ruleId)?.organisationId === 'omsk-uk-1', 10_000, 'the rule now routes to the new organisation');
+    await expect.poll(() => page.locator('#rules-table select.rule-organisation').inputValue(), POLL).toBe('omsk-uk-1');
     // Filters live in the URL.
     await page.selectOption('#orgs-kind', 'management_company');
     await expect.poll(() => page.locator('#orgs-table tbody tr[data-id]').count(), POLL).toBe(1);

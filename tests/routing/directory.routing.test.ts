@@ -75,6 +75,19 @@ describe('organisation directory API', () => {
     await eventually(async () => ((await api(admin, 'GET', '/api/audit?action=organisation.&size=50')).body as { items: { action: string }[] }).items.filter((i) => i.action === 'organisation.create').length === 3, 10_000, 'organisation.create audited');
     await eventually(async () => ((await api(admin, 'GET', '/api/audit?action=routing_rule.&size=50')).body as { items: unknown[] }).items.length === 3, 10_000, 'routing_rule.create audited');
 
+    // A rule is pointed at another organisation in place (its key stays); bad input changes nothing.
+    const taraRule = `/api/routing-rules/${encodeURIComponent('housing|*|tara')}`;
+    expect((await api(operator, 'PATCH', taraRule, { organisationId: 'minstroy' })).status).toBe(403);
+    expect((await api(admin, 'PATCH', taraRule, { organisationId: 'no-such-org' })).status).toBe(400);
+    expect((await api(admin, 'PATCH', `/api/routing-rules/${encodeURIComponent('roads|*|*')}`, { organisationId: 'minstroy' })).status).toBe(404);
+    const moved = await api(admin, 'PATCH', taraRule, { organisationId: 'minstroy' });
+    expect(moved.status).toBe(200);
+    expect((moved.body as { rule: { id: string; organisationId: string } }).rule).toMatchObject({ id: 'housing|*|tara', organisationId: 'minstroy' });
+    const waterNow = await api(operator, 'GET', '/api/organisations/suggest?sector=housing&category=housing.water&municipality=tara');
+    expect((waterNow.body as { items: { organisationId: string }[] }).items[0]?.organisationId).toBe('minstroy');
+    await eventually(async () => ((await api(admin, 'GET', '/api/audit?action=routing_rule.update&size=50')).body as { items: { details: Record<string, unknown> }[] }).items.find((i) => i.details.from === 'tara-adm'), 10_000, 'routing_rule.update audited');
+    expect((await api(admin, 'PATCH', taraRule, { organisationId: 'tara-adm' })).status).toBe(200);
+
     // Deleting an organisation removes its rules: nothing routes to a missing organisation.
     expect((await api(admin, 'DELETE', '/api/organisations/teplo-tara')).status).toBe(204);
     const after = await api(operator, 'GET', '/api/organisations/suggest?sector=housing&category=housing.heating&municipality=tara');

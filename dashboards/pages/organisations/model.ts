@@ -140,6 +140,18 @@ export function createDirectoryModel() {
     }
   };
 
+  /** Points a rule at another organisation (the rule's key stays). */
+  const updateRule = async (id: string, organisationId: string): Promise<boolean> => {
+    try {
+      await api('PATCH /api/routing-rules/:id', { params: { id }, body: { organisationId } });
+      await load();
+      return true;
+    } catch (e) {
+      error.value = errorText(e);
+      return false;
+    }
+  };
+
   const removeRule = async (id: string): Promise<boolean> => {
     try {
       await api('DELETE /api/routing-rules/:id', { params: { id } });
@@ -174,6 +186,6 @@ export function createDirectoryModel() {
     }
   };
 
-  return { items, rules, meta, error, loaded, importing, importResult, importProblems, load, remove, removeRule, importFile };
+  return { items, rules, meta, error, loaded, importing, importResult, importProblems, load, remove, updateRule, removeRule, importFile };
 }
 export type DirectoryModel = ReturnType<typeof createDirectoryModel>;

@@ -276,7 +276,30 @@ export default function OrganisationsPage() {
       { id: 'sector', title: 'Отрасль', cell: (r) => SECTOR_TITLES_RU[r.sector] },
       { id: 'category', title: 'Категория', cell: (r) => r.categoryTitle ?? r.category ?? 'любая' },
       { id: 'municipality', title: 'Муниципалитет', cell: (r) => r.municipalityName ?? r.municipality ?? 'любой' },
-      { id: 'organisation', title: 'Организация', fixed: true, cell: (r) => r.organisationName },
+      {
+        id: 'organisation',
+        title: 'Организация',
+        fixed: true,
+        sort: (a, b) => a.organisationName.localeCompare(b.organisationName, 'ru'),
+        cell: (r) => (
+          <select
+            class="rule-organisation"
+            aria-label={`Организация для правила: ${SECTOR_TITLES_RU[r.sector]}`}
+            data-rule={r.id}
+            value={r.organisationId}
+            onChange={(ev) => {
+              const to = (ev.currentTarget as HTMLSelectElement).value;
+              void model.updateRule(r.id, to).then((ok) => ok && toasts.success('Правило изменено'));
+            }}
+          >
+            {model.items.value.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        ),
+      },
       {
         id: 'actions',
         title: '',

@@ -10,7 +10,9 @@ import {
   ruleSchema,
   suggestionSchema,
   suggestQuerySchema,
+  ruleIdParams,
   updateOrganisationSchema,
+  updateRuleSchema,
 } from '../../contracts/organisations';
 import { ValidationError } from '../../lib/errors';
 import type { AuthService } from '../../services/auth.service';
@@ -156,6 +158,15 @@ export const organisationRoutes: FastifyPluginAsyncZod<{ auth: AuthService; orga
       },
     },
     async (request, reply) => reply.status(201).send({ rule: await organisations.createRule(sessionOf(request).user, request.body, request.ip) }),
+  );
+
+  app.patch(
+    '/api/routing-rules/:id',
+    {
+      preHandler: manage,
+      schema: { tags: ['organisations'], description: 'Points the rule at another organisation (its key — sector, category, municipality — is its id and stays). URL-encode the id.', params: ruleIdParams, body: updateRuleSchema, response: { 200: z.object({ rule: ruleSchema }), 400: errorBody, ...denied, 404: errorBody } },
+    },
+    async (request) => ({ rule: await organisations.updateRule(sessionOf(request).user, request.params.id, request.body, request.ip) }),
   );
 
   app.delete(
