@@ -59,6 +59,8 @@ export interface OkComment {
   date_ms?: number;
   like_count?: number;
   reply_to_comment_id?: string;
+  /** `GROUP` when the comment was written on behalf of a group (its author_id is then the group's). */
+  author_type?: string;
 }
 
 export interface OkCommentsResponse {
@@ -167,6 +169,8 @@ function mapTopicWith(topic: OkMediaTopic, index: EntityIndex, ctx: OkMapContext
     publishedAt: new Date(topic.created_ms).toISOString(),
     author: authorOf(topic.author_ref, index, ctx.groupId),
     sourceId: ctx.sourceId,
+    // A topic by the group itself (no author_ref, or group:<this group>), not a member's topic.
+    fromPage: !topic.author_ref || topic.author_ref === `group:${ctx.groupId}`,
   };
   if (Object.keys(engagement).length > 0) post.engagement = engagement;
   if (ctx.municipality !== undefined) post.municipality = ctx.municipality;
@@ -197,14 +201,17 @@ export function mapOkComments(res: OkCommentsResponse, topicId: string, ctx: OkM
     const publishedAt =
       typeof c.date_ms === 'number' && Number.isFinite(c.date_ms) ? new Date(c.date_ms).toISOString() : c.date ? parseOkDate(c.date) : undefined;
     if (!publishedAt) throw new OkPayloadError(`comment ${c.id} of topic ${topicId}: no readable date`);
-    const authorId = c.author_id ? String(c.author_id) : '';
+    // Written on behalf of the group: author_type GROUP, or no user id at all.
+    const byGroup = c.author_type?.toUpperCase() === 'GROUP';
+    const authorId = c.author_id && !byGroup ? String(c.author_id) : '';
+    const groupAuthor = byGroup && c.author_id ? String(c.author_id) : ctx.groupId;
     const author: PostAuthor = authorId
       ? {
           id: `user:${authorId}`,
           name: cap((userName(index.users.get(authorId)) || c.author_name) ?? ''),
           url: `https://ok.ru/profile/${encodeURIComponent(authorId)}`,
         }
-      : { id: `group:${ctx.groupId}`, name: cap(c.author_name ?? ''), url: `https://ok.ru/group/${encodeURIComponent(ctx.groupId)}` };
+      : { id: `group:${groupAuthor}`, name: cap((index.groups.get(groupAuthor)?.name ?? c.author_name) ?? ''), url: `https://ok.ru/group/${encodeURIComponent(groupAuthor)}` };
     const post: IncomingPost = {
       network: 'ok',
       externalId: `${parentExternalId}_${c.id}`,
@@ -215,7 +222,9 @@ export function mapOkComments(res: OkCommentsResponse, topicId: string, ctx: OkM
       publishedAt,
       author,
       sourceId: ctx.sourceId,
+      fromPage: !authorId && groupAuthor === ctx.groupId,
     };
+    if (typeof c.reply_to_comment_id === 'string' && c.reply_to_comment_id && c.reply_to_comment_id !== c.id) post.replyToExternalId = `${parentExternalId}_${c.reply_to_comment_id}`;
     const likes = count(c.like_count);
     if (likes !== undefined) post.engagement = { likes };
     if (ctx.municipality !== undefined) post.municipality = ctx.municipality;

@@ -174,6 +174,8 @@ function mapPost(item: VkPost, authors: Authors, source: VkMapSource): IncomingP
     publishedAt: isoFromUnix(item.date),
     author: authors.of(item.from_id ?? item.owner_id),
     sourceId: source.sourceId,
+    // The wall's owner posting on its own wall (a community's posts carry from_id = owner_id < 0).
+    fromPage: (item.from_id ?? item.owner_id) === item.owner_id,
   };
   const engagement = compact({ likes: item.likes?.count, comments: item.comments?.count, reposts: item.reposts?.count, views: item.views?.count });
   if (engagement) post.engagement = engagement;
@@ -216,7 +218,12 @@ export function mapCommentsResponse(
       publishedAt: isoFromUnix(c.date!),
       author: authors.of(c.from_id ?? post.ownerId),
       sourceId: source.sourceId,
+      // The community answering under its own wall comments as itself: from_id = -group id = owner_id.
+      fromPage: (c.from_id ?? post.ownerId) === post.ownerId,
     };
+    // What it answers: the comment named by reply_to_comment, else the head of the thread it is in.
+    const replyTo = typeof c.reply_to_comment === 'number' ? c.reply_to_comment : threadId;
+    if (replyTo !== undefined && replyTo !== c.id) mapped.replyToExternalId = commentExternalId(post.ownerId, post.postId, replyTo);
     const engagement = compact({ likes: c.likes?.count, comments: threadId === undefined ? c.thread?.count : undefined });
     if (engagement) mapped.engagement = engagement;
     if (source.municipality !== undefined) mapped.municipality = source.municipality;

@@ -40,11 +40,17 @@ export interface IncidentPolicy {
 export interface IncidentSignals {
   complaint: { value: boolean; confidence: number };
   misinformation: { score: number };
+  /**
+   * A comment the watched page wrote under its own posts: the page answering residents, which
+   * the classifier may read as a complaint (it restates the problem) but nobody has to act on.
+   */
+  pageReply?: boolean;
 }
 
 /** Decides whether a classified post is an incident, and why. Pure. */
 export function incidentReason(signals: IncidentSignals, policy: IncidentPolicy): IncidentReason | null {
   if (signals.misinformation.score >= policy.misinformationThreshold) return 'misinformation';
+  if (signals.pageReply) return null;
   if (signals.complaint.value && signals.complaint.confidence >= policy.complaintThreshold) return 'complaint';
   return null;
 }

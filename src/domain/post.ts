@@ -49,6 +49,14 @@ export interface IncomingPost {
    * original's claim.
    */
   repostOf?: string;
+  /**
+   * Written by the watched page itself (a community answering under its own wall, a channel's
+   * own post), from the network's author fields; absent when the connector cannot tell. A page's
+   * own comment is the page speaking, never a resident's complaint (see decideIncident).
+   */
+  fromPage?: boolean;
+  /** For comments: the externalId of the comment this one answers (VK reply_to_comment, OK reply_to_comment_id, a thread's head). */
+  replyToExternalId?: string;
 }
 
 /** Deterministic id: a post delivered twice is one document. */

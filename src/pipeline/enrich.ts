@@ -38,7 +38,7 @@ export function enrichPost(post: IncomingPost, deps: EnrichDeps, now: Date): Enr
 
 /** Opens an incident for the post when the policy says someone must act; urgent ones are flagged. */
 export function decideIncident(post: EnrichedPost, policy: IncidentPolicy, now: Date): Incident | null {
-  const reason = incidentReason(post.classification, policy);
+  const reason = incidentReason({ ...post.classification, pageReply: post.kind === 'comment' && post.fromPage === true }, policy);
   if (!reason) return null;
   const c = post.classification;
   return {

@@ -21,6 +21,8 @@ export const incomingPostSchema = z.object({
   sourceId: z.string().min(1).max(200),
   municipality: z.string().regex(/^[a-z][a-z0-9-]{0,60}$/).optional(),
   engagement: z.object({ likes: count, comments: count, reposts: count, views: count }).optional(),
+  fromPage: z.boolean().optional(),
+  replyToExternalId: z.string().min(1).max(POST_LIMITS.maxExternalIdChars).optional(),
   repostOf: z.string().regex(/^[a-z]+:\S+$/, 'a post id: <network>:<externalId>').max(POST_LIMITS.maxExternalIdChars + 20).optional(),
 });
 

@@ -107,6 +107,9 @@ const classificationProperties = {
 /** The desk's fields on a post: its claim, the claim's verdict, and the post it reposts. */
 const postClaimProperties = { claim_id: keyword, claim_verdict: keyword, repost_of: keyword } as const;
 
+/** Who wrote a comment and what it answers (issue 11 point 9, official pages). Additive. */
+const postReplyProperties = { from_page: flag, reply_to: keyword } as const;
+
 const postProperties = {
   id: keyword,
   network: keyword,
@@ -137,6 +140,7 @@ const postProperties = {
   misinfo_reasons: keyword,
   ...classificationProperties,
   ...postClaimProperties,
+  ...postReplyProperties,
   model_version: keyword,
   incident_id: keyword,
   /** Outputs an operator corrected: which, when, by whom, and the human values (shown as such). */
@@ -403,6 +407,7 @@ export async function ensureIndices(es: EsClient, prefix: string, opts: { replic
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: { category: keyword, urgent: flag, urgency_reasons: keyword } });
   await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postClaimProperties as never });
   await es.indices.putMapping({ index: names.incidentsIndex, allow_no_indices: true, ignore_unavailable: true, properties: incidentWorkProperties as never });
+  await es.indices.putMapping({ index: names.postsPattern, allow_no_indices: true, properties: postReplyProperties as never });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { totp_secret: notIndexed, totp_enabled: flag, must_change_password: flag } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { organisation_id: keyword } });
   await es.indices.putMapping({ index: names.usersIndex, allow_no_indices: true, ignore_unavailable: true, properties: { email: notIndexed } });

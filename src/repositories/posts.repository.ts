@@ -43,6 +43,10 @@ export interface PostDoc {
   claim_id?: string;
   claim_verdict?: string;
   repost_of?: string;
+  /** Written by the watched page itself (official-pages rating). */
+  from_page?: boolean;
+  /** Post id of the comment this comment answers. */
+  reply_to?: string;
 }
 
 export function toPostDoc(p: EnrichedPost): PostDoc {
@@ -78,6 +82,8 @@ export function toPostDoc(p: EnrichedPost): PostDoc {
     ...(p.incidentId ? { incident_id: p.incidentId } : {}),
     ...(p.claim ? { claim_id: p.claim.id, ...(p.claim.verdict ? { claim_verdict: p.claim.verdict } : {}) } : {}),
     ...(p.repostOf ? { repost_of: p.repostOf } : {}),
+    ...(p.fromPage !== undefined ? { from_page: p.fromPage } : {}),
+    ...(p.replyToExternalId ? { reply_to: `${p.network}:${p.replyToExternalId}` } : {}),
   };
 }
 

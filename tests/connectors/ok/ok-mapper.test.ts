@@ -49,6 +49,8 @@ describe('OK error codes', () => {
 describe('OK mapper over fixtures', () => {
   it('maps mediatopic.getTopics: id, url, text from text items, author from entities, engagement', () => {
     const posts = mapOkTopics(fixture<OkTopicsResponse>('topics-page.json'), ctx);
+    // The group's own topics are the page's posts; a member's topic is not.
+    expect(posts.map((p) => p.fromPage)).toEqual([true, true, false]);
     expect(posts).toHaveLength(3);
     for (const p of posts) expect(incomingPostSchema.safeParse(p).error).toBeUndefined();
     expect(posts[1]).toEqual({
@@ -62,6 +64,7 @@ describe('OK mapper over fixtures', () => {
       sourceId: `ok_group:${GID}`,
       municipality: 'omsk',
       engagement: { likes: 34, comments: 3, reposts: 5 },
+      fromPage: true,
     });
     expect(posts[2]!.author).toEqual({ id: 'user:571234567890', name: 'Ирина Смирнова', url: 'https://ok.ru/profile/571234567890' });
     expect(posts[2]!.text).toBe(
@@ -83,6 +86,25 @@ describe('OK mapper over fixtures', () => {
     });
     // A comment written as the group has no author_id: it speaks for the group.
     expect(posts[1]!.author).toMatchObject({ id: `group:${GID}`, name: 'Администрация Центрального района' });
+    // …and answers the resident's comment it names (reply_to_comment_id), as the page.
+    expect(posts.map((p) => [p.fromPage, p.replyToExternalId])).toEqual([
+      [false, undefined],
+      [true, `${GID}_155470338551234_MTc2Mzg5MjYwMDAwMDoxNTU0NzAzMzg1NTEyMzQ6MQ`],
+    ]);
+  });
+
+  it('reads author_type GROUP as the group speaking, and another group as not this page', () => {
+    const res: OkCommentsResponse = {
+      comments: [
+        { id: 'a', text: 'Ответ группы', author_id: GID, author_type: 'GROUP', date_ms: 1_700_000_000_000, reply_to_comment_id: 'z' },
+        { id: 'b', text: 'Другая группа', author_id: '999', author_type: 'GROUP', date_ms: 1_700_000_000_000 },
+      ],
+      entities: { groups: [{ uid: GID, name: 'Администрация' }] },
+    };
+    const [own, other] = mapOkComments(res, 't1', ctx);
+    expect(own).toMatchObject({ fromPage: true, replyToExternalId: `${GID}_t1_z`, author: { id: `group:${GID}`, name: 'Администрация' } });
+    expect(other).toMatchObject({ fromPage: false, author: { id: 'group:999' } });
+    expect(other!.replyToExternalId).toBeUndefined();
   });
 
   it('refuses payloads it cannot read instead of inventing fields', () => {

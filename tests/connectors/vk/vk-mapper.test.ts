@@ -31,6 +31,8 @@ describe('wall.get → posts', () => {
   it('names the author from groups and profiles (extended=1)', () => {
     expect(posts[1]!.author).toEqual({ id: '-170123456', name: 'Администрация города Омска', url: 'https://vk.com/omsk_adm' });
     expect(posts[4]!.author).toEqual({ id: '411111111', name: 'Мария Петрова', url: 'https://vk.com/m.petrova_omsk' });
+    // The community's own posts are the page's; a resident's post on its wall is not.
+    expect(posts.map((p) => p.fromPage)).toEqual([true, true, true, true, false, true]);
   });
 
   it('appends the reposted text after the repost’s own', () => {
@@ -112,6 +114,12 @@ describe('wall.getComments → comments', () => {
       expect(p).toMatchObject({ kind: 'comment', parentExternalId: '-170123456_5482', network: 'vk', municipality: 'omsk' });
       expect(incomingPostSchema.safeParse(p).error).toBeUndefined();
     }
+    // The community's answer in the resident's thread is the page's own reply, to that comment.
+    expect(posts.map((p) => [p.fromPage, p.replyToExternalId])).toEqual([
+      [false, undefined],
+      [true, '-170123456_5482_c5490'],
+      [false, undefined],
+    ]);
     expect(posts[0]!.engagement).toEqual({ likes: 6, comments: 1 });
     expect(posts[1]!.engagement).toEqual({ likes: 2 });
     expect(posts[0]!.publishedAt).toBe('2026-11-23T05:30:00.000Z');
