@@ -208,3 +208,8 @@ export function workingMinutesBetween(cal: ProductionCalendar, from: Date, to: D
 export function localWeekday(cal: ProductionCalendar, at: Date): number {
   return getDay(new TZDate(at.getTime(), cal.timeZone)) || 7;
 }
+
+/** Local date (yyyy-MM-dd) of an instant in the calendar's zone. */
+export function localDate(cal: Pick<ProductionCalendar, 'timeZone'>, at: Date): string {
+  return format(new TZDate(at.getTime(), cal.timeZone), 'yyyy-MM-dd');
+}
