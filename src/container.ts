@@ -62,6 +62,7 @@ import { createRetentionService } from './services/retention.service';
 import { createSearchService } from './services/search.service';
 import { createExplanationService, explanationDepsFromRegistry } from './services/explanation.service';
 import { createSourcesService } from './services/sources.service';
+import { createOfficialPagesService } from './services/official-pages.service';
 import { createSecretBox } from './services/totp';
 import { createTotpEnrolmentService } from './services/totp-enrolment.service';
 import { createUsersService } from './services/users.service';
@@ -230,7 +231,9 @@ export async function createContainer(config: Config, opts: { name: string; log?
     redis,
     prefix,
   });
+  const officialPages = createOfficialPagesService({ organisations: repos.organisations, sources: repos.sources, posts: repos.posts, calendar: deadlineSetup.calendar });
   const services = {
+    officialPages,
     deadlines,
     response,
     organisationDesk,

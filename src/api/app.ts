@@ -48,6 +48,7 @@ import { organisationRoutes } from './routes/organisations.routes';
 import { responseRoutes } from './routes/response.routes';
 import { satisfactionPageRoutes } from './routes/satisfaction-page.routes';
 import { ratingsRoutes } from './routes/ratings.routes';
+import type { OfficialPagesService } from '../services/official-pages.service';
 import { slaRoutes } from './routes/sla.routes';
 import type { IncidentQueriesRepository } from '../repositories/incident-queries.repository';
 import type { DeadlinesService } from '../services/deadlines.service';
@@ -80,6 +81,7 @@ export interface AppDeps {
   response: ResponseService;
   organisationDesk: OrganisationDeskService;
   incidentQueries: IncidentQueriesRepository;
+  officialPages: OfficialPagesService;
   deadlines: DeadlinesService;
   /** Bearer token for GET /metrics; without it the endpoint answers 404. */
   metricsToken?: string | undefined;
@@ -179,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(archiveRoutes, { auth: deps.auth, archive: deps.archive, alerts: deps.alerts });
   await app.register(analyticsRoutes, { auth: deps.auth, analytics: deps.analytics });
   await app.register(reportsRoutes, { auth: deps.auth, reports: deps.reports });
-  await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar });
+  await app.register(ratingsRoutes, { auth: deps.auth, queries: deps.incidentQueries, calendar: deps.deadlines.calendar, officialPages: deps.officialPages });
   await app.register(slaRoutes, { auth: deps.auth, queries: deps.incidentQueries });
   await app.register(responseRoutes, { auth: deps.auth, response: deps.response, desk: deps.organisationDesk, workflow: deps.incidentWorkflow });
   await app.register(satisfactionPageRoutes, { response: deps.response, desk: deps.organisationDesk });

@@ -87,6 +87,9 @@ export function toPostDoc(p: EnrichedPost): PostDoc {
   };
 }
 
+/** The fields of a post document the official-pages rating reads. */
+export type PageDocumentRow = Pick<PostDoc, 'id' | 'kind' | 'source_id' | 'published_at' | 'parent_id' | 'from_page' | 'reply_to' | 'text' | 'url' | 'sector' | 'municipality'> & { author?: { name?: string } };
+
 /** Outcome of one document in a bulk request. */
 export type BulkItemResult =
   | { ok: true; status: number }
@@ -284,6 +287,25 @@ export function createPostsRepository(deps: { es: EsClient; names: IndexNames })
       for (const d of res.docs) {
         if ('found' in d && d.found && d._source?.corrected) out.set(d._id, d._source.corrected);
       }
+      return out;
+    },
+
+    /**
+     * The posts and comments of the given sources published at or after `from` (all of them, in
+     * pages under a point in time): the raw material of the official-pages rating.
+     */
+    async ofSourcesSince(sourceIds: readonly string[], from: string): Promise<PageDocumentRow[]> {
+      const out: PageDocumentRow[] = [];
+      if (sourceIds.length === 0) return out;
+      await scanDocuments<PageDocumentRow>(
+        es,
+        names.posts,
+        { bool: { filter: [{ terms: { source_id: [...sourceIds] } }, { range: { published_at: { gte: from } } }] } },
+        async (hits) => {
+          for (const h of hits) out.push(h._source);
+        },
+        { pageSize: 5000, sourceFields: ['id', 'kind', 'source_id', 'published_at', 'parent_id', 'from_page', 'reply_to', 'text', 'url', 'sector', 'municipality', 'author.name'] },
+      );
       return out;
     },
 

@@ -409,6 +409,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
   'POST /api/public/satisfaction/:token': { access: { kind: 'public' }, probes: [{ label: 'unknown link', url: `/api/public/satisfaction/${'x'.repeat(32)}`, body: { verdict: 'solved' }, check: (b) => expect(b).toEqual({ state: 'expired' }) }] },
   'GET /api/ratings/organisations': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/organisations' }] },
+  'GET /api/ratings/official-pages': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'last 30 days', url: '/api/ratings/official-pages' }] },
+  // An organisation × source pair that is not an official page in the directory is 404.
+  'GET /api/ratings/official-pages/comments': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'no such page', url: '/api/ratings/official-pages/comments?organisationId=none&sourceId=none&figure=unanswered', ok: () => 404 }] },
   'GET /api/sla/board': { access: { kind: 'permission', permission: 'incidents:read' }, probes: [{ label: 'board', url: '/api/sla/board' }] },
   // The organisation role without an organisation in the directory gets 403 (not bound).
   'GET /api/organisation/incidents': { access: { kind: 'permission', permission: 'organisation:respond' }, probes: [{ label: 'own desk', url: '/api/organisation/incidents', ok: () => 403 }] },

@@ -58,6 +58,7 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
       return opts.postResults ? opts.postResults(ps.length) : ps.map(() => ({ ok: true as const, status: 201 }));
     },
     correctionMarks: async () => new Map(),
+    ofSourcesSince: async () => [],
     search: async () => ({ total: 0, hits: [] }),
   } satisfies PostsRepository;
   const incidents = {
