@@ -12,7 +12,8 @@ import { localDate, workingMinutesBetween, type ProductionCalendar } from './wor
  * - A resident comment is answered when a page reply names it (`reply_to`) and was published at or
  *   after it; the earliest such reply is the answer. Replies may come after the period ends.
  * - Answer time: working hours (the production calendar, as the organisation ratings) and clock hours.
- * - Formal answers: the «отписка» detector over the page's replies published in the period.
+ * - Formal answers: the «отписка» detector over the page's replies (its comments that answer a
+ *   comment, `reply_to`) published in the period; a page comment answering nobody is not counted.
  */
 export interface PageDocument {
   id: string;
@@ -56,7 +57,7 @@ export interface OfficialPageRating {
   medianAnswerWorkingHours: number | null;
   medianAnswerHours: number | null;
   pageReplies: number;
-  /** Share of the page's replies in the period that the «отписка» detector flags. */
+  /** The page's replies to comments in the period, and the share the «отписка» detector flags. */
   formalShare: number | null;
   /** Drill-down: post ids behind each figure (answered/unanswered are resident comments, formal are page replies). */
   ids: { posts: string[]; answered: string[]; unanswered: string[]; formal: string[] };
@@ -126,7 +127,7 @@ export function pageComments(sourceId: string, docs: readonly PageDocument[], ca
       };
     });
   const replies = own
-    .filter((d) => d.kind === 'comment' && d.from_page === true && inPeriod(d, fromMs, toMs))
+    .filter((d) => d.kind === 'comment' && d.from_page === true && d.reply_to !== undefined && inPeriod(d, fromMs, toMs))
     .sort(byTimeThenId)
     .map((d) => ({ ...d, ...verdict(d) }));
   return { comments, replies };
