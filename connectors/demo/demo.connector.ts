@@ -36,6 +36,10 @@ export interface DemoPost {
   /** How long before "now" the post was published, in minutes (0..600). */
   minutesAgo: number;
   engagement?: Engagement;
+  /** Written by the page the source is (an official page's own posts and replies). */
+  fromPage?: boolean;
+  /** For a page's reply: the externalId of the earlier comment it answers. */
+  replyToExternalId?: string;
   label: DemoLabel;
 }
 
@@ -85,6 +89,10 @@ export function parseDemoPosts(content: string, source = 'demo posts'): DemoPost
       fail(`invalid JSON (${(error as Error).message})`);
     }
     const post = parseDemoLine(value, lineNo, fail);
+    if (post.replyToExternalId !== undefined) {
+      const target = seen.get(post.replyToExternalId);
+      if (!target || target.kind !== 'comment' || target.parentExternalId !== post.parentExternalId) fail(`replyToExternalId "${post.replyToExternalId}" does not name an earlier comment under the same post`);
+    }
     if (seen.has(post.externalId)) {
       fail(`duplicate externalId "${post.externalId}" (first on line ${seen.get(post.externalId)?.line})`);
     }
@@ -146,6 +154,14 @@ function parseDemoLine(value: unknown, line: number, fail: Fail): DemoPost {
   };
   if (parentExternalId !== undefined) post.parentExternalId = parentExternalId;
   if (o.engagement !== undefined) post.engagement = parseEngagement(o.engagement, fail);
+  if (o.fromPage !== undefined) {
+    if (typeof o.fromPage !== 'boolean') fail('fromPage must be a boolean');
+    post.fromPage = o.fromPage as boolean;
+  }
+  if (o.replyToExternalId !== undefined) {
+    if (kind !== 'comment') fail('only a comment can have replyToExternalId');
+    post.replyToExternalId = text(o.replyToExternalId, 'replyToExternalId', POST_LIMITS.maxExternalIdChars, fail);
+  }
   return post;
 }
 
@@ -231,6 +247,8 @@ export function toIncomingPost(post: DemoPost, loop: number, now: Date): Incomin
   };
   if (post.parentExternalId !== undefined) incoming.parentExternalId = demoExternalId(post.parentExternalId, loop);
   if (post.engagement !== undefined) incoming.engagement = { ...post.engagement };
+  if (post.fromPage !== undefined) incoming.fromPage = post.fromPage;
+  if (post.replyToExternalId !== undefined) incoming.replyToExternalId = demoExternalId(post.replyToExternalId, loop);
   return incoming;
 }
 

@@ -41,7 +41,7 @@ export const officialPageRatingSchema = z.object({
   activeDayShare: z.number(),
   activeWeekShare: z.number(),
   longestGapDays: z.number(),
-  residentComments: z.number(),
+  residentMessages: z.number(),
   answered: z.number(),
   answeredShare: z.number().nullable(),
   medianAnswerWorkingHours: z.number().nullable(),

@@ -8,9 +8,12 @@ import { localDate, workingMinutesBetween, type ProductionCalendar } from './wor
  *
  * - A page post is a `post` document of the source not marked as a resident's (`from_page !==
  *   false`: connectors that cannot tell deliver only the page's own posts).
- * - A resident comment is a `comment` not written by the page (`from_page !== true`).
- * - A resident comment is answered when a page reply names it (`reply_to`) and was published at or
- *   after it; the earliest such reply is the answer. Replies may come after the period ends.
+ * - A resident's message is a `comment` not written by the page (`from_page !== true`), or a
+ *   resident's post on the page's wall (`post` with `from_page === false`).
+ * - A page reply is the page's comment that names a comment (`reply_to`), or, naming none, sits
+ *   under a resident's post (it answers that post).
+ * - A message is answered by the earliest page reply to it published at or after it. Replies may
+ *   come after the period ends.
  * - Answer time: working hours (the production calendar, as the organisation ratings) and clock hours.
  * - Formal answers: the «отписка» detector over the page's replies (its comments that answer a
  *   comment, `reply_to`) published in the period; a page comment answering nobody is not counted.
@@ -39,7 +42,7 @@ export interface OfficialPageRating {
   organisationName: string;
   sourceId: string;
   title: string;
-  /** Below the minimum volume of resident comments the figures are shown but the page is not ranked. */
+  /** Below the minimum volume of residents' messages the figures are shown but the page is not ranked. */
   counted: boolean;
   /** Regularity: the page's own posts in the period. */
   posts: number;
@@ -50,7 +53,8 @@ export interface OfficialPageRating {
   activeWeekShare: number;
   /** Longest stretch without a post, in days, the period's edges included. */
   longestGapDays: number;
-  residentComments: number;
+  /** Residents' comments and their posts on the page's wall. */
+  residentMessages: number;
   answered: number;
   answeredShare: number | null;
   /** Median time from a resident's comment to the page's answer (answered ones). */
@@ -59,7 +63,7 @@ export interface OfficialPageRating {
   pageReplies: number;
   /** The page's replies to comments in the period, and the share the «отписка» detector flags. */
   formalShare: number | null;
-  /** Drill-down: post ids behind each figure (answered/unanswered are resident comments, formal are page replies). */
+  /** Drill-down: post ids behind each figure (answered/unanswered are residents' messages, formal are page replies). */
   ids: { posts: string[]; answered: string[]; unanswered: string[]; formal: string[] };
 }
 
@@ -93,7 +97,7 @@ function inPeriod(d: PageDocument, fromMs: number, toMs: number): boolean {
   return t >= fromMs && t < toMs;
 }
 
-/** The resident comments of one page in the period, each with the page's answer (or none). Sorted by time. */
+/** The residents' messages on one page in the period, each with the page's answer (or none), and the page's replies. Sorted by time. */
 export function pageComments(sourceId: string, docs: readonly PageDocument[], cal: ProductionCalendar, opts: Pick<OfficialPagesOptions, 'from' | 'to'>): { comments: AnsweredComment[]; replies: (PageDocument & { formal: boolean; reasons: string[] })[] } {
   const fromMs = Date.parse(opts.from);
   const toMs = Date.parse(opts.to);
@@ -104,15 +108,21 @@ export function pageComments(sourceId: string, docs: readonly PageDocument[], ca
     if (!v) checked.set(d.id, (v = (({ formal, reasons }) => ({ formal, reasons }))(detectFormalAnswer(d.text))));
     return v;
   };
+  const residentPosts = new Set(own.filter((d) => d.kind === 'post' && d.from_page === false).map((d) => d.id));
+  const answers = (d: PageDocument): string | undefined => {
+    if (d.kind !== 'comment' || d.from_page !== true) return undefined;
+    return d.reply_to ?? (d.parent_id !== undefined && residentPosts.has(d.parent_id) ? d.parent_id : undefined);
+  };
   const repliesTo = new Map<string, PageDocument[]>();
   for (const d of own) {
-    if (d.kind !== 'comment' || d.from_page !== true || !d.reply_to) continue;
-    const list = repliesTo.get(d.reply_to) ?? [];
+    const target = answers(d);
+    if (target === undefined) continue;
+    const list = repliesTo.get(target) ?? [];
     list.push(d);
-    repliesTo.set(d.reply_to, list);
+    repliesTo.set(target, list);
   }
   const comments = own
-    .filter((d) => d.kind === 'comment' && d.from_page !== true && inPeriod(d, fromMs, toMs))
+    .filter((d) => ((d.kind === 'comment' && d.from_page !== true) || residentPosts.has(d.id)) && inPeriod(d, fromMs, toMs))
     .sort(byTimeThenId)
     .map((c): AnsweredComment => {
       const answer = (repliesTo.get(c.id) ?? []).filter((r) => r.published_at >= c.published_at).sort(byTimeThenId)[0];
@@ -127,7 +137,7 @@ export function pageComments(sourceId: string, docs: readonly PageDocument[], ca
       };
     });
   const replies = own
-    .filter((d) => d.kind === 'comment' && d.from_page === true && d.reply_to !== undefined && inPeriod(d, fromMs, toMs))
+    .filter((d) => answers(d) !== undefined && inPeriod(d, fromMs, toMs))
     .sort(byTimeThenId)
     .map((d) => ({ ...d, ...verdict(d) }));
   return { comments, replies };
@@ -186,7 +196,7 @@ export function rateOfficialPages(pages: readonly OfficialPageRef[], docs: reado
       counted: comments.length >= opts.minVolume,
       posts: posts.length,
       ...regularity(posts.map((p) => Date.parse(p.published_at)), cal, fromMs, toMs),
-      residentComments: comments.length,
+      residentMessages: comments.length,
       answered: answered.length,
       answeredShare: share(answered.length, comments.length),
       medianAnswerWorkingHours: answered.length ? round2(median(answered.map((c) => c.workingHours!))!) : null,

@@ -21,8 +21,12 @@ const docs: PageDocument[] = [
   doc('p1', { kind: 'post', from_page: true, published_at: '2026-03-02T03:00:00.000Z' }),
   doc('p2', { kind: 'post', from_page: true, published_at: '2026-03-03T03:00:00.000Z' }),
   doc('p3', { kind: 'post', from_page: true, published_at: '2026-03-20T03:00:00.000Z' }),
-  // A resident's post on the page's wall is not the page posting.
+  // A resident's post on the page's wall is not the page posting: it is a message the page should
+  // answer, here by a comment under it that names no comment (Wed 09:00 → 11:00 Omsk).
   doc('r-post', { kind: 'post', from_page: false, published_at: '2026-03-04T03:00:00.000Z' }),
+  doc('a-r', { parent_id: 'vk:r-post', from_page: true, published_at: '2026-03-04T05:00:00.000Z', text: CONCRETE }),
+  // The page's own comment under its own post answers nobody.
+  doc('note', { parent_id: 'vk:p3', from_page: true, published_at: '2026-03-20T04:00:00.000Z', text: FORMAL }),
   // Outside the period: ignored.
   doc('p0', { kind: 'post', from_page: true, published_at: '2026-02-20T03:00:00.000Z' }),
   // c1 answered concretely after 2 working hours; c2 answered formally the next morning; c3 never.
@@ -56,18 +60,18 @@ describe('rateOfficialPages', () => {
   });
 
   it('matches answers to comments, the median answer time in working and clock hours, and formal replies', () => {
-    expect(a).toMatchObject({ residentComments: 4, answered: 2, answeredShare: 0.5, pageReplies: 4, formalShare: 0.25, counted: true });
-    expect(a!.ids).toMatchObject({ answered: ['vk:c1', 'vk:c2'], unanswered: ['vk:c3', 'vk:c4'], formal: ['vk:a2'] });
-    // c1: 2 working hours; c2 at 17:00 Omsk → 10:00 next day = 1 + 1 working hours; median 2.
-    // Clock: 2 h and 17 h → median 9.5.
+    expect(a).toMatchObject({ residentMessages: 5, answered: 3, answeredShare: 0.6, pageReplies: 5, formalShare: 0.2, counted: true });
+    expect(a!.ids).toMatchObject({ answered: ['vk:c1', 'vk:c2', 'vk:r-post'], unanswered: ['vk:c3', 'vk:c4'], formal: ['vk:a2'] });
+    // c1: 2 working hours; c2 at 17:00 Omsk → 10:00 next day = 1 + 1 working hours; r-post 2; median 2.
+    // Clock: 2 h, 17 h, 2 h → median 2; with c1 and c2 only it would be 9.5.
     expect(a!.medianAnswerWorkingHours).toBe(2);
-    expect(a!.medianAnswerHours).toBe(9.5);
+    expect(a!.medianAnswerHours).toBe(2);
   });
 
   it('shows a page below the minimum volume without ranking it, and is deterministic', () => {
-    expect(b).toMatchObject({ counted: false, posts: 0, residentComments: 0, answeredShare: null, formalShare: null, longestGapDays: 28, activeDayShare: 0 });
+    expect(b).toMatchObject({ counted: false, posts: 0, residentMessages: 0, answeredShare: null, formalShare: null, longestGapDays: 28, activeDayShare: 0 });
     expect(rateOfficialPages([...pages].reverse(), [...docs].reverse(), cal, { ...period, minVolume: 3 })).toEqual([a, b]);
-    expect(rateOfficialPages(pages, docs, cal, { ...period, minVolume: 5 })[0]!.counted).toBe(false);
+    expect(rateOfficialPages(pages, docs, cal, { ...period, minVolume: 6 })[0]!.counted).toBe(false);
   });
 
   it('lists the drill-down comments with the first answer and its verdict', () => {
@@ -76,6 +80,7 @@ describe('rateOfficialPages', () => {
       ['vk:c1', 'vk:a1', false],
       ['vk:c2', 'vk:a2', true],
       ['vk:c3', null, null],
+      ['vk:r-post', 'vk:a-r', false],
       ['vk:c4', null, null],
     ]);
     expect(replies.find((r) => r.id === 'vk:a2')?.reasons.join(' ')).toMatch(/шаблонные фразы/);

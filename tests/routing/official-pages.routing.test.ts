@@ -85,7 +85,7 @@ function okPosts(): IncomingPost[] {
 
 interface Figures {
   posts: number;
-  residentComments: number;
+  residentMessages: number;
   answered: number;
   unanswered: string[];
   formal: string[];
@@ -159,13 +159,17 @@ describe('official-pages rating from the stored posts and comments', () => {
       // Recomputed here from the stored documents.
       const own = stored.filter((d) => d.source_id === source);
       const inPeriod = (d: PostDoc) => d.published_at >= FROM && d.published_at < TO;
-      const comments = own.filter((d) => d.kind === 'comment' && !d.from_page && inPeriod(d));
-      const replies = own.filter((d) => d.kind === 'comment' && d.from_page && d.reply_to);
-      const answerOf = (c: PostDoc) => replies.filter((r) => r.reply_to === c.id && r.published_at >= c.published_at).sort((a, b) => a.published_at.localeCompare(b.published_at))[0];
+      // Residents' messages: their comments and their posts on the page's wall.
+      const residentPosts = new Set(own.filter((d) => d.kind === 'post' && d.from_page === false).map((d) => d.id));
+      const comments = own.filter((d) => ((d.kind === 'comment' && !d.from_page) || residentPosts.has(d.id)) && inPeriod(d));
+      // Page replies: naming a comment, or under a resident's post.
+      const target = (r: PostDoc) => r.reply_to ?? (r.parent_id && residentPosts.has(r.parent_id) ? r.parent_id : undefined);
+      const replies = own.filter((d) => d.kind === 'comment' && d.from_page && target(d));
+      const answerOf = (c: PostDoc) => replies.filter((r) => target(r) === c.id && r.published_at >= c.published_at).sort((a, b) => a.published_at.localeCompare(b.published_at))[0];
       const answered = comments.filter((c) => answerOf(c));
       const expected: Figures = {
         posts: own.filter((d) => d.kind === 'post' && d.from_page !== false && inPeriod(d)).length,
-        residentComments: comments.length,
+        residentMessages: comments.length,
         answered: answered.length,
         unanswered: comments.filter((c) => !answerOf(c)).map((c) => c.id).sort(),
         formal: replies.filter((r) => inPeriod(r) && detectFormalAnswer(r.text).formal).map((r) => r.id).sort(),
@@ -173,13 +177,14 @@ describe('official-pages rating from the stored posts and comments', () => {
         medianAnswerWorkingHours: med(answered.map((c) => workingMinutesBetween(calendar, new Date(c.published_at), new Date(answerOf(c)!.published_at)) / 60)),
       };
       const r = first.body.items.find((i) => i.sourceId === source)!;
-      expect({ posts: r.posts, residentComments: r.residentComments, answered: r.answered, unanswered: [...r.ids.unanswered].sort(), formal: [...r.ids.formal].sort(), medianAnswerHours: r.medianAnswerHours, medianAnswerWorkingHours: r.medianAnswerWorkingHours }, source).toEqual(expected);
+      expect({ posts: r.posts, residentMessages: r.residentMessages, answered: r.answered, unanswered: [...r.ids.unanswered].sort(), formal: [...r.ids.formal].sort(), medianAnswerHours: r.medianAnswerHours, medianAnswerWorkingHours: r.medianAnswerWorkingHours }, source).toEqual(expected);
     }
     // The figures themselves, so the recomputation cannot agree with a wrong reading of the data.
     const vk = first.body.items[0]!;
-    expect(vk).toMatchObject({ title: 'Департамент городского хозяйства', posts: 2, residentComments: 4, answered: 2, answeredShare: 0.5, pageReplies: 2, formalShare: 0.5, medianAnswerHours: 13 });
-    expect(vk.ids.unanswered.sort()).toEqual([`vk:${OWNER}_10_c104`, `vk:${OWNER}_11_c110`]);
-    expect(first.body.items[1]).toMatchObject({ title: 'Департамент в ОК', posts: 1, residentComments: 1, answered: 1, formalShare: 1, medianAnswerHours: 4 });
+    expect(vk).toMatchObject({ title: 'Департамент городского хозяйства', posts: 2, residentMessages: 5, answered: 2, answeredShare: 0.4, pageReplies: 2, formalShare: 0.5, medianAnswerHours: 13 });
+    // The resident's own post on the wall waits for an answer too.
+    expect(vk.ids.unanswered.sort()).toEqual([`vk:${OWNER}_10_c104`, `vk:${OWNER}_11_c110`, `vk:${OWNER}_12`]);
+    expect(first.body.items[1]).toMatchObject({ title: 'Департамент в ОК', posts: 1, residentMessages: 1, answered: 1, formalShare: 1, medianAnswerHours: 4 });
   });
 
   it('opens the comments behind a figure with the page answer, in the caller scope only', async () => {
@@ -196,7 +201,7 @@ describe('official-pages rating from the stored posts and comments', () => {
     // A lead of another sector and municipality sees none of the texts, only how many are hidden.
     const other = await sys.login(await sys.createUser({ username: 'pages-tara', role: 'sector_lead', scope: { sectors: ['health'], municipalities: ['tara'] } }));
     const scoped = await get<OfficialPageCommentsDto>(q('unanswered'), other);
-    expect(scoped.body).toEqual({ items: [], hidden: 2 });
+    expect(scoped.body).toEqual({ items: [], hidden: 3 });
     expect((await get(q('everything'))).status).toBe(400);
     expect((await get(q('answered').replace('org-dgh', 'org-none'))).status).toBe(404);
   });

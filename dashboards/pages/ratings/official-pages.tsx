@@ -10,7 +10,7 @@ import { createTableState, DataTable, type Column } from '../../shared/component
 import { formatFull, parseTime } from '../../shared/time';
 import type { PageFigure, RatingsModel } from './model';
 
-const PAGE_FIGURE_RU: Record<PageFigure, string> = { answered: 'Комментарии с ответом страницы', unanswered: 'Комментарии без ответа', formal: 'Формальные ответы страницы' };
+const PAGE_FIGURE_RU: Record<PageFigure, string> = { answered: 'Сообщения жителей с ответом страницы', unanswered: 'Сообщения жителей без ответа', formal: 'Формальные ответы страницы' };
 const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 const hrs = (x: number | null): string => (x === null ? '—' : `${x} ч`);
 const byNum = (f: (r: OfficialPageRatingDto) => number | null) => (a: OfficialPageRatingDto, b: OfficialPageRatingDto) => (f(a) ?? -1) - (f(b) ?? -1);
@@ -23,13 +23,13 @@ function columns(model: RatingsModel): Column<OfficialPageRatingDto>[] {
   );
   return [
     { id: 'org', title: 'Организация', fixed: true, cell: (r) => r.organisationName, sort: (a, b) => a.organisationName.localeCompare(b.organisationName, 'ru') },
-    { id: 'page', title: 'Страница', fixed: true, cell: (r) => (r.counted ? r.title : `${r.title} (мало комментариев, вне рейтинга)`), sort: (a, b) => a.title.localeCompare(b.title, 'ru') },
+    { id: 'page', title: 'Страница', fixed: true, cell: (r) => (r.counted ? r.title : `${r.title} (мало сообщений, вне рейтинга)`), sort: (a, b) => a.title.localeCompare(b.title, 'ru') },
     { id: 'posts', title: 'Публикаций', cell: (r) => String(r.posts), sort: byNum((r) => r.posts) },
     { id: 'perweek', title: 'В неделю', cell: (r) => String(r.postsPerWeek), sort: byNum((r) => r.postsPerWeek) },
     { id: 'days', title: 'Дней с публикациями', cell: (r) => pct(r.activeDayShare), sort: byNum((r) => r.activeDayShare) },
     { id: 'weeks', title: 'Недель с публикациями', cell: (r) => pct(r.activeWeekShare), sort: byNum((r) => r.activeWeekShare), hidden: true },
     { id: 'gap', title: 'Самый долгий перерыв', cell: (r) => `${r.longestGapDays} дн.`, sort: byNum((r) => r.longestGapDays) },
-    { id: 'comments', title: 'Комментариев жителей', cell: (r) => String(r.residentComments), sort: byNum((r) => r.residentComments) },
+    { id: 'comments', title: 'Сообщений жителей', cell: (r) => String(r.residentMessages), sort: byNum((r) => r.residentMessages) },
     { id: 'answered', title: 'С ответом страницы', cell: (r) => fig(r, 'answered', `${pct(r.answeredShare)} (${r.answered})`), sort: byNum((r) => r.answeredShare) },
     { id: 'unanswered', title: 'Без ответа', cell: (r) => fig(r, 'unanswered', String(r.ids.unanswered.length)), sort: byNum((r) => r.ids.unanswered.length) },
     { id: 'median', title: 'Время ответа, медиана (рабочие часы)', cell: (r) => hrs(r.medianAnswerWorkingHours), sort: byNum((r) => r.medianAnswerWorkingHours) },
@@ -45,7 +45,7 @@ export function OfficialPagesTab({ model }: { model: RatingsModel }) {
   const drill = model.pageDrill.value;
   return (
     <>
-      {d && <p id="pages-min-note" class="muted">{`В рейтинге — страницы, под публикациями которых за период не меньше ${d.minVolume} комментариев жителей; остальные показаны без места. Время ответа — в рабочих часах по производственному календарю региона.`}</p>}
+      {d && <p id="pages-min-note" class="muted">{`В рейтинге — страницы, у которых за период не меньше ${d.minVolume} сообщений жителей (комментариев и постов на стене); остальные показаны без места. Время ответа — в рабочих часах по производственному календарю региона.`}</p>}
       <DataTable
         id="pages-table"
         columns={cols}

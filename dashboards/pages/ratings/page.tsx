@@ -74,7 +74,7 @@ export default function RatingsPage() {
           <input id="ratings-to" type="date" value={model.to.value} onInput={(e) => (model.to.value = (e.target as HTMLInputElement).value)} />
         </label>
         <label class="field">
-          <span class="field__label">{tab === 'pages' ? 'Минимум комментариев для рейтинга' : 'Минимум обращений для рейтинга'}</span>
+          <span class="field__label">{tab === 'pages' ? 'Минимум сообщений жителей для рейтинга' : 'Минимум обращений для рейтинга'}</span>
           <input id="ratings-min" type="number" min={1} max={1000} value={String(model.minVolume.value)} onInput={(e) => (model.minVolume.value = Math.max(1, Number((e.target as HTMLInputElement).value) || 1))} />
         </label>
         <button type="submit" class="btn btn--primary">
