@@ -11,7 +11,7 @@ import { localDate, workingMinutesBetween, type ProductionCalendar } from './wor
  * - A resident's message is a `comment` not written by the page (`from_page !== true`), or a
  *   resident's post on the page's wall (`post` with `from_page === false`).
  * - A page reply is the page's comment that names a comment (`reply_to`), or, naming none, sits
- *   under a resident's post (it answers that post).
+ *   under a resident's post or comment (`parent_id`: it answers that message).
  * - A message is answered by the earliest page reply to it published at or after it. Replies may
  *   come after the period ends.
  * - Answer time: working hours (the production calendar, as the organisation ratings) and clock hours.
@@ -109,9 +109,10 @@ export function pageComments(sourceId: string, docs: readonly PageDocument[], ca
     return v;
   };
   const residentPosts = new Set(own.filter((d) => d.kind === 'post' && d.from_page === false).map((d) => d.id));
+  const resident = new Set(own.filter((d) => (d.kind === 'comment' && d.from_page !== true) || residentPosts.has(d.id)).map((d) => d.id));
   const answers = (d: PageDocument): string | undefined => {
     if (d.kind !== 'comment' || d.from_page !== true) return undefined;
-    return d.reply_to ?? (d.parent_id !== undefined && residentPosts.has(d.parent_id) ? d.parent_id : undefined);
+    return d.reply_to ?? (d.parent_id !== undefined && resident.has(d.parent_id) ? d.parent_id : undefined);
   };
   const repliesTo = new Map<string, PageDocument[]>();
   for (const d of own) {

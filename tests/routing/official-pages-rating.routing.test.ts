@@ -95,3 +95,39 @@ describe('a page answering residents is not a complaint', () => {
     expect(incidentReason({ complaint: { value: false, confidence: 0.9 }, misinformation: { score: 0.9 }, pageReply: true }, policy)).toBe('misinformation');
   });
 });
+
+describe('on the demo region official pages (npm start)', () => {
+  it('rates the pages the demo directory lists, with answered, unanswered and formal replies', async () => {
+    const { loadDemoPosts, toIncomingPost } = await import('../../connectors/demo/demo.connector');
+    const { readFileSync } = await import('node:fs');
+    const now = new Date('2026-03-04T06:00:00.000Z');
+    const docs: PageDocument[] = loadDemoPosts().map((line) => {
+      const p = toIncomingPost(line, 0, now);
+      return {
+        id: `${p.network}:${p.externalId}`,
+        kind: p.kind,
+        source_id: p.sourceId,
+        published_at: p.publishedAt,
+        text: p.text,
+        ...(p.parentExternalId ? { parent_id: `${p.network}:${p.parentExternalId}` } : {}),
+        ...(p.fromPage !== undefined ? { from_page: p.fromPage } : {}),
+        ...(p.replyToExternalId ? { reply_to: `${p.network}:${p.replyToExternalId}` } : {}),
+      };
+    });
+    const csv = readFileSync(new URL('../../config/regions/omsk.organisations.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
+    const pages = csv.flatMap((row) => {
+      const c = row.split(';');
+      return (c[10] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((sourceId) => ({ organisationId: c[0]!, organisationName: c[1]!, sourceId, title: sourceId }));
+    });
+    const rated = rateOfficialPages(pages, docs, cal, { from: '2026-03-01T00:00:00.000Z', to: '2026-03-05T00:00:00.000Z', minVolume: 3 });
+    expect(rated.length).toBe(16);
+    const magnit = rated.find((r) => r.sourceId === 'vk:wall-170882345')!;
+    expect(magnit.counted).toBe(true);
+    expect(magnit.answered).toBeGreaterThan(0);
+    expect(magnit.ids.unanswered.length).toBeGreaterThan(0);
+    expect(rated.reduce((n, r) => n + r.ids.formal.length, 0)).toBeGreaterThan(0);
+    expect(rated.reduce((n, r) => n + r.ids.unanswered.length, 0)).toBeGreaterThan(rated.reduce((n, r) => n + r.answered, 0));
+    // The page's own posts are counted as its posting, residents' posts on its wall are not.
+    expect(magnit.posts).toBe(docs.filter((d) => d.source_id === 'vk:wall-170882345' && d.kind === 'post' && d.from_page === true).length);
+  });
+});
