@@ -36,6 +36,10 @@ export interface ClaimFingerprint {
   parts: Set<string>;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
   negated: Set<string>;
+  /** What the claim is about, by class (disease, product, utility) → members named. */
+  subjects: Map<string, Set<string>>;
+  /** Content words in order (root and word), for finding the one word a template swaps. */
+  sequence: { root: string; word: string }[];
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
   /** Near-duplicate features (src/text/similarity.ts), hashed and sorted. */
@@ -101,6 +105,19 @@ const CONCEPTS: Readonly<Record<string, string>> = {
 };
 const CONCEPT_OF = new Map<string, string>();
 for (const [concept, words] of Object.entries(CONCEPTS)) for (const w of words.split(' ')) CONCEPT_OF.set(stem(w).slice(0, 5), `~${concept}`);
+
+/**
+ * What a claim is about, in classes where two members make two claims: a disease, a product, a
+ * utility. «корь» and «грипп» both close a school, «хлеб» and «молоко» both get dearer, but a
+ * rumour about one is not the rumour about the other. General words, not any one rumour's.
+ */
+const SUBJECTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  disease: { measles: 'корь кори корью', flu: 'грипп гриппа гриппу гриппом', covid: 'ковид ковида коронавирус коронавируса', rabies: 'бешенство бешенства бешеная бешеный', meningitis: 'менингит менингита', hepatitis: 'гепатит гепатита', tick: 'энцефалит энцефалита клещевой', chickenpox: 'ветрянка ветрянки', cholera: 'холера холеры', dysentery: 'дизентерия дизентерии', tb: 'туберкулез туберкулеза' },
+  product: { bread: 'хлеб хлеба хлебу буханка буханки хлебозавод хлебозаводы', milk: 'молоко молока молочка молочные молокозавод молокозаводы', meat: 'мясо мяса', sugar: 'сахар сахара', buckwheat: 'гречка гречки', eggs: 'яйца яиц', butter: 'масло масла', salt: 'соль соли', medicine: 'лекарства лекарств таблетки', cigarettes: 'сигареты сигарет', alcohol: 'водка водки алкоголь алкоголя пиво' },
+  utility: { water: 'вода воду воды водой водоснабжение водопровод', gas: 'газ газа газом газоснабжение', power: 'свет света электричество электричества электроэнергия электроэнергии', heat: 'отопление отопления тепло тепла', internet: 'интернет интернета', waste: 'мусор мусора тко', sewer: 'канализация канализации', lift: 'лифт лифты лифта' },
+};
+const SUBJECT_OF = new Map<string, [string, string]>();
+for (const [cls, members] of Object.entries(SUBJECTS)) for (const [member, words] of Object.entries(members)) for (const w of words.split(' ')) SUBJECT_OF.set(stem(w), [cls, member]);
 
 /** A stem's root for matching: its concept when it has one, else its five-letter prefix. */
 function rootOf(s: string): string {
@@ -264,7 +281,8 @@ function placesOf(index: PlaceIndex, normalized: string, tokens: readonly string
       if (!STREET_CUE.has(words[i - 1] as string)) continue;
       for (const n of [3, 2, 1]) {
         const key = index.streets.get(words.slice(i, i + n).join(' '));
-        if (key) {
+        // «по Омской области» is the region, not Omskaya street.
+        if (key && !/^обл/.test(words[i + n] ?? '')) {
           names.add(key);
           break;
         }
@@ -312,9 +330,19 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   }
   const roots = new Set<string>();
   for (const s of stems) roots.add(rootOf(s));
+  const subjects = new Map<string, Set<string>>();
+  a.tokens.forEach((t, i) => {
+    const hit = SUBJECT_OF.get(a.stems[i] ?? t);
+    if (hit) subjects.set(hit[0], (subjects.get(hit[0]) ?? new Set<string>()).add(hit[1]));
+  });
+  const sequence: { root: string; word: string }[] = [];
+  a.tokens.forEach((t, i) => {
+    const s = a.stems[i] ?? t;
+    if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t });
+  });
   if (ABSENCE.test(a.normalized)) roots.add('~outage');
   const { names, towns, parts } = opts.places ? placesOf(opts.places, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
-  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, debunk: DEBUNK.test(a.normalized), nearDup: featureHashes(similarityFeatures(text)) };
+  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized), nearDup: featureHashes(similarityFeatures(text)) };
 }
 
 function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -350,6 +378,53 @@ function disjoint(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return intersect(a, b) === 0;
 }
 
+const MAX_SEQUENCE = 80;
+const ADJECTIVE = /(ый|ий|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|ую|юю|ых|их)$/;
+/** A word that can name the thing a claim is about: not a verb, not an adjective. */
+const nounLike = (w: string) => !VERB.test(w) && !ADJECTIVE.test(w) && !/(ано|ено|ены|аны|ято|ого)$/.test(w);
+/** Share of the shorter text the alignment must cover for a swap to count: a template, not a retelling. */
+const TEMPLATE_COVER = 0.6;
+
+/**
+ * The things one text says where the other says another («хлеб» / «молоко», «корь» / «грипп»):
+ * between two words both texts share, in order, each has one or two words of its own, nouns, of
+ * no shared root. A template rumour with its object swapped is another rumour; a retelling
+ * reorders and rewords more than that, so it rarely has such a slot.
+ */
+function substitutions(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
+  const x = a.sequence;
+  const y = b.sequence;
+  const n = x.length;
+  const m = y.length;
+  // Longest common subsequence of roots (texts are short: at most MAX_SEQUENCE² steps).
+  const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i]![j] = x[i]!.root === y[j]!.root ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+  const anchors: [number, number][] = [];
+  for (let i = 0, j = 0; i < n && j < m; ) {
+    if (x[i]!.root === y[j]!.root) {
+      anchors.push([i, j]);
+      i++;
+      j++;
+    } else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) i++;
+    else j++;
+  }
+  const out: string[] = [];
+  if (anchors.length < TEMPLATE_COVER * Math.min(n, m)) return out;
+  // Slots between anchors, and before the first and after the last.
+  const bounds: [number, number][] = [[-1, -1], ...anchors, [n, m]];
+  for (let k = 1; k < bounds.length; k++) {
+    const [i0, j0] = bounds[k - 1]!;
+    const [i1, j1] = bounds[k]!;
+    const gx = x.slice(i0 + 1, i1);
+    const gy = y.slice(j0 + 1, j1);
+    if (gx.length === 0 || gy.length === 0 || gx.length > 2 || gy.length > 2) continue;
+    const nx = gx.filter((t) => nounLike(t.word) && !b.roots.has(t.root));
+    const ny = gy.filter((t) => nounLike(t.word) && !a.roots.has(t.root));
+    if (nx.length > 0 && ny.length > 0) out.push(`${nx[0]!.word}/${ny[0]!.word}`);
+  }
+  return out;
+}
+
 /**
  * Weights of the score, chosen on the dev pairs of `npm run eval:claims` (never on test). A hard
  * disagreement (another place, number or date; a denial against the claim; a fact negated) makes
@@ -360,6 +435,8 @@ export const CLAIM_WEIGHTS = {
   differ: 0.45,
   numbersMatch: 0.08,
   placesMatch: 0.05,
+  /** Multiplier per swapped word (see substitutions), at most two. */
+  substitution: 0.8,
 } as const;
 
 /** How alike two fingerprints are as claims, 0..1, with the reasons behind the cuts. */
@@ -400,6 +477,18 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
       reasons.push('negation_differs');
     }
   }
+  for (const [cls, members] of a.subjects) {
+    const other = b.subjects.get(cls);
+    if (other && disjoint(members, other)) {
+      differ = true;
+      reasons.push(`subject_differs:${[...members][0] ?? ''}/${[...other][0] ?? ''}`);
+    }
+  }
+  const swapped = substitutions(a, b);
+  if (swapped.length > 0) {
+    score *= CLAIM_WEIGHTS.substitution ** Math.min(2, swapped.length);
+    reasons.push(`other_subject:${swapped.join(',')}`);
+  }
   if (differ) score *= CLAIM_WEIGHTS.differ;
   return { score: Math.max(0, Math.min(1, score)), reasons };
 }
@@ -420,7 +509,7 @@ export interface MatchBands {
   suggest: number;
 }
 
-export const DEFAULT_MATCH_BANDS: MatchBands = { link: 0.65, suggest: 0.5 };
+export const DEFAULT_MATCH_BANDS: MatchBands = { link: 0.6, suggest: 0.5 };
 
 export function bandOf(score: number, bands: MatchBands): 'link' | 'suggest' | null {
   if (score >= bands.link) return 'link';
