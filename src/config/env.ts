@@ -128,7 +128,7 @@ export const ENV_SPEC = {
   ARCHIVE_SCHEDULE_SECONDS: v(int(10, 3600), 'How often the pipeline role checks saved-search alerts, spikes of the last full hour and scheduled reports.', '60'),
   DESK_QUEUE_THRESHOLD: v(ratio, 'Misinformation risk at or above which a post enters the desk queue (`/desk/`).', '0.4'),
   DESK_QUEUE_WINDOW_HOURS: v(int(1, 24 * 30), 'How far back the desk queue looks for risky posts.', '72'),
-  DESK_LINK_SIMILARITY: v(ratio, 'Claim similarity at or above which a new post joins a claim by itself (and takes its verdict\'s risk).', '0.65'),
+  DESK_LINK_SIMILARITY: v(ratio, 'Claim similarity at or above which a new post joins a claim by itself (and takes its verdict\'s risk).', '0.6'),
   DESK_SUGGEST_SIMILARITY: v(ratio, 'Claim similarity at or above which (below DESK_LINK_SIMILARITY) a post is suggested to the desk for the claim.', '0.5'),
   DESK_SPREAD_ALERT_PER_HOUR: v(int(1, 1_000_000), 'New copies per hour of a false, manipulative or misleading claim that alert the desk (when more than the hour before).', '10'),
   TRUST_PROXY: v(

@@ -5,17 +5,33 @@ import type { Logger } from '../lib/logger';
 import type { DeskRepository } from '../repositories/desk.repository';
 import { bandOf, bestSimilarity, claimFingerprint, placeIndex, type ClaimFingerprint, type MatchBands, type PlaceIndex } from '../text/claim-similarity';
 
-/** The region's places for the matcher: every municipality's names, aliases and settlements. */
-export function regionPlaces(region: Pick<Region, 'municipalities'>): PlaceIndex {
-  // A city's districts (aliases with «округ») and neighbourhoods are places of their own: a rumour
-  // about the Kirov district is not the one about the left bank.
-  return placeIndex(
-    region.municipalities.flatMap((m) => [
-      { key: m.code, phrases: [m.name, ...m.aliases.filter((a) => !/округ/.test(a)), ...(m.kind === 'city' ? [] : m.settlements)] },
-      ...m.aliases.filter((a) => /округ/.test(a)).map((a) => ({ key: `${m.code}:${a.split(' ')[0]?.slice(0, 5) ?? a}`, phrases: [a] })),
-      ...(m.kind === 'city' ? m.settlements.map((s) => ({ key: `${m.code}:${s}`, phrases: [s] })) : []),
-    ]),
-  );
+/**
+ * The region's places for the matcher: every municipality's names, aliases and settlements; for a
+ * city, its districts, neighbourhoods and streets are parts of their own (a rumour about the
+ * Kirov district is not the one about the left bank), and its residents' name («омичи», derived
+ * from a name in «-ск») names it. A landmark or part named without a town is taken to be in the
+ * first city of the region (its capital).
+ */
+export function regionPlaces(region: Pick<Region, 'municipalities' | 'streets'>): PlaceIndex {
+  const partKey = (code: string, phrase: string) => {
+    const word = phrase.split(' ').find((w) => !/^(г\.|город|городе|бульвар|бульваре|проспект|проспекте|пр\.|улица|ул\.)$/.test(w)) ?? phrase;
+    return `${code}:${word.slice(0, 3)}`;
+  };
+  const groups = region.municipalities.flatMap((m) => {
+    if (m.kind !== 'city') return [{ key: m.code, phrases: [m.name, ...(m.center ? [m.center] : []), ...m.aliases, ...m.settlements] }];
+    const root = m.name.toLowerCase().slice(0, 4);
+    const ofName = (a: string) => a.split(' ').some((w) => w.startsWith(root));
+    const demonym = /ск$/i.test(m.name) ? [`${m.name.toLowerCase().slice(0, -2)}ич`] : [];
+    const parts = m.aliases.filter((a) => !ofName(a) && !/^\d/.test(a));
+    return [
+      { key: m.code, phrases: [m.name, ...m.aliases.filter(ofName), ...demonym] },
+      ...parts.map((a) => ({ key: partKey(m.code, a), parent: m.code, phrases: [a] })),
+      ...m.settlements.map((s) => ({ key: `${m.code}:${s}`, parent: m.code, phrases: [s] })),
+    ];
+  });
+  const streets = (region.streets ?? []).map((st) => ({ key: `${st.municipality}:ул:${st.name}`, parent: st.municipality, phrases: st.keys }));
+  const capital = region.municipalities.find((m) => m.kind === 'city')?.code;
+  return placeIndex(groups, { streets, ...(capital ? { capital } : {}) });
 }
 
 interface CachedClaim {

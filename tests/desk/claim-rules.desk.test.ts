@@ -77,4 +77,41 @@ describe('claim matching', () => {
     const r = sim('Семьям с детьми выплатят 15 000 рублей через Госуслуги', 'семьям с детьми дадут 15 тысяч рублей через госуслуги');
     expect(r.reasons).toContain('numbers_match');
   });
+
+  it('keeps apart another district, street or landmark of the same city, and names «омичи» as Omsk', () => {
+    const kirov = sim('Мамочки Советского округа! Возле школ ездит белый микроавтобус без номеров', 'Мамочки Кировского округа! Возле школ ездит белый микроавтобус без номеров');
+    expect(kirov.reasons).toContain('places_differ');
+    expect(bandOf(kirov.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    const street = sim('С 1 июня на Красном Пути включат камеры, штраф 5000 за выделенку', 'С 1 июня на улице Ленина включат камеры, штраф 5000 за выделенку');
+    expect(street.reasons).toContain('places_differ');
+    const landmark = sim('Горит рынок в парке Победы, внутри люди', 'Горит рынок в ТЦ Мега, внутри люди');
+    expect(landmark.reasons).toContain('places_differ');
+    expect(sim('Омичи, воду из-под крана не пейте — её отравили', 'В Таре воду в водопроводе отравили, из крана не пить').reasons).toContain('places_differ');
+    // «по Омской области» is the whole region, not the city: no disagreement with Tara.
+    expect(claimFingerprint('Соцфонд по Омской области сообщил', { places }).names.size).toBe(0);
+  });
+
+  it('reads dates: another month or weekday is another claim; ordinals count before a month', () => {
+    expect(sim('С 1 апреля хлеб подорожает на 30%', 'С 1 мая хлеб подорожает на 30%').reasons).toContain('numbers_differ');
+    expect(sim('С 9 по 11 мая отключат мобильный интернет в Омске', 'С девятого по одиннадцатое мая мобильный интернет в Омске отключат').reasons).toContain('numbers_match');
+    expect(sim('тариф на мусор с 1 июля вырастет в два раза', 'плата за мусор с 1 июля удвоится').reasons).toContain('numbers_match');
+  });
+
+  it('tells the negated fact from the fact, but not advice («не пейте») from a claim', () => {
+    const flipped = sim('В Исилькуле 15 января отключат газ всем должникам', 'В Исилькуле газ должникам 15 января не отключат, зимой запрещено');
+    expect(flipped.reasons).toContain('negation_differs');
+    expect(bandOf(flipped.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    expect(sim('в нефтяниках выброс аммиака с завода, на улицу не выходить', 'В Нефтяниках выброс аммиака на заводе, не выходите на улицу').reasons).not.toContain('negation_differs');
+  });
+
+  it('keeps apart another disease, product or utility in the same template, and says which', () => {
+    const milk = sim('С 1 апреля хлеб в Омской области подорожает на 30%', 'С 1 апреля молоко в Омской области подорожает на 30%');
+    expect(milk.reasons).toContain('subject_differs:bread/milk');
+    expect(bandOf(milk.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    expect(bandOf(sim('В школе №77 вспышка кори, класс закрыли на карантин', 'Школу №77 закрыли на карантин по гриппу').score, DEFAULT_MATCH_BANDS)).toBeNull();
+  });
+
+  it('denials in other words are denials («информация ложная», «выдумка», «не подтвердились»)', () => {
+    for (const t of ['Россети: отключения света завтра не будет, информация ложная', 'ЦОДД: новых камер не будет, это выдумка', 'Слухи о похищениях не подтвердились']) expect(claimFingerprint(t, { places }).debunk).toBe(true);
+  });
 });

@@ -22,7 +22,7 @@ let n = 0;
 const RUMOUR = 'СРОЧНО!!! В Омске отравлена вода в водопроводе, не пейте из-под крана, знакомый врач из БСМП сказал уже 40 человек в реанимации. Перешлите всем!';
 const COPY = 'срочно в омске отравили воду в водопроводе не пейте из крана!!! уже 40 человек в реанимации бсмп, перешлите';
 /** A retelling in the middle band (similarity ≈0.57): the desk is asked. */
-const RETELLING = 'Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат в реанимации, об этом молчат';
+const RETELLING = 'Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат по больницам, об этом молчат';
 const UNRELATED = 'На улице Гагарина 12 утечка газа, жильцов тайно выселяют, дом аварийный';
 const EVIDENCE = [{ kind: 'organisation_statement', url: 'https://omskvodokanal.ru/news/1', title: 'Вода соответствует нормам', publisher: 'Омскводоканал' }];
 
@@ -155,7 +155,7 @@ describe('desk: claims, verdicts, propagation', () => {
     }, 10_000, 'links written');
     const suggestion = detail.suggestions.find((s) => s.postId === idOf(retelling));
     expect(suggestion?.similarity).toBeGreaterThanOrEqual(0.5);
-    expect(suggestion?.similarity).toBeLessThan(0.65);
+    expect(suggestion?.similarity).toBeLessThan(0.6);
 
     // Confirming it links the post, sets its risk and leaves training examples in the corrections.
     const confirmed = await api<ClaimDetailDto>(desk, 'POST', `/api/desk/claims/${claimId}/suggestions/${idOf(retelling)}`, { accept: true });
