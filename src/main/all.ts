@@ -82,7 +82,7 @@ setTimeout(() => {
       `  Дозор is running: ${url}`,
       ...DEMO_USERS.map((u) => `    ${u.role.padEnd(12)} login ${u.username.padEnd(9)} password ${u.password}`),
       `    admin's one-time code: npm run --silent totp -- ${DEMO_ADMIN_TOTP}`,
-      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/ · ${url}/archive/ · ${url}/analytics/ · ${url}/reports/ · ${url}/shift/`,
+      `  Pages: ${url}/ (operator) · ${url}/desk/ · ${url}/sources/ · ${url}/users/ · ${url}/audit/ · ${url}/archive/ · ${url}/analytics/ · ${url}/reports/ · ${url}/shift/ · ${url}/organisations/ · ${url}/organisation/ · ${url}/sla/ · ${url}/ratings/ (tab «Официальные страницы»)`,
       `  Demo posts arrive at ${config.DEMO_RATE}/s. Ctrl+C stops everything.`,
       '',
     ].join('\n') + '\n',
