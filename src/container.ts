@@ -30,6 +30,7 @@ import { createReplayGuardRepository } from './repositories/replay-guard.reposit
 import { createSocketRegistryRepository } from './repositories/socket-registry.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
+import { createVkQuotaRepository } from './repositories/vk-quota.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
 import { createOrganisationsRepository } from './repositories/organisations.repository';
@@ -130,6 +131,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     escalationNotifications: createEscalationNotificationsRepository({ es, names }),
     notificationChannel: createNotificationChannel({ redis, prefix }),
     grouping: createGroupingRepository({ redis, prefix }),
+    vkQuota: createVkQuotaRepository({ redis, prefix }),
   };
   const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });

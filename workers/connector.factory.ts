@@ -20,6 +20,7 @@ import { createMaxChatConnector } from '../connectors/max/max.connector';
 import { createMaxUpdatesConnector, maxUpdatesStreamId, type MaxChatRoute } from '../connectors/max/max.updates';
 import { createVkClient, vkRateLimitKey } from '../connectors/vk/vk.client';
 import { createVkSearchConnector, createVkWallConnector } from '../connectors/vk/vk.connector';
+import { createVkQuotaPlan, type VkQuotaSnapshot, type VkQuotaStore } from '../connectors/vk/vk.quota';
 
 export interface ConnectorContext {
   config: Config;
@@ -29,6 +30,11 @@ export interface ConnectorContext {
   addressPolicy?: AddressPolicy;
   log: Logger;
   now?: () => Date;
+  /**
+   * VK's daily method quotas (VK_DAILY_QUOTAS): the shared counters and where each source's view
+   * of them goes (source health). Without it VK sources are paced per second only.
+   */
+  vkQuota?: { store: VkQuotaStore; report(sourceId: string, snapshot: VkQuotaSnapshot): Promise<void> };
   /**
    * Set when the MAX updates stream is the live path (the connector role does, see
    * maxUpdatesStreams): max_chat connectors then only backfill and catch up, polling every
@@ -91,17 +97,33 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       const host = new URL(ctx.config.VK_API_URL).hostname.toLowerCase();
       // One bucket per token across all processes; the key is a hash, never the token.
       const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: vkRateLimitKey(token) });
+      const tokenKey = vkRateLimitKey(token);
+      const methods = source.kind === 'vk_search' ? ['newsfeed.search'] : ['wall.get', ...(source.settings.comments ? ['wall.getComments', 'execute'] : [])];
+      const quota = ctx.vkQuota
+        ? createVkQuotaPlan({
+            sourceId: source.id,
+            tokenKey,
+            store: ctx.vkQuota.store,
+            limits: ctx.config.VK_DAILY_QUOTAS,
+            methods,
+            report: (snapshot) => ctx.vkQuota!.report(source.id, snapshot),
+            ...(ctx.now ? { now: () => ctx.now!().getTime() } : {}),
+          })
+        : null;
+      const client = createVkClient({ http, apiUrl: ctx.config.VK_API_URL, token });
       const common = {
         sourceId: source.id,
-        client: createVkClient({ http, apiUrl: ctx.config.VK_API_URL, token }),
+        client: quota ? quota.client(client) : client,
         log: ctx.log.child({ module: 'connector', source: source.id }),
         ...(municipality ? { municipality } : {}),
         ...(pollIntervalMs ? { pollIntervalMs } : {}),
         ...(ctx.now ? { now: ctx.now } : {}),
       };
-      return source.kind === 'vk_wall'
-        ? createVkWallConnector({ ...common, owner: source.settings.owner, comments: source.settings.comments })
-        : createVkSearchConnector({ ...common, query: source.settings.query, ...(source.settings.geo ? { geo: source.settings.geo } : {}) });
+      const connector =
+        source.kind === 'vk_wall'
+          ? createVkWallConnector({ ...common, owner: source.settings.owner, comments: source.settings.comments })
+          : createVkSearchConnector({ ...common, query: source.settings.query, ...(source.settings.geo ? { geo: source.settings.geo } : {}) });
+      return quota ? quota.connector(connector) : connector;
     }
     case 'ok_group': {
       const { OK_APPLICATION_KEY: applicationKey, OK_ACCESS_TOKEN: accessToken, OK_SESSION_SECRET_KEY: sessionSecretKey } = ctx.config;

@@ -146,6 +146,7 @@ export async function startConnectorRole(c: Container, opts: ConnectorRoleOption
     config: c.config,
     rateLimiter: connectorRateLimiter(c),
     log: c.log,
+    vkQuota: { store: c.repos.vkQuota, report: (sourceId, snapshot) => c.repos.sourceHealth.recordQuota(sourceId, snapshot) },
     ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
     ...(opts.maxUpdates !== false && c.config.MAX_BOT_TOKEN ? { maxUpdates: opts.maxUpdates ?? {} } : {}),
   };
