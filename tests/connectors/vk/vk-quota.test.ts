@@ -22,6 +22,7 @@ import {
 } from "../../../workers/connector.factory";
 import { runConnector } from "../../../workers/connector.runner";
 import { FakeVk, TOKEN } from "./fake-vk";
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 // Two connections stand for two connector processes.
@@ -100,7 +101,7 @@ function processCtx(
       VK_ACCESS_TOKEN: TOKEN,
       VK_DAILY_QUOTAS: JSON.stringify(quotas),
     }),
-    rateLimiter: { acquire: () => Promise.resolve() },
+    rateLimiters: sameLimiterForEveryNetwork({ acquire: () => Promise.resolve() }),
     addressPolicy: (address, target) =>
       address === "127.0.0.1" && target.port === vk.server.port,
     log: pino({ level: "silent" }),
