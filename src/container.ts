@@ -30,6 +30,7 @@ import { createReplayGuardRepository } from './repositories/replay-guard.reposit
 import { createSocketRegistryRepository } from './repositories/socket-registry.repository';
 import { createSourceHealthRepository } from './repositories/source-health.repository';
 import { createSourcesRepository } from './repositories/sources.repository';
+import { createVkQuotaRepository } from './repositories/vk-quota.repository';
 import { createStagingRepository } from './repositories/staging.repository';
 import { createUsersRepository } from './repositories/users.repository';
 import { createOrganisationsRepository } from './repositories/organisations.repository';
@@ -77,10 +78,26 @@ import { createAlertsService } from './services/alerts.service';
 import { createAnalyticsService } from './services/analytics.service';
 import { createArchiveService } from './services/archive.service';
 import { createReportsService } from './services/reports.service';
+import { createSharedRateLimiter } from './repositories/rate-limit.repository';
+import type { AddressPolicy } from '../connectors/http/http-client';
+import type { ConnectorContext, ConnectorRateLimiters } from '../workers/connector.factory';
+
+/** What a connector process may vary (tests admit loopback, tune the MAX updates stream). */
+export interface ConnectorWiringOptions {
+  /** Which addresses connectors may reach; default public only. */
+  addressPolicy?: AddressPolicy;
+  /**
+   * The MAX updates stream (live path when MAX_BOT_TOKEN is set; max_chat connectors then only
+   * backfill and catch up). Default on with a 30-s long poll; `false` keeps per-chat polling only.
+   */
+  maxUpdates?: false | NonNullable<ConnectorContext['maxUpdates']>;
+}
 
 /**
- * The composition root: every service is wired here and nowhere else. Each process role builds
- * the container and uses the parts it needs; connections are opened once and closed by `close`.
+ * The composition root: config → connections → repositories → services, wired here and nowhere
+ * else; the process roles (src/main/roles.ts) only start what it built. Every process — one per
+ * role, `npm start`'s three, the multi-node topology of the fault suite — builds it the same way
+ * (src/main/process.ts). Connections are opened once and closed by `close`.
  */
 export async function createContainer(config: Config, opts: { name: string; log?: Logger }) {
   const log = opts.log ?? createLogger({ level: config.LOG_LEVEL, name: opts.name });
@@ -131,6 +148,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     escalationNotifications: createEscalationNotificationsRepository({ es, names }),
     notificationChannel: createNotificationChannel({ redis, prefix }),
     grouping: createGroupingRepository({ redis, prefix }),
+    vkQuota: createVkQuotaRepository({ redis, prefix }),
   };
   const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
   const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
@@ -284,6 +302,27 @@ export async function createContainer(config: Config, opts: { name: string; log?
     }),
   };
 
+  // Connector wiring: one Redis token-bucket family per network, so a token's (or a host's) limit
+  // holds across every connector process. Bucket keys within a family are per token or per host.
+  const sharedLimiter = (ratePerSecond: number, burst: number) => createSharedRateLimiter({ redis, prefix }, { ratePerSecond, burst });
+  const rateLimiters: ConnectorRateLimiters = {
+    vk: sharedLimiter(config.VK_REQUESTS_PER_SECOND, 3),
+    ok: sharedLimiter(config.OK_REQUESTS_PER_SECOND, 3),
+    max: sharedLimiter(config.MAX_REQUESTS_PER_SECOND, 2),
+    telegram: sharedLimiter(config.TELEGRAM_REQUESTS_PER_SECOND, 2),
+    // Feeds and news sites: one request per second per host is polite and plenty.
+    web: sharedLimiter(1, 5),
+  };
+  /** Everything the connector factory needs, from this root: limiters by network, VK quotas, the policy. */
+  const connectorContext = (opts: ConnectorWiringOptions = {}): ConnectorContext => ({
+    config,
+    rateLimiters,
+    log,
+    vkQuota: { store: repos.vkQuota, report: (sourceId, snapshot) => repos.sourceHealth.recordQuota(sourceId, snapshot) },
+    ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
+    ...(opts.maxUpdates !== false && config.MAX_BOT_TOKEN ? { maxUpdates: opts.maxUpdates ?? {} } : {}),
+  });
+
   return {
     config,
     log,
@@ -295,6 +334,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     services,
     postsQueue,
     escalationQueue,
+    rateLimiters,
+    connectorContext,
     /** Built on first use: only pipeline processes pay for loading the model. */
     async pipeline() {
       // Loaded on demand: the API process never pays for the model.

@@ -3,8 +3,9 @@
  * pull source; push sources (webhook) have no connector and yield null.
  *
  * Each network's factory lives in its own folder and receives only what it needs: its settings,
- * a shared rate limiter (in Redis, so a token's limit holds across all worker processes), the
- * address policy (public addresses only in production; tests admit loopback) and the config.
+ * its network's rate limiter (in Redis, so a token's limit holds across all worker processes),
+ * the address policy (public addresses only in production; tests admit loopback) and the config.
+ * Everything here comes from the composition root (src/container.ts `connectorContext`).
  */
 import type { Config } from '../src/config/env';
 import type { Connector } from '../src/domain/connector';
@@ -20,15 +21,36 @@ import { createMaxChatConnector } from '../connectors/max/max.connector';
 import { createMaxUpdatesConnector, maxUpdatesStreamId, type MaxChatRoute } from '../connectors/max/max.updates';
 import { createVkClient, vkRateLimitKey } from '../connectors/vk/vk.client';
 import { createVkSearchConnector, createVkWallConnector } from '../connectors/vk/vk.connector';
+import { createVkQuotaPlan, type VkQuotaSnapshot, type VkQuotaStore } from '../connectors/vk/vk.quota';
+
+/**
+ * One rate limiter per network family, chosen by the network a connector speaks (never by the
+ * shape of a bucket key). Within a family the buckets are keyed per token (`vk:<hash>`…) or per
+ * host (`host:<name>`).
+ */
+export interface ConnectorRateLimiters {
+  vk: RateLimiter;
+  ok: RateLimiter;
+  max: RateLimiter;
+  /** The Telegram web preview host (TELEGRAM_WEB_URL). */
+  telegram: RateLimiter;
+  /** Feeds and news sites, per host. */
+  web: RateLimiter;
+}
 
 export interface ConnectorContext {
   config: Config;
-  /** Shared across processes; keys are per token or per host. */
-  rateLimiter: RateLimiter;
+  /** Shared across processes, by network. */
+  rateLimiters: ConnectorRateLimiters;
   /** Which resolved addresses outbound requests may reach. Default: public unicast only. */
   addressPolicy?: AddressPolicy;
   log: Logger;
   now?: () => Date;
+  /**
+   * VK's daily method quotas (VK_DAILY_QUOTAS): the shared counters and where each source's view
+   * of them goes (source health). Without it VK sources are paced per second only.
+   */
+  vkQuota?: { store: VkQuotaStore; report(sourceId: string, snapshot: VkQuotaSnapshot): Promise<void> };
   /**
    * Set when the MAX updates stream is the live path (the connector role does, see
    * maxUpdatesStreams): max_chat connectors then only backfill and catch up, polling every
@@ -72,7 +94,9 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
   switch (source.kind) {
     case 'rss': {
       const host = new URL(source.settings.url).hostname.toLowerCase();
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: `host:${host}` });
+      // A feed served by the Telegram preview host shares that host's bucket and pace.
+      const rateLimiter = host === new URL(ctx.config.TELEGRAM_WEB_URL).hostname.toLowerCase() ? ctx.rateLimiters.telegram : ctx.rateLimiters.web;
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter, rateLimitKey: `host:${host}` });
       return createRssConnector({
         sourceId: source.id,
         url: source.settings.url,
@@ -90,18 +114,34 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       if (!token) throw new ConnectorConfigError(source.id, 'VK_ACCESS_TOKEN is not set');
       const host = new URL(ctx.config.VK_API_URL).hostname.toLowerCase();
       // One bucket per token across all processes; the key is a hash, never the token.
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: vkRateLimitKey(token) });
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiters.vk, rateLimitKey: vkRateLimitKey(token) });
+      const tokenKey = vkRateLimitKey(token);
+      const methods = source.kind === 'vk_search' ? ['newsfeed.search'] : ['wall.get', ...(source.settings.comments ? ['wall.getComments', 'execute'] : [])];
+      const quota = ctx.vkQuota
+        ? createVkQuotaPlan({
+            sourceId: source.id,
+            tokenKey,
+            store: ctx.vkQuota.store,
+            limits: ctx.config.VK_DAILY_QUOTAS,
+            methods,
+            report: (snapshot) => ctx.vkQuota!.report(source.id, snapshot),
+            ...(ctx.now ? { now: () => ctx.now!().getTime() } : {}),
+          })
+        : null;
+      const client = createVkClient({ http, apiUrl: ctx.config.VK_API_URL, token });
       const common = {
         sourceId: source.id,
-        client: createVkClient({ http, apiUrl: ctx.config.VK_API_URL, token }),
+        client: quota ? quota.client(client) : client,
         log: ctx.log.child({ module: 'connector', source: source.id }),
         ...(municipality ? { municipality } : {}),
         ...(pollIntervalMs ? { pollIntervalMs } : {}),
         ...(ctx.now ? { now: ctx.now } : {}),
       };
-      return source.kind === 'vk_wall'
-        ? createVkWallConnector({ ...common, owner: source.settings.owner, comments: source.settings.comments })
-        : createVkSearchConnector({ ...common, query: source.settings.query, ...(source.settings.geo ? { geo: source.settings.geo } : {}) });
+      const connector =
+        source.kind === 'vk_wall'
+          ? createVkWallConnector({ ...common, owner: source.settings.owner, comments: source.settings.comments })
+          : createVkSearchConnector({ ...common, query: source.settings.query, ...(source.settings.geo ? { geo: source.settings.geo } : {}) });
+      return quota ? quota.connector(connector) : connector;
     }
     case 'ok_group': {
       const { OK_APPLICATION_KEY: applicationKey, OK_ACCESS_TOKEN: accessToken, OK_SESSION_SECRET_KEY: sessionSecretKey } = ctx.config;
@@ -109,7 +149,7 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       if (!applicationKey || !accessToken || !sessionSecretKey) throw new ConnectorConfigError(source.id, `${missing.join(', ')} not set`);
       const host = new URL(ctx.config.OK_API_URL).hostname.toLowerCase();
       // One bucket per token across all processes; the key is a hash, never the token.
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: okRateLimitKey(accessToken) });
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiters.ok, rateLimitKey: okRateLimitKey(accessToken) });
       return createOkGroupConnector({
         sourceId: source.id,
         groupId: source.settings.groupId.trim(),
@@ -130,7 +170,7 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       } catch (err) {
         throw new ConnectorConfigError(source.id, `MAX_CA_FILE: ${(err as Error).message}`);
       }
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: maxRateLimitKey(token), ...ca });
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiters.max, rateLimitKey: maxRateLimitKey(token), ...ca });
       // Behind the updates stream the per-chat history poll is the backfill and the safety net only.
       const catchUp = ctx.maxUpdates ? Math.max(pollIntervalMs ?? 0, ctx.maxUpdates.catchUpPollMs ?? MAX_CATCH_UP_POLL_MS) : pollIntervalMs;
       return createMaxChatConnector({
@@ -148,7 +188,7 @@ export function createConnectorFor(source: Source, ctx: ConnectorContext): Conne
       if (!channel) throw new ConnectorConfigError(source.id, `"${source.settings.channel}" is not a public Telegram channel username`);
       const host = new URL(ctx.config.TELEGRAM_WEB_URL).hostname.toLowerCase();
       // No account, no token: the web preview's host is the bucket, shared by every channel and process.
-      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiter, rateLimitKey: `host:${host}` });
+      const http = createHttpClient({ allowedHosts: [host], addressPolicy, rateLimiter: ctx.rateLimiters.telegram, rateLimitKey: `host:${host}` });
       return createTelegramConnector({
         sourceId: source.id,
         channel,
@@ -194,7 +234,7 @@ export function maxUpdatesStreams(ctx: ConnectorContext): (active: Source[]) => 
           const http = createHttpClient({
             allowedHosts: [host],
             addressPolicy: ctx.addressPolicy ?? publicAddressesOnly,
-            rateLimiter: ctx.rateLimiter,
+            rateLimiter: ctx.rateLimiters.max,
             rateLimitKey: maxRateLimitKey(token),
             timeoutMs: httpTimeoutMs,
             ...maxCaCerts(ctx.config),

@@ -100,6 +100,11 @@ export const ENV_SPEC = {
   VK_ACCESS_TOKEN: v(z.string().min(10).optional(), 'VK API access token for VK sources (secret). A user token reads walls, comments (batched in execute) and newsfeed.search; a service token (the application\'s) reads walls and newsfeed.search too, but VK refuses it execute, so comments are read by plain wall.getComments calls (one request per post, paced by VK_REQUESTS_PER_SECOND). Captcha (error 14) pauses the source for 30 min (errors:captcha in its health).', undefined, { secret: true }),
   VK_API_URL: v(httpUrl, 'VK API method base URL.', 'https://api.vk.com/method'),
   VK_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(20), 'VK requests per second per token, shared by all connector processes (VK allows 3 for user tokens).', '3'),
+  VK_DAILY_QUOTAS: v(
+    json(z.record(z.string().regex(/^[a-z]+\.[a-zA-Z]+$/, 'a VK method name such as wall.get'), z.number().int().positive().max(10_000_000))),
+    'Daily call limits per VK method and token (JSON `{ "<method>": <calls> }`), counted per Moscow day in Redis across all connector processes; VK sources\' poll intervals are stretched to fit them and a source whose method is spent pauses until 00:00 MSK. Defaults: VK\'s published 5000 for wall.get and 1000 for newsfeed.search; wall.getComments has no published figure (5000 assumed). A method left out is counted but never refused.',
+    '{"wall.get":5000,"wall.getComments":5000,"newsfeed.search":1000}',
+  ),
   TELEGRAM_WEB_URL: v(httpUrl, 'Telegram web preview origin (t.me/s/<channel>).', 'https://t.me'),
   TELEGRAM_REQUESTS_PER_SECOND: v(z.coerce.number().positive().max(20), 'Requests per second to the Telegram web preview, all processes together.', '1'),
   OK_API_URL: v(httpUrl, 'Odnoklassniki REST endpoint.', 'https://api.ok.ru/fb.do'),

@@ -32,9 +32,19 @@ export const sourceHealthSchema = z.object({
   usualGapMs: z.number().nullable(),
   gapSamples: z.number(),
   stopped: z.object({ at: z.string(), reason: z.string() }).nullable(),
+  /** VK: the token's daily method budgets (used / limit / planned) and the pause while one is spent. */
+  quota: z
+    .object({
+      at: z.string(),
+      resetAt: z.string(),
+      stretch: z.number(),
+      pausedUntil: z.string().nullable(),
+      methods: z.array(z.object({ method: z.string(), used: z.number(), limit: z.number(), planned: z.number() })),
+    })
+    .nullable(),
 });
 
-export const sourceAlertSchema = z.object({ sourceId: z.string(), kind: z.enum(['stopped', 'silent']), reason: z.string(), since: z.string() });
+export const sourceAlertSchema = z.object({ sourceId: z.string(), kind: z.enum(['stopped', 'quota', 'silent']), reason: z.string(), since: z.string() });
 export const sourceHealthViewSchema = z.object({ source: sourceSchema, health: sourceHealthSchema, alert: sourceAlertSchema.nullable() });
 
 export const sourceFilterSchema = z.object({

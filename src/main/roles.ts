@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createDemoConnector } from '../../connectors/demo/demo.connector';
-import type { AddressPolicy, RateLimiter } from '../../connectors/http/http-client';
-import { createConnectorFor, maxUpdatesStreams, type ConnectorContext } from '../../workers/connector.factory';
+import { createConnectorFor, maxUpdatesStreams } from '../../workers/connector.factory';
 import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
 import { createEscalationWorker } from '../../workers/escalation.worker';
@@ -11,8 +10,7 @@ import { createRetentionWorker } from '../../workers/retention.worker';
 import { createArchiveScheduleWorker } from '../../workers/archive-schedule.worker';
 import { buildApp } from '../api/app';
 import { attachFeedGateway } from '../api/feed.gateway';
-import type { Container } from '../container';
-import { createSharedRateLimiter } from '../repositories/rate-limit.repository';
+import type { Container, ConnectorWiringOptions } from '../container';
 
 export interface RunningRole {
   name: string;
@@ -93,38 +91,10 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
   };
 }
 
-/**
- * One Redis token bucket family per network, so a token's (or a host's) limit holds across every
- * connector process: VK/OK/MAX keys are per token (`vk:<hash>`…), the rest per host.
- */
-function connectorRateLimiter(c: Container): RateLimiter {
-  const shared = (ratePerSecond: number, burst: number) => createSharedRateLimiter({ redis: c.redis, prefix: c.config.REDIS_PREFIX }, { ratePerSecond, burst });
-  const vk = shared(c.config.VK_REQUESTS_PER_SECOND, 3);
-  const ok = shared(c.config.OK_REQUESTS_PER_SECOND, 3);
-  const max = shared(c.config.MAX_REQUESTS_PER_SECOND, 2);
-  const telegram = shared(c.config.TELEGRAM_REQUESTS_PER_SECOND, 2);
-  const telegramKey = `host:${new URL(c.config.TELEGRAM_WEB_URL).hostname.toLowerCase()}`;
-  // Feeds and news sites: one request per second per host is polite and plenty.
-  const hosts = shared(1, 5);
-  return {
-    acquire(key, signal) {
-      const family = key.startsWith('vk:') ? vk : key.startsWith('ok:') ? ok : key.startsWith('max:') ? max : key === telegramKey ? telegram : hosts;
-      return family.acquire(key, signal);
-    },
-  };
-}
-
 const ALERT_CHECK_MS = 60_000;
 
-export interface ConnectorRoleOptions {
-  /** Which addresses connectors may reach; default public only (tests admit loopback). */
-  addressPolicy?: AddressPolicy;
-  /**
-   * The MAX updates stream (live path when MAX_BOT_TOKEN is set; max_chat connectors then only
-   * backfill and catch up). Default on with a 30-s long poll; `false` keeps per-chat polling only.
-   */
-  maxUpdates?: false | NonNullable<ConnectorContext['maxUpdates']>;
-}
+/** What the connector role may vary: see ConnectorWiringOptions (src/container.ts). */
+export type ConnectorRoleOptions = ConnectorWiringOptions;
 
 /**
  * The connector process role: one connector per active pull source of the registry (re-read every
@@ -142,13 +112,7 @@ export async function startConnectorRole(c: Container, opts: ConnectorRoleOption
   // Several connector processes share the sources: each source runs under one process's lease.
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const leaseMs = Math.max(3 * c.config.SOURCES_RELOAD_MS, 15_000);
-  const ctx: ConnectorContext = {
-    config: c.config,
-    rateLimiter: connectorRateLimiter(c),
-    log: c.log,
-    ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
-    ...(opts.maxUpdates !== false && c.config.MAX_BOT_TOKEN ? { maxUpdates: opts.maxUpdates ?? {} } : {}),
-  };
+  const ctx = c.connectorContext(opts);
   const supervisor = superviseSources({
     listActive: () => c.repos.sources.list({ status: 'active' }),
     build: (source) => createConnectorFor(source, ctx),

@@ -22,6 +22,35 @@ export interface SourceHealth {
   gapSamples: number;
   /** Set when the runner stopped the source on a fatal error (token revoked, source gone). */
   stopped: { at: string; reason: string } | null;
+  /** Daily method quotas of the source's token (VK), as the source last saw them; null for networks without. */
+  quota: QuotaHealth | null;
+}
+
+/**
+ * A token's daily method budgets as one source saw them at `at`: calls used today, the limit,
+ * and the calls the day is planned to end with at the stretched pace (`stretch` × the configured
+ * interval). `pausedUntil` is set while a method the source needs is spent.
+ */
+export interface QuotaHealth {
+  at: string;
+  resetAt: string;
+  stretch: number;
+  pausedUntil: string | null;
+  methods: { method: string; used: number; limit: number; planned: number }[];
+}
+
+/** The stored snapshot as of `at`: past its reset the day's counts start again from zero. */
+function quotaAsOf(raw: string | undefined, at: number): QuotaHealth | null {
+  if (!raw) return null;
+  let q: QuotaHealth;
+  try {
+    q = JSON.parse(raw) as QuotaHealth;
+  } catch {
+    return null;
+  }
+  if (!q || !Array.isArray(q.methods) || typeof q.resetAt !== 'string') return null;
+  if (Date.parse(q.resetAt) > at) return { ...q, pausedUntil: q.pausedUntil && Date.parse(q.pausedUntil) > at ? q.pausedUntil : null };
+  return { ...q, pausedUntil: null, methods: q.methods.map((m) => ({ ...m, used: 0 })) };
 }
 
 /** Error kinds that mean "the network slowed us down" (bans and flood waits). */
@@ -82,6 +111,10 @@ export function createSourceHealthRepository(deps: { redis: RedisClient; prefix:
     async recordStopped(sourceId: string, err: { kind: string; message: string }, at = Date.now()): Promise<void> {
       await deps.redis.hset(key(sourceId), 'stoppedAt', new Date(at).toISOString(), 'stoppedReason', `${err.kind}: ${scrub(err.message)}`);
     },
+    /** The token's quota as this source saw it after a poll or a pause (connectors/vk/vk.quota.ts). */
+    async recordQuota(sourceId: string, quota: QuotaHealth): Promise<void> {
+      await deps.redis.hset(key(sourceId), 'quota', JSON.stringify(quota));
+    },
     /** The source is started again (resumed or its settings changed): no longer stopped. */
     async clearStopped(sourceId: string): Promise<void> {
       await deps.redis.hdel(key(sourceId), 'stoppedAt', 'stoppedReason');
@@ -110,6 +143,7 @@ export function createSourceHealthRepository(deps: { redis: RedisClient; prefix:
         usualGapMs: num(h.gapEwmaMs),
         gapSamples: Number(h.gapSamples ?? 0),
         stopped: h.stoppedAt ? { at: h.stoppedAt, reason: h.stoppedReason ?? '' } : null,
+        quota: quotaAsOf(h.quota, at),
       };
     },
   };

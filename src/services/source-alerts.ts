@@ -30,7 +30,8 @@ export const DEFAULT_SILENCE_POLICY: SilencePolicy = { k: 4, floorMs: 30 * MINUT
 
 export interface SourceAlert {
   sourceId: string;
-  kind: 'stopped' | 'silent';
+  /** `quota`: the token's daily budget of a method is spent; the source waits for the reset (a warning). */
+  kind: 'stopped' | 'quota' | 'silent';
   /** For the administrator's page, in Russian. */
   reason: string;
   /** Since when: the stop, or the last item (creation when there never was one). */
@@ -46,13 +47,25 @@ export function silenceThresholdMs(rhythm: { usualGapMs: number | null; gapSampl
 /** The alert a source raises now, or null. */
 export function evaluateSource(
   source: Pick<Source, 'id' | 'status' | 'createdAt'>,
-  health: Pick<SourceHealth, 'stopped' | 'lastItemAt' | 'usualGapMs' | 'gapSamples'>,
+  health: Pick<SourceHealth, 'stopped' | 'lastItemAt' | 'usualGapMs' | 'gapSamples'> & Partial<Pick<SourceHealth, 'quota'>>,
   now: number,
   policy: SilencePolicy = DEFAULT_SILENCE_POLICY,
 ): SourceAlert | null {
   if (source.status === 'paused') return null;
   if (health.stopped) {
     return { sourceId: source.id, kind: 'stopped', since: health.stopped.at, reason: `Источник остановлен: ${stopReasonRu(health.stopped.reason)}. Нужна проверка администратора.` };
+  }
+  const paused = health.quota?.pausedUntil ? Date.parse(health.quota.pausedUntil) : NaN;
+  if (paused > now && health.quota) {
+    // Quiet on purpose: a quota pause is reported as such, never as silence.
+    const spent = health.quota.methods.filter((m) => m.used >= m.limit).map((m) => `${m.method} ${m.used} из ${m.limit}`);
+    const resume = new Date(paused + 3 * HOUR).toISOString().slice(11, 16);
+    return {
+      sourceId: source.id,
+      kind: 'quota',
+      since: health.quota.at,
+      reason: `Суточная квота VK исчерпана (${spent.join(', ') || 'лимит методов'}): опрос приостановлен до ${resume} МСК, затем возобновится сам.`,
+    };
   }
   const since = health.lastItemAt ?? source.createdAt;
   const quietMs = now - Date.parse(since);

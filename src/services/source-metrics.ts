@@ -72,6 +72,9 @@ export function renderMetrics(input: MetricsInput): string {
     usualGap: new Family('dozor_source_usual_gap_seconds', 'gauge', 'Learnt usual gap between non-empty pages.'),
     silent: new Family('dozor_source_silent', 'gauge', '1 when the source is silent far longer than its usual rhythm.'),
     stopped: new Family('dozor_source_stopped', 'gauge', '1 when the source was stopped on a fatal error and needs an administrator.'),
+    quotaUsed: new Family('dozor_source_quota_used', 'gauge', 'Calls of a method the source\'s token has used today (VK daily quotas, Moscow day).'),
+    quotaLimit: new Family('dozor_source_quota_limit', 'gauge', 'Daily limit of a method for the source\'s token.'),
+    quotaPaused: new Family('dozor_source_quota_paused', 'gauge', '1 while the source waits for its token\'s daily quota to reset.'),
     queue: new Family('dozor_queue_jobs', 'gauge', 'Jobs in a queue by state.'),
   };
   for (const { source, health, alert } of input.sources) {
@@ -88,6 +91,13 @@ export function renderMetrics(input: MetricsInput): string {
     if (health.usualGapMs !== null) f.usualGap.add(base, health.usualGapMs / 1000);
     f.silent.add(base, alert?.kind === 'silent' ? 1 : 0);
     f.stopped.add(base, health.stopped ? 1 : 0);
+    if (health.quota) {
+      for (const m of health.quota.methods) {
+        f.quotaUsed.add(`${base},${renderLabels({ method: m.method })}`, m.used);
+        f.quotaLimit.add(`${base},${renderLabels({ method: m.method })}`, m.limit);
+      }
+      f.quotaPaused.add(base, health.quota.pausedUntil ? 1 : 0);
+    }
   }
   for (const [queue, counts] of Object.entries(input.queues)) {
     for (const [state, n] of Object.entries(counts)) f.queue.add(renderLabels({ queue, state }), n);

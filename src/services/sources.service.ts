@@ -91,6 +91,12 @@ export const updateSourceSchema = z
   .refine((p) => Object.keys(p).length > 0, 'nothing to change');
 export type UpdateSourceInput = z.infer<typeof updateSourceSchema>;
 
+const ALERT_LOG: Record<SourceAlert['kind'], string> = {
+  stopped: 'source stopped: needs an administrator',
+  quota: 'source paused: daily method quota of its token spent until the reset',
+  silent: 'source silent far longer than its usual rhythm',
+};
+
 // ── Service ──────────────────────────────────────────────────────────────────────────────────────
 
 export interface SourceHealthView {
@@ -337,7 +343,7 @@ export function createSourcesService(deps: {
         current.add(a.sourceId);
         if (logged.get(a.sourceId) === mark) continue;
         logged.set(a.sourceId, mark);
-        log.warn({ sourceId: a.sourceId, alert: a.kind, since: a.since }, a.kind === 'stopped' ? 'source stopped: needs an administrator' : 'source silent far longer than its usual rhythm');
+        log.warn({ sourceId: a.sourceId, alert: a.kind, since: a.since }, ALERT_LOG[a.kind]);
       }
       for (const id of logged.keys()) if (!current.has(id)) logged.delete(id);
       return alerts;

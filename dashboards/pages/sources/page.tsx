@@ -21,6 +21,8 @@ const ERROR_KIND_TITLES: Record<string, string> = {
   parse: 'разбор страницы',
   auth: 'токен',
   config: 'настройка',
+  quota: 'суточная квота',
+  captcha: 'капча',
 };
 
 const hhmm = (ts: number): string =>
@@ -32,8 +34,23 @@ const hhmm = (ts: number): string =>
 function StatusBadge({ v }: { v: SourceHealthView }) {
   if (v.source.status === 'paused') return <span class="src-status src-status--paused">на паузе</span>;
   if (v.alert?.kind === 'stopped') return <span class="src-status src-status--stopped">остановлен</span>;
+  if (v.alert?.kind === 'quota') return <span class="src-status src-status--silent">квота исчерпана</span>;
   if (v.alert?.kind === 'silent') return <span class="src-status src-status--silent">молчит</span>;
   return <span class="src-status src-status--ok">работает</span>;
+}
+
+/** The token's daily method budgets: used / limit, and what the day is planned to end with. */
+function QuotaLines({ quota }: { quota: NonNullable<SourceHealthView['health']['quota']> }) {
+  return (
+    <ul class="src-quota" aria-label="Суточные квоты VK">
+      {quota.methods.map((m) => (
+        <li key={m.method} title={`План на сутки: ${m.planned} из ${m.limit}`} class={m.used >= m.limit ? 'src-quota--spent' : undefined}>
+          {m.method}: {m.used} / {m.limit} (план {m.planned})
+        </li>
+      ))}
+      {quota.stretch > 1 && <li class="muted">интервал опроса ×{quota.stretch}</li>}
+    </ul>
+  );
 }
 
 function columns(model: SourcesModel): Column<SourceHealthView>[] {
@@ -75,6 +92,7 @@ function columns(model: SourcesModel): Column<SourceHealthView>[] {
           <>
             <StatusBadge v={v} />
             {Number.isFinite(wait) && <div class="src-wait">ждём до {hhmm(wait)}</div>}
+            {v.health.quota && <QuotaLines quota={v.health.quota} />}
           </>
         );
       },

@@ -9,6 +9,7 @@ import { BOT_TOKEN, FakeMaxApi } from './fake-max-api';
 import { loadConfig } from '../../../src/config/env';
 import type { Source } from '../../../src/domain/source';
 import { ConnectorConfigError, createConnectorFor } from '../../../workers/connector.factory';
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 const source: Source = {
   id: 'max_chat:-70123456789',
@@ -22,7 +23,7 @@ const source: Source = {
 };
 const ctx = (env: Record<string, string>) => ({
   config: loadConfig({ NODE_ENV: 'test', ...env }),
-  rateLimiter: createMemoryRateLimiter({ ratePerSecond: 3, burst: 3 }),
+  rateLimiters: sameLimiterForEveryNetwork(createMemoryRateLimiter({ ratePerSecond: 3, burst: 3 })),
   log: pino({ level: 'silent' }),
 });
 

@@ -11,6 +11,7 @@ import type { Source } from '../../../src/domain/source';
 import { createConnectorFor, MAX_CATCH_UP_POLL_MS, maxUpdatesStreams, type ConnectorContext } from '../../../workers/connector.factory';
 import { startFakeServer, type FakeServer } from '../helpers/fake-server';
 import { BOT_TOKEN, FakeMaxApi } from './fake-max-api';
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 let server: FakeServer;
 const api = new FakeMaxApi();
@@ -37,7 +38,7 @@ const rss = { id: 'rss:x', kind: 'rss', title: 'Лента', municipality: 'omsk
 function ctx(env: Record<string, string>, maxUpdates?: ConnectorContext['maxUpdates']): ConnectorContext {
   return {
     config: loadConfig({ NODE_ENV: 'test', MAX_API_URL: server.origin, ...env }),
-    rateLimiter: createMemoryRateLimiter({ ratePerSecond: 50, burst: 50 }),
+    rateLimiters: sameLimiterForEveryNetwork(createMemoryRateLimiter({ ratePerSecond: 50, burst: 50 })),
     addressPolicy: (address, target) => (address === '127.0.0.1' && target.port === server.port) || publicAddressesOnly(address, target),
     log: pino({ level: 'silent' }),
     ...(maxUpdates ? { maxUpdates } : {}),

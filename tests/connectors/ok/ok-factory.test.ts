@@ -4,6 +4,7 @@ import { createMemoryRateLimiter } from '../../../connectors/http/http-client';
 import { loadConfig } from '../../../src/config/env';
 import type { Source } from '../../../src/domain/source';
 import { ConnectorConfigError, createConnectorFor } from '../../../workers/connector.factory';
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 const source: Source = {
   id: 'ok_group:54321987650001',
@@ -17,7 +18,7 @@ const source: Source = {
 };
 const ctx = (env: Record<string, string>) => ({
   config: loadConfig({ NODE_ENV: 'test', ...env }),
-  rateLimiter: createMemoryRateLimiter({ ratePerSecond: 3, burst: 3 }),
+  rateLimiters: sameLimiterForEveryNetwork(createMemoryRateLimiter({ ratePerSecond: 3, burst: 3 })),
   log: pino({ level: 'silent' }),
 });
 

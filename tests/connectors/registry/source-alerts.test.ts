@@ -16,7 +16,7 @@ const source = (over: Partial<Source> = {}): Source =>
   ({ id: 'telegram_channel:omsk', kind: 'telegram_channel', title: 'Омск', municipality: 'omsk', status: 'active', createdAt: iso(T0 - 30 * DAY), updatedAt: iso(T0 - 30 * DAY), settings: { channel: 'omsk' }, ...over }) as Source;
 
 function health(over: Partial<SourceHealth> = {}): SourceHealth {
-  return { sourceId: 'telegram_channel:omsk', lastSuccessAt: null, lastErrorAt: null, lastError: null, lagMs: null, itemsTotal: 0, itemsLastHour: 0, errorsByKind: {}, floodWaits: 0, waitUntil: null, lastItemAt: null, usualGapMs: null, gapSamples: 0, stopped: null, ...over };
+  return { sourceId: 'telegram_channel:omsk', lastSuccessAt: null, lastErrorAt: null, lastError: null, lagMs: null, itemsTotal: 0, itemsLastHour: 0, errorsByKind: {}, floodWaits: 0, waitUntil: null, lastItemAt: null, usualGapMs: null, gapSamples: 0, stopped: null, quota: null, ...over };
 }
 
 describe('rhythm learning', () => {

@@ -26,7 +26,7 @@ function fakes() {
     renewLease: async () => true,
     releaseLease: async () => undefined,
   };
-  const base = (sourceId: string): SourceHealth => ({ sourceId, lastSuccessAt: null, lastErrorAt: null, lastError: null, lagMs: null, itemsTotal: 0, itemsLastHour: 0, errorsByKind: {}, floodWaits: 0, waitUntil: null, lastItemAt: null, usualGapMs: null, gapSamples: 0, stopped: null });
+  const base = (sourceId: string): SourceHealth => ({ sourceId, lastSuccessAt: null, lastErrorAt: null, lastError: null, lagMs: null, itemsTotal: 0, itemsLastHour: 0, errorsByKind: {}, floodWaits: 0, waitUntil: null, lastItemAt: null, usualGapMs: null, gapSamples: 0, stopped: null, quota: null });
   const healthRepo: SourceHealthRepository = {
     recordSuccess: async (id, page, at = Date.now()) => {
       const h = { ...base(id), ...health.get(id) };
@@ -38,6 +38,7 @@ function fakes() {
     recordError: async () => undefined,
     recordStopped: async (id, err, at = Date.now()) => void health.set(id, { ...health.get(id), stopped: { at: new Date(at).toISOString(), reason: `${err.kind}: ${err.message}` } }),
     clearStopped: async (id) => void health.set(id, { ...health.get(id), stopped: null }),
+    recordQuota: async (id, quota) => void health.set(id, { ...health.get(id), quota }),
     forget: async (id) => void health.delete(id),
     get: async (id) => ({ ...base(id), ...health.get(id) }),
   };

@@ -10,6 +10,7 @@ import type { CursorsRepository } from '../../../src/repositories/cursors.reposi
 import { ConnectorConfigError, createConnectorFor } from '../../../workers/connector.factory';
 import { runConnector } from '../../../workers/connector.runner';
 import { fixture, startFakeTelegram, type FakeChannel, type FakeTelegram } from './fake-telegram';
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 const signal = new AbortController().signal;
 const ids = (posts: IncomingPost[]) => posts.map((p) => Number(p.externalId.split('/')[1]));
@@ -291,7 +292,7 @@ describe('the connector factory builds the Telegram connector', () => {
   });
   const ctx = (webUrl: string) => ({
     config: loadConfig({ ...process.env, NODE_ENV: 'test', TELEGRAM_WEB_URL: webUrl }),
-    rateLimiter: { acquire: () => Promise.resolve() },
+    rateLimiters: sameLimiterForEveryNetwork({ acquire: () => Promise.resolve() }),
     log: pino({ level: 'silent' }),
   });
 

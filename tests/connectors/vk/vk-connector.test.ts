@@ -21,6 +21,7 @@ import type { CursorsRepository } from '../../../src/repositories/cursors.reposi
 import { ConnectorConfigError, createConnectorFor } from '../../../workers/connector.factory';
 import { runConnector } from '../../../workers/connector.runner';
 import { FakeVk, SERVICE_TOKEN, TOKEN } from './fake-vk';
+import { sameLimiterForEveryNetwork } from '../helpers/limiters';
 
 const signal = new AbortController().signal;
 const GROUP = 170123456;
@@ -450,7 +451,7 @@ describe('connector factory', () => {
   const wallSource: Source = { ...base, id: 'vk_wall:omsk_adm', kind: 'vk_wall', settings: { owner: 'omsk_adm', comments: true } };
   const ctx = (env: Record<string, string>) => ({
     config: loadConfig({ ...process.env, VK_API_URL: vk.apiUrl, ...env }),
-    rateLimiter: { acquire: () => Promise.resolve() },
+    rateLimiters: sameLimiterForEveryNetwork({ acquire: () => Promise.resolve() }),
     addressPolicy: (address: string, target: { port: number }) => address === '127.0.0.1' && target.port === vk.server.port,
     log: pino({ level: 'silent' }),
   });
@@ -465,7 +466,7 @@ describe('connector factory', () => {
     const keys: string[] = [];
     vk.publish(OWNER, 'Пост через фабрику');
     const c = ctx({ VK_ACCESS_TOKEN: TOKEN });
-    const connector = createConnectorFor(wallSource, { ...c, rateLimiter: { acquire: (k: string) => Promise.resolve(void keys.push(k)) } })!;
+    const connector = createConnectorFor(wallSource, { ...c, rateLimiters: sameLimiterForEveryNetwork({ acquire: (k: string) => Promise.resolve(void keys.push(k)) }) })!;
     const page = await connector.fetchPage(null, signal);
     expect(page.posts.map((p) => p.text)).toEqual(['Пост через фабрику']);
     expect(page.posts[0]!.municipality).toBe('omsk');
