@@ -62,12 +62,14 @@ const STOP = new Set(
  * Denial cues: the text says a rumour is false («фейк», «информация ложная», «опровергли», «не
  * подтвердилась», «выдумка») or that all is normal («работает штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
+const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
 /**
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
  */
 const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции))/;
+/** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
+const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
@@ -150,7 +152,7 @@ for (const [cls, members] of Object.entries(SUBJECTS)) for (const [member, words
  * подорожает»), however many topic words they share. Word starts, general to regional rumours.
  */
 const PREDICATES: Readonly<Record<string, RegExp>> = {
-  dearer: /^(подорож|дорож|вырастет|вырастут|вырос|повыс|повыш|подним|поднял|удво|утро|дороже|рост|стоить|стоимост|платить|заплат)/,
+  dearer: /^(платн|подорож|дорож|вырастет|вырастут|вырос|повыс|повыш|подним|поднял|удво|утро|дороже|рост|стоить|стоимост|платить|заплат)/,
   cheaper: /^(подешев|снизят|снизи|сниж|уреж|урез|среж|срез|уменьш|сократ|сокращ|понизят|понижен)/,
   // A service stops, whether cut off, closed, cancelled or run out: one kind («бензина не будет» / «бензин кончится»).
   stopped: /^(отключ|перекро|перекрыв|вырубя|вырубит|отрежут|остан[ео]тся|задерж|перебо|закро|закры|ликвид|отмен|убер|убира|сним[уе]т|демонт|расформир|снос|снесут|запрет|пропал|пропад|дефицит|нехват|кончи|законч|исчез|хватит)/,
@@ -158,7 +160,9 @@ const PREDICATES: Readonly<Record<string, RegExp>> = {
   infected: /^(зараж|заболе|вспышк|эпидеми|инфицир|карантин|болеют)/,
   attacked: /^(напал|нападе|покус|укус|загрыз|избил|избиени|затащ|похищ|похит|увез|зазыва|караул)/,
   culled: /^(отстрел|отлов|усып|истреб|травить|травят)/,
-  leaked: /^(слил|слит|утечк|продают|продаж)/,
+  leaked: /^(слил|слит|утечк)/,
+  relocated: /^(переезж|переед|уезжа|уедет|перевоз|перевез)/,
+  robbed: /^(граб|ограб|вырыва|краж|украл|ворую|обокра)/,
   moved: /^(перенес|перенос|отлож|сдвину)/,
   paid: /^(выплат|выплач|дадут|дают|положен|пособи|компенсац|вернут|вернет|вернёт|возврат|пересчита|спишут|списан|простят|бесплатн)/,
   evicted: /^(высел|эвакуир|эвакуац)/,
@@ -318,6 +322,10 @@ const STREET_CUE = new Set(['ул', 'улица', 'улице', 'улицу', '�
 const LANDMARK = '(?:парк|парке|парка|сквер|сквере|рынок|рынке|рынка|тц|трц|тк|озеро|озере|озера|стадион|стадионе|площадь|площади|мост|мосту|моста|аэропорт|аэропорту|вокзал|вокзале)';
 const LANDMARK_AFTER = new RegExp(`(?:^|[^а-я0-9])${LANDMARK}\\s+«?([а-я][а-я-]{2,})`, 'g');
 const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])([а-я]{4,}(?:ый|ий|ой|ая|ое|ом|ем|ого|его))\\s+${LANDMARK}(?![а-я])`, 'g');
+/** A capitalised word after a preposition of place. */
+const UNKNOWN_PLACE = /(?:^|[^А-ЯЁа-яё])(?:[Вв]|[Вв]о|[Нн]а|[Уу]|[Вв]озле|[Оо]коло|[Пп]од|[Ии]з|[Сс])\s+([А-ЯЁ][а-яё]{2,})(?![а-яё-])/g;
+/** Capitalised words after «в/на» that are services and media, not places. */
+const NOT_PLACES = /^(госуслуг|телеграм|телег|вконтакт|вк|одноклассник|ватсап|вотсап|whatsapp|вайбер|интернет|сети|соцсет|ютуб|дзен|тикток|инстаграм|макс|сбер|пфр|соцфонд|минздрав|мэри|администрац|правительств|думе|думу|ростелеком|мтс|билайн|мегафон|теле2|озон|вайлдберриз|авито)/;
 const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|за|для|уже|где|что|там|все|весь|горит|закрыт|закроют|городской|центральный|старый|новый)$/;
 
 /**
@@ -368,12 +376,20 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-function placesOf(index: PlaceIndex, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string> } {
+function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string> } {
   const names = new Set<string>();
   tokens.forEach((t, i) => {
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (place) names.add(place);
   });
+  // A capitalised word after «в/на/у» that the gazetteer lacks is a place still (a neighbourhood
+  // such as «в Амуре»): key `cap:<stem>`, a part of the town.
+  for (const m of text.matchAll(UNKNOWN_PLACE)) {
+    const word = (m[1] ?? '').toLowerCase();
+    const s = stem(word);
+    if (MONTHS.test(word) || NOT_PLACES.test(word) || STOP.has(word) || SUBJECT_OF.has(s) || placeOf(index, word, s, undefined)) continue;
+    names.add(`cap:${s.slice(0, 5)}`);
+  }
   if (index.streets.size > 0) {
     const words = normalized.split(/[^0-9а-я-]+/).filter(Boolean);
     for (let i = 1; i < words.length; i++) {
@@ -401,13 +417,21 @@ function placesOf(index: PlaceIndex, normalized: string, tokens: readonly string
   const towns = new Set<string>();
   const parts = new Set<string>();
   for (const k of names) {
-    const parent = index.parents.get(k) ?? (k.startsWith('lm:') ? undefined : k);
-    if (k.startsWith('lm:') || index.parents.has(k)) parts.add(k);
+    const unnamedTown = k.startsWith('lm:') || k.startsWith('cap:');
+    const parent = index.parents.get(k) ?? (unnamedTown ? undefined : k);
+    if (unnamedTown || index.parents.has(k)) parts.add(k);
     if (parent) towns.add(parent);
   }
   // A part or landmark named without its town: rumours drop the town's name only for the capital.
   if (towns.size === 0 && parts.size > 0 && index.capital) towns.add(index.capital);
   return { names, towns, parts };
+}
+
+/** An authority speaks: named at the head or at the end, or an acronym heads the text (not «СРОЧНО:»). */
+function isOfficial(text: string, normalized: string): boolean {
+  if (OFFICIAL.test(normalized)) return true;
+  const head = ACRONYM_HEAD.exec(text)?.[1];
+  return head !== undefined && !STOP.has(head.toLowerCase());
 }
 
 /** The fingerprint of one text; `places` (from the region's gazetteer) finds named places in any case. */
@@ -445,8 +469,8 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '')) predicates.add('stopped');
-  const { names, towns, parts } = opts.places ? placesOf(opts.places, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
-  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized) || (OFFICIAL.test(a.normalized) && OFFICIAL_DENIES.test(a.normalized)), predicates, nearDup: featureHashes(similarityFeatures(text)) };
+  const { names, towns, parts } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
+  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)), predicates, nearDup: featureHashes(similarityFeatures(text)) };
 }
 
 function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -568,7 +592,9 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   }
   if (a.names.size > 0 && b.names.size > 0) {
     // Another town; or, in the same town, each names a part the other does not.
-    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts))) {
+    // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
+    const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
+    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts) && (known(a.parts) || known(b.parts)))) {
       differ = true;
       reasons.push('places_differ');
     } else {
