@@ -42,6 +42,8 @@ export interface ClaimFingerprint {
   sequence: { root: string; word: string }[];
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
+  /** What the text says happens, by kind (see PREDICATES); a withheld payment is a cut-off. */
+  predicates: Set<string>;
   /** Near-duplicate features (src/text/similarity.ts), hashed and sorted. */
   nearDup: number[];
 }
@@ -60,7 +62,15 @@ const STOP = new Set(
  * Denial cues: the text says a rumour is false («фейк», «информация ложная», «опровергли», «не
  * подтвердилась», «выдумка») or that all is normal («работает штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
+const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
+/**
+ * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
+ * of the facts, that is the denial of a rumour, not the rumour.
+ */
+const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции))/;
+/** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
+const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
+const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -112,12 +122,64 @@ for (const [concept, words] of Object.entries(CONCEPTS)) for (const w of words.s
  * rumour about one is not the rumour about the other. General words, not any one rumour's.
  */
 const SUBJECTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  disease: { measles: 'корь кори корью', flu: 'грипп гриппа гриппу гриппом', covid: 'ковид ковида коронавирус коронавируса', rabies: 'бешенство бешенства бешеная бешеный', meningitis: 'менингит менингита', hepatitis: 'гепатит гепатита', tick: 'энцефалит энцефалита клещевой', chickenpox: 'ветрянка ветрянки', cholera: 'холера холеры', dysentery: 'дизентерия дизентерии', tb: 'туберкулез туберкулеза' },
+  disease: { measles: 'корь кори корью', flu: 'грипп гриппа гриппу гриппом', covid: 'ковид ковида коронавирус коронавируса', rabies: 'бешенство бешенства бешеная бешеный', meningitis: 'менингит менингита', hepatitis: 'гепатит гепатита', tick: 'энцефалит энцефалита энцефалитом энцефалитные энцефалитный клещевой', chickenpox: 'ветрянка ветрянки', cholera: 'холера холеры', dysentery: 'дизентерия дизентерии', tb: 'туберкулез туберкулеза', borreliosis: 'боррелиоз боррелиоза боррелиозом', rotavirus: 'ротавирус ротавируса ротавирусом', salmonella: 'сальмонеллез сальмонеллеза сальмонелла', plague: 'чума чумы', hantavirus: 'ггл мышиная мышиной' },
   product: { bread: 'хлеб хлеба хлебу буханка буханки хлебозавод хлебозаводы', milk: 'молоко молока молочка молочные молокозавод молокозаводы', meat: 'мясо мяса', sugar: 'сахар сахара', buckwheat: 'гречка гречки', eggs: 'яйца яиц', butter: 'масло масла', salt: 'соль соли', medicine: 'лекарства лекарств таблетки', cigarettes: 'сигареты сигарет', alcohol: 'водка водки алкоголь алкоголя пиво' },
+  /** Hot or cold water (or meals): another supply, another outage. */
+  temperature: { hot: 'горячая горячей горячую горячее гвс кипяток', cold: 'холодная холодной холодную холодное хвс' },
+  /** The institution a rumour happens in: a kindergarten's outbreak is not a school's. */
+  institution: { kindergarten: 'детсад детсаду детсада сад саду сада садик садике садика доу ясли яслях', school: 'школа школе школу школы гимназия гимназии лицей лицее', hospital: 'больница больнице больницу больницы стационар стационаре', polyclinic: 'поликлиника поликлинике поликлинику поликлиники', university: 'вуз вузе вузы университет университете университета институт институте', college: 'колледж колледже техникум техникуме', maternity: 'роддом роддоме роддома', mall: 'тц трц', nursing: 'интернат интернате' },
+  /** Who a payment, a cut or a strike is about. */
+  people: { teachers: 'учителя учителям учителей педагоги педагогам педагогов', doctors: 'врачам врачей медикам медики медработникам медработники фельдшерам', police: 'полицейские полицейским полицейских', pensioners: 'пенсионеры пенсионерам пенсионеров пенсионеру пенсионер', students: 'студенты студентам студентов', military: 'военные военным военнослужащим мобилизованным', drivers: 'водители водителям водителей таксисты таксистам', bloggers: 'блогеры блогерам блогеров' },
+  /** Public transport by mode. */
+  transport: { bus: 'автобус автобусы автобусах автобусов автобусе', trolleybus: 'троллейбус троллейбусы троллейбусах троллейбусов троллейбусе', tram: 'трамвай трамваи трамваях трамваев трамвае', minibus: 'маршрутка маршрутки маршрутках маршруток', train: 'электричка электрички электричках электричек', metro: 'метро', taxi: 'такси' },
+  /** Exam subjects. */
+  lesson: { math: 'математика математике математики математику', russian: 'русскому русский русского', physics: 'физика физике физики', chemistry: 'химия химии', biology: 'биология биологии', history: 'история истории', social: 'обществознание обществознанию обществознания', informatics: 'информатика информатике информатики', english: 'английский английскому английского', literature: 'литература литературе литературы' },
+  /** Medicines by name. */
+  drug: { insulin: 'инсулин инсулина инсулином', paracetamol: 'парацетамол парацетамола', ibuprofen: 'ибупрофен ибупрофена нурофен', antibiotic: 'антибиотики антибиотиков амоксициллин', aspirin: 'аспирин аспирина', vaccine: 'вакцина вакцины вакцину', iodine: 'йод йода' },
+  /** Public events. */
+  event: { parade: 'парад парада параде', salute: 'салют салюта фейерверк фейерверка', concert: 'концерт концерта концерты', fair: 'ярмарка ярмарки ярмарку', march: 'шествие шествия', marathon: 'марафон марафона забег забега' },
+  /** Animals. */
+  animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', bear: 'медведь медведя медведи', wolf: 'волк волки волков', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
   utility: { water: 'вода воду воды водой водоснабжение водопровод', gas: 'газ газа газом газоснабжение', power: 'свет света электричество электричества электроэнергия электроэнергии', heat: 'отопление отопления тепло тепла', internet: 'интернет интернета', waste: 'мусор мусора тко', sewer: 'канализация канализации', lift: 'лифт лифты лифта' },
 };
 const SUBJECT_OF = new Map<string, [string, string]>();
 for (const [cls, members] of Object.entries(SUBJECTS)) for (const [member, words] of Object.entries(members)) for (const w of words.split(' ')) SUBJECT_OF.set(stem(w), [cls, member]);
+
+/**
+ * What a claim says happens, by kind: prices go up, a service is cut off or closed, people are
+ * poisoned or infected, attacked, evicted, paid… Two texts that both say what happens and share
+ * no kind are two rumours about one topic («троллейбусы уберут» / «проезд в троллейбусах
+ * подорожает»), however many topic words they share. Word starts, general to regional rumours.
+ */
+const PREDICATES: Readonly<Record<string, RegExp>> = {
+  dearer: /^(платн|подорож|дорож|вырастет|вырастут|вырос|повыс|повыш|подним|поднял|удво|утро|дороже|рост|стоить|стоимост|платить|заплат)/,
+  cheaper: /^(подешев|снизят|снизи|сниж|уреж|урез|среж|срез|уменьш|сократ|сокращ|понизят|понижен)/,
+  // A service stops, whether cut off, closed, cancelled or run out: one kind («бензина не будет» / «бензин кончится»).
+  stopped: /^(отключ|перекро|перекрыв|вырубя|вырубит|отрежут|остан[ео]тся|задерж|перебо|закро|закры|ликвид|отмен|убер|убира|сним[уе]т|демонт|расформир|снос|снесут|запрет|пропал|пропад|дефицит|нехват|кончи|законч|исчез|хватит)/,
+  poisoned: /^(отрав|яд|ядов|токсич|выброс|загрязн)/,
+  infected: /^(зараж|заболе|вспышк|эпидеми|инфицир|карантин|болеют)/,
+  attacked: /^(напал|нападе|покус|укус|загрыз|избил|избиени|затащ|похищ|похит|увез|зазыва|караул)/,
+  culled: /^(отстрел|отлов|усып|истреб|травить|травят)/,
+  leaked: /^(слил|слит|утечк)/,
+  relocated: /^(переезж|переед|уезжа|уедет|перевоз|перевез)/,
+  robbed: /^(граб|ограб|вырыва|краж|украл|ворую|обокра)/,
+  moved: /^(перенес|перенос|отлож|сдвину)/,
+  paid: /^(выплат|выплач|дадут|дают|положен|пособи|компенсац|вернут|вернет|вернёт|возврат|пересчита|спишут|списан|простят|бесплатн)/,
+  evicted: /^(высел|эвакуир|эвакуац)/,
+  fined: /^(штраф)/,
+  struck: /^(забаст|баст)/,
+  collapsed: /^(трещин|треснул|трескает|обруш|рухнул|разруш|прорва|прорыв|размыл|аварийн)/,
+  burning: /^(горит|сгорел|пожар|подожг|задымл)/,
+  exploded: /^(взрыв|взорв)/,
+  chipped: /^(чип)/,
+  expired: /^(просроч)/,
+};
+/** The kinds of what happens that a text asserts (not what it advises: «не ходите»). */
+function predicatesOf(tokens: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokens) for (const [kind, re] of Object.entries(PREDICATES)) if (re.test(t)) out.add(kind);
+  return out;
+}
 
 /** A stem's root for matching: its concept when it has one, else its five-letter prefix. */
 function rootOf(s: string): string {
@@ -167,7 +229,7 @@ function ordinalOf(w: string): number | undefined {
 function numbersOf(normalized: string): Set<string> {
   const out = new Set<string>();
   // Digit groups of three after a space belong to the number before them («5 000»).
-  const words = normalized.replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
+  const words = holidaysAsDates(normalized).replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const date = dateOf(w);
@@ -186,9 +248,50 @@ function numbersOf(normalized: string): Set<string> {
       if (ord !== undefined && words.slice(i + 1, i + 4).some((x) => /^m/.test(dateOf(x) ?? ''))) n = ord;
     }
     if (n === undefined || !Number.isFinite(n)) continue;
+    // «двадцать четвёртое», «сорок пять»: tens and a unit are one number.
+    if (n >= 20 && n < 100 && n % 10 === 0 && CARDINALS[w] !== undefined) {
+      const next = words[i + 1] ?? '';
+      const unit = CARDINALS[next] ?? ordinalOf(next);
+      if (unit !== undefined && unit < 10) {
+        n += unit;
+        i++;
+      }
+    }
     const mult = MULTIPLIERS[words[i + 1] ?? ''];
     out.add(String(mult ? n * mult : n));
   }
+  return out;
+}
+
+/** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
+const HOLIDAYS: readonly [RegExp, string][] = [
+  [/(?:дн[еяюё]м?|праздник[аоу]?м?) победы/g, '9 мая'],
+  [/(?:нового года|новому году|новый год|новым годом)/g, '1 января'],
+  [/(?:дн[еяюё]м? знаний)/g, '1 сентября'],
+  [/(?:международн\S* женск\S* д\S*)/g, '8 марта'],
+  [/(?:дн[еяюё]м? защитника отечества)/g, '23 февраля'],
+  [/(?:рождеств\S*)/g, '7 января'],
+];
+function holidaysAsDates(normalized: string): string {
+  let out = normalized;
+  for (const [re, date] of HOLIDAYS) out = out.replace(re, date);
+  return out;
+}
+
+/** Days of a month a text states («с 9 по 11 мая» → 9 and 11 of m5), as roots: a retelling keeps the date. */
+function datesOf(normalized: string): Set<string> {
+  const out = new Set<string>();
+  const words = holidaysAsDates(normalized).split(/[^0-9а-я]+/).filter(Boolean);
+  words.forEach((w, i) => {
+    const month = dateOf(w);
+    if (!month?.startsWith('m')) return;
+    for (let k = i - 1; k >= Math.max(0, i - 5); k--) {
+      const x = words[k] as string;
+      const day = /^\d{1,2}$/.test(x) ? Number(x) : (CARDINALS[x] ?? ordinalOf(x));
+      if (day !== undefined && day >= 1 && day <= 31) out.add(`@${day}${month}`);
+      else if (!/^(по|и|до|с|со|на)$/.test(x)) break;
+    }
+  });
   return out;
 }
 
@@ -219,6 +322,10 @@ const STREET_CUE = new Set(['ул', 'улица', 'улице', 'улицу', '�
 const LANDMARK = '(?:парк|парке|парка|сквер|сквере|рынок|рынке|рынка|тц|трц|тк|озеро|озере|озера|стадион|стадионе|площадь|площади|мост|мосту|моста|аэропорт|аэропорту|вокзал|вокзале)';
 const LANDMARK_AFTER = new RegExp(`(?:^|[^а-я0-9])${LANDMARK}\\s+«?([а-я][а-я-]{2,})`, 'g');
 const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])([а-я]{4,}(?:ый|ий|ой|ая|ое|ом|ем|ого|его))\\s+${LANDMARK}(?![а-я])`, 'g');
+/** A capitalised word after a preposition of place. */
+const UNKNOWN_PLACE = /(?:^|[^А-ЯЁа-яё])(?:[Вв]|[Вв]о|[Нн]а|[Уу]|[Вв]озле|[Оо]коло|[Пп]од|[Ии]з|[Сс])\s+([А-ЯЁ][а-яё]{2,})(?![а-яё-])/g;
+/** Capitalised words after «в/на» that are services and media, not places. */
+const NOT_PLACES = /^(госуслуг|телеграм|телег|вконтакт|вк|одноклассник|ватсап|вотсап|whatsapp|вайбер|интернет|сети|соцсет|ютуб|дзен|тикток|инстаграм|макс|сбер|пфр|соцфонд|минздрав|мэри|администрац|правительств|думе|думу|ростелеком|мтс|билайн|мегафон|теле2|озон|вайлдберриз|авито)/;
 const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|за|для|уже|где|что|там|все|весь|горит|закрыт|закроют|городской|центральный|старый|новый)$/;
 
 /**
@@ -269,12 +376,20 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-function placesOf(index: PlaceIndex, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string> } {
+function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string> } {
   const names = new Set<string>();
   tokens.forEach((t, i) => {
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (place) names.add(place);
   });
+  // A capitalised word after «в/на/у» that the gazetteer lacks is a place still (a neighbourhood
+  // such as «в Амуре»): key `cap:<stem>`, a part of the town.
+  for (const m of text.matchAll(UNKNOWN_PLACE)) {
+    const word = (m[1] ?? '').toLowerCase();
+    const s = stem(word);
+    if (MONTHS.test(word) || NOT_PLACES.test(word) || STOP.has(word) || SUBJECT_OF.has(s) || placeOf(index, word, s, undefined)) continue;
+    names.add(`cap:${s.slice(0, 5)}`);
+  }
   if (index.streets.size > 0) {
     const words = normalized.split(/[^0-9а-я-]+/).filter(Boolean);
     for (let i = 1; i < words.length; i++) {
@@ -302,13 +417,21 @@ function placesOf(index: PlaceIndex, normalized: string, tokens: readonly string
   const towns = new Set<string>();
   const parts = new Set<string>();
   for (const k of names) {
-    const parent = index.parents.get(k) ?? (k.startsWith('lm:') ? undefined : k);
-    if (k.startsWith('lm:') || index.parents.has(k)) parts.add(k);
+    const unnamedTown = k.startsWith('lm:') || k.startsWith('cap:');
+    const parent = index.parents.get(k) ?? (unnamedTown ? undefined : k);
+    if (unnamedTown || index.parents.has(k)) parts.add(k);
     if (parent) towns.add(parent);
   }
   // A part or landmark named without its town: rumours drop the town's name only for the capital.
   if (towns.size === 0 && parts.size > 0 && index.capital) towns.add(index.capital);
   return { names, towns, parts };
+}
+
+/** An authority speaks: named at the head or at the end, or an acronym heads the text (not «СРОЧНО:»). */
+function isOfficial(text: string, normalized: string): boolean {
+  if (OFFICIAL.test(normalized)) return true;
+  const head = ACRONYM_HEAD.exec(text)?.[1];
+  return head !== undefined && !STOP.has(head.toLowerCase());
 }
 
 /** The fingerprint of one text; `places` (from the region's gazetteer) finds named places in any case. */
@@ -341,8 +464,13 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t });
   });
   if (ABSENCE.test(a.normalized)) roots.add('~outage');
-  const { names, towns, parts } = opts.places ? placesOf(opts.places, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
-  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized), nearDup: featureHashes(similarityFeatures(text)) };
+  for (const d of datesOf(a.normalized)) roots.add(d);
+  const predicates = predicatesOf(a.tokens);
+  if (ABSENCE.test(a.normalized)) predicates.add('stopped');
+  // «не выплатят», «не дадут»: a payment withheld stops.
+  for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '')) predicates.add('stopped');
+  const { names, towns, parts } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
+  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)), predicates, nearDup: featureHashes(similarityFeatures(text)) };
 }
 
 function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -435,6 +563,12 @@ export const CLAIM_WEIGHTS = {
   differ: 0.45,
   numbersMatch: 0.08,
   placesMatch: 0.05,
+  /** Multiplier when one text says what happens and the other only names the topic. */
+  noPredicate: 0.8,
+  /** A text of at most this many content roots that says nothing happens is only a topic… */
+  topicOnlyRoots: 4,
+  /** …and is cut by this. */
+  topicOnly: 0.6,
   /** Multiplier per swapped word (see substitutions), at most two. */
   substitution: 0.8,
 } as const;
@@ -458,7 +592,9 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   }
   if (a.names.size > 0 && b.names.size > 0) {
     // Another town; or, in the same town, each names a part the other does not.
-    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts))) {
+    // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
+    const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
+    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts) && (known(a.parts) || known(b.parts)))) {
       differ = true;
       reasons.push('places_differ');
     } else {
@@ -479,10 +615,27 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   }
   for (const [cls, members] of a.subjects) {
     const other = b.subjects.get(cls);
-    if (other && disjoint(members, other)) {
+    // Each names one the other does not («в школе» / «в детском саду», both «увезли в больницу»).
+    if (other && bothHaveOwn(members, other)) {
       differ = true;
       reasons.push(`subject_differs:${[...members][0] ?? ''}/${[...other][0] ?? ''}`);
     }
+  }
+  // What happens must agree: two texts that each say what happens, and nothing alike.
+  if (a.predicates.size > 0 && b.predicates.size > 0) {
+    if (disjoint(a.predicates, b.predicates)) {
+      differ = true;
+      reasons.push(`predicate_differs:${[...a.predicates][0] ?? ''}/${[...b.predicates][0] ?? ''}`);
+    }
+  } else if (a.predicates.size + b.predicates.size > 0) {
+    // One side says what happens, the other does not say it in any word of PREDICATES.
+    score *= CLAIM_WEIGHTS.noPredicate;
+    reasons.push('no_predicate');
+  }
+  // A short text that only names a topic («Клещи в парке ВЛКСМ, осторожно»): topic words are not a claim.
+  if ([a, b].some((x) => x.predicates.size === 0 && x.roots.size <= CLAIM_WEIGHTS.topicOnlyRoots)) {
+    score *= CLAIM_WEIGHTS.topicOnly;
+    reasons.push('topic_only');
   }
   const swapped = substitutions(a, b);
   if (swapped.length > 0) {

@@ -114,4 +114,38 @@ describe('claim matching', () => {
   it('denials in other words are denials («информация ложная», «выдумка», «не подтвердились»)', () => {
     for (const t of ['Россети: отключения света завтра не будет, информация ложная', 'ЦОДД: новых камер не будет, это выдумка', 'Слухи о похищениях не подтвердились']) expect(claimFingerprint(t, { places }).debunk).toBe(true);
   });
+
+  it('an authority that says «не» denies; a rumour shouting «ВНИМАНИЕ:» does not', () => {
+    expect(claimFingerprint('Роспотребнадзор: отравления детей в детском саду №120 не было', { places }).debunk).toBe(true);
+    expect(claimFingerprint('РЭК: рост тарифа составит 9,5 процента, а не 15, как пишут в пабликах', { places }).debunk).toBe(true);
+    expect(claimFingerprint('Парад в Омске не отменяется, сообщили в администрации', { places }).debunk).toBe(true);
+    expect(claimFingerprint('ВНИМАНИЕ: завтра в Омске света не будет весь день', { places }).debunk).toBe(false);
+  });
+
+  it('what happens must agree: the same topic with another predicate is another rumour', () => {
+    const fare = sim('С 1 сентября в Омске уберут все троллейбусы, контактную сеть снимут', 'С 1 сентября проезд в троллейбусах Омска подорожает до 50 рублей');
+    expect(fare.reasons.some((r) => r.startsWith('predicate_differs'))).toBe(true);
+    expect(bandOf(fare.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    // «не будет», «кончится», «закроют» are one kind: a service stops.
+    expect(sim('Бензина в Омске скоро не будет, НПЗ остановили', 'омский нпз встал, через неделю бензин кончится').reasons.some((r) => r.startsWith('predicate_differs'))).toBe(false);
+  });
+
+  it('an object named by each side on its own is another object, even when both name a third', () => {
+    const kg = sim('В детском саду №120 дети отравились кашей, восемь малышей увезли в больницу', 'В школе №120 дети отравились в столовой, восемь учеников увезли в больницу');
+    expect(kg.reasons.some((r) => r.startsWith('subject_differs'))).toBe(true);
+    expect(bandOf(kg.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    expect(bandOf(sim('С 10 по 24 июля в Советском округе отключат горячую воду', 'С 10 по 24 июля в Советском округе отключат холодную воду').score, DEFAULT_MATCH_BANDS)).toBeNull();
+  });
+
+  it('a short text that only names the topic does not reach the desk', () => {
+    const r = sim('В парке 30-летия ВЛКСМ клещи заражены энцефалитом, за выходные 20 укусов', 'Клещи в парке ВЛКСМ, осторожно');
+    expect(r.reasons).toContain('topic_only');
+    expect(bandOf(r.score, DEFAULT_MATCH_BANDS)).toBeNull();
+  });
+
+  it('reads holidays as dates and compound numbers whole; an unknown neighbourhood after «в» is a place', () => {
+    expect(sim('к 9 мая пенсионерам дадут по 10 000 рублей', 'Пенсионерам к Дню Победы положена выплата 10000 рублей').reasons).toContain('numbers_match');
+    expect(sim('с 10 по 24 июля без горячей воды', 'горячей воды не будет с десятого по двадцать четвёртое июля').reasons).toContain('numbers_match');
+    expect(sim('В Амуре орудует маньяк, нападает на женщин у остановок', 'В Нефтяниках орудует маньяк, нападает на женщин у остановок').reasons).toContain('places_differ');
+  });
 });
