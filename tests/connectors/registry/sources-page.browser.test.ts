@@ -142,4 +142,29 @@ describe('sources page', () => {
     expect(await sys.container.repos.sources.get('webhook:pos-omsk')).toBeNull();
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows a VK token\'s daily quotas and a source paused until the reset', async () => {
+    const now = new Date();
+    const iso = (ms: number) => new Date(now.getTime() + ms).toISOString();
+    await sys.container.repos.sources.create({ id: 'vk_wall:-777', kind: 'vk_wall', title: 'Паблик с квотой', municipality: 'omsk', status: 'active', createdAt: now.toISOString(), updatedAt: now.toISOString(), settings: { owner: '-777', comments: true } });
+    await sys.container.repos.sourceHealth.recordQuota('vk_wall:-777', {
+      at: now.toISOString(),
+      resetAt: iso(3 * 3_600_000),
+      stretch: 1.44,
+      pausedUntil: iso(3 * 3_600_000),
+      methods: [
+        { method: 'wall.get', used: 5000, limit: 5000, planned: 5000 },
+        { method: 'wall.getComments', used: 1200, limit: 5000, planned: 4100 },
+      ],
+    });
+    await page.reload();
+    const row = rowOf('Паблик с квотой');
+    await row.waitFor({ state: 'visible' });
+    expect(await row.locator('.src-status').textContent()).toBe('квота исчерпана');
+    const quota = row.locator('.src-quota');
+    expect(await quota.locator('li.src-quota--spent').textContent()).toBe('wall.get: 5000 / 5000 (план 5000)');
+    expect(await quota.textContent()).toContain('wall.getComments: 1200 / 5000 (план 4100)');
+    expect(await quota.textContent()).toContain('интервал опроса ×1.44');
+    expect(pageErrors).toEqual([]);
+  });
 });
