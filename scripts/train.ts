@@ -35,7 +35,7 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--
   // Texts, every label and the feature scheme: a model trained on other labels gets another version.
   const corpusHash = createHash('sha256')
     .update(`${FEATURE_SCHEME}\n`)
-    .update(all.map((e) => JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight])).join('\n'))
+    .update(all.map((e) => JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight, e.svmWeight ?? null])).join('\n'))
     .digest('hex')
     .slice(0, 12);
   const version = `dozor-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${corpusHash.slice(0, 8)}`;

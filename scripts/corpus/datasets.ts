@@ -43,13 +43,15 @@ export function loadSpb(part: SpbSplit, maxPerSector = Infinity, withCategories 
     const n = counts.get(a.sector) ?? 0;
     if (n >= maxPerSector) continue;
     counts.set(a.sector, n + 1);
-    out.push({ text: a.text, sector: a.sector, category: withCategories ? a.category : null, complaint: true, misinformation: null, weight: SPB_WEIGHT });
+    out.push({ text: a.text, sector: a.sector, category: withCategories ? a.category : null, complaint: true, misinformation: null, weight: SPB_WEIGHT, svmWeight: SPB_SVM_WEIGHT });
   }
   return out;
 }
 
 /** Weight of one real appeal against 3 for a corpus post (tuned on the validation month). */
 export const SPB_WEIGHT = 0.3;
+/** …and in the SVM-fitted heads (sector, misinformation): as a corpus post (chosen on Feb 2021). */
+export const SPB_SVM_WEIGHT = 3;
 
 /**
  * RuSentiTweet: everyday Russian social-media chatter. Not complaints to the authorities and not

@@ -131,6 +131,62 @@ export class LinearHead {
     }
   }
 
+  /**
+   * Fits output `c` as an L2-regularised squared-hinge linear SVM by dual coordinate descent
+   * (Hsieh et al. 2008, LIBLINEAR's solver; the bias is a feature of value 1, regularised like the
+   * rest, as LIBLINEAR's `-B 1`). Per example: its feature vector, its target (true = +1) and its
+   * cost C_i (C times the example's weight). `orders(pass)` gives the visiting order of each pass
+   * (the trainer's insertion-stable shuffle, so the fit is deterministic). Replaces the column's
+   * weights; the decision value w·x + b becomes this output's raw score (logit scale).
+   *
+   * Why for some heads: AdaGrad's per-coordinate rates let rare n-grams of a few templated
+   * examples take large weights, while the max-margin fit spreads weight over what separates the
+   * classes everywhere — on rumours of unseen topics that generalises far better (docs/CLASSIFIER.md).
+   */
+  fitSvm(c: number, xs: readonly FeatureVector[], ys: readonly boolean[], costs: Float64Array, orders: (pass: number) => readonly number[], passes: number, eps = 0.1): void {
+    const n = xs.length;
+    const k = this.k;
+    const w = new Float64Array(this.dim);
+    let b = 0;
+    const alpha = new Float64Array(n);
+    const qii = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = (xs[i] as FeatureVector).val;
+      let s = 1;
+      for (let j = 0; j < v.length; j++) s += (v[j] as number) * (v[j] as number);
+      qii[i] = s + 1 / (2 * (costs[i] as number));
+    }
+    const mask = this.mask;
+    for (let pass = 0; pass < passes; pass++) {
+      let maxPg = -Infinity;
+      let minPg = Infinity;
+      for (const i of orders(pass)) {
+        const x = xs[i] as FeatureVector;
+        const yi = ys[i] ? 1 : -1;
+        let dot = b;
+        for (let j = 0; j < x.idx.length; j++) dot += (w[(x.idx[j] as number) & mask] as number) * (x.val[j] as number);
+        const ai = alpha[i] as number;
+        const g = yi * dot - 1 + ai / (2 * (costs[i] as number));
+        const pg = ai === 0 ? Math.min(g, 0) : g;
+        maxPg = Math.max(maxPg, pg);
+        minPg = Math.min(minPg, pg);
+        if (pg === 0) continue;
+        const next = Math.max(ai - g / (qii[i] as number), 0);
+        const d = (next - ai) * yi;
+        alpha[i] = next;
+        if (d === 0) continue;
+        for (let j = 0; j < x.idx.length; j++) {
+          const r = (x.idx[j] as number) & mask;
+          w[r] = (w[r] as number) + d * (x.val[j] as number);
+        }
+        b += d;
+      }
+      if (maxPg - minPg < eps) break;
+    }
+    for (let r = 0; r < this.dim; r++) this.weights[r * k + c] = w[r] as number;
+    this.bias[c] = b;
+  }
+
   /** Frees the optimiser state (AdaGrad's squared-gradient sums) once training is done. */
   dropOptimiserState(): void {
     this.g2 = null;

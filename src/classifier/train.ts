@@ -31,8 +31,14 @@ export interface Example {
   /** Problem category code (`housing.heating`); trains the category head of the sector it names. */
   category?: string | null;
   tone?: Tone | null;
-  /** Relative weight in training. */
+  /** Relative weight in training (a corpus post: 3). */
   weight: number;
+  /**
+   * Weight in the SVM-fitted heads (their cost is C × this / 3) when it differs from `weight`: the
+   * real appeals take small AdaGrad steps (0.3) but count as a corpus post in the max-margin fit
+   * (chosen on the Feb 2021 appeals, docs/CLASSIFIER.md).
+   */
+  svmWeight?: number;
 }
 
 export interface TrainOptions {
@@ -56,6 +62,14 @@ export interface TrainOptions {
    * text in ~10 epochs; 'sgd': the first models' plain SGD with a decaying rate.
    */
   optimizer?: 'sgd' | 'adagrad';
+  /**
+   * When set, the misinformation head is fitted as a linear SVM (squared hinge, dual coordinate
+   * descent, LinearHead.fitSvm) instead of by the optimiser above. C is the cost of a corpus post
+   * (weight 3): an example's cost is C × svmWeight / 3 (× misinfoPosWeight for a rumour).
+   */
+  misinfoSvmC?: number;
+  /** When set, the sector head is ten one-vs-rest linear SVMs with this C (as misinfoSvmC). */
+  sectorSvmC?: number;
 }
 
 /**
@@ -63,7 +77,10 @@ export interface TrainOptions {
  * (sector macro-F1 0.797, 0.792, 0.793, 0.786, 0.770): the strongest regularisation within 0.005
  * of the best. Plain SGD (8 epochs, the first models' optimiser) reached 0.719 on the same data.
  */
-export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad' };
+export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad', misinfoSvmC: 0.9 };
+
+/** Passes of dual coordinate descent for the SVM-fitted heads (as the baseline: at most 10). */
+const SVM_PASSES = 10;
 
 /**
  * Names the epoch order the trainer uses, in every model's meta (`notes.shuffle`). Models trained
@@ -181,10 +198,10 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
     const lr = adagrad ? LR : LR / (1 + opts.decay * epoch);
     const step = (h: LinearHead, x: FeatureVector, label: number, w: number) => (adagrad ? h.adagradUpdate(x, label, lr, L2, w) : h.update(x, label, lr, L2, w));
     for (const { e, x } of stableShuffle(xs, keys, 1000 + epoch)) {
-      if (e.sector !== null) step(sector, x, SECTORS.indexOf(e.sector), e.weight * (sectorW.get(e.sector) ?? 1));
+      if (e.sector !== null && !opts.sectorSvmC) step(sector, x, SECTORS.indexOf(e.sector), e.weight * (sectorW.get(e.sector) ?? 1));
       if (e.complaint !== null) step(complaint, x, e.complaint ? 1 : 0, e.weight * (e.complaint ? 1 : opts.complaintNegWeight));
       // Rumours are rare: weigh them up so the head does not learn to always say no.
-      if (e.misinformation !== null) step(misinfo, x, e.misinformation ? 1 : 0, e.weight * (e.misinformation ? opts.misinfoPosWeight : 1));
+      if (e.misinformation !== null && !opts.misinfoSvmC) step(misinfo, x, e.misinformation ? 1 : 0, e.weight * (e.misinformation ? opts.misinfoPosWeight : 1));
       if (e.tone !== null && e.tone !== undefined) step(tone, x, TONES.indexOf(e.tone), e.weight);
       if (e.urgent !== null && e.urgent !== undefined) step(urgent, x, e.urgent ? 1 : 0, e.weight * (e.urgent ? opts.urgentPosWeight : 1));
       // The code names its sector (`housing.heating`): a category-only example (an operator's
@@ -197,12 +214,57 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
       }
     }
   }
+  // The SVM-fitted heads: the same insertion-stable order per pass as the epochs above, over the
+  // examples that carry the head's label.
+  const svmFit = (h: LinearHead, C: number, has: (e: Example) => boolean, cols: readonly ((e: Example) => boolean)[], posWeight = 1) => {
+    const at = xs.flatMap(({ e }, i) => (has(e) ? [i] : []));
+    const sub = at.map((i) => keys[i] as [number, number]);
+    const local = at.map((_, j) => j);
+    const ex = at.map((i) => (xs[i] as { e: Example }).e);
+    const fx = at.map((i) => (xs[i] as { x: FeatureVector }).x);
+    cols.forEach((target, c) => {
+      const costs = Float64Array.from(ex, (e) => (C * (e.svmWeight ?? e.weight) * (target(e) ? posWeight : 1)) / 3);
+      h.fitSvm(c, fx, ex.map(target), costs, (pass) => stableShuffle(local, sub, 1000 + pass), SVM_PASSES);
+    });
+  };
+  if (opts.misinfoSvmC) svmFit(misinfo, opts.misinfoSvmC, (e) => e.misinformation !== null, [(e) => e.misinformation === true], opts.misinfoPosWeight);
+  if (opts.sectorSvmC) {
+    svmFit(sector, opts.sectorSvmC, (e) => e.sector !== null, SECTORS.map((s) => (e: Example) => e.sector === s));
+    // SVM decision values are margins, not log-odds: scale them so the softmax confidence means
+    // something (the scale with the least log loss on the training examples; argmax unchanged).
+    scaleToLogOdds(sector, xs.filter(({ e }) => e.sector !== null).map(({ e, x }) => ({ x, label: SECTORS.indexOf(e.sector as Sector), weight: e.svmWeight ?? e.weight })));
+  }
   for (const h of all) {
     h.finishAveraging();
     h.dropOptimiserState();
   }
   const heads = new Map(all.map((h) => [h.name, h]));
   return { heads, classifier: classifierFromHeads({ version }, heads) };
+}
+
+/** Multiplies a softmax head's weights by the factor (1 … 30) with the least weighted log loss on `set`. */
+function scaleToLogOdds(h: LinearHead, set: readonly { x: FeatureVector; label: number; weight: number }[]): number {
+  const scored = set.map(({ x, label, weight }) => ({ s: h.scores(x), label, weight }));
+  const loss = (t: number) => {
+    let sum = 0;
+    for (const { s, label, weight } of scored) {
+      let max = -Infinity;
+      for (const v of s) max = Math.max(max, t * v);
+      let z = 0;
+      for (const v of s) z += Math.exp(t * v - max);
+      sum += weight * (max + Math.log(z) - t * (s[label] as number));
+    }
+    return sum;
+  };
+  let best = 1;
+  let bestLoss = loss(1);
+  for (let t = 1.5; t <= 30; t += 0.5) {
+    const l = loss(t);
+    if (l < bestLoss) [best, bestLoss] = [t, l];
+  }
+  for (let i = 0; i < h.weights.length; i++) h.weights[i] = (h.weights[i] as number) * best;
+  for (let c = 0; c < h.bias.length; c++) h.bias[c] = (h.bias[c] as number) * best;
+  return best;
 }
 
 /** Labelled validation sets for the thresholds: written apart from both training and test. */
