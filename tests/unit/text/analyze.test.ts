@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, MAX_STEMMED_TOKENS, MAX_TOKENS, normalize, PLACEHOLDER, stem } from '../../../src/text/analyze';
-import { medianMs, pathologicalPosts } from './pathological';
+import { boundMs, medianMs, pathologicalPosts } from './pathological';
 
 describe('normalize', () => {
   it.each([
@@ -62,9 +62,10 @@ describe('stemming', () => {
 
 describe('robustness', () => {
   for (const [name, text] of Object.entries(pathologicalPosts(1))) {
-    it(`analyses a 50 KB post (${name}) in ≤ 50 ms`, () => {
+    it(`analyses a 50 KB post (${name}) in ≤ 50 ms (scaled by the machine's current speed)`, () => {
       expect(analyze(text).tokens.length).toBeLessThanOrEqual(MAX_TOKENS);
-      expect(medianMs(name, (t) => analyze(t))).toBeLessThanOrEqual(50);
+      const f = (t: string) => void analyze(t);
+      expect(medianMs(name, f)).toBeLessThanOrEqual(boundMs(f));
     });
   }
 

@@ -46,3 +46,17 @@ export function medianMs(kind: string, f: (text: string) => void, seed = 100): n
   }
   return ts.sort((a, b) => a - b)[1] as number;
 }
+
+/** The ordinary case the bound scales with: fresh Cyrillic words, as in any long post. */
+export const REFERENCE_KIND = 'random unique Cyrillic words';
+
+/**
+ * The time allowed for one pathological 50 KB post: 50 ms, or four times what the same function
+ * takes right now on a 50 KB post of ordinary words, whichever is larger. On a quiet machine the
+ * bound is the 50 ms budget; on a busy one it stretches with the machine, not with the input —
+ * a catastrophic case (backtracking, quadratic scans) costs tens to thousands of times the
+ * reference and still fails.
+ */
+export function boundMs(f: (text: string) => void, seed = 100): number {
+  return Math.max(50, 4 * medianMs(REFERENCE_KIND, f, seed + 1000));
+}
