@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_MODEL_PATH } from '../src/classifier/classifier';
 import { FEATURE_SCHEME } from '../src/classifier/features';
-import { trainModel } from '../src/classifier/train';
+import { DEFAULT_OPTIONS, trainModel } from '../src/classifier/train';
 import { loadCorpus, loadSpb, loadWritten, mixedComplaintSet, trainingSets, validationSets } from './corpus/datasets';
 
 // Re-exported for the scripts that import the training core from here (scripts/corpus/tune.ts).
@@ -32,9 +32,10 @@ if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--
   const t0 = performance.now();
   const sets = trainingSets();
   const all = Object.values(sets).flat();
-  // Texts, every label and the feature scheme: a model trained on other labels gets another version.
+  // Texts, every label, the feature scheme and the training options: a model trained on other
+  // labels or with other options (optimiser, C, weights) gets another version.
   const corpusHash = createHash('sha256')
-    .update(`${FEATURE_SCHEME}\n`)
+    .update(`${FEATURE_SCHEME}\n${JSON.stringify(DEFAULT_OPTIONS)}\n`)
     .update(all.map((e) => JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight, e.svmWeight ?? null])).join('\n'))
     .digest('hex')
     .slice(0, 12);

@@ -101,7 +101,7 @@ export function spreadWeight(examples: readonly Example[]): Example[] {
 export function trainingHash(examples: readonly Example[], opts: TrainOptions): string {
   const h = createHash('sha256');
   h.update(`${FEATURE_SCHEME}\n${JSON.stringify(opts)}\n`);
-  for (const e of examples) h.update(`${JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight])}\n`);
+  for (const e of examples) h.update(`${JSON.stringify([e.text, e.sector, e.category ?? null, e.complaint, e.misinformation, e.urgent ?? null, e.tone ?? null, e.weight, e.svmWeight ?? null])}\n`);
   return h.digest('hex');
 }
 
