@@ -65,8 +65,10 @@ const score = (pairs: Pair[]): ScoredPair[] =>
     return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens };
   });
 
-const tuning = score(load(process.argv[2] ?? 'data/grouping/pairs.jsonl'));
-const heldout = score(load(process.argv[3] ?? 'data/grouping/heldout.jsonl'));
+// `--tuning`: the tuning pairs only (while working on features: the held-out pairs stay unseen).
+const args = process.argv.slice(2).filter((a) => a !== '--tuning');
+const tuningOnly = args.length !== process.argv.length - 2;
+const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
 const fmt = (x: PairMetrics) => `pairs=${x.pairs} precision=${x.precision.toFixed(3)} recall=${x.recall.toFixed(3)}`;
 const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.suggest}, place bonus ${p.placeBonus}, other-sector penalty ${p.otherSectorPenalty}`;
@@ -78,6 +80,12 @@ const errors = (name: string, pairs: readonly ScoredPair[]) => {
   }
 };
 errors('tuning', tuning);
+if (tuningOnly) {
+  console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${fmt(measure(tuning, chosen))})`);
+  console.log(`tuning with DEFAULT_GROUPING: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
+  process.exit(0);
+}
+const heldout = score(load(args[1] ?? 'data/grouping/heldout.jsonl'));
 errors('held-out', heldout);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty;
 console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${fmt(measure(tuning, chosen))})`);

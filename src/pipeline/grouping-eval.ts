@@ -8,6 +8,7 @@
  */
 import { disjointNonEmpty, groupingVerdict, type GroupingEvidence, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate } from '../repositories/grouping.repository';
+import { ASPECT_GROUPS, aspectsIn } from '../text/grouping-features';
 import { jaccard } from '../text/similarity';
 
 /** One labelled pair, reduced to what the grouping rule sees. */
@@ -29,7 +30,7 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   if (disjointNonEmpty(a.numbers, b.numbers)) conflict = 'numbers';
   else if (a.street !== null && b.street !== null && a.street !== b.street) conflict = 'street';
   else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
-  else if (disjointNonEmpty(a.problems, b.problems)) conflict = 'problem';
+  else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
   return {
     similarity: sameTown ? jaccard(a.features, b.features) : 0,
     samePlace: sameTown && a.placeKey !== null && a.placeKey === b.placeKey,
@@ -73,37 +74,36 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => round2(from + i * step));
 
 /**
- * Picks the thresholds on the tuning pairs:
- * - `autoLink`, `placeBonus` and `otherSectorPenalty`: the highest recall of automatic links with
- *   precision at least `minPrecision`; the threshold in the middle of the best plateau (as far from
- *   the negative just below as from the positive just above: either edge is too close to a pair
- *   of the other kind); among equals, the smaller place bonus, then the smaller penalty;
+ * Picks the thresholds on the tuning pairs (the rule was fixed before the held-out pairs were run
+ * again, see data/grouping/README.md):
+ * - `autoLink`: the lowest threshold on a 0.01 grid at which automatic links reach precision
+ *   `minPrecision` (0.98) and keep it at every higher threshold (no lucky dip between two
+ *   negatives); `placeBonus` and `otherSectorPenalty` are the ones with the highest recall there,
+ *   among equals the smaller bonus, then the smaller penalty;
  * - `suggest`: the highest value at which links plus suggestions still reach `suggestRecall` (all) of
- *   the reachable same-problem pairs (the operator sees what automatic linking missed), and never
- *   above the plateau's lower edge (the lower half of the plateau is offered, not linked).
+ *   the reachable same-problem pairs (the operator sees what automatic linking missed), never above
+ *   `autoLink`.
  * `windowMinutes` is kept from `base` (it is not a property of a pair).
  */
 export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPolicy, opts: { minPrecision?: number; suggestRecall?: number } = {}): GroupingPolicy {
-  const minPrecision = opts.minPrecision ?? 0.95;
+  const minPrecision = opts.minPrecision ?? 0.98;
   const suggestRecall = opts.suggestRecall ?? 1;
   const links = grid(0.3, 0.95, 0.01);
-  let best: { recall: number; placeBonus: number; otherSectorPenalty: number; autoLink: number; from: number } | null = null;
+  let best: { recall: number; placeBonus: number; otherSectorPenalty: number; autoLink: number } | null = null;
   for (const placeBonus of grid(0, 0.2, 0.05))
     for (const otherSectorPenalty of grid(0, 0.3, 0.1)) {
-      // The plateau of the best recall for this bonus: consecutive thresholds that pass.
-      let bestHere: { recall: number; from: number; to: number } | null = null;
-      for (const autoLink of links) {
+      // From the top down: the last threshold before precision first falls below the floor.
+      let lowest: { autoLink: number; recall: number } | null = null;
+      for (const autoLink of [...links].reverse()) {
         const m = measure(tuning, { ...base, autoLink, suggest: autoLink, placeBonus, otherSectorPenalty });
-        if (m.precision < minPrecision) continue;
-        if (!bestHere || m.recall > bestHere.recall + 1e-9) bestHere = { recall: m.recall, from: autoLink, to: autoLink };
-        else if (Math.abs(m.recall - bestHere.recall) < 1e-9 && round2(bestHere.to + 0.01) === autoLink) bestHere.to = autoLink;
+        if (m.precision < minPrecision) break;
+        lowest = { autoLink, recall: m.recall };
       }
-      if (!bestHere) continue;
-      const autoLink = round2((bestHere.from + bestHere.to) / 2);
-      if (!best || bestHere.recall > best.recall + 1e-9) best = { recall: bestHere.recall, placeBonus, otherSectorPenalty, autoLink, from: bestHere.from };
+      if (!lowest) continue;
+      if (!best || lowest.recall > best.recall + 1e-9) best = { recall: lowest.recall, placeBonus, otherSectorPenalty, autoLink: lowest.autoLink };
     }
   if (!best) return base;
-  let suggest = grid(0.1, best.autoLink, 0.01)[0] ?? best.autoLink;
+  let suggest = 0.1;
   for (const s of grid(0.1, best.autoLink, 0.01)) {
     const policy = { ...base, autoLink: best.autoLink, suggest: s, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
     // Pairs no threshold can reach (a post opens no incident, a conflict) do not count.
@@ -111,6 +111,5 @@ export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPo
     const covered = same.filter((p) => verdictOf(p, policy) !== 'separate').length;
     if (same.length === 0 || covered / same.length >= suggestRecall) suggest = s;
   }
-  // The lower half of the plateau is a suggestion too: as good by the tuning pairs, but nearer the negatives.
-  return { ...base, autoLink: best.autoLink, suggest: Math.min(suggest, best.from), placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+  return { ...base, autoLink: best.autoLink, suggest, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
 }

@@ -1,7 +1,7 @@
 import type { IncidentPolicy, Incident } from '../domain/incident';
 import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
-import { districtsOf, groupingFeatures, problemsOf } from '../text/grouping-features';
+import { aspectsOf, districtsOf, groupingFeatures, problemsOf } from '../text/grouping-features';
 import { featureHashes, lshBands, minhash } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
@@ -167,6 +167,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     street: address?.known ? address.street.toLowerCase() : null,
     districts: districtsOf(stems),
     problems: featureHashes(problemsOf(named)),
+    aspects: aspectsOf(stems),
     // Buckets are per municipality: the same words in another town are another problem.
     buckets: lshBands(minhash(features)).map((b) => `${post.municipality}:${b}`),
     placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: address?.street }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from '../adapters/redis';
 import type { GroupingPolicy } from '../domain/incident-workflow';
 import type { Network } from '../domain/network';
+import { ASPECT_GROUPS, aspectsIn } from '../text/grouping-features';
 import { featureHashes, hash32 } from '../text/similarity';
 
 /** A post that would open an incident, asking whether an open incident already covers it. */
@@ -23,6 +24,11 @@ export interface GroupCandidate {
   districts: readonly string[];
   /** The hashes of the problem concepts it names (src/text/grouping-features.ts): none in common vetoes a link. */
   problems: readonly number[];
+  /**
+   * The sub-problems it names, `<group>:<value>` (src/text/grouping-features.ts `aspectsOf`: «ржавая
+   * вода» is water:quality, «нет воды» water:none): in any group, none in common vetoes a link.
+   */
+  aspects: readonly string[];
   /** Place-rule key (municipality|category|street), or null. */
   placeKey: string | null;
   member: GroupMember;
@@ -47,8 +53,9 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one GET per candidate scored, one SET per incident):
-// sector|features|numbers|street|districts|problems, lists comma-separated (src/domain/
-// incident-workflow.ts `groupingVerdict` is the same rule in TypeScript).
+// sector|features|numbers|street|districts|problems|<one field per aspect group>, lists
+// comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
+// `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
@@ -70,10 +77,12 @@ local function set(s)
 end
 local mine = fields(ARGV[3])
 local myFeatures = parse(mine[2])
--- Numbers, street, districts, problems: both name some and none in common vetoes a link.
-local mySets = {set(mine[3]), set(mine[4]), set(mine[5]), set(mine[6])}
+-- Numbers, street, districts, problems, each aspect group: both name some and none in common vetoes a link.
+local nsets = tonumber(ARGV[13])
+local mySets = {}
+for k = 1, nsets do mySets[k] = set(mine[k + 2] or '') end
 local function conflict(theirs)
-  for k = 1, 4 do
+  for k = 1, nsets do
     local ours = mySets[k]
     local list = theirs[k + 2]
     if ours and list and list ~= '' then
@@ -158,13 +167,17 @@ return {'new', newId, tostring(best), sug}`;
 
 const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
 
+/** Set fields of a profile after its features: numbers, street, districts, problems, aspect groups. */
+const PROFILE_SETS = 4 + ASPECT_GROUPS.length;
+
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
 
 /** The profile an incident registers and a post is compared with (the script's `fields`). */
 function profile(c: GroupCandidate): string {
   // Sector labels are plain words; the street and districts go as hashes (no separators inside).
-  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(',')].join('|');
+  // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
+  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
 }
 
 function encodeMember(m: GroupMember): string {
@@ -212,6 +225,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           c.postId,
           String(KEEP_SECONDS),
           String(policy.otherSectorPenalty),
+          String(PROFILE_SETS),
         ] as const;
       };
       // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that

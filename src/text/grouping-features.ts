@@ -206,3 +206,76 @@ export function districtsOf(stems: readonly string[]): string[] {
   }
   return [...out].sort();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sub-problems (aspects): within one kind of problem, which one. «Ржавая вода» and «нет воды» at
+// one house name the same concept (water) but are two problems with two services; so are a burning
+// bin and uncollected rubbish, a late bus and a dirty one, school meals and a cold classroom. Each
+// aspect group is read only when the post is about its kind (water, waste, a bus route, a school or
+// kindergarten); two posts naming aspects of one group, none in common, are two problems. A post
+// naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
+
+/** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care'] as const;
+export type AspectGroup = (typeof ASPECT_GROUPS)[number];
+
+const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
+const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водоснабж') || s === 'хвс';
+// Words that make «холодн» a dish or the water, not a cold room.
+const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай']);
+
+/** Aspects (`<group>:<value>`) a text's stems name, sorted, unique. */
+export function aspectsOf(stems: readonly string[]): string[] {
+  const concepts = new Set<string>();
+  for (const s of stems) {
+    const c = s.length >= 2 ? conceptOf(s) : null;
+    if (c) concepts.add(c);
+  }
+  const water = concepts.has('water') || concepts.has('tap') || concepts.has('hot');
+  const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
+  const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
+  const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
+  const out = new Set<string>();
+  const near = (i: number, test: (s: string) => boolean, span = 2) => {
+    for (let j = Math.max(0, i - span); j <= Math.min(stems.length - 1, i + span); j++) if (j !== i && test(stems[j] as string)) return true;
+    return false;
+  };
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i] as string;
+    const prev = stems[i - 1] ?? '';
+    const next = stems[i + 1] ?? '';
+    if (water) {
+      if ((s === 'нет' || s === 'без' || starts(s, ['отключ', 'отклю'])) && near(i, WATER_WORD)) out.add('water:none');
+      if (s === 'сух' && near(i, (x) => x === 'кран')) out.add('water:none');
+      if (prev === 'не' && (starts(s, ['теч', 'ид']) || s === 'бежит')) out.add('water:none');
+      if (starts(s, ['ржав', 'мутн', 'коричнев', 'тин', 'песок', 'песк', 'хлорк', 'питьев'])) out.add('water:quality');
+      if (starts(s, ['грязн', 'вонюч', 'желт']) && near(i, WATER_WORD)) out.add('water:quality');
+      if ((s === 'зап' || starts(s, ['пахн', 'воня'])) && near(i, WATER_WORD)) out.add('water:quality');
+      if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
+      else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
+      if (conceptOf(s) === 'hot') out.add('temp:hot');
+      if (s === 'хвс' || (s === 'холодн' && WATER_WORD(next))) out.add('temp:cold');
+    }
+    if (waste) {
+      if (conceptOf(s) === 'collect' || starts(s, ['переполн', 'завал'])) out.add('waste:uncollected');
+      if (s === 'гор' || starts(s, ['горя', 'пожар', 'подожг', 'подожж', 'поджог', 'поджег', 'дым', 'задым', 'тлеет', 'тле', 'возгоран', 'огон', 'огн'])) out.add('waste:fire');
+    }
+    if (bus) {
+      if (starts(s, ['опазд', 'опозд', 'интервал', 'расписан', 'дожда']) || s === 'ждем' || s === 'ждал' || (prev === 'не' && starts(s, ['приш', 'приех', 'ход', 'езд']))) out.add('bus:late');
+      if (starts(s, ['битк', 'набит', 'давк', 'переполн', 'толп', 'селед', 'сельд']) || (prev === 'не' && starts(s, ['влез', 'зайт', 'сесть', 'влаз']))) out.add('bus:crowded');
+      if (starts(s, ['грязн', 'гряз', 'воня', 'вонищ', 'смрад', 'антисанитар']) || s === 'вон') out.add('bus:dirty');
+      if (starts(s, ['отмен', 'снял', 'сократ', 'закрыл'])) out.add('bus:cancelled');
+      if (starts(s, ['хам', 'груб', 'кур', 'матер', 'высадил'])) out.add('bus:rude');
+    }
+    if (care) {
+      if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
+      if ((starts(s, ['холод']) && !COLD_NOUNS.has(next)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
+    }
+  }
+  return [...out].sort();
+}
+
+/** The aspects of one group (`aspectsOf` output), values only. */
+export function aspectsIn(aspects: readonly string[], group: AspectGroup): string[] {
+  return aspects.filter((a) => a.startsWith(`${group}:`)).map((a) => a.slice(group.length + 1));
+}
