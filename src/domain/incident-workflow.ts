@@ -164,7 +164,7 @@ export interface GroupingPolicy {
 }
 
 // Thresholds chosen on the tuning pairs, data/grouping/pairs.jsonl (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.38, suggest: 0.3, placeBonus: 0, otherSectorPenalty: 0, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.3, suggest: 0.16, placeBonus: 0, otherSectorPenalty: 0, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 

@@ -29,6 +29,7 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   let conflict: GroupingEvidence['conflict'] = null;
   if (disjointNonEmpty(a.numbers, b.numbers)) conflict = 'numbers';
   else if (a.street !== null && b.street !== null && a.street !== b.street) conflict = 'street';
+  else if (a.guessedStreet !== null && b.guessedStreet !== null && a.guessedStreet !== b.guessedStreet) conflict = 'street';
   else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
   else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
   return {

@@ -1,7 +1,8 @@
 import type { IncidentPolicy, Incident } from '../domain/incident';
 import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
-import { aspectsOf, districtsOf, groupingFeatures, problemsOf } from '../text/grouping-features';
+import { analyze } from '../text/analyze';
+import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, problemsOf } from '../text/grouping-features';
 import { featureHashes, lshBands, minhash } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
@@ -165,6 +166,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     sector: post.classification.sector.label,
     // Only a street found in the region's street list: a guessed one («улица Без») is no evidence.
     street: address?.known ? address.street.toLowerCase() : null,
+    // A guessed one («улица Светлой», not in the list) only against another guessed one, by its stems.
+    guessedStreet: address && !address.known ? guessedStreetKey(analyze(address.street).stems) : null,
     districts: districtsOf(stems),
     problems: featureHashes(problemsOf(named)),
     aspects: aspectsOf(stems),

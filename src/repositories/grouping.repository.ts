@@ -20,6 +20,11 @@ export interface GroupCandidate {
   sector: string;
   /** A known street the post names (lowercase), or null: another known street vetoes a link. */
   street: string | null;
+  /**
+   * A street the place resolver guessed (not in the street list), as stems, or null: another
+   * guessed street vetoes a link (a guessed one is not compared with a known one).
+   */
+  guessedStreet: string | null;
   /** Districts the post names (src/text/grouping-features.ts): none in common vetoes a link. */
   districts: readonly string[];
   /** The hashes of the problem concepts it names (src/text/grouping-features.ts): none in common vetoes a link. */
@@ -53,7 +58,7 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one GET per candidate scored, one SET per incident):
-// sector|features|numbers|street|districts|problems|<one field per aspect group>, lists
+// sector|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
 // comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
 const GROUP = `
@@ -77,7 +82,7 @@ local function set(s)
 end
 local mine = fields(ARGV[3])
 local myFeatures = parse(mine[2])
--- Numbers, street, districts, problems, each aspect group: both name some and none in common vetoes a link.
+-- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
 local nsets = tonumber(ARGV[13])
 local mySets = {}
 for k = 1, nsets do mySets[k] = set(mine[k + 2] or '') end
@@ -167,8 +172,8 @@ return {'new', newId, tostring(best), sug}`;
 
 const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
 
-/** Set fields of a profile after its features: numbers, street, districts, problems, aspect groups. */
-const PROFILE_SETS = 4 + ASPECT_GROUPS.length;
+/** Set fields of a profile after its features: numbers, street, districts, problems, guessed street, aspect groups. */
+const PROFILE_SETS = 5 + ASPECT_GROUPS.length;
 
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
@@ -177,7 +182,7 @@ const KEEP_SECONDS = 90 * 24 * 3600;
 function profile(c: GroupCandidate): string {
   // Sector labels are plain words; the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
+  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

@@ -27,7 +27,7 @@ const EXACT: Record<string, string> = {
   пор: 'burst', // порыв
   зап: 'smell', // запах
   газ: 'gas',
-  кран: 'tap',
+  кран: 'water', // «из крана течёт ржавчина»: the water
   скор: 'ambulance',
   труб: 'pipe',
   вод: 'water',
@@ -135,6 +135,10 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['мерз', 'freezing'],
   ['замерза', 'freezing'],
   ['трубопровод', 'pipe'],
+  ['светофор', 'trafficlight'],
+  ['бродяч', 'stray'],
+  ['бездомн', 'stray'], // бездомные собаки (and homeless people: another problem, another sector)
+  ['выгул', 'dogwalking'],
 ];
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
@@ -171,7 +175,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe']);
+const PROBLEMS = new Set(['power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -220,7 +224,7 @@ export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
-const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водоснабж') || s === 'хвс';
+const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водоснабж') || s === 'хвс' || s === 'кран';
 // Words that make «холодн» a dish or the water, not a cold room.
 const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай']);
 
@@ -231,7 +235,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
     const c = s.length >= 2 ? conceptOf(s) : null;
     if (c) concepts.add(c);
   }
-  const water = concepts.has('water') || concepts.has('tap') || concepts.has('hot');
+  const water = concepts.has('water') || concepts.has('hot');
   const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
@@ -269,6 +273,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
     }
     if (care) {
       if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
+      if (starts(s, ['плат', 'оплат', 'тариф', 'поборы', 'побор', 'взнос'])) out.add('care:fee');
       if ((starts(s, ['холод']) && !COLD_NOUNS.has(next)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
     }
   }
@@ -278,4 +283,17 @@ export function aspectsOf(stems: readonly string[]): string[] {
 /** The aspects of one group (`aspectsOf` output), values only. */
 export function aspectsIn(aspects: readonly string[], group: AspectGroup): string[] {
   return aspects.filter((a) => a.startsWith(`${group}:`)).map((a) => a.slice(group.length + 1));
+}
+
+// Words the place guesser takes for a street name after «улица» that are not one («вся улица без света»).
+const NOT_A_STREET = new Set(['без', 'нет', 'вся', 'весь', 'вс', 'наш', 'эт', 'там', 'тут', 'опя', 'опят', 'сно', 'сплошн', 'цел']);
+
+/**
+ * A street the place resolver guessed (not in the region's street list: «улица Светлой»), as its
+ * name's stems («светл»), so that word forms meet; null when the guess is no name («улица без света»).
+ */
+export function guessedStreetKey(stems: readonly string[]): string | null {
+  const name = stems.filter((s) => !['улиц', 'ул', 'проспект', 'пр', 'переулок', 'переул', 'пер', 'бульвар', 'проезд', 'шоссе', 'набережн'].includes(s));
+  if (name.length === 0 || name.some((s) => NOT_A_STREET.has(s) || s.length < 3)) return null;
+  return name.join(' ');
 }

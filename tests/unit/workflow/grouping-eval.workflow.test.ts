@@ -11,18 +11,24 @@ import { chooseThresholds, measure, type ScoredPair } from '../../../src/pipelin
 const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, conflict: null, bothOpen: true, ...extra });
 
 describe('grouping evaluation', () => {
-  it('chooses the link threshold on tuning pairs alone: highest recall at the precision floor, in the middle between the hardest negative and the weakest linked positive', () => {
+  it('chooses the link threshold on tuning pairs alone: the lowest one that keeps the precision floor there and at every higher threshold', () => {
     const tuning = [pair(true, 0.9), pair(true, 0.7), pair(true, 0.5), pair(false, 0.45), pair(false, 0.2), pair(true, 0.3, { samePlace: true })];
     const chosen = chooseThresholds(tuning, { ...DEFAULT_GROUPING, placeBonus: 0 });
-    // 0.5 is the lowest same-problem score above the 0.45 negative (the place bonus may lift the 0.3 one too).
-    expect(chosen.autoLink).toBeGreaterThan(0.45);
-    expect(chosen.autoLink).toBeLessThanOrEqual(0.5);
+    // Just above the 0.45 negative (the place bonus may lift the 0.3 positive too).
+    expect(chosen.autoLink).toBe(0.46);
     const m = measure(tuning, chosen);
     expect(m.fp).toBe(0);
     expect(m.tp).toBeGreaterThanOrEqual(3);
     // Every reachable same-problem pair is at least suggested.
     expect(chosen.suggest).toBeLessThanOrEqual(Math.min(0.3 + chosen.placeBonus, chosen.autoLink));
     expect(chosen.windowMinutes).toBe(DEFAULT_GROUPING.windowMinutes);
+  });
+
+  it('a dip of precision below the floor stops the search: no lower threshold is taken even where precision recovers', () => {
+    // At 0.35 precision is 1/2; at 0.3 sixty more positives lift it to 61/62 ≥ 0.98 again.
+    const tuning = [pair(true, 0.9), pair(false, 0.35), ...Array.from({ length: 60 }, () => pair(true, 0.3))];
+    expect(measure(tuning, { ...DEFAULT_GROUPING, autoLink: 0.3 }).precision).toBeGreaterThanOrEqual(0.98);
+    expect(chooseThresholds(tuning, DEFAULT_GROUPING).autoLink).toBe(0.36);
   });
 
   it('another sector costs the penalty, and it is chosen only when it buys recall', () => {
