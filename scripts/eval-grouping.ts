@@ -12,8 +12,11 @@
  *
  * Two files, never mixed: the thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and precision and recall are reported on the held-out pairs
- * (data/grouping/heldout.jsonl, second argument), written after the features were frozen. The last
- * line is `pairs=… precision=… recall=…` of automatic linking on the held-out pairs.
+ * (data/grouping/heldout.jsonl, second argument). The last line is `pairs=… precision=… recall=…`
+ * of automatic linking on the held-out pairs. `--tuning` runs the tuning pairs alone (for feature
+ * work). The held-out pairs were evaluated once by the first iteration and once at the end of the
+ * second; no threshold, concept or veto comes from them (data/grouping/README.md says what that
+ * first look informed).
  * Lines starting with `#` in either file are comments.
  */
 import { readFileSync } from 'node:fs';
