@@ -6,8 +6,14 @@
  *     (validate, stem, classify, bulk-index, open incidents, publish) until all are indexed;
  *     measured with incident grouping on and off (window 0) in the same run: the cost per post
  *     of each and their ratio (issue 10: grouping keeps it within 10%).
- *  3. Latency: posts enqueued at a steady 100/s; time from enqueue to the incident arriving at a
- *     connected socket.io client, p50 and p99.
+ *  3. Latency: posts enqueued at a steady 100/s, grouping on, 20% of them reposts of an earlier
+ *     post (BENCH_REPEAT_SHARE); time from enqueue to a new incident arriving at a connected
+ *     socket.io client, p50 and p99.
+ *
+ * The workloads are explicit (see `makeWorkload`): throughput posts are all unique (their own
+ * house number), so grouping on and off index the same posts and open the same incidents and the
+ * ratio is the cost of the grouping decision alone; each phase prints the share of posts that
+ * linked to an existing incident (expected 0 there, about the repost share in the latency phase).
  *
  * Last line: es_bulk_docs_per_s=… pipeline_posts_per_s=… ratio=… p50_ms=… p99_ms=…
  *   grouping_on_ms_per_post=… grouping_off_ms_per_post=… grouping_cost_ratio=… (on one line;
@@ -40,44 +46,48 @@ const c = await createContainer(config, { name: 'bench' });
 const demo = loadDemoPosts();
 
 let seq = 0;
-const LETTERS = 'абвгдежзиклмнопрстуфхцчшэюя';
 /**
- * Six invented words unique to the post: the demo texts repeat every few hundred posts, and
- * grouping (one card per problem) would rightly fold the repeats into the first incident. The
- * suffix keeps every post a problem of its own, so the incident count — and the cost per post,
- * now including the grouping decision — stays comparable with earlier runs.
+ * The workload: demo texts with their own numbers taken out and a house number of the post's own
+ * appended («…, дом 1234»). Grouping vetoes a link between two posts that both name numbers and
+ * share none, so a unique post never links (expected share of links 0), while the demo texts
+ * still repeat every few hundred posts and fill the same LSH buckets: every grouping decision
+ * finds and scores candidates, as in a busy feed. With `repeatShare` > 0, that share of the posts
+ * are reposts (the same text, house number included) of an earlier post of the same workload,
+ * and link to its incident when both open one.
  */
-function uniqueSuffix(n: number): string {
-  const words: string[] = [];
-  for (let w = 0; w < 6; w++) {
-    let x = n * 6 + w + 1;
-    let word = '';
-    for (let i = 0; i < 7; i++) {
-      word += LETTERS[x % LETTERS.length];
-      x = Math.floor(x / LETTERS.length) + 7 * i + w;
-    }
-    words.push(word);
-  }
-  return words.join(' ');
+function makeWorkload(repeatShare: number) {
+  const sent: IncomingPost[] = [];
+  let k = 0;
+  let repeats = 0;
+    const every = repeatShare > 0 ? Math.round(1 / repeatShare) : 0;
+  return {
+    /** Reposts made so far. */
+    get repeats() {
+      return repeats;
+    },
+    next(n: number): IncomingPost[] {
+      const now = new Date().toISOString();
+      return Array.from({ length: n }, (): IncomingPost => {
+        seq++;
+        k++;
+        // Every `every`-th post reposts one sent before (spread over the workload, not the last one).
+        const original = every > 0 && sent.length > 0 && k % every === 0 ? sent[(k * 7919) % sent.length] : undefined;
+        if (original) {
+          repeats++;
+          return { ...original, externalId: `b${seq}`, publishedAt: now };
+        }
+        const d = demo[seq % demo.length]!;
+        const text = `${d.text.replace(/\d+/g, ' ').replace(/\s+/g, ' ').trim()}, дом ${seq}`;
+        const post: IncomingPost = { network: d.network, externalId: `b${seq}`, kind: 'post', url: d.url, text, publishedAt: now, author: d.author, sourceId: d.sourceId, municipality: d.municipality };
+        if (every > 0) sent.push(post);
+        return post;
+      });
+    },
+  };
 }
-function makePosts(n: number): IncomingPost[] {
-  const now = new Date().toISOString();
-  return Array.from({ length: n }, () => {
-    const d = demo[seq % demo.length]!;
-    seq++;
-    return {
-      network: d.network,
-      externalId: `b${seq}`,
-      kind: 'post',
-      url: d.url,
-      text: `${d.text} ${uniqueSuffix(seq)}`,
-      publishedAt: now,
-      author: d.author,
-      sourceId: d.sourceId,
-      municipality: d.municipality,
-    };
-  });
-}
+const REPEAT_SHARE = Number(process.env.BENCH_REPEAT_SHARE ?? 0.2);
+const unique = makeWorkload(0);
+const makePosts = (n: number) => unique.next(n);
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const pct = (xs: number[], p: number) => {
@@ -89,6 +99,16 @@ async function countIndexed(): Promise<number> {
   await c.es.indices.refresh({ index: c.names.posts, ignore_unavailable: true, allow_no_indices: true });
   return (await c.es.count({ index: c.names.posts, ignore_unavailable: true, allow_no_indices: true })).count;
 }
+
+/** Posts indexed, those carrying an incident, and incidents: links = Δwith incident − Δincidents. */
+async function groupingCounts(): Promise<{ withIncident: number; incidents: number }> {
+  await c.es.indices.refresh({ index: [c.names.posts, c.names.incidents], ignore_unavailable: true, allow_no_indices: true });
+  const opts = { ignore_unavailable: true, allow_no_indices: true } as const;
+  const withIncident = (await c.es.count({ index: c.names.posts, ...opts, query: { exists: { field: 'incident_id' } } })).count;
+  const incidents = (await c.es.count({ index: c.names.incidents, ...opts })).count;
+  return { withIncident, incidents };
+}
+const share = (x: number, n: number) => `${((100 * x) / Math.max(1, n)).toFixed(1)}%`;
 
 // 1. Raw bulk baseline: same documents the pipeline writes, prepared up front.
 const classifier = await loadClassifier(config.MODEL_PATH);
@@ -137,7 +157,7 @@ const drain = async () => {
   while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 50));
 };
 const WARMUP = 50;
-const timed = { on: { posts: 0, ms: 0 }, off: { posts: 0, ms: 0 } };
+const timed = { on: { posts: 0, ms: 0, opened: 0, linked: 0 }, off: { posts: 0, ms: 0, opened: 0, linked: 0 } };
 let expected = 0;
 for (const mode of ['off', 'on', 'on', 'off'] as const) {
   const n = Math.ceil(N / 2);
@@ -145,11 +165,15 @@ for (const mode of ['off', 'on', 'on', 'off'] as const) {
   await c.services.ingest.ingest(makePosts(WARMUP));
   await drain();
   const posts = makePosts(n);
+  const before = await groupingCounts();
   t0 = performance.now();
   for (let i = 0; i < posts.length; i += 500) await c.services.ingest.ingest(posts.slice(i, i + 500));
   await drain();
   timed[mode].ms += performance.now() - t0;
   timed[mode].posts += n;
+  const after = await groupingCounts();
+  timed[mode].opened += after.withIncident - before.withIncident;
+  timed[mode].linked += after.withIncident - before.withIncident - (after.incidents - before.incidents);
   expected += WARMUP + n;
   await stopWorkers();
 }
@@ -159,6 +183,10 @@ const pipelinePerS = timed.on.posts / (timed.on.ms / 1000);
 const msPerPost = { on: timed.on.ms / timed.on.posts, off: timed.off.ms / timed.off.posts };
 const groupingRatio = msPerPost.on / msPerPost.off;
 log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained with grouping over ${timed.on.posts} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
+for (const mode of ['off', 'on'] as const) {
+  const t = timed[mode];
+  log(`throughput workload, grouping ${mode}: ${t.posts} unique posts, ${share(t.opened, t.posts)} in an incident, ${t.linked} (${share(t.linked, t.posts)}) linked to an existing incident (expected 0: every post names its own house number)`);
+}
 log(`cost per post: grouping on ${msPerPost.on.toFixed(3)} ms, off ${msPerPost.off.toFixed(3)} ms, ratio ${groupingRatio.toFixed(3)} (issue 10: within 1.10)`);
 startWorkers(true);
 await c.services.ingest.ingest(makePosts(WARMUP));
@@ -183,17 +211,25 @@ socket.on('incident:new', (e) => {
   }
 });
 const total = RATE * LATENCY_SECONDS;
+// The latency workload: REPEAT_SHARE of the posts repost an earlier one (grouping on).
+const latencyWorkload = makeWorkload(REPEAT_SHARE);
+const beforeLatency = await groupingCounts();
 const start = performance.now();
 for (let i = 0; i < total; i++) {
   const due = start + (i * 1000) / RATE;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  const [p] = makePosts(1);
+  const [p] = latencyWorkload.next(1);
   sentAt.set(`${p!.network}:${p!.externalId}`, performance.now());
   await c.services.ingest.ingest([p!]);
 }
+await drain();
 await new Promise((r) => setTimeout(r, 3000));
-log(`latency at ${RATE}/s: ${latencies.length} incidents of ${total} posts pushed`);
+const afterLatency = await groupingCounts();
+const latencyOpened = afterLatency.withIncident - beforeLatency.withIncident;
+const latencyIncidents = afterLatency.incidents - beforeLatency.incidents;
+log(`latency workload: ${total} posts, ${latencyWorkload.repeats} reposts of an earlier one (${share(latencyWorkload.repeats, total)}); ${latencyOpened} in an incident, ${latencyOpened - latencyIncidents} linked to an existing one (${share(latencyOpened - latencyIncidents, total)}), ${latencyIncidents} new incidents`);
+log(`latency at ${RATE}/s: ${latencies.length} new incidents pushed to the socket of ${latencyIncidents} created`);
 if (process.env.BENCH_TRACE) for (const [s, l] of timeline) if (l > 300) log(`  slow: t=${((s - start) / 1000).toFixed(2)}s ${l.toFixed(0)} ms`);
 
 socket.disconnect();

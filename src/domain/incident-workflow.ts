@@ -148,7 +148,7 @@ export const MAX_REASON_CHARS = 500;
 // Grouping rule (one card per problem)
 
 export interface GroupingPolicy {
-  /** Text similarity (Jaccard of feature sets) at or above which a post attaches automatically. */
+  /** Score (text similarity with the place bonus and sector penalty) at or above which a post attaches automatically. */
   autoLink: number;
   /** From here up to `autoLink` the operator is offered the link (a suggestion). */
   suggest: number;
@@ -157,28 +157,42 @@ export interface GroupingPolicy {
    * similarity, added to the text's.
    */
   placeBonus: number;
+  /** The classifier puts the two posts in different sectors: this much is taken off the score. */
+  otherSectorPenalty: number;
   /** Only incidents opened within this many minutes collect new posts. */
   windowMinutes: number;
 }
 
-// Thresholds chosen on the validation half of data/grouping/pairs.jsonl (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.61, suggest: 0.45, placeBonus: 0.2, windowMinutes: 24 * 60 };
+// Thresholds chosen on the tuning pairs, data/grouping/pairs.jsonl (`npm run eval:grouping`).
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.3, suggest: 0.16, placeBonus: 0, otherSectorPenalty: 0, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 
-/**
- * The grouping verdict for a pair, from their text similarity, whether the place rule holds, and
- * whether their numbers conflict (both name house, route or school numbers and share none: «лифт
- * на Заозёрной 12» and «… 27» are two problems however alike the words).
- */
-export function groupingVerdict(similarity: number, samePlace: boolean, policy: GroupingPolicy, numbersConflict = false): { verdict: GroupingVerdict; score: number } {
-  if (numbersConflict) return { verdict: 'separate', score: 0 };
-  const score = Math.min(1, similarity + (samePlace ? policy.placeBonus : 0));
+/** What the grouping rule knows of a pair of posts (src/text/grouping-features.ts, src/pipeline/pipeline.service.ts `groupCandidate`). */
+export interface GroupingEvidence {
+  /** Jaccard index of the two grouping feature sets. */
+  similarity: number;
+  /** The place rule holds: same municipality, category and street. */
+  samePlace: boolean;
+  sameSector: boolean;
+  /**
+   * Why the two can never be one problem, or null: both name house, route or school numbers and
+   * share none («лифт на Заозёрной 12» and «… 27»), both name a known street and not the same
+   * one, both name districts and none in common («Кировский округ обесточен» and «Ленинский …»),
+   * both name problems and none in common («нет отопления» and «не работает лифт»).
+   */
+  conflict: 'numbers' | 'street' | 'district' | 'problem' | null;
+}
+
+/** The grouping verdict for a pair and its score (0 when a conflict vetoes the link). */
+export function groupingVerdict(e: GroupingEvidence, policy: GroupingPolicy): { verdict: GroupingVerdict; score: number } {
+  if (e.conflict) return { verdict: 'separate', score: 0 };
+  const score = Math.max(0, Math.min(1, e.similarity + (e.samePlace ? policy.placeBonus : 0) - (e.sameSector ? 0 : policy.otherSectorPenalty)));
   return { verdict: score >= policy.autoLink ? 'link' : score >= policy.suggest ? 'suggest' : 'separate', score };
 }
 
 /** True when both sets are non-empty and share nothing. */
-export function disjointNonEmpty(a: readonly number[], b: readonly number[]): boolean {
+export function disjointNonEmpty<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
   const set = new Set(a);
   return !b.some((x) => set.has(x));

@@ -1,23 +1,43 @@
 /**
  * Evaluation of "one card per problem" on labelled post pairs (`npm run eval:grouping`).
  *
- * Each pair is scored once (text similarity, place rule, number conflict, whether both posts open
- * an incident). The pairs are split deterministically into a validation part, where the grouping
- * thresholds are chosen, and a held-out test part, where precision and recall are reported: the
- * figures are never measured on the pairs that picked the thresholds.
+ * Each pair is scored once (the evidence the grouping rule sees, and whether both posts open an
+ * incident). The thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl) and
+ * precision and recall reported on held-out pairs written separately (data/grouping/heldout.jsonl):
+ * the figures are never measured on the pairs that picked the thresholds.
  */
-import { groupingVerdict, type GroupingPolicy } from '../domain/incident-workflow';
+import { disjointNonEmpty, groupingVerdict, type GroupingEvidence, type GroupingPolicy } from '../domain/incident-workflow';
+import type { GroupCandidate } from '../repositories/grouping.repository';
+import { ASPECT_GROUPS, aspectsIn } from '../text/grouping-features';
+import { jaccard } from '../text/similarity';
 
 /** One labelled pair, reduced to what the grouping rule sees. */
-export interface ScoredPair {
+export interface ScoredPair extends GroupingEvidence {
   same: boolean;
   note: string;
-  /** Jaccard similarity of the two feature sets (0 when the towns differ). */
-  similarity: number;
-  samePlace: boolean;
-  numbersConflict: boolean;
   /** Both posts open an incident (only those are grouped). */
   bothOpen: boolean;
+}
+
+/**
+ * The evidence for two grouping candidates, exactly as the grouping script
+ * (src/repositories/grouping.repository.ts) weighs an incident against a new post.
+ */
+export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvidence {
+  // Candidates are found per municipality: another town is never the same incident.
+  const sameTown = a.buckets[0]?.split(':')[0] === b.buckets[0]?.split(':')[0];
+  let conflict: GroupingEvidence['conflict'] = null;
+  if (disjointNonEmpty(a.numbers, b.numbers)) conflict = 'numbers';
+  else if (a.street !== null && b.street !== null && a.street !== b.street) conflict = 'street';
+  else if (a.guessedStreet !== null && b.guessedStreet !== null && a.guessedStreet !== b.guessedStreet) conflict = 'street';
+  else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
+  else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
+  return {
+    similarity: sameTown ? jaccard(a.features, b.features) : 0,
+    samePlace: sameTown && a.placeKey !== null && a.placeKey === b.placeKey,
+    sameSector: a.sector === b.sector,
+    conflict,
+  };
 }
 
 export interface PairMetrics {
@@ -31,26 +51,9 @@ export interface PairMetrics {
   suggested: { same: number; different: number };
 }
 
-/**
- * Deterministic split: within each label, every second pair (in file order) goes to the test
- * part. Both parts keep the same mix of same / different pairs; appending pairs never moves an
- * earlier pair to the other part.
- */
-export function splitPairs<T extends { same: boolean }>(pairs: readonly T[]): { validation: T[]; test: T[] } {
-  const validation: T[] = [];
-  const test: T[] = [];
-  const seen = { same: 0, different: 0 };
-  for (const p of pairs) {
-    const k = p.same ? 'same' : 'different';
-    (seen[k] % 2 === 0 ? validation : test).push(p);
-    seen[k]++;
-  }
-  return { validation, test };
-}
-
 export function verdictOf(p: ScoredPair, policy: GroupingPolicy): 'link' | 'suggest' | 'separate' {
   if (!p.bothOpen) return 'separate';
-  return groupingVerdict(p.similarity, p.samePlace, policy, p.numbersConflict).verdict;
+  return groupingVerdict(p, policy).verdict;
 }
 
 export function measure(pairs: readonly ScoredPair[], policy: GroupingPolicy): PairMetrics {
@@ -68,49 +71,46 @@ export function measure(pairs: readonly ScoredPair[], policy: GroupingPolicy): P
   return { pairs: pairs.length, tp, fp, fn, precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn), suggested };
 }
 
-/** Distance kept above the lowest passing threshold. */
-export const MARGIN = 0.03;
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => round2(from + i * step));
 
 /**
- * Picks the thresholds on the validation pairs:
- * - `autoLink` and `placeBonus`: the highest recall of automatic links with precision at least
- *   `minPrecision`; among equals, the lowest threshold of the best plateau plus a small margin
- *   (`MARGIN`, within the plateau: the edge that just passes is too close to a negative), then
- *   the smaller place bonus;
+ * Picks the thresholds on the tuning pairs (the rule was fixed before the held-out pairs were run
+ * again, see data/grouping/README.md):
+ * - `autoLink`: the lowest threshold on a 0.01 grid at which automatic links reach precision
+ *   `minPrecision` (0.98) and keep it at every higher threshold (no lucky dip between two
+ *   negatives); `placeBonus` and `otherSectorPenalty` are the ones with the highest recall there,
+ *   among equals the smaller bonus, then the smaller penalty;
  * - `suggest`: the highest value at which links plus suggestions still reach `suggestRecall` (all) of
  *   the reachable same-problem pairs (the operator sees what automatic linking missed), never above
  *   `autoLink`.
  * `windowMinutes` is kept from `base` (it is not a property of a pair).
  */
-export function chooseThresholds(validation: readonly ScoredPair[], base: GroupingPolicy, opts: { minPrecision?: number; suggestRecall?: number } = {}): GroupingPolicy {
-  const minPrecision = opts.minPrecision ?? 0.95;
+export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPolicy, opts: { minPrecision?: number; suggestRecall?: number } = {}): GroupingPolicy {
+  const minPrecision = opts.minPrecision ?? 0.98;
   const suggestRecall = opts.suggestRecall ?? 1;
   const links = grid(0.3, 0.95, 0.01);
-  let best: { recall: number; placeBonus: number; autoLink: number } | null = null;
-  for (const placeBonus of grid(0, 0.2, 0.05)) {
-    // The plateau of the best recall for this bonus: consecutive thresholds that pass.
-    let bestHere: { recall: number; from: number; to: number } | null = null;
-    for (const autoLink of links) {
-      const m = measure(validation, { ...base, autoLink, suggest: autoLink, placeBonus });
-      if (m.precision < minPrecision) continue;
-      if (!bestHere || m.recall > bestHere.recall + 1e-9) bestHere = { recall: m.recall, from: autoLink, to: autoLink };
-      else if (Math.abs(m.recall - bestHere.recall) < 1e-9 && round2(bestHere.to + 0.01) === autoLink) bestHere.to = autoLink;
+  let best: { recall: number; placeBonus: number; otherSectorPenalty: number; autoLink: number } | null = null;
+  for (const placeBonus of grid(0, 0.2, 0.05))
+    for (const otherSectorPenalty of grid(0, 0.3, 0.1)) {
+      // From the top down: the last threshold before precision first falls below the floor.
+      let lowest: { autoLink: number; recall: number } | null = null;
+      for (const autoLink of [...links].reverse()) {
+        const m = measure(tuning, { ...base, autoLink, suggest: autoLink, placeBonus, otherSectorPenalty });
+        if (m.precision < minPrecision) break;
+        lowest = { autoLink, recall: m.recall };
+      }
+      if (!lowest) continue;
+      if (!best || lowest.recall > best.recall + 1e-9) best = { recall: lowest.recall, placeBonus, otherSectorPenalty, autoLink: lowest.autoLink };
     }
-    if (!bestHere) continue;
-    const autoLink = round2(Math.min(bestHere.from + MARGIN, bestHere.to));
-    if (!best || bestHere.recall > best.recall + 1e-9) best = { recall: bestHere.recall, placeBonus, autoLink };
-  }
   if (!best) return base;
-  let suggest = grid(0.1, best.autoLink, 0.01)[0] ?? best.autoLink;
+  let suggest = 0.1;
   for (const s of grid(0.1, best.autoLink, 0.01)) {
-    const policy = { ...base, autoLink: best.autoLink, suggest: s, placeBonus: best.placeBonus };
-    // Pairs no threshold can reach (a post opens no incident, numbers conflict) do not count.
-    const same = validation.filter((p) => p.same && p.bothOpen && !p.numbersConflict);
+    const policy = { ...base, autoLink: best.autoLink, suggest: s, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+    // Pairs no threshold can reach (a post opens no incident, a conflict) do not count.
+    const same = tuning.filter((p) => p.same && p.bothOpen && p.conflict === null);
     const covered = same.filter((p) => verdictOf(p, policy) !== 'separate').length;
     if (same.length === 0 || covered / same.length >= suggestRecall) suggest = s;
   }
-  return { ...base, autoLink: best.autoLink, suggest, placeBonus: best.placeBonus };
+  return { ...base, autoLink: best.autoLink, suggest, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
 }

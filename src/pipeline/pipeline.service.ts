@@ -1,7 +1,9 @@
 import type { IncidentPolicy, Incident } from '../domain/incident';
 import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
-import { featureHashes, featuresFromStems, GROUPING_STEM_PREFIX, lshBands, minhash } from '../text/similarity';
+import { analyze } from '../text/analyze';
+import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, problemsOf } from '../text/grouping-features';
+import { featureHashes, lshBands, minhash } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
 import type { FeedRepository } from '../repositories/feed.repository';
@@ -150,18 +152,28 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 
 /** What grouping needs of a post that would open an incident. */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
-  const named = featuresFromStems(post.textStems.split(' '), GROUPING_STEM_PREFIX);
+  const stems = post.textStems.split(' ');
+  const named = groupingFeatures(stems);
   const features = featureHashes(named);
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
+  const address = post.classification.place?.address;
   return {
     postId: post.id,
     incidentId,
     features,
     numbers: featureHashes(named.filter((f) => f.startsWith('#'))),
+    sector: post.classification.sector.label,
+    // Only a street found in the region's street list: a guessed one («улица Без») is no evidence.
+    street: address?.known ? address.street.toLowerCase() : null,
+    // A guessed one («улица Светлой», not in the list) only against another guessed one, by its stems.
+    guessedStreet: address && !address.known ? guessedStreetKey(analyze(address.street).stems) : null,
+    districts: districtsOf(stems),
+    problems: featureHashes(problemsOf(named)),
+    aspects: aspectsOf(stems),
     // Buckets are per municipality: the same words in another town are another problem.
     buckets: lshBands(minhash(features)).map((b) => `${post.municipality}:${b}`),
-    placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: post.classification.place?.address?.street }),
+    placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: address?.street }),
     member: { postId: post.id, network: post.network, publishedAt: post.publishedAt, reach },
   };
 }

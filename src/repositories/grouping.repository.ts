@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from '../adapters/redis';
 import type { GroupingPolicy } from '../domain/incident-workflow';
 import type { Network } from '../domain/network';
+import { ASPECT_GROUPS, aspectsIn } from '../text/grouping-features';
+import { featureHashes, hash32 } from '../text/similarity';
 
 /** A post that would open an incident, asking whether an open incident already covers it. */
 export interface GroupCandidate {
@@ -14,6 +16,24 @@ export interface GroupCandidate {
   numbers: readonly number[];
   /** LSH bucket keys of the post's MinHash signature, already scoped (municipality). */
   buckets: readonly string[];
+  /** The classifier's sector: another sector costs `otherSectorPenalty`. */
+  sector: string;
+  /** A known street the post names (lowercase), or null: another known street vetoes a link. */
+  street: string | null;
+  /**
+   * A street the place resolver guessed (not in the street list), as stems, or null: another
+   * guessed street vetoes a link (a guessed one is not compared with a known one).
+   */
+  guessedStreet: string | null;
+  /** Districts the post names (src/text/grouping-features.ts): none in common vetoes a link. */
+  districts: readonly string[];
+  /** The hashes of the problem concepts it names (src/text/grouping-features.ts): none in common vetoes a link. */
+  problems: readonly number[];
+  /**
+   * The sub-problems it names, `<group>:<value>` (src/text/grouping-features.ts `aspectsOf`: «ржавая
+   * вода» is water:quality, «нет воды» water:none): in any group, none in common vetoes a link.
+   */
+  aspects: readonly string[];
   /** Place-rule key (municipality|category|street), or null. */
   placeKey: string | null;
   member: GroupMember;
@@ -37,16 +57,47 @@ export type GroupOutcome =
 
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
+// An open incident's profile is one string (one GET per candidate scored, one SET per incident):
+// sector|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
+// comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
+// `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
 if existing then return {'dup', existing, '0', ''} end
+local function fields(s)
+  local t = {}
+  for f in string.gmatch(s .. '|', '([^|]*)|') do t[#t + 1] = f end
+  return t
+end
 local function parse(s)
   local t = {}
   for n in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(n) end
   return t
 end
-local mine = parse(ARGV[3])
+local function set(s)
+  local t, any = {}, false
+  for n in string.gmatch(s, '[^,]+') do t[n] = true; any = true end
+  return any and t or nil
+end
+local mine = fields(ARGV[3])
+local myFeatures = parse(mine[2])
+-- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
+local nsets = tonumber(ARGV[13])
+local mySets = {}
+for k = 1, nsets do mySets[k] = set(mine[k + 2] or '') end
+local function conflict(theirs)
+  for k = 1, nsets do
+    local ours = mySets[k]
+    local list = theirs[k + 2]
+    if ours and list and list ~= '' then
+      local shared = false
+      for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
+      if not shared then return true end
+    end
+  end
+  return false
+end
 local function jac(a, b)
   if #a == 0 or #b == 0 then return 0 end
   local i, j, inter = 1, 1, 0
@@ -56,16 +107,6 @@ local function jac(a, b)
     else j = j + 1 end
   end
   return inter / (#a + #b - inter)
-end
-local myNums = {}
-local hasNums = false
-for n in string.gmatch(ARGV[12], '[^,]+') do myNums[n] = true; hasNums = true end
-local function numbersConflict(id)
-  if not hasNums then return false end
-  local theirs = redis.call('GET', prefix .. ':grp:n:' .. id)
-  if not theirs or theirs == '' then return false end
-  for n in string.gmatch(theirs, '[^,]+') do if myNums[n] then return false end end
-  return true
 end
 local placeIds = {}
 local ordered = {}
@@ -84,17 +125,20 @@ for k, id in ipairs(ordered) do
   hits[id] = hits[id] + (placeIds[id] and 1000 or 1)
 end
 table.sort(ranked, function(x, y) if hits[x] ~= hits[y] then return hits[x] > hits[y] end return pos[x] < pos[y] end)
-local seen, bestId, best = {}, nil, -1
+local bonus, penalty = tonumber(ARGV[7]), tonumber(ARGV[12])
+local bestId, best = nil, -1
 for r = 1, math.min(#ranked, 12) do
   local id = ranked[r]
-  if not seen[id] then
-    seen[id] = true
-    local f = redis.call('GET', prefix .. ':grp:f:' .. id)
-    if f and not numbersConflict(id) then
-      local s = jac(mine, parse(f))
-      if placeIds[id] then s = s + tonumber(ARGV[7]) end
+  local c = redis.call('GET', prefix .. ':grp:c:' .. id)
+  if c then
+    local theirs = fields(c)
+    if not conflict(theirs) then
+      local s = jac(myFeatures, parse(theirs[2]))
+      if placeIds[id] then s = s + bonus end
+      if theirs[1] ~= mine[1] then s = s - penalty end
       if s > 1 then s = 1 end
-      -- Ties go to the older incident (smaller id string is not age; the earlier registration is).
+      if s < 0 then s = 0 end
+      -- Ties go to the earlier registration (ranked first).
       if s > best then best = s; bestId = id end
     end
   end
@@ -111,13 +155,12 @@ end
 local newId = ARGV[2]
 local window = tonumber(ARGV[8])
 redis.call('SET', KEYS[1], newId, 'EX', keep)
-redis.call('SET', prefix .. ':grp:f:' .. newId, ARGV[3], 'EX', window)
-redis.call('SET', prefix .. ':grp:n:' .. newId, ARGV[12], 'EX', window)
+redis.call('SET', prefix .. ':grp:c:' .. newId, ARGV[3], 'EX', window)
 local first = 3
 if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
-  redis.call('LPUSH', KEYS[i], newId)
-  redis.call('LTRIM', KEYS[i], 0, 19)
+  -- Bucket lists stay at 20 ids; trimming only when one grew past that saves a call per bucket.
+  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], 0, 19) end
   redis.call('EXPIRE', KEYS[i], window)
 end
 memberKey = prefix .. ':grp:m:' .. newId
@@ -129,8 +172,18 @@ return {'new', newId, tostring(best), sug}`;
 
 const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
 
+/** Set fields of a profile after its features: numbers, street, districts, problems, guessed street, aspect groups. */
+const PROFILE_SETS = 5 + ASPECT_GROUPS.length;
+
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
+
+/** The profile an incident registers and a post is compared with (the script's `fields`). */
+function profile(c: GroupCandidate): string {
+  // Sector labels are plain words; the street and districts go as hashes (no separators inside).
+  // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
+  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
+}
 
 function encodeMember(m: GroupMember): string {
   return `${m.network}|${m.publishedAt}|${m.reach}`;
@@ -149,7 +202,9 @@ function decodeMember(postId: string, v: string): GroupMember {
 export function createGroupingRepository(deps: { redis: RedisClient; prefix: string }) {
   const { redis, prefix } = deps;
   const postKey = (postId: string) => `${prefix}:grp:post:${postId}`;
-  const featuresKey = (id: string) => `${prefix}:grp:f:${id}`;
+  const profileKey = (id: string) => `${prefix}:grp:c:${id}`;
+  // Before profiles, an incident's features and numbers were two keys; deleted too while they live.
+  const legacyKeys = (id: string) => [`${prefix}:grp:f:${id}`, `${prefix}:grp:n:${id}`];
   const membersKey = (id: string) => `${prefix}:grp:m:${id}`;
   const placeBucket = (key: string) => `${prefix}:grp:pl:${key}`;
   const bandBucket = (key: string) => `${prefix}:grp:b:${key}`;
@@ -165,7 +220,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           ...keys,
           prefix,
           c.incidentId,
-          c.features.join(','),
+          profile(c),
           c.placeKey ? '1' : '0',
           String(policy.autoLink),
           String(policy.suggest),
@@ -174,7 +229,8 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           encodeMember(c.member),
           c.postId,
           String(KEEP_SECONDS),
-          c.numbers.join(','),
+          String(policy.otherSectorPenalty),
+          String(PROFILE_SETS),
         ] as const;
       };
       // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
@@ -216,7 +272,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
 
     /** The incident no longer collects posts (closed, rejected, merged). */
     async deactivate(id: string): Promise<void> {
-      await redis.del(featuresKey(id), `${prefix}:grp:n:${id}`);
+      await redis.del(profileKey(id), ...legacyKeys(id));
     },
 
     /** Moves every member of `from` into `to` (merge); later deliveries of those posts go to `to`. */
@@ -229,7 +285,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
         for (const [postId] of entries) m.set(postKey(postId), to, 'EX', KEEP_SECONDS);
       }
       m.expire(membersKey(to), KEEP_SECONDS);
-      m.del(membersKey(from), featuresKey(from));
+      m.del(membersKey(from), profileKey(from), ...legacyKeys(from));
       await m.exec();
       return entries.length;
     },

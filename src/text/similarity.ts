@@ -17,7 +17,7 @@ import { analyze, stem } from './analyze';
 export const STEM_PREFIX = 6;
 /**
  * Incident grouping cuts shorter (посёлок/поселк, мёрзнут/мерзн, прорвало/прорыв meet): chosen
- * on the validation pairs of `npm run eval:grouping`, where it raised recall at equal precision.
+ * on the tuning pairs of `npm run eval:grouping`, where it raised recall at equal precision.
  */
 export const GROUPING_STEM_PREFIX = 5;
 /** MinHash signature length: the estimate's standard error is about sqrt(J(1-J)/k) ≈ 0.06. */

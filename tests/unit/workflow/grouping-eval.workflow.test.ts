@@ -1,30 +1,22 @@
 /**
- * `npm run eval:grouping`: the thresholds are chosen on the validation pairs only and the figures
- * reported on the held-out test pairs; the shipped DEFAULT_GROUPING is what the validation picks.
+ * `npm run eval:grouping`: the thresholds are chosen on the tuning pairs only and the figures
+ * reported on the held-out pairs (a separate file); the shipped DEFAULT_GROUPING is what the
+ * tuning picks.
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GROUPING } from '../../../src/domain/incident-workflow';
-import { chooseThresholds, measure, splitPairs, type ScoredPair } from '../../../src/pipeline/grouping-eval';
+import { chooseThresholds, measure, type ScoredPair } from '../../../src/pipeline/grouping-eval';
 
-const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, numbersConflict: false, bothOpen: true, ...extra });
+const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, conflict: null, bothOpen: true, ...extra });
 
 describe('grouping evaluation', () => {
-  it('splits every label in half, deterministically, with no pair in both parts', () => {
-    const pairs = [pair(true, 0.9), pair(true, 0.8), pair(false, 0.1), pair(true, 0.7), pair(false, 0.2), pair(false, 0.3), pair(true, 0.6)];
-    const { validation, test } = splitPairs(pairs);
-    expect(validation.map((p) => p.note)).toEqual(['s0.9', 'd0.1', 's0.7', 'd0.3']);
-    expect(test.map((p) => p.note)).toEqual(['s0.8', 'd0.2', 's0.6']);
-    expect(splitPairs(pairs)).toEqual({ validation, test });
-  });
-
-  it('chooses the link threshold on validation pairs alone: highest recall at the precision floor, with a margin above the hardest negative', () => {
-    const validation = [pair(true, 0.9), pair(true, 0.7), pair(true, 0.5), pair(false, 0.45), pair(false, 0.2), pair(true, 0.3, { samePlace: true })];
-    const chosen = chooseThresholds(validation, { ...DEFAULT_GROUPING, placeBonus: 0 });
-    // 0.5 is the lowest same-problem score above the 0.45 negative (the place bonus may lift the 0.3 one too).
-    expect(chosen.autoLink).toBeGreaterThan(0.45);
-    expect(chosen.autoLink).toBeLessThanOrEqual(0.5);
-    const m = measure(validation, chosen);
+  it('chooses the link threshold on tuning pairs alone: the lowest one that keeps the precision floor there and at every higher threshold', () => {
+    const tuning = [pair(true, 0.9), pair(true, 0.7), pair(true, 0.5), pair(false, 0.45), pair(false, 0.2), pair(true, 0.3, { samePlace: true })];
+    const chosen = chooseThresholds(tuning, { ...DEFAULT_GROUPING, placeBonus: 0 });
+    // Just above the 0.45 negative (the place bonus may lift the 0.3 positive too).
+    expect(chosen.autoLink).toBe(0.46);
+    const m = measure(tuning, chosen);
     expect(m.fp).toBe(0);
     expect(m.tp).toBeGreaterThanOrEqual(3);
     // Every reachable same-problem pair is at least suggested.
@@ -32,19 +24,34 @@ describe('grouping evaluation', () => {
     expect(chosen.windowMinutes).toBe(DEFAULT_GROUPING.windowMinutes);
   });
 
-  it('a pair whose post opens no incident, or whose numbers conflict, is never linked', () => {
-    const m = measure([pair(true, 1, { bothOpen: false }), pair(false, 1, { numbersConflict: true })], DEFAULT_GROUPING);
+  it('a dip of precision below the floor stops the search: no lower threshold is taken even where precision recovers', () => {
+    // At 0.35 precision is 1/2; at 0.3 sixty more positives lift it to 61/62 ≥ 0.98 again.
+    const tuning = [pair(true, 0.9), pair(false, 0.35), ...Array.from({ length: 60 }, () => pair(true, 0.3))];
+    expect(measure(tuning, { ...DEFAULT_GROUPING, autoLink: 0.3 }).precision).toBeGreaterThanOrEqual(0.98);
+    expect(chooseThresholds(tuning, DEFAULT_GROUPING).autoLink).toBe(0.36);
+  });
+
+  it('another sector costs the penalty, and it is chosen only when it buys recall', () => {
+    const tuning = [pair(true, 0.6), pair(true, 0.5), pair(false, 0.55, { sameSector: false }), pair(false, 0.1)];
+    const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
+    expect(chosen.otherSectorPenalty).toBeGreaterThan(0);
+    expect(measure(tuning, chosen)).toMatchObject({ tp: 2, fp: 0 });
+    expect(chooseThresholds([pair(true, 0.6), pair(false, 0.1)], DEFAULT_GROUPING).otherSectorPenalty).toBe(0);
+  });
+
+  it('a pair whose post opens no incident, or with a conflict (numbers, street, district, problem), is never linked', () => {
+    const m = measure([pair(true, 1, { bothOpen: false }), ...(['numbers', 'street', 'district', 'problem'] as const).map((conflict) => pair(false, 1, { conflict }))], DEFAULT_GROUPING);
     expect(m).toMatchObject({ tp: 0, fp: 0, fn: 1 });
   });
 
-  it('the script reports the held-out part, and DEFAULT_GROUPING equals the thresholds chosen on validation', () => {
+  it('the script reports the held-out file last, and DEFAULT_GROUPING equals the thresholds chosen on the tuning file', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval-grouping.ts'], { encoding: 'utf8' }).trim().split('\n');
     const last = out.at(-1) ?? '';
     expect(last).toMatch(/^pairs=\d+ precision=\d\.\d{3} recall=\d\.\d{3}$/);
-    const split = out.find((l) => l.startsWith('split: ')) ?? '';
-    const [, validationPairs, testPairs] = /^split: (\d+) validation pairs .*, (\d+) test pairs/.exec(split) ?? [];
-    expect(Number(last.split(' ')[0]?.split('=')[1])).toBe(Number(testPairs));
-    expect(Number(validationPairs)).toBeGreaterThan(0);
+    const [, heldout] = /^held-out \((\d+) pairs/.exec(out.at(-2) ?? '') ?? [];
+    expect(Number(last.split(' ')[0]?.split('=')[1])).toBe(Number(heldout));
+    expect(Number(heldout)).toBeGreaterThanOrEqual(100);
+    expect(out.some((l) => /^chosen on \d+ tuning pairs/.test(l))).toBe(true);
     expect(out.join('\n')).not.toContain('update DEFAULT_GROUPING');
   }, 120_000);
 });

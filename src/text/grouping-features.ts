@@ -1,0 +1,299 @@
+/**
+ * Features for incident grouping ("one card per problem"): what a post says, with the words
+ * residents use interchangeably for the same problem folded into one concept, and where it says
+ * it happens (district), so that two posts about one problem in other words meet and two posts
+ * about one kind of problem in two districts do not.
+ *
+ * - Concepts: a stem that names a problem word (нет света / отключили электричество / обесточены;
+ *   яма / выбоина / колдобина; мусор / отходы / ТКО; не работает / сломан / неисправен …) becomes
+ *   one feature `~<concept>`. The list is small and explainable: a synonym is added only where
+ *   people really write one for the other about the same problem.
+ * - Problems: the concepts that name a problem; posts naming problems, none in common, are apart.
+ * - Districts: the administrative okrugs and the microdistricts of Omsk residents name instead of a
+ *   street («Кировский округ обесточен», «в Нефтяниках не вывозят мусор»). Two posts naming
+ *   districts with none in common are about two places.
+ *
+ * Pure and total, over a text's stems (`analyze(text).stems` or a stored `text_stems` split on
+ * spaces): a few map lookups per word.
+ */
+import { featuresFromStems, GROUPING_STEM_PREFIX } from './similarity';
+
+// Whole stems (short ones would match too much as prefixes: «пор» is порыв, but also пора).
+const EXACT: Record<string, string> = {
+  свет: 'power', // «нет света» (светофор, светло are other stems)
+  ям: 'pothole',
+  бак: 'bin',
+  прор: 'burst', // прорыв
+  пор: 'burst', // порыв
+  зап: 'smell', // запах
+  газ: 'gas',
+  кран: 'water', // «из крана течёт ржавчина»: the water
+  скор: 'ambulance',
+  труб: 'pipe',
+  вод: 'water',
+  лед: 'ice',
+  авт: 'car',
+  сток: 'sewage',
+  маршрут: 'bus', // «маршрут 73»
+  работа: 'broken', // «не работает» (the complaint is the negation)
+  сад: 'kindergarten', // «детский сад»
+};
+// Stem prefixes, longest first is not needed: none of them is a prefix of another's concept.
+const PREFIX: readonly (readonly [string, string])[] = [
+  ['электричеств', 'power'],
+  ['электроэнерг', 'power'],
+  ['электроснабж', 'power'],
+  ['энергоснабж', 'power'],
+  ['обесточ', 'power'],
+  ['электросет', 'power'],
+  ['отоплен', 'heating'],
+  ['батар', 'heating'],
+  ['теплоснабж', 'heating'],
+  ['радиатор', 'heating'],
+  ['гвс', 'hot'],
+  ['горяч', 'hot'],
+  ['кипят', 'hot'],
+  ['водоснабж', 'water'],
+  ['водопровод', 'water'],
+  ['ямищ', 'pothole'],
+  ['ямк', 'pothole'],
+  ['выбоин', 'pothole'],
+  ['колдобин', 'pothole'],
+  ['мусор', 'garbage'],
+  ['отход', 'garbage'],
+  ['тко', 'garbage'],
+  ['помойк', 'garbage'],
+  ['контейнер', 'bin'],
+  ['свалк', 'dump'],
+  ['вывоз', 'collect'],
+  ['вывез', 'collect'],
+  ['лифт', 'lift'],
+  ['канализ', 'sewage'],
+  ['нечистот', 'sewage'],
+  ['фекал', 'sewage'],
+  ['засор', 'sewage'],
+  ['прорва', 'burst'],
+  ['прорыв', 'burst'],
+  ['порыв', 'burst'],
+  ['лопну', 'burst'],
+  ['течет', 'leak'],
+  ['теч', 'leak'],
+  ['протек', 'leak'],
+  ['протечк', 'leak'],
+  ['затоп', 'flood'],
+  ['подтоп', 'flood'],
+  ['снег', 'snow'],
+  ['снеж', 'snow'],
+  ['сугроб', 'snow'],
+  ['гололед', 'ice'],
+  ['налед', 'ice'],
+  ['скользк', 'ice'],
+  ['чист', 'clean'],
+  ['расчист', 'clean'],
+  ['убира', 'clean'],
+  ['уборк', 'clean'],
+  ['фонар', 'lamp'],
+  ['освещен', 'lamp'],
+  ['светильник', 'lamp'],
+  ['автобус', 'bus'],
+  ['маршрутк', 'bus'],
+  ['остановк', 'stop'],
+  ['остановочн', 'stop'],
+  ['газов', 'gas'],
+  ['газоснабж', 'gas'],
+  ['пахн', 'smell'],
+  ['пахнет', 'smell'],
+  ['воня', 'smell'],
+  ['смрад', 'smell'],
+  ['крыш', 'roof'],
+  ['кровл', 'roof'],
+  ['неотложк', 'ambulance'],
+  ['терапевт', 'doctor'],
+  ['врач', 'doctor'],
+  ['педиатр', 'doctor'],
+  ['запис', 'appointment'],
+  ['талон', 'appointment'],
+  ['садик', 'kindergarten'],
+  ['детсад', 'kindergarten'],
+  ['слома', 'broken'],
+  ['полома', 'broken'],
+  ['поломк', 'broken'],
+  ['неисправ', 'broken'],
+  ['жильц', 'residents'],
+  ['жител', 'residents'],
+  ['сосед', 'residents'],
+  ['ребен', 'kids'],
+  ['ребят', 'kids'],
+  ['дет', 'kids'],
+  ['колес', 'wheel'],
+  ['шин', 'wheel'],
+  ['машин', 'car'],
+  ['автомоб', 'car'],
+  ['отвеча', 'noanswer'],
+  ['молч', 'noanswer'],
+  ['дозвон', 'noanswer'],
+  ['мерз', 'freezing'],
+  ['замерза', 'freezing'],
+  ['трубопровод', 'pipe'],
+  ['светофор', 'trafficlight'],
+  ['бродяч', 'stray'],
+  ['бездомн', 'stray'], // бездомные собаки (and homeless people: another problem, another sector)
+  ['выгул', 'dogwalking'],
+];
+const BY_PREFIX = new Map(PREFIX);
+const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
+
+/** The concept a stem names, or null. */
+export function conceptOf(stem: string): string | null {
+  const exact = EXACT[stem];
+  if (exact) return exact;
+  for (const n of PREFIX_LENGTHS) {
+    if (n > stem.length) continue;
+    const c = BY_PREFIX.get(stem.slice(0, n));
+    if (c) return c;
+  }
+  return null;
+}
+
+/**
+ * Grouping features of a text's stems: concept words as `~<concept>`, numbers as `#<n>`, other
+ * words cut to GROUPING_STEM_PREFIX (src/text/similarity.ts); sorted, unique.
+ */
+export function groupingFeatures(stems: readonly string[]): string[] {
+  const rest: string[] = [];
+  const out = new Set<string>();
+  for (const s of stems) {
+    const c = s.length >= 2 ? conceptOf(s) : null;
+    if (c) out.add(`~${c}`);
+    else rest.push(s);
+  }
+  for (const f of featuresFromStems(rest, GROUPING_STEM_PREFIX)) out.add(f);
+  return [...out].sort();
+}
+
+/**
+ * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
+ * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
+ */
+const PROBLEMS = new Set(['power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+
+/** The problem concepts among grouping features (`~<concept>`), sorted. */
+export function problemsOf(features: readonly string[]): string[] {
+  return features.filter((f) => f.startsWith('~') && PROBLEMS.has(f.slice(1)));
+}
+
+// Okrugs of Omsk by their adjective's stem (named with «округ»), and microdistricts by name.
+const OKRUGS = new Set(['кировск', 'ленинск', 'советск', 'центральн', 'октябрьск']);
+const MICRODISTRICTS: Record<string, string> = {
+  амурск: 'amursky',
+  нефтяник: 'neftyaniki',
+  московк: 'moskovka',
+  чкаловск: 'chkalovsky',
+  левобережн: 'left-bank',
+  старокировск: 'stary-kirovsk',
+  куйбышевск: 'kuibyshevsky',
+};
+
+/**
+ * Districts a text names: okrugs («Кировский округ», «в Ленинском административном округе»),
+ * microdistricts («Амурский посёлок», «Нефтяники», «Левый берег»). Sorted, unique.
+ */
+export function districtsOf(stems: readonly string[]): string[] {
+  const out = new Set<string>();
+  const okrug = stems.some((s) => s === 'округ');
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i] as string;
+    if (okrug && OKRUGS.has(s)) out.add(`okrug:${s}`);
+    const m = MICRODISTRICTS[s];
+    if (m) out.add(m);
+    if ((s === 'лев' || s === 'левом') && stems[i + 1]?.startsWith('берег')) out.add('left-bank');
+  }
+  return [...out].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sub-problems (aspects): within one kind of problem, which one. «Ржавая вода» and «нет воды» at
+// one house name the same concept (water) but are two problems with two services; so are a burning
+// bin and uncollected rubbish, a late bus and a dirty one, school meals and a cold classroom. Each
+// aspect group is read only when the post is about its kind (water, waste, a bus route, a school or
+// kindergarten); two posts naming aspects of one group, none in common, are two problems. A post
+// naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
+
+/** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care'] as const;
+export type AspectGroup = (typeof ASPECT_GROUPS)[number];
+
+const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
+const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водоснабж') || s === 'хвс' || s === 'кран';
+// Words that make «холодн» a dish or the water, not a cold room.
+const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай']);
+
+/** Aspects (`<group>:<value>`) a text's stems name, sorted, unique. */
+export function aspectsOf(stems: readonly string[]): string[] {
+  const concepts = new Set<string>();
+  for (const s of stems) {
+    const c = s.length >= 2 ? conceptOf(s) : null;
+    if (c) concepts.add(c);
+  }
+  const water = concepts.has('water') || concepts.has('hot');
+  const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
+  const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
+  const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
+  const out = new Set<string>();
+  const near = (i: number, test: (s: string) => boolean, span = 2) => {
+    for (let j = Math.max(0, i - span); j <= Math.min(stems.length - 1, i + span); j++) if (j !== i && test(stems[j] as string)) return true;
+    return false;
+  };
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i] as string;
+    const prev = stems[i - 1] ?? '';
+    const next = stems[i + 1] ?? '';
+    if (water) {
+      if ((s === 'нет' || s === 'без' || starts(s, ['отключ', 'отклю'])) && near(i, WATER_WORD)) out.add('water:none');
+      if (s === 'сух' && near(i, (x) => x === 'кран')) out.add('water:none');
+      if (prev === 'не' && (starts(s, ['теч', 'ид']) || s === 'бежит')) out.add('water:none');
+      if (starts(s, ['ржав', 'мутн', 'коричнев', 'тин', 'песок', 'песк', 'хлорк', 'питьев'])) out.add('water:quality');
+      if (starts(s, ['грязн', 'вонюч', 'желт']) && near(i, WATER_WORD)) out.add('water:quality');
+      if ((s === 'зап' || starts(s, ['пахн', 'воня'])) && near(i, WATER_WORD)) out.add('water:quality');
+      if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
+      else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
+      if (conceptOf(s) === 'hot') out.add('temp:hot');
+      if (s === 'хвс' || (s === 'холодн' && WATER_WORD(next))) out.add('temp:cold');
+    }
+    if (waste) {
+      if (conceptOf(s) === 'collect' || starts(s, ['переполн', 'завал'])) out.add('waste:uncollected');
+      if (s === 'гор' || starts(s, ['горя', 'пожар', 'подожг', 'подожж', 'поджог', 'поджег', 'дым', 'задым', 'тлеет', 'тле', 'возгоран', 'огон', 'огн'])) out.add('waste:fire');
+    }
+    if (bus) {
+      if (starts(s, ['опазд', 'опозд', 'интервал', 'расписан', 'дожда']) || s === 'ждем' || s === 'ждал' || (prev === 'не' && starts(s, ['приш', 'приех', 'ход', 'езд']))) out.add('bus:late');
+      if (starts(s, ['битк', 'набит', 'давк', 'переполн', 'толп', 'селед', 'сельд']) || (prev === 'не' && starts(s, ['влез', 'зайт', 'сесть', 'влаз']))) out.add('bus:crowded');
+      if (starts(s, ['грязн', 'гряз', 'воня', 'вонищ', 'смрад', 'антисанитар']) || s === 'вон') out.add('bus:dirty');
+      if (starts(s, ['отмен', 'снял', 'сократ', 'закрыл'])) out.add('bus:cancelled');
+      if (starts(s, ['хам', 'груб', 'кур', 'матер', 'высадил'])) out.add('bus:rude');
+    }
+    if (care) {
+      if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
+      if (starts(s, ['плат', 'оплат', 'тариф', 'поборы', 'побор', 'взнос'])) out.add('care:fee');
+      if ((starts(s, ['холод']) && !COLD_NOUNS.has(next)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
+    }
+  }
+  return [...out].sort();
+}
+
+/** The aspects of one group (`aspectsOf` output), values only. */
+export function aspectsIn(aspects: readonly string[], group: AspectGroup): string[] {
+  return aspects.filter((a) => a.startsWith(`${group}:`)).map((a) => a.slice(group.length + 1));
+}
+
+// Words the place guesser takes for a street name after «улица» that are not one («вся улица без света»).
+const NOT_A_STREET = new Set(['без', 'нет', 'вся', 'весь', 'вс', 'наш', 'эт', 'там', 'тут', 'опя', 'опят', 'сно', 'сплошн', 'цел']);
+
+/**
+ * A street the place resolver guessed (not in the region's street list: «улица Светлой»), as its
+ * name's stems («светл»), so that word forms meet; null when the guess is no name («улица без света»).
+ */
+export function guessedStreetKey(stems: readonly string[]): string | null {
+  const name = stems.filter((s) => !['улиц', 'ул', 'проспект', 'пр', 'переулок', 'переул', 'пер', 'бульвар', 'проезд', 'шоссе', 'набережн'].includes(s));
+  if (name.length === 0 || name.some((s) => NOT_A_STREET.has(s) || s.length < 3)) return null;
+  return name.join(' ');
+}
