@@ -101,7 +101,12 @@ export function createCorrectionsRepository(deps: { es: EsClient; names: IndexNa
       });
       const hit = res.hits.hits[0];
       if (!hit?._source || hit._seq_no === undefined || hit._primary_term === undefined) return null;
-      return { index: hit._index, seqNo: hit._seq_no, primaryTerm: hit._primary_term, doc: hit._source };
+      // Search sees the last refresh; the version guard needs the latest write (the pipeline may
+      // have updated the post since): a realtime GET of the document gives it. Without this a
+      // post changed after the last refresh conflicts on every retry.
+      const now = await es.get<CorrectablePostDoc>({ index: hit._index, id: hit._id as string }, { ignore: [404] });
+      if (!now.found || !now._source || now._seq_no === undefined || now._primary_term === undefined) return null;
+      return { index: now._index, seqNo: now._seq_no, primaryTerm: now._primary_term, doc: now._source };
     },
 
     /** Applies `patch` to the post unless it changed since `ref` was read; false on such a conflict. */
