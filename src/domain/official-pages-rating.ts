@@ -1,5 +1,6 @@
 import { detectFormalAnswer } from './formal-answer';
 import { localDate, workingMinutesBetween, type ProductionCalendar } from './working-time';
+import { median, share } from './ratings';
 
 /**
  * Rating of official pages (госпаблики, issue 11 point 9): for each organisation × official source
@@ -76,13 +77,6 @@ export interface AnsweredComment {
 }
 
 const DAY = 86_400_000;
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const share = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const byTimeThenId = (a: PageDocument, b: PageDocument) => a.published_at.localeCompare(b.published_at) || a.id.localeCompare(b.id);
 

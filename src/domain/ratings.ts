@@ -38,13 +38,15 @@ export interface OrganisationRating {
   incidents: { routed: string[]; late: string[]; formal: string[]; reopened: string[]; solved: string[]; notSolved: string[] };
 }
 
-const median = (xs: number[]): number | null => {
+/** The median of `xs` (the mean of the middle two for an even count); null for none. */
+export const median = (xs: readonly number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const share = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
+/** n / d to three decimals, as every rating share is shown; null when there is nothing to share. */
+export const share = (n: number, d: number): number | null => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 const hours = (min: number) => Math.round((min / 60) * 100) / 100;
 
 export function rateOrganisations(incidents: readonly RatedIncident[], cal: ProductionCalendar, opts: { minVolume: number; now: Date }): OrganisationRating[] {
