@@ -70,14 +70,22 @@ export interface TrainOptions {
   misinfoSvmC?: number;
   /** When set, the sector head is ten one-vs-rest linear SVMs with this C (as misinfoSvmC). */
   sectorSvmC?: number;
+  /**
+   * With sectorSvmC: the sector head is an ensemble, α × the AdaGrad softmax head + (1 − α) × the
+   * SVMs (their margins scaled to log-odds) — one linear head, so inference is unchanged. α here.
+   */
+  sectorEnsemble?: number;
 }
 
 /**
  * AdaGrad, 5 epochs, L2 1e-4: chosen on the Feb 2021 appeals (validation) among L2 1e-6 … 1e-3
  * (sector macro-F1 0.797, 0.792, 0.793, 0.786, 0.770): the strongest regularisation within 0.005
  * of the best. Plain SGD (8 epochs, the first models' optimiser) reached 0.719 on the same data.
+ * The sector head is 0.65 × that AdaGrad head + 0.35 × one-vs-rest SVMs with C 0.5 (Feb 2021 0.806
+ * vs AdaGrad 0.793, synthetic validation corpus 0.844 vs 0.831; scripts/corpus/tune-sector.ts,
+ * docs/CLASSIFIER.md).
  */
-export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad', misinfoSvmC: 0.9 };
+export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad', misinfoSvmC: 0.9, sectorSvmC: 0.5, sectorEnsemble: 0.65 };
 
 /** Passes of dual coordinate descent for the SVM-fitted heads (as the baseline: at most 10). */
 const SVM_PASSES = 10;
@@ -198,7 +206,7 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
     const lr = adagrad ? LR : LR / (1 + opts.decay * epoch);
     const step = (h: LinearHead, x: FeatureVector, label: number, w: number) => (adagrad ? h.adagradUpdate(x, label, lr, L2, w) : h.update(x, label, lr, L2, w));
     for (const { e, x } of stableShuffle(xs, keys, 1000 + epoch)) {
-      if (e.sector !== null && !opts.sectorSvmC) step(sector, x, SECTORS.indexOf(e.sector), e.weight * (sectorW.get(e.sector) ?? 1));
+      if (e.sector !== null && (!opts.sectorSvmC || opts.sectorEnsemble !== undefined)) step(sector, x, SECTORS.indexOf(e.sector), e.weight * (sectorW.get(e.sector) ?? 1));
       if (e.complaint !== null) step(complaint, x, e.complaint ? 1 : 0, e.weight * (e.complaint ? 1 : opts.complaintNegWeight));
       // Rumours are rare: weigh them up so the head does not learn to always say no.
       if (e.misinformation !== null && !opts.misinfoSvmC) step(misinfo, x, e.misinformation ? 1 : 0, e.weight * (e.misinformation ? opts.misinfoPosWeight : 1));
@@ -229,10 +237,16 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
   };
   if (opts.misinfoSvmC) svmFit(misinfo, opts.misinfoSvmC, (e) => e.misinformation !== null, [(e) => e.misinformation === true], opts.misinfoPosWeight);
   if (opts.sectorSvmC) {
-    svmFit(sector, opts.sectorSvmC, (e) => e.sector !== null, SECTORS.map((s) => (e: Example) => e.sector === s));
+    const alpha = opts.sectorEnsemble;
+    const svm = alpha === undefined ? sector : new LinearHead(HEADS.sector, SECTORS);
+    svmFit(svm, opts.sectorSvmC, (e) => e.sector !== null, SECTORS.map((s) => (e: Example) => e.sector === s));
     // SVM decision values are margins, not log-odds: scale them so the softmax confidence means
     // something (the scale with the least log loss on the training examples; argmax unchanged).
-    scaleToLogOdds(sector, xs.filter(({ e }) => e.sector !== null).map(({ e, x }) => ({ x, label: SECTORS.indexOf(e.sector as Sector), weight: e.svmWeight ?? e.weight })));
+    scaleToLogOdds(svm, xs.filter(({ e }) => e.sector !== null).map(({ e, x }) => ({ x, label: SECTORS.indexOf(e.sector as Sector), weight: e.svmWeight ?? e.weight })));
+    if (alpha !== undefined) {
+      for (let i = 0; i < sector.weights.length; i++) sector.weights[i] = alpha * (sector.weights[i] as number) + (1 - alpha) * (svm.weights[i] as number);
+      for (let c = 0; c < sector.bias.length; c++) sector.bias[c] = alpha * (sector.bias[c] as number) + (1 - alpha) * (svm.bias[c] as number);
+    }
   }
   for (const h of all) {
     h.finishAveraging();
@@ -243,7 +257,7 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
 }
 
 /** Multiplies a softmax head's weights by the factor (1 … 30) with the least weighted log loss on `set`. */
-function scaleToLogOdds(h: LinearHead, set: readonly { x: FeatureVector; label: number; weight: number }[]): number {
+export function scaleToLogOdds(h: LinearHead, set: readonly { x: FeatureVector; label: number; weight: number }[]): number {
   const scored = set.map(({ x, label, weight }) => ({ s: h.scores(x), label, weight }));
   const loss = (t: number) => {
     let sum = 0;
