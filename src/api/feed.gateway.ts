@@ -284,8 +284,11 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
       try {
         const records = await deps.feed.waitAfter(deps.blockingRedis, cursor, BLOCK_MS);
         if (records.length === 0) continue;
-        cursor = records.at(-1)?.cursor ?? cursor;
+        // The cursor moves only once the records are pushed: if reading their incidents fails
+        // (Elasticsearch away), nothing was emitted and the same records are tried again, instead
+        // of being skipped for every live socket.
         await push(records);
+        cursor = records.at(-1)?.cursor ?? cursor;
       } catch (err) {
         if (stopped) break;
         log.warn({ err: (err as Error).message }, 'feed tail failed, retrying');

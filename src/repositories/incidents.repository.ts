@@ -217,6 +217,9 @@ export function createIncidentsRepository(deps: { es: EsClient; names: IndexName
       const res = await es.mget<IncidentDoc>({ index: names.incidentsIndex, ids: [...ids], realtime: true, _source_excludes: ['history', 'comments', 'answers'] });
       const out: VersionedIncident[] = [];
       for (const d of res.docs) {
+        // A per-document error (a shard still recovering after Elasticsearch restarts) is not
+        // "missing": callers such as the live feed would drop the event. Fail so they retry.
+        if ('error' in d && d.error) throw new Error(`incident ${d._id} unreadable: ${d.error.type ?? 'error'}`);
         if ('found' in d && d.found && d._source) out.push({ doc: d._source, version: encodeVersion(d._seq_no ?? 0, d._primary_term ?? 0) });
       }
       return out;
