@@ -22,11 +22,11 @@
 import { randomBytes } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadDemoPosts } from '../connectors/demo/demo.connector';
+import { uniquePostMaker } from './unique-posts';
 import { loadConfig } from '../src/config/env';
 import { createContainer } from '../src/container';
 import type { FeedEvent, IncidentCard } from '../src/contracts/feed';
 import type { Role, Scope } from '../src/domain/access';
-import type { IncomingPost } from '../src/domain/post';
 import { dropIndices } from '../src/repositories/indices';
 import { freePort, spawnRole, type RoleProcess } from '../tests/faults/harness';
 
@@ -69,27 +69,7 @@ const KINDS: { role: Role; scope: Scope; share: number }[] = [
   { role: 'operator', scope: { sectors: 'all', municipalities: ['omsk'] }, share: 0.2 },
 ];
 
-let seq = 0;
-const LETTERS = 'абвгдежзиклмнопрстуфхцчшэюя';
-/** Invented words unique to the post, so grouping opens an incident for every post. */
-function uniqueSuffix(n: number): string {
-  const words: string[] = [];
-  for (let w = 0; w < 6; w++) {
-    let x = n * 6 + w + 1;
-    let word = '';
-    for (let i = 0; i < 7; i++) {
-      word += LETTERS[x % LETTERS.length];
-      x = Math.floor(x / LETTERS.length) + 7 * i + w;
-    }
-    words.push(word);
-  }
-  return words.join(' ');
-}
-function makePost(): IncomingPost {
-  const d = demo[seq % demo.length]!;
-  seq++;
-  return { network: d.network, externalId: `f${seq}`, kind: 'post', url: d.url, text: `${d.text} ${uniqueSuffix(seq)}`, publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
-}
+const makePost = uniquePostMaker(demo, 'f');
 
 const tokens: { token: string; kind: number }[] = [];
 let userSeq = 0;

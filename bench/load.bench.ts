@@ -23,11 +23,11 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadDemoPosts } from '../connectors/demo/demo.connector';
+import { uniquePostMaker } from './unique-posts';
 import { loadConfig } from '../src/config/env';
 import { createContainer } from '../src/container';
 import type { FeedEvent, IncidentCard } from '../src/contracts/feed';
 import type { Role, Scope } from '../src/domain/access';
-import type { IncomingPost } from '../src/domain/post';
 import { dropIndices } from '../src/repositories/indices';
 import { freePort, spawnRole, type RoleProcess } from '../tests/faults/harness';
 
@@ -103,27 +103,7 @@ const rssAll = (): Map<string, number> => {
   return m;
 };
 
-let seq = 0;
-const LETTERS = 'абвгдежзиклмнопрстуфхцчшэюя';
-/** Invented words unique to the post, so grouping opens an incident per complaint. */
-function uniqueSuffix(n: number): string {
-  const words: string[] = [];
-  for (let w = 0; w < 6; w++) {
-    let x = n * 6 + w + 1;
-    let word = '';
-    for (let i = 0; i < 7; i++) {
-      word += LETTERS[x % LETTERS.length];
-      x = Math.floor(x / LETTERS.length) + 7 * i + w;
-    }
-    words.push(word);
-  }
-  return words.join(' ');
-}
-function makePost(): IncomingPost {
-  const d = demo[seq % demo.length]!;
-  seq++;
-  return { network: d.network, externalId: `l${seq}`, kind: 'post', url: d.url, text: `${d.text} ${uniqueSuffix(seq)}`, publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
-}
+const makePost = uniquePostMaker(demo, 'l');
 
 const ports = [await freePort(), await freePort()];
 const urls = ports.map((p) => `http://127.0.0.1:${p}`);
