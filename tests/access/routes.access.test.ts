@@ -575,7 +575,14 @@ describe('feed socket by role and scope', () => {
       await publish(sys, SEEDED);
       const full = sockets.find((s) => s.u.username === 'operator-full');
       await eventually(() => (full?.received.length ?? 0) >= CELLS.length, 10_000, 'all four incidents on a full-scope socket');
-      await new Promise((r) => setTimeout(r, 500));
+      // A second set, one per cell, published after the first: once a socket holds its share of
+      // it, an out-of-scope incident of the first set would have reached that socket too.
+      const barrierTag = `brr${TAG.slice(3)}`;
+      const BARRIER = cellPosts(barrierTag);
+      await seed(sys, BARRIER);
+      await publish(sys, BARRIER);
+      const barrierShare = (s: (typeof sockets)[number]) => s.received.filter((e) => e.data.text.includes(barrierTag)).length;
+      await eventually(() => sockets.every((s) => barrierShare(s) >= BARRIER.filter((p) => inScope(s.u.scope, p)).length), 10_000, 'the barrier set on every socket');
       for (const s of sockets) {
         const got = s.received.map((e) => e.data).filter((d) => d.text.includes(TAG));
         expect(got.length, `${s.u.username} received`).toBe(inScopeCount(s.u.scope));

@@ -169,3 +169,28 @@ export function complaintPost(over: Partial<IncomingPost> = {}): IncomingPost {
     ...over,
   };
 }
+
+/**
+ * Resolves once the posts queue holds no job waiting, active, delayed or prioritized: every post
+ * ingested so far has been processed (or parked), and whatever it published is on the feed stream.
+ */
+export async function queueSettled(sys: TestSystem, timeoutMs = 15_000): Promise<void> {
+  await eventually(async () => {
+    const counts = await sys.container.postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).every((n) => n === 0);
+  }, timeoutMs, 'posts queue settled');
+}
+
+/**
+ * Proves a negative without sleeping. Ingests a fresh complaint post (in the feeds' scope: pass
+ * `over` to place it) and waits until every given feed received its incident. Incident events
+ * travel one ordered stream and reach each socket in order, so anything published before the
+ * barrier's event has reached these sockets by then. Returns the barrier's post id.
+ */
+export async function feedBarrier(sys: TestSystem, feeds: readonly { received: readonly FeedEvent<IncidentCard>[] }[], over: Partial<IncomingPost> = {}, timeoutMs = 15_000): Promise<string> {
+  const post = complaintPost(over);
+  const id = `${post.network}:${post.externalId}`;
+  await sys.ingest([post]);
+  await eventually(() => feeds.every((f) => f.received.some((e) => e.data.postId === id)), timeoutMs, 'the barrier incident on every feed');
+  return id;
+}

@@ -1,6 +1,6 @@
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
+import { complaintPost, eventually, feedBarrier, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let token: string;
@@ -93,8 +93,10 @@ describe('scope and the live feed', () => {
     expect(observerFeed.received.every((e) => e.data.author === null)).toBe(true);
     expect(opFeed.received.every((e) => e.data.author !== null)).toBe(true);
 
-    await new Promise((r) => setTimeout(r, 500));
-    expect(leadFeed.received.map((e) => e.data.postId)).toEqual([ids[0]]);
+    // A housing complaint (in the lead's scope) published after both: once it arrives, the roads
+    // incident would have too.
+    const barrier = await feedBarrier(sys, [leadFeed]);
+    expect(leadFeed.received.map((e) => e.data.postId)).toEqual([ids[0], barrier]);
 
     const leadToken = await sys.login(lead);
     // The list is a search: it shows the incident once a refresh made it visible.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoConnector } from '../../connectors/demo/demo.connector';
 import { jobIdForPost } from '../../src/queue/queues';
-import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
+import { complaintPost, eventually, feedBarrier, queueSettled, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
 let token: string;
@@ -96,8 +96,9 @@ describe('the flow: connector → queue → pipeline → Elasticsearch → socke
     await eventually(async () => (await countIncidents(id)) === 1, 15_000, 'incident stored');
     await eventually(() => received.some((e) => e.data.postId === id), 10_000, 'push');
     await sys.ingest([post]);
-    await eventually(async () => (await sys.container.postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).waiting === 0, 10_000, 'queue drained');
-    await new Promise((r) => setTimeout(r, 1500));
+    await queueSettled(sys);
+    // Every copy was processed; a second push of it would arrive before the barrier's.
+    await feedBarrier(sys, [{ received }]);
     expect(await countPosts(id)).toBe(1);
     expect(await countIncidents(id)).toBe(1);
     expect(received.filter((e) => e.data.postId === id)).toHaveLength(1);

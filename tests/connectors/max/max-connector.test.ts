@@ -239,7 +239,9 @@ describe('MAX connector under the runner', () => {
     const run2 = new AbortController();
     const r2 = runConnector(make(), deps, run2.signal);
     await until(() => queued.length === 9);
-    await new Promise((r) => setTimeout(r, 80));
+    // More requests served (a few more polls): nothing new may arrive from them.
+    const served = server.requests.length;
+    await until(() => server.requests.length >= served + 4);
     run2.abort();
     await r2;
     expect(queued).toHaveLength(9);

@@ -79,7 +79,9 @@ describe('MAX connector into the real pipeline', () => {
     const run2 = new AbortController();
     const r2 = runConnector(make(), deps, run2.signal);
     await eventually(() => queued.length === 5, 10_000, 'posts after the restart queued');
-    await new Promise((r) => setTimeout(r, 200));
+    // More polls served: nothing new may arrive from them.
+    const served = api.queries.length;
+    await eventually(() => api.queries.length >= served + 6, 10_000, 'more polls served');
     run2.abort();
     await r2;
     expect(queued).toHaveLength(5);

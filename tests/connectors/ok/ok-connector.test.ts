@@ -268,7 +268,9 @@ describe('OK connector under the runner', () => {
     const run2 = new AbortController();
     const r2 = runConnector(connector({ pollIntervalMs: 10, pageSize: 1 }), deps, run2.signal);
     await until(() => queued.length === 6);
-    await new Promise((r) => setTimeout(r, 80)); // more polls: nothing new may arrive
+    // More requests served (a few more polls): nothing new may arrive from them.
+    const served = server.requests.length;
+    await until(() => server.requests.length >= served + 4);
     run2.abort();
     await r2;
 

@@ -115,14 +115,16 @@ describe('connector role with the source registry', () => {
     expect((await api('POST', `/api/sources/${encodeURIComponent(feed.id)}/pause`)).status).toBe(200);
     await eventually(() => !(feed.id in role!.supervisor.states()), 5000, 'feed stopped');
     const hits = server.hits('/feed.xml');
-    await new Promise((r) => setTimeout(r, 600));
+    // Two more convergences on the registry: the paused source stays stopped.
+    await role.supervisor.reload();
+    await role.supervisor.reload();
+    expect(role.supervisor.states()).not.toHaveProperty(feed.id);
     expect(server.hits('/feed.xml')).toBe(hits);
     // Resumed: running again.
     await api('POST', `/api/sources/${encodeURIComponent(feed.id)}/resume`);
     await eventually(() => role!.supervisor.states()[feed.id] === 'running', 5000, 'feed restarted');
     await eventually(() => server.hits('/feed.xml') > hits, 5000, 'feed fetched again');
     // Edited: restarted at once (a fresh loop fetches immediately; the 30-s poll would not).
-    await new Promise((r) => setTimeout(r, 300));
     const beforeEdit = server.hits('/feed.xml');
     expect((await api('PATCH', `/api/sources/${encodeURIComponent(feed.id)}`, { title: 'Омские новости', pollIntervalSec: 60 })).status).toBe(200);
     await eventually(() => server.hits('/feed.xml') > beforeEdit, 5000, 'feed restarted after the edit');
@@ -141,7 +143,8 @@ describe('connector role with the source registry', () => {
       const feed2 = await register({ kind: 'rss', settings: { url: `${server.origin}/feed2.xml`, flavour: 'news' }, pollIntervalSec: 30 });
       const runners = () => roles.filter((r) => r.supervisor.states()[feed2.id] === 'running');
       await eventually(() => runners().length === 1, 5000, 'feed2 running in one process');
-      await new Promise((r) => setTimeout(r, 600)); // several reloads: still one
+      // Several convergences of both processes: still one.
+      for (let i = 0; i < 3; i++) await Promise.all(roles.map((r) => r.supervisor.reload()));
       expect(runners()).toHaveLength(1);
       expect(server.hits('/feed2.xml')).toBe(1);
       const owner = runners()[0]!;

@@ -255,7 +255,9 @@ describe('RSS connector under the runner', () => {
     const run2 = new AbortController();
     const running2 = runConnector(make(), deps, run2.signal);
     await until(() => queued.length === 6);
-    await new Promise((r) => setTimeout(r, 50)); // a few more polls: nothing new must arrive
+    // More requests served (a few more polls): nothing new may arrive from them.
+    const served = server.requests.length;
+    await until(() => server.requests.length >= served + 4);
     run2.abort();
     await running2;
 

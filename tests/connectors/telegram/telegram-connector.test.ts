@@ -361,7 +361,9 @@ describe('Telegram connector under the runner', () => {
     const run2 = new AbortController();
     const running2 = runConnector(make(), deps, run2.signal);
     await until(() => queued.length === 85);
-    await new Promise((r) => setTimeout(r, 60)); // a few more polls: nothing new may arrive
+    // More requests served (a few more polls): nothing new may arrive from them.
+    const served = tg.server.requests.length;
+    await until(() => tg.server.requests.length >= served + 4);
     run2.abort();
     await running2;
 

@@ -108,7 +108,10 @@ describe('VK connectors into the real pipeline', () => {
     comment(p4.id, 'Как объехать?');
     const stop2 = run();
     await eventually(async () => (await indexed()).length >= expected.length, 30_000, 'after the restart');
-    await new Promise((r) => setTimeout(r, 500)); // a few more polls: nothing more may arrive
+    // Two more polls of each connector: nothing more may arrive from them.
+    const polls = () => Math.min(vk.methodCalls('wall.get').length, vk.methodCalls('newsfeed.search').length);
+    const before = polls();
+    await eventually(() => polls() >= before + 2, 10_000, 'two more polls of each connector');
     await stop2();
 
     const docs = await indexed();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdForPost } from '../../../src/queue/queues';
 import { signAppeal } from '../../../src/services/webhook.service';
-import { eventually, startSystem, type TestSystem } from '../../helpers/system';
+import { eventually, queueSettled, startSystem, type TestSystem } from '../../helpers/system';
 
 const SENDER = 'nash-sever';
 const SECRET = 'nash-sever-test-secret-0123456789abcdef';
@@ -78,8 +78,7 @@ describe('signed appeals webhook', () => {
     expect([first, ...again].map((r) => r.status)).toEqual([202, 202, 202, 202]);
     expect((await push(body, { timestamp: now + 1 })).status).toBe(409);
     expect(new Set([first, ...again].map((r) => r.body.postId))).toEqual(new Set([postId]));
-    await eventually(async () => (await sys.container.postsQueue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0, 10_000, 'queue drained');
-    await new Promise((r) => setTimeout(r, 500));
+    await queueSettled(sys);
     expect(await count('posts', 'id', postId)).toBe(1);
     expect(await count('incidents', 'post_id', postId)).toBeLessThanOrEqual(1);
   });
