@@ -29,12 +29,21 @@ export type ClientReply =
       loopMax: number;
       /** CPU this process spent while the incidents came in (ms, user + system). */
       cpuMs: number;
+      /** Event-loop stalls over 500 ms: when they ended (epoch ms) and how long they were. */
+      stalls: { at: number; ms: number }[];
     };
 
 const sockets: Socket[] = [];
 let latencies: number[] = [];
 const loop = monitorEventLoopDelay({ resolution: 10 });
 let cpuFrom = process.cpuUsage();
+let stalls: { at: number; ms: number }[] = [];
+let tick = Date.now();
+setInterval(() => {
+  const now = Date.now();
+  if (now - tick > 600) stalls.push({ at: now, ms: now - tick - 100 });
+  tick = now;
+}, 100).unref();
 
 const send = (m: ClientReply) => process.send?.(m);
 
@@ -68,6 +77,7 @@ process.on('message', (m: ClientRequest) => {
       return;
     case 'start':
       latencies = [];
+      stalls = [];
       loop.reset();
       loop.enable();
       cpuFrom = process.cpuUsage();
@@ -79,7 +89,7 @@ process.on('message', (m: ClientRequest) => {
       loop.disable();
       const cpu = process.cpuUsage(cpuFrom);
       const ms = (ns: number) => Math.round(ns / 1e6);
-      send({ type: 'collected', latencies, loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), cpuMs: Math.round((cpu.user + cpu.system) / 1000) });
+      send({ type: 'collected', latencies, loopP50: ms(loop.percentile(50)), loopP99: ms(loop.percentile(99)), loopMax: ms(loop.max), cpuMs: Math.round((cpu.user + cpu.system) / 1000), stalls });
       for (const s of sockets) s.disconnect();
       return;
     }

@@ -129,6 +129,10 @@ interface Run {
   loops: { p50: number; p99: number; max: number; cpuMs: number }[];
   /** CPU of the spawned roles (API node 1, API node 2, pipeline worker) while the incidents came in. */
   roleCpuMs: number[];
+  /** Client event-loop stalls over 500 ms (see fanout-client.ts). */
+  stalls: { at: number; ms: number }[];
+  /** When posting began (epoch ms). */
+  startedAt: number;
 }
 
 /** CPU a process has used so far (ms, user + system), from /proc (Linux). */
@@ -175,7 +179,7 @@ async function openSockets(n: number, urls: string[]): Promise<Run> {
       return opened;
     }),
   );
-  return { clients, latencies: [], loops: [], roleCpuMs: [] };
+  return { clients, latencies: [], loops: [], roleCpuMs: [], stalls: [], startedAt: 0 };
 }
 
 async function delivered(run: Run): Promise<number> {
@@ -196,6 +200,8 @@ interface Pushed {
   arrivalMs: number;
   cardsMs: number;
   emitMs: number;
+  /** When the node logged it (epoch ms). */
+  time: number;
 }
 const pushed: Pushed[] = [];
 let recording = false;
@@ -207,7 +213,7 @@ function recordPushes(p: RoleProcess, node: number): void {
     for (const line of lines) {
       if (!recording || !line.includes('"msg":"feed pushed"')) continue;
       const r = JSON.parse(line) as Omit<Pushed, 'node'>;
-      pushed.push({ node, records: r.records, arrivalMs: r.arrivalMs, cardsMs: r.cardsMs, emitMs: r.emitMs });
+      pushed.push({ node, records: r.records, arrivalMs: r.arrivalMs, cardsMs: r.cardsMs, emitMs: r.emitMs, time: r.time });
     }
   });
 }
@@ -220,6 +226,7 @@ async function drive(run: Run): Promise<void> {
   const cpuFrom = procs.map((p) => cpuMsOf(p.child.pid));
   const total = Math.max(1, Math.round(RATE * SECONDS));
   const start = performance.now();
+  run.startedAt = Date.now();
   for (let i = 0; i < total; i++) {
     const wait = start + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -243,6 +250,7 @@ async function drive(run: Run): Promise<void> {
     const got = await r;
     for (const x of got.latencies) run.latencies.push(x);
     run.loops.push({ p50: got.loopP50, p99: got.loopP99, max: got.loopMax, cpuMs: got.cpuMs });
+    run.stalls.push(...got.stalls);
   }
 }
 
@@ -260,11 +268,11 @@ function explain(label: string, run: Run): void {
     `${label}: CPU while the incidents came in (ms): API node 1 ${api1}, API node 2 ${api2}, pipeline worker ${pipeline}, clients ${run.loops.reduce((a, l) => a + l.cpuMs, 0)}; ` +
       `per delivery: API nodes ${(((api1 + api2) * 1000) / n).toFixed(0)} µs, clients ${((run.loops.reduce((a, l) => a + l.cpuMs, 0) * 1000) / n).toFixed(0)} µs`,
   );
-  const cpu = run.loops.reduce((a, l) => a + l.cpuMs, 0);
-  log(
-    `${label}: ${run.clients.length} client processes: event-loop delay p99 ${run.loops.map((l) => l.p99).join('/')} ms, max ${run.loops.map((l) => l.max).join('/')} ms; ` +
-      `client CPU ${cpu} ms`,
-  );
+  log(`${label}: ${run.clients.length} client processes: event-loop delay p99 ${run.loops.map((l) => l.p99).join('/')} ms, max ${run.loops.map((l) => l.max).join('/')} ms`);
+  if (process.env.BENCH_TRACE) {
+    for (const p of pushed) log(`${label}: +${p.time - run.startedAt} ms node ${p.node + 1} pushed ${p.records} (created → read ${Math.round(p.arrivalMs)}, cards ${p.cardsMs}, emit ${p.emitMs})`);
+    for (const s of run.stalls) log(`${label}: +${s.at - run.startedAt} ms a client stalled ${s.ms} ms`);
+  }
 }
 
 function close(run: Run): void {

@@ -313,7 +313,8 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     const sockets = [...io.of('/').sockets.values()];
     if (sockets.length === 0) return;
     deps.sessions
-      .alive(sockets.map((s) => s.data.session.id))
+      // One look per session, not per socket: a user's tabs share a session.
+      .alive([...new Set(sockets.map((s) => s.data.session.id))])
       .then(async (alive) => {
         for (const s of sockets) if (!alive.has(s.data.session.id)) s.disconnect(true);
         await registry?.refresh(
