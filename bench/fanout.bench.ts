@@ -5,9 +5,15 @@
  * Two API processes (the real `src/main/api.ts` role, each on its own port, with the socket.io
  * Redis streams adapter) and a pipeline worker process are spawned the way the fault harness
  * does. N operators (mixed scopes: full, sector-scoped, municipality-scoped) connect with
- * socket.io clients, half to each node. Posts are ingested at a steady rate through the real
+ * socket.io clients, half to each node, held by BENCH_CLIENT_PROCS client processes
+ * (bench/fanout-client.ts; operators are separate browsers, so one bench event loop must not
+ * queue every delivery behind the others). Posts are ingested at a steady rate through the real
  * pipeline; each delivery is measured from the incident's `createdAt` (set by the pipeline) to
- * the moment a client receives its `incident:new`.
+ * the moment a client receives its `incident:new`, on the machine's one wall clock.
+ *
+ * Where the time goes is printed to stderr per run: per API node (its `feed pushed` debug lines)
+ * created → read from the feed stream, reading the cards, emitting, and the emitting CPU per
+ * delivery; per client process its event-loop delay and CPU per delivery.
  *
  * Baseline (same process, first): BENCH_BASELINE_SOCKETS (default 1,000) sockets on ONE node.
  *
@@ -15,17 +21,20 @@
  *   BENCH_BASELINE_SOCKETS  sockets of the baseline run (default 1000; 0 skips it)
  *   BENCH_RATE              posts per second (default 2)
  *   BENCH_SECONDS           seconds of posting per run (default 20)
+ *   BENCH_CLIENT_PROCS      client processes holding the sockets (default 2; 1 = the old single client)
  *
  * Last line: sockets=… deliveries=… p50_ms=… p99_ms=…
  * (the line before it: the baseline and the ratio of p99 against it).
  */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { io as connect, type Socket } from 'socket.io-client';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClientReply, ClientRequest } from './fanout-client';
 import { loadDemoPosts } from '../connectors/demo/demo.connector';
 import { uniquePostMaker } from './unique-posts';
 import { loadConfig } from '../src/config/env';
 import { createContainer } from '../src/container';
-import type { FeedEvent, IncidentCard } from '../src/contracts/feed';
 import type { Role, Scope } from '../src/domain/access';
 import { dropIndices } from '../src/repositories/indices';
 import { freePort, spawnRole, type RoleProcess } from '../tests/faults/harness';
@@ -35,6 +44,8 @@ const BASELINE = Number(process.env.BENCH_BASELINE_SOCKETS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PER_USER = 1000;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+const CLIENT_PROCS = Math.max(1, Number(process.env.BENCH_CLIENT_PROCS ?? 2));
 
 const id = `bench-fanout-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const env: Record<string, string> = {
@@ -58,7 +69,8 @@ const pct = (xs: number[], p: number) => {
 };
 
 const procs: RoleProcess[] = [];
-process.on('exit', () => procs.forEach((p) => p.child.exitCode === null && p.child.kill('SIGKILL')));
+const procsToKill: ChildProcess[] = [];
+process.on('exit', () => [...procs.map((p) => p.child), ...procsToKill].forEach((p) => p.exitCode === null && p.kill('SIGKILL')));
 
 // Mixed scopes: the duty operators see everything, sector leads a sector or two, municipal
 // desks one district. Every kind of user holds up to PER_USER sockets (one user = one login).
@@ -83,14 +95,62 @@ async function tokenFor(kind: number): Promise<string> {
   return r.token;
 }
 
-interface Run {
-  sockets: Socket[];
-  latencies: number[];
+interface Client {
+  child: ChildProcess;
+  /** The next reply of the given type. */
+  next<T extends ClientReply['type']>(type: T): Promise<Extract<ClientReply, { type: T }>>;
+  send(m: ClientRequest): void;
 }
 
-/** Opens `n` sockets spread over `urls`, by scope share; resolves once every one is live. */
+function spawnClient(): Client {
+  const child = fork(fileURLToPath(new URL('./fanout-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<string, ((m: ClientReply) => void)[]>();
+  child.on('message', (m: ClientReply) => {
+    // A client that could not open its sockets ends the bench (as one failed connect did before).
+    if (m.type === 'failed') throw new Error(`client process: ${m.message}`);
+    waiting.get(m.type)?.shift()?.(m);
+  });
+  return {
+    child,
+    next: (type) =>
+      new Promise((resolve) => {
+        const list = waiting.get(type) ?? [];
+        list.push(resolve as (m: ClientReply) => void);
+        waiting.set(type, list);
+      }),
+    send: (m) => child.send(m),
+  };
+}
+
+interface Run {
+  clients: Client[];
+  latencies: number[];
+  /** What the client processes reported about themselves while the incidents came in. */
+  loops: { p50: number; p99: number; max: number; cpuMs: number }[];
+  /** CPU of the spawned roles (API node 1, API node 2, pipeline worker) while the incidents came in. */
+  roleCpuMs: number[];
+  /** Client event-loop stalls over 500 ms (see fanout-client.ts). */
+  stalls: { at: number; ms: number }[];
+  /** When posting began (epoch ms). */
+  startedAt: number;
+}
+
+/** CPU a process has used so far (ms, user + system), from /proc (Linux). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Opens `n` sockets spread over `urls`, by scope share, in CLIENT_PROCS client processes (each
+ * holds sockets on every node); resolves once every one is live.
+ */
 async function openSockets(n: number, urls: string[]): Promise<Run> {
-  const run: Run = { sockets: [], latencies: [] };
   const plan: number[] = [];
   KINDS.forEach((k, i) => {
     for (let j = 0; j < Math.round(k.share * n); j++) plan.push(i);
@@ -109,30 +169,64 @@ async function openSockets(n: number, urls: string[]): Promise<Run> {
     t.used++;
     slots.push({ token: t.token, url: urls[i % urls.length]! });
   }
-  const BATCH = 100;
-  for (let i = 0; i < slots.length; i += BATCH) {
-    await Promise.all(
-      slots.slice(i, i + BATCH).map(
-        ({ token, url }) =>
-          new Promise<void>((resolve, reject) => {
-            const s = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
-            s.once('feed:ready', () => resolve());
-            s.once('connect_error', (err) => reject(err));
-            s.on('incident:new', (e: FeedEvent<IncidentCard>) => {
-              run.latencies.push(Date.now() - Date.parse(e.data.createdAt));
-            });
-            run.sockets.push(s);
-          }),
-      ),
-    );
-  }
-  return run;
+  const clients = Array.from({ length: Math.min(CLIENT_PROCS, n) }, spawnClient);
+  procsToKill.push(...clients.map((cl) => cl.child));
+  await Promise.all(
+    clients.map((cl, k) => {
+      const opened = cl.next('opened');
+      // Every k-th slot: each process gets every kind of user and both nodes.
+      cl.send({ type: 'open', slots: slots.filter((_, i) => i % clients.length === k) });
+      return opened;
+    }),
+  );
+  return { clients, latencies: [], loops: [], roleCpuMs: [], stalls: [], startedAt: 0 };
+}
+
+async function delivered(run: Run): Promise<number> {
+  const counts = await Promise.all(
+    run.clients.map((cl) => {
+      const r = cl.next('count');
+      cl.send({ type: 'count' });
+      return r;
+    }),
+  );
+  return counts.reduce((a, r) => a + r.n, 0);
+}
+
+/** `feed pushed` debug records of the API nodes (see feed.gateway.ts), while incidents come in. */
+interface Pushed {
+  node: number;
+  records: number;
+  arrivalMs: number;
+  cardsMs: number;
+  emitMs: number;
+  /** When the node logged it (epoch ms). */
+  time: number;
+}
+const pushed: Pushed[] = [];
+let recording = false;
+function recordPushes(p: RoleProcess, node: number): void {
+  let rest = '';
+  p.child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!recording || !line.includes('"msg":"feed pushed"')) continue;
+      const r = JSON.parse(line) as Omit<Pushed, 'node'>;
+      pushed.push({ node, records: r.records, arrivalMs: r.arrivalMs, cardsMs: r.cardsMs, emitMs: r.emitMs, time: r.time });
+    }
+  });
 }
 
 /** Posts at RATE/s for SECONDS through the pipeline; waits for the deliveries to settle. */
 async function drive(run: Run): Promise<void> {
+  for (const cl of run.clients) cl.send({ type: 'start' });
+  pushed.length = 0;
+  recording = true;
+  const cpuFrom = procs.map((p) => cpuMsOf(p.child.pid));
   const total = Math.max(1, Math.round(RATE * SECONDS));
   const start = performance.now();
+  run.startedAt = Date.now();
   for (let i = 0; i < total; i++) {
     const wait = start + (i * 1000) / RATE - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -144,18 +238,51 @@ async function drive(run: Run): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     const n = await c.postsQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     const pending = Object.values(n).reduce((a, b) => a + b, 0);
-    quiet = pending === 0 && run.latencies.length === last ? quiet + 1 : 0;
-    last = run.latencies.length;
+    const got = await delivered(run);
+    quiet = pending === 0 && got === last ? quiet + 1 : 0;
+    last = got;
+  }
+  recording = false;
+  run.roleCpuMs = procs.map((p, i) => Math.round(cpuMsOf(p.child.pid) - cpuFrom[i]!));
+  for (const cl of run.clients) {
+    const r = cl.next('collected');
+    cl.send({ type: 'collect' });
+    const got = await r;
+    for (const x of got.latencies) run.latencies.push(x);
+    run.loops.push({ p50: got.loopP50, p99: got.loopP99, max: got.loopMax, cpuMs: got.cpuMs });
+    run.stalls.push(...got.stalls);
+  }
+}
+
+/** Where the time went: per API node (read → emitted) and per client process (event-loop delay, CPU). */
+function explain(label: string, run: Run): void {
+  for (const node of [0, 1]) {
+    const mine = pushed.filter((p) => p.node === node);
+    if (mine.length === 0) continue;
+    const f = (k: 'arrivalMs' | 'cardsMs' | 'emitMs') => `p50 ${Math.round(pct(mine.map((p) => p[k]), 50))} p99 ${Math.round(pct(mine.map((p) => p[k]), 99))}`;
+    log(`${label}: node ${node + 1}, ${mine.length} pushes (ms): created → read by the node ${f('arrivalMs')}; reading the cards ${f('cardsMs')}; emitting ${f('emitMs')}`);
+  }
+  const n = Math.max(1, run.latencies.length);
+  const [api1 = 0, api2 = 0, pipeline = 0] = run.roleCpuMs;
+  log(
+    `${label}: CPU while the incidents came in (ms): API node 1 ${api1}, API node 2 ${api2}, pipeline worker ${pipeline}, clients ${run.loops.reduce((a, l) => a + l.cpuMs, 0)}; ` +
+      `per delivery: API nodes ${(((api1 + api2) * 1000) / n).toFixed(0)} µs, clients ${((run.loops.reduce((a, l) => a + l.cpuMs, 0) * 1000) / n).toFixed(0)} µs`,
+  );
+  log(`${label}: ${run.clients.length} client processes: event-loop delay p99 ${run.loops.map((l) => l.p99).join('/')} ms, max ${run.loops.map((l) => l.max).join('/')} ms`);
+  if (process.env.BENCH_TRACE) {
+    for (const p of pushed) log(`${label}: +${p.time - run.startedAt} ms node ${p.node + 1} pushed ${p.records} (created → read ${Math.round(p.arrivalMs)}, cards ${p.cardsMs}, emit ${p.emitMs})`);
+    for (const s of run.stalls) log(`${label}: +${s.at - run.startedAt} ms a client stalled ${s.ms} ms`);
   }
 }
 
 function close(run: Run): void {
-  for (const s of run.sockets) s.disconnect();
+  for (const cl of run.clients) cl.child.kill();
 }
 
 const ports = [await freePort(), await freePort()];
 const urls = ports.map((p) => `http://127.0.0.1:${p}`);
-procs.push(await spawnRole('api', { ...env, PORT: String(ports[0]) }), await spawnRole('api', { ...env, PORT: String(ports[1]) }), await spawnRole('pipeline-worker', env));
+procs.push(await spawnRole('api', { ...env, LOG_LEVEL: 'debug', PORT: String(ports[0]) }), await spawnRole('api', { ...env, LOG_LEVEL: 'debug', PORT: String(ports[1]) }), await spawnRole('pipeline-worker', env));
+procs.slice(0, 2).forEach(recordPushes);
 // Warm-up: the classifier and the indices are created by the first posts.
 await c.services.ingest.ingest([makePost(), makePost()]);
 for (;;) {
@@ -173,6 +300,7 @@ if (BASELINE > 0) {
   await drive(b);
   baseline = { p50: pct(b.latencies, 50), p99: pct(b.latencies, 99), deliveries: b.latencies.length };
   log(`baseline: sockets=${BASELINE} deliveries=${baseline.deliveries} p50_ms=${baseline.p50} p99_ms=${baseline.p99}`);
+  explain('baseline', b);
   close(b);
 }
 
@@ -184,6 +312,7 @@ await drive(main);
 const p50 = pct(main.latencies, 50);
 const p99 = pct(main.latencies, 99);
 const deliveries = main.latencies.length;
+explain('main', main);
 close(main);
 
 for (const p of procs) await p.terminate();

@@ -226,7 +226,16 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
   }
 
   async function push(records: StreamRecord[]): Promise<void> {
+    const readAt = Date.now();
+    const read = performance.now();
     const docs = await deps.incidents.cards([...new Set(records.map((r) => r.incidentId))]);
+    const fetched = performance.now();
+    // Created → read by this node, for new incidents (the oldest in the batch).
+    let arrivalMs = 0;
+    for (const r of records) {
+      const created = r.kind === 'new' ? docs.get(r.incidentId)?.doc.created_at : undefined;
+      if (created) arrivalMs = Math.max(arrivalMs, readAt - Date.parse(created));
+    }
     for (const r of records) {
       const doc = docs.get(r.incidentId);
       if (!doc) {
@@ -276,6 +285,8 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
         }
       }
     }
+    // Where a delivery's time goes on the server (bench:fanout reads it at LOG_LEVEL=debug).
+    log.debug({ records: records.length, sockets: io.of('/').sockets.size, arrivalMs, cardsMs: Math.round(fetched - read), emitMs: Math.round(performance.now() - fetched) }, 'feed pushed');
   }
 
   async function tail(): Promise<void> {
@@ -302,7 +313,8 @@ export function attachFeedGateway(httpServer: HttpServer, deps: FeedGatewayDeps)
     const sockets = [...io.of('/').sockets.values()];
     if (sockets.length === 0) return;
     deps.sessions
-      .alive(sockets.map((s) => s.data.session.id))
+      // One look per session, not per socket: a user's tabs share a session.
+      .alive([...new Set(sockets.map((s) => s.data.session.id))])
       .then(async (alive) => {
         for (const s of sockets) if (!alive.has(s.data.session.id)) s.disconnect(true);
         await registry?.refresh(

@@ -45,6 +45,30 @@ describe('live feed limits', () => {
     await eventually(async () => (await attempt(token)).ok, 5000, 'a socket admitted after one closed');
   });
 
+  it("the sweep's refresh keeps every user's registered sockets alive, one script run per user, and brings back none that left", async () => {
+    const registry = sys.container.repos.socketRegistry;
+    const key = (userId: string) => `${sys.config.REDIS_PREFIX}:sockets:${userId}`;
+    for (const [userId, socketKey] of [['refresh-a', 'a1'], ['refresh-a', 'a2'], ['refresh-b', 'b1'], ['refresh-b', 'b2']] as const) {
+      expect(await registry.register(userId, socketKey, 10, 2000)).toBe(true);
+    }
+    await registry.unregister('refresh-b', 'b2');
+    const before = Date.now();
+    await registry.refresh(
+      [
+        { userId: 'refresh-a', socketKey: 'a1' },
+        { userId: 'refresh-b', socketKey: 'b1' },
+        { userId: 'refresh-a', socketKey: 'a2' },
+        { userId: 'refresh-b', socketKey: 'b2' },
+      ],
+      60_000,
+    );
+    for (const [userId, socketKey] of [['refresh-a', 'a1'], ['refresh-a', 'a2'], ['refresh-b', 'b1']] as const) {
+      expect(Number(await sys.container.redis.zscore(key(userId), socketKey))).toBeGreaterThanOrEqual(before + 55_000);
+    }
+    expect(await sys.container.redis.zscore(key('refresh-b'), 'b2')).toBeNull();
+    expect(await sys.container.redis.pttl(key('refresh-a'))).toBeGreaterThan(55_000);
+  });
+
   it('limits connection attempts per user and minute', async () => {
     const token = await sys.login(await sys.createUser({ username: 'duty-reconnect', role: 'operator' }));
     for (let i = 0; i < 8; i++) {
