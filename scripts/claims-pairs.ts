@@ -53,6 +53,9 @@ export function loadClaimRows(opts: { files?: readonly string[]; split?: 'dev' |
 export function claimPairs(rows: readonly ClaimRow[]): ClaimPair[] {
   const pairs: ClaimPair[] = [];
   const families = [...new Set(rows.map((r) => r.family))];
+  // Each row's place among the rows of its split.
+  const seen = { dev: 0, test: 0 };
+  const pos = rows.map((r) => seen[r.split]++);
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) {
       const a = rows[i] as ClaimRow;
@@ -62,11 +65,13 @@ export function claimPairs(rows: readonly ClaimRow[]): ClaimPair[] {
     }
   }
   rows.forEach((r, i) => {
-    const same = families.filter((f) => f !== r.family && rows.some((x) => x.family === f && x.split === r.split));
-    const fi = families.indexOf(r.family);
+    // Families of the text's own split, indexed within it: dev families added later leave the test pairs as they were.
+    const ofSplit = families.filter((f) => rows.some((x) => x.family === f && x.split === r.split));
+    const same = ofSplit.filter((f) => f !== r.family);
+    const fi = ofSplit.indexOf(r.family);
     for (const k of [1, 2]) {
       const other = same[(fi + k * 3) % Math.max(1, same.length)];
-      const j = rows.findIndex((x, idx) => x.family === other && idx % 3 === i % 3);
+      const j = rows.findIndex((x, idx) => x.family === other && (pos[idx] as number) % 3 === (pos[i] as number) % 3);
       const jj = j >= 0 ? j : rows.findIndex((x) => x.family === other);
       if (jj >= 0) pairs.push({ a: i, b: jj, same: false, hard: false, split: r.split });
     }
