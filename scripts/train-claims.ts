@@ -27,7 +27,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { regionPlaces } from '../src/services/claim-matcher.service';
 import { loadRegion } from '../src/services/gazetteer.service';
-import { CLAIM_FEATURES, claimFeatures, claimFingerprint } from '../src/text/claim-similarity';
+import { CLAIM_FEATURES, claimFeatures, claimFingerprint, isVetoed } from '../src/text/claim-similarity';
 import { claimPairs, loadClaimRows } from './claims-pairs';
 
 const PENALTIES = [0.000001, 0.000003, 0.00001, 0.00003, 0.0001, 0.0003] as const;
@@ -44,6 +44,8 @@ interface Example {
   family: string;
   /** False for the copy seen without the word lists (training only; see LexiconOption). */
   served: boolean;
+  /** A hard disagreement (isVetoed): the served score stays below the bands whatever the combiner says. */
+  vetoed: boolean;
   /** The pair's texts, for --errors. */
   texts: [string, string];
 }
@@ -145,7 +147,8 @@ function main(): void {
     // Too short to match: the similarity is 0 before the combiner (claimSimilarity).
     if (a.roots.size < 2 || b.roots.size < 2) return [];
     const x = (lexicons: boolean) => claimFeatures(a, b, { lexicons }).values.map((v, k) => (dropped.has(CLAIM_FEATURES[k]!) ? 0 : v));
-    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string] };
+    const vetoed = isVetoed(claimFeatures(a, b).reasons);
+    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed };
     return [{ ...e, x: x(true), served: true }, ...(LEXICON_DROPOUT ? [{ ...e, x: x(false), served: false }] : [])];
   });
   const f = (x: number) => x.toFixed(3);
@@ -153,8 +156,10 @@ function main(): void {
   // Judged on the pairs as served (with the word lists); the copies without them only train.
   const served = data.filter((e) => e.served);
   for (const penalty of PENALTIES) {
-    const z = outOfFold(data, penalty).filter((_, i) => data[i]!.served);
-    const loss = z.reduce((s, v, i) => s + Math.log(1 + Math.exp(served[i]!.y ? -v : v)), 0) / z.length;
+    const raw = outOfFold(data, penalty).filter((_, i) => data[i]!.served);
+    const loss = raw.reduce((s, v, i) => s + Math.log(1 + Math.exp(served[i]!.y ? -v : v)), 0) / raw.length;
+    // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band.
+    const z = raw.map((v, i) => (served[i]!.vetoed ? -Infinity : v));
     const t = thresholdFor(served, z, SUGGEST_PRECISION);
     const r = at(served, z, t);
     const curve = [0.9, 0.95, 0.97, 0.99].map((p) => `r@p${p}=${f(at(served, z, thresholdFor(served, z, p)).recall)}`).join(' ');

@@ -862,9 +862,19 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
 if (CLAIM_MODEL.features.join(',') !== CLAIM_FEATURES.join(',')) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
 
 /**
+ * Hard disagreements: another number or date, another town or part of it, a town against a text
+ * naming none, a denial against the claim, a negated fact, another object of a class, another kind
+ * of happening. A pair with one is another claim however many words it shares — sharing them is
+ * what a hard negative does — so it is a veto, not a weight.
+ */
+const HARD = /^(numbers_differ|places_differ|town_vs_capital|debunk_vs_claim|negation_differs|subject_differs|predicate_differs)/;
+export const isVetoed = (reasons: readonly string[]): boolean => reasons.some((r) => HARD.test(r));
+
+/**
  * How alike two fingerprints are as claims, 0..1: a logistic regression over claimFeatures,
  * trained on the dev pairs of data/claims (`npm run train:claims`) and scaled so that the
- * threshold chosen on held-out dev families reads 0.5 (suggest) and the auto-link one 0.6.
+ * threshold chosen on held-out dev families reads 0.5 (suggest) and the auto-link one 0.6. A hard
+ * disagreement (isVetoed) multiplies it by CLAIM_WEIGHTS.differ, below the default bands.
  */
 export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): ClaimSimilarity {
   // Very short texts carry too little to match on.
@@ -872,7 +882,8 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   const { values, reasons } = claimFeatures(a, b);
   let z = CLAIM_MODEL.bias;
   values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));
-  return { score: 1 / (1 + Math.exp(-z)), reasons };
+  const score = 1 / (1 + Math.exp(-z));
+  return { score: isVetoed(reasons) ? score * CLAIM_WEIGHTS.differ : score, reasons };
 }
 
 /** Best similarity of `post` to any of a claim's texts. */
