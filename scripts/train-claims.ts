@@ -27,7 +27,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { regionPlaces } from '../src/services/claim-matcher.service';
 import { loadRegion } from '../src/services/gazetteer.service';
-import { CLAIM_FEATURES, claimFeatures, claimFingerprint, isVetoed } from '../src/text/claim-similarity';
+import { CLAIM_FEATURES, claimFeatures, claimFingerprint, isVetoed, nothingShared } from '../src/text/claim-similarity';
 import { claimPairs, loadClaimRows } from './claims-pairs';
 
 const PENALTIES = [0.000001, 0.000003, 0.00001, 0.00003, 0.0001, 0.0003] as const;
@@ -147,7 +147,8 @@ function main(): void {
     // Too short to match: the similarity is 0 before the combiner (claimSimilarity).
     if (a.roots.size < 2 || b.roots.size < 2) return [];
     const x = (lexicons: boolean) => claimFeatures(a, b, { lexicons }).values.map((v, k) => (dropped.has(CLAIM_FEATURES[k]!) ? 0 : v));
-    const vetoed = isVetoed(claimFeatures(a, b).reasons);
+    // Served as 0 (claimSimilarity): fitted on, but never above a threshold.
+    const vetoed = nothingShared(a, b) || isVetoed(claimFeatures(a, b).reasons);
     const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed };
     return [{ ...e, x: x(true), served: true }, ...(LEXICON_DROPOUT ? [{ ...e, x: x(false), served: false }] : [])];
   });

@@ -870,6 +870,11 @@ if (CLAIM_MODEL.features.join(',') !== CLAIM_FEATURES.join(',')) throw new Error
 const HARD = /^(numbers_differ|places_differ|town_vs_capital|debunk_vs_claim|negation_differs|subject_differs|predicate_differs)/;
 export const isVetoed = (reasons: readonly string[]): boolean => reasons.some((r) => HARD.test(r));
 
+/** No content root and no near-duplicate feature in common (no dev pair of one claim is such). */
+export function nothingShared(a: ClaimFingerprint, b: ClaimFingerprint): boolean {
+  return intersect(a.roots, b.roots) === 0 && jaccard(a.nearDup, b.nearDup) === 0;
+}
+
 /**
  * How alike two fingerprints are as claims, 0..1: a logistic regression over claimFeatures,
  * trained on the dev pairs of data/claims (`npm run train:claims`) and scaled so that the
@@ -879,6 +884,8 @@ export const isVetoed = (reasons: readonly string[]): boolean => reasons.some((r
 export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): ClaimSimilarity {
   // Very short texts carry too little to match on.
   if (a.roots.size < 2 || b.roots.size < 2) return { score: 0, reasons: ['too_short'] };
+  // Most pairs a post meets (one per live claim text) share nothing: answered before the features.
+  if (nothingShared(a, b)) return { score: 0, reasons: ['nothing_shared'] };
   const { values, reasons } = claimFeatures(a, b);
   let z = CLAIM_MODEL.bias;
   values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));
