@@ -15,9 +15,12 @@
  *    that the caller's gazetteer knows (optional);
  *  - polarity: a debunk («это фейк», «не соответствует действительности») or a negated fact
  *    asserts the opposite, even when it repeats every word of the rumour.
- * The score starts from the overlap of content (cosine and containment, since a claim's title is
- * short and a copy may add a paragraph) and is cut when numbers or places disagree or the
- * polarity flips. Thresholds live with the caller (src/domain/claim.ts and the desk service).
+ * The rule score (ruleSimilarity) starts from the overlap of content (cosine and containment, since
+ * a claim's title is short and a copy may add a paragraph) and is cut when numbers or places
+ * disagree or the polarity flips. The similarity the desk uses (claimSimilarity) is a logistic
+ * regression over that score and further features (claimFeatures: character grams, containment,
+ * near-duplicates, grouping concepts, agreement flags), fitted by `npm run train:claims`; a hard
+ * disagreement still vetoes. Thresholds live with the caller (src/domain/claim.ts and the desk service).
  */
 import { analyze, stem } from './analyze';
 import { CLAIM_MODEL } from './claim-model';
