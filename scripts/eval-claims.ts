@@ -11,76 +11,10 @@
  *   --errors [dev|test]    print the misjudged pairs of one split (default dev)
  *   --sweep                precision and recall over thresholds on dev
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { loadRegion } from '../src/services/gazetteer.service';
 import { regionPlaces } from '../src/services/claim-matcher.service';
 import { claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS, type ClaimFingerprint } from '../src/text/claim-similarity';
-
-interface Row {
-  file: string;
-  family: string;
-  group: string;
-  split: 'dev' | 'test';
-  text: string;
-}
-interface Pair {
-  a: number;
-  b: number;
-  same: boolean;
-  hard: boolean;
-  split: 'dev' | 'test';
-}
-
-/** The first set (dev + the first test families) and the second held-out test set, written apart (data/claims/README.md). */
-const FILES = ['claims.jsonl', 'claims-test-b.jsonl'] as const;
-
-function load(): Row[] {
-  const rows = FILES.flatMap((file) =>
-    readFileSync(fileURLToPath(new URL(`../data/claims/${file}`, import.meta.url)), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l, i) => {
-        const r = { ...(JSON.parse(l) as Omit<Row, 'file'>), file };
-        if (!r.family || !r.group || !r.text || (r.split !== 'dev' && r.split !== 'test')) throw new Error(`${file} line ${i + 1}: family, group, split (dev|test) and text are required`);
-        if (file !== FILES[0] && r.split !== 'test') throw new Error(`${file} line ${i + 1}: this file holds test pairs only`);
-        return r;
-      }),
-  );
-  // A family (topic) lives in one split and one file, so no test topic was seen while tuning.
-  const home = new Map<string, string>();
-  for (const r of rows) {
-    const where = `${r.file}:${r.split}`;
-    if ((home.get(r.family) ?? where) !== where) throw new Error(`family ${r.family} appears in ${home.get(r.family)} and ${where}`);
-    home.set(r.family, where);
-  }
-  return rows;
-}
-
-/** Positives inside groups, hard negatives across a family's groups, two other families per text. */
-function pairsOf(rows: Row[]): Pair[] {
-  const pairs: Pair[] = [];
-  const families = [...new Set(rows.map((r) => r.family))];
-  for (let i = 0; i < rows.length; i++) {
-    for (let j = i + 1; j < rows.length; j++) {
-      const a = rows[i] as Row;
-      const b = rows[j] as Row;
-      if (a.family !== b.family) continue;
-      pairs.push({ a: i, b: j, same: a.group === b.group, hard: a.group !== b.group, split: a.split });
-    }
-  }
-  rows.forEach((r, i) => {
-    const same = families.filter((f) => f !== r.family && rows.some((x) => x.family === f && x.split === r.split));
-    const fi = families.indexOf(r.family);
-    for (const k of [1, 2]) {
-      const other = same[(fi + k * 3) % Math.max(1, same.length)];
-      const j = rows.findIndex((x, idx) => x.family === other && idx % 3 === i % 3);
-      const jj = j >= 0 ? j : rows.findIndex((x) => x.family === other);
-      if (jj >= 0) pairs.push({ a: i, b: jj, same: false, hard: false, split: r.split });
-    }
-  });
-  return pairs;
-}
+import { CLAIM_FILES as FILES, claimPairs as pairsOf, loadClaimRows as load, type ClaimPair as Pair } from './claims-pairs';
 
 function report(name: string, pairs: Pair[], scores: number[], threshold: number) {
   let tp = 0;

@@ -15,11 +15,16 @@
  *    that the caller's gazetteer knows (optional);
  *  - polarity: a debunk («это фейк», «не соответствует действительности») or a negated fact
  *    asserts the opposite, even when it repeats every word of the rumour.
- * The score starts from the overlap of content (cosine and containment, since a claim's title is
- * short and a copy may add a paragraph) and is cut when numbers or places disagree or the
- * polarity flips. Thresholds live with the caller (src/domain/claim.ts and the desk service).
+ * The rule score (ruleSimilarity) starts from the overlap of content (cosine and containment, since
+ * a claim's title is short and a copy may add a paragraph) and is cut when numbers or places
+ * disagree or the polarity flips. The similarity the desk uses (claimSimilarity) is a logistic
+ * regression over that score and further features (claimFeatures: character grams, containment,
+ * near-duplicates, grouping concepts, agreement flags), fitted by `npm run train:claims`; a hard
+ * disagreement still vetoes. Thresholds live with the caller (src/domain/claim.ts and the desk service).
  */
 import { analyze, stem } from './analyze';
+import { CLAIM_MODEL } from './claim-model';
+import { conceptOf } from './grouping-features';
 import { featureHashes, jaccard, similarityFeatures } from './similarity';
 
 export interface ClaimFingerprint {
@@ -34,18 +39,28 @@ export interface ClaimFingerprint {
   towns: Set<string>;
   /** The parts of a town it names (district, neighbourhood, street, landmark): more precise than a town. */
   parts: Set<string>;
+  /** It names a town other than the region's capital (a text naming none is read as about the capital). */
+  elsewhere: boolean;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
   negated: Set<string>;
   /** What the claim is about, by class (disease, product, utility) → members named. */
   subjects: Map<string, Set<string>>;
   /** Content words in order (root and word), for finding the one word a template swaps. */
-  sequence: { root: string; word: string }[];
+  sequence: { root: string; word: string; capital: boolean }[];
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
   /** What the text says happens, by kind (see PREDICATES); a withheld payment is a cut-off. */
   predicates: Set<string>;
   /** Near-duplicate features (src/text/similarity.ts), hashed and sorted. */
   nearDup: number[];
+  /** Character 3–5-grams of the content words (each padded with spaces) → count: word forms and typos meet. */
+  grams: Map<string, number>;
+  /** Euclidean norm of `grams`. */
+  gramNorm: number;
+  /** Concepts of incident grouping (src/text/grouping-features.ts) the text names: «нет света» / «обесточены». */
+  concepts: Set<string>;
+  /** Names that are not places: capitalised words inside a sentence, acronyms, words in «quotes» (5-letter stem prefixes). */
+  entities: Set<string>;
 }
 
 const STOP = new Set(
@@ -200,6 +215,9 @@ const CARDINALS: Readonly<Record<string, number>> = {
   один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
   двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
+  // Oblique forms («не быстрее сорока», «от пяти до десяти», «больше ста»).
+  двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
+  сорока: 40, пятидесяти: 50, шестидесяти: 60, семидесяти: 70, восьмидесяти: 80, девяноста: 90, ста: 100, двухсот: 200, трехсот: 300, пятисот: 500,
 };
 /** «удвоится», «утроят»: a multiple stated as a verb. */
 const MULTIPLE_VERBS: readonly [RegExp, number][] = [[/^удво/, 2], [/^утро[ия]/, 3]];
@@ -216,6 +234,17 @@ const DATE_WORDS: readonly [RegExp, string][] = [
 ];
 const dateOf = (w: string): string | undefined => DATE_WORDS.find(([re]) => re.test(w))?.[1];
 
+/** A month name within three words after `i`, or later across a range of days («с десятого по двадцать четвёртое июля»). */
+function monthFollows(words: readonly string[], i: number): boolean {
+  for (let k = i + 1; k < Math.min(words.length, i + 7); k++) {
+    const x = words[k] as string;
+    if (/^m/.test(dateOf(x) ?? '')) return true;
+    const inRange = /^(по|и|до|\d{1,2})$/.test(x) || CARDINALS[x] !== undefined || ordinalOf(x) !== undefined;
+    if (k >= i + 3 && !inRange) return false;
+  }
+  return false;
+}
+
 function ordinalOf(w: string): number | undefined {
   for (const [prefix, n] of ORDINALS) if (w.startsWith(prefix) && ORDINAL_END.test(w.slice(prefix.length))) return n;
   return undefined;
@@ -229,7 +258,8 @@ function ordinalOf(w: string): number | undefined {
 function numbersOf(normalized: string): Set<string> {
   const out = new Set<string>();
   // Digit groups of three after a space belong to the number before them («5 000»).
-  const words = holidaysAsDates(normalized).replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
+  // «ТГК-11», «АИ-92»: a number glued to letters is part of a name, not a figure.
+  const words = holidaysAsDates(normalized).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const date = dateOf(w);
@@ -245,9 +275,11 @@ function numbersOf(normalized: string): Set<string> {
     n ??= MULTIPLE_VERBS.find(([re]) => re.test(w))?.[1];
     if (n === undefined) {
       const ord = ordinalOf(w);
-      if (ord !== undefined && words.slice(i + 1, i + 4).some((x) => /^m/.test(dateOf(x) ?? ''))) n = ord;
+      if (ord !== undefined && monthFollows(words, i)) n = ord;
     }
     if (n === undefined || !Number.isFinite(n)) continue;
+    // «40 вместо 60»: the figure replaced is not the one claimed.
+    if (words[i - 1] === 'вместо') continue;
     // «двадцать четвёртое», «сорок пять»: tens and a unit are one number.
     if (n >= 20 && n < 100 && n % 10 === 0 && CARDINALS[w] !== undefined) {
       const next = words[i + 1] ?? '';
@@ -376,11 +408,18 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string> } {
+function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string>; elsewhere: boolean } {
   const names = new Set<string>();
+  const capitals = capitalisedWords(text);
+  // Towns other than the capital named for sure: capitalised, or heading the text («тара: …»);
+  // a lower-case word inside a sentence may only share a prefix with a settlement («у новорождённых»).
+  let elsewhere = false;
   tokens.forEach((t, i) => {
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
-    if (place) names.add(place);
+    if (!place) return;
+    names.add(place);
+    const town = index.parents.get(place) ?? place;
+    if (town !== index.capital && (capitals.has(t) || i === 0)) elsewhere = true;
   });
   // A capitalised word after «в/на/у» that the gazetteer lacks is a place still (a neighbourhood
   // such as «в Амуре»): key `cap:<stem>`, a part of the town.
@@ -424,7 +463,12 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
   }
   // A part or landmark named without its town: rumours drop the town's name only for the capital.
   if (towns.size === 0 && parts.size > 0 && index.capital) towns.add(index.capital);
-  return { names, towns, parts };
+  return { names, towns, parts, elsewhere };
+}
+
+/** Words written with a capital letter, lower-cased as the analyser writes them. */
+function capitalisedWords(text: string): Set<string> {
+  return new Set([...text.matchAll(/[А-ЯЁ][а-яё]+/g)].map((m) => m[0].toLowerCase().replace(/ё/g, 'е')));
 }
 
 /** An authority speaks: named at the head or at the end, or an acronym heads the text (not «СРОЧНО:»). */
@@ -458,10 +502,11 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     const hit = SUBJECT_OF.get(a.stems[i] ?? t);
     if (hit) subjects.set(hit[0], (subjects.get(hit[0]) ?? new Set<string>()).add(hit[1]));
   });
-  const sequence: { root: string; word: string }[] = [];
+  const capitals = capitalisedWords(text);
+  const sequence: { root: string; word: string; capital: boolean }[] = [];
   a.tokens.forEach((t, i) => {
     const s = a.stems[i] ?? t;
-    if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t });
+    if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t, capital: capitals.has(t) });
   });
   if (ABSENCE.test(a.normalized)) roots.add('~outage');
   for (const d of datesOf(a.normalized)) roots.add(d);
@@ -469,8 +514,63 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '')) predicates.add('stopped');
-  const { names, towns, parts } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>() };
-  return { stems, roots, numbers: numbersOf(a.normalized), names, towns, parts, negated, subjects, sequence, debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)), predicates, nearDup: featureHashes(similarityFeatures(text)) };
+  const { names, towns, parts, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), elsewhere: false };
+  const grams = new Map<string, number>();
+  const concepts = new Set<string>();
+  a.tokens.forEach((t, i) => {
+    const s = a.stems[i] ?? t;
+    if (!isContent(t, s)) return;
+    const c = conceptOf(s);
+    if (c) concepts.add(c);
+    const padded = ` ${t} `;
+    for (let n = GRAM_MIN; n <= GRAM_MAX; n++) for (let k = 0; k + n <= padded.length; k++) {
+      const g = padded.slice(k, k + n);
+      grams.set(g, (grams.get(g) ?? 0) + 1);
+    }
+  });
+  let sq = 0;
+  for (const v of grams.values()) sq += v * v;
+  return {
+    stems,
+    roots,
+    numbers: numbersOf(a.normalized),
+    names,
+    towns,
+    parts,
+    elsewhere,
+    negated,
+    subjects,
+    sequence,
+    debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
+    predicates,
+    nearDup: featureHashes(similarityFeatures(text)),
+    grams,
+    gramNorm: Math.sqrt(sq),
+    concepts,
+    entities: entitiesOf(text, opts.places),
+  };
+}
+
+const GRAM_MIN = 3;
+const GRAM_MAX = 5;
+/** A capitalised word after a word (not after a sentence's end), an all-caps acronym, or a word in «quotes». */
+const ENTITY = /(?:[а-яё,)»"]\s+([А-ЯЁ][а-яё]{2,})|(?:^|[^А-ЯЁа-яё])([А-ЯЁ]{2,6})(?![А-ЯЁа-яё])|«([А-ЯЁа-яё][а-яё]{2,}))/g;
+
+/**
+ * Names a text gives that are not the region's places: a shop chain, a club, an agency («Магнит»,
+ * «ТГК», «Пятёрочка»). Months, stop words and words that name a place or a subject class are left
+ * out; a sentence's first word is not read (it is capitalised whatever it is).
+ */
+function entitiesOf(text: string, places: PlaceIndex | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(ENTITY)) {
+    const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase().replace(/ё/g, 'е');
+    const s = stem(word);
+    if (word.length < 2 || STOP.has(word) || MONTHS.test(word) || NOT_PLACES.test(word) || SUBJECT_OF.has(s)) continue;
+    if (places && placeOf(places, word, s, undefined)) continue;
+    out.add(s.slice(0, 5));
+  }
+  return out;
 }
 
 function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -548,7 +648,11 @@ function substitutions(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
     if (gx.length === 0 || gy.length === 0 || gx.length > 2 || gy.length > 2) continue;
     const nx = gx.filter((t) => nounLike(t.word) && !b.roots.has(t.root));
     const ny = gy.filter((t) => nounLike(t.word) && !a.roots.has(t.root));
+    // Two names in one slot («Пятёрочка» / «Магнит»): capitalised where both texts have the slot.
+    const cx = gx.filter((t) => t.capital && !b.roots.has(t.root));
+    const cy = gy.filter((t) => t.capital && !a.roots.has(t.root));
     if (nx.length > 0 && ny.length > 0) out.push(`${nx[0]!.word}/${ny[0]!.word}`);
+    else if (cx.length > 0 && cy.length > 0) out.push(`${cx[0]!.word}/${cy[0]!.word}`);
   }
   return out;
 }
@@ -573,8 +677,22 @@ export const CLAIM_WEIGHTS = {
   substitution: 0.8,
 } as const;
 
-/** How alike two fingerprints are as claims, 0..1, with the reasons behind the cuts. */
-export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): ClaimSimilarity {
+/**
+ * `lexicons: false` leaves out what the word lists decide (SUBJECTS, PREDICATES, the grouping
+ * concepts): a pair as it looks when its topic's words are in no list. Training shows the combiner
+ * both views, so it learns to lean on the general features (characters, numbers, places, names,
+ * polarity, swapped slots) where the lists are silent — as they are for a new topic.
+ */
+export interface LexiconOption {
+  lexicons?: boolean;
+}
+
+/**
+ * The hand-weighted score of the earlier rounds: content overlap cut by each disagreement. It is
+ * one input of the learned combiner (see claimSimilarity), not the answer.
+ */
+export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: LexiconOption = {}): ClaimSimilarity {
+  const lexicons = opts.lexicons ?? true;
   const reasons: string[] = [];
   // Very short texts carry too little to match on.
   if (a.roots.size < 2 || b.roots.size < 2) return { score: 0, reasons: ['too_short'] };
@@ -601,6 +719,11 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
       score += CLAIM_WEIGHTS.placesMatch;
       reasons.push('places_match');
     }
+  } else if ((a.elsewhere && b.names.size === 0) || (b.elsewhere && a.names.size === 0)) {
+    // A text naming no place is read as about the capital (as a part named without its town is):
+    // «В Таре отопление дадут с 1 октября» is not «отопление дадут с 1 октября».
+    differ = true;
+    reasons.push('town_vs_capital');
   }
   if (a.debunk !== b.debunk) {
     differ = true;
@@ -613,7 +736,7 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
       reasons.push('negation_differs');
     }
   }
-  for (const [cls, members] of a.subjects) {
+  for (const [cls, members] of lexicons ? a.subjects : []) {
     const other = b.subjects.get(cls);
     // Each names one the other does not («в школе» / «в детском саду», both «увезли в больницу»).
     if (other && bothHaveOwn(members, other)) {
@@ -622,7 +745,9 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
     }
   }
   // What happens must agree: two texts that each say what happens, and nothing alike.
-  if (a.predicates.size > 0 && b.predicates.size > 0) {
+  if (!lexicons) {
+    // The word lists are not read (see LexiconOption).
+  } else if (a.predicates.size > 0 && b.predicates.size > 0) {
     if (disjoint(a.predicates, b.predicates)) {
       differ = true;
       reasons.push(`predicate_differs:${[...a.predicates][0] ?? ''}/${[...b.predicates][0] ?? ''}`);
@@ -633,7 +758,7 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
     reasons.push('no_predicate');
   }
   // A short text that only names a topic («Клещи в парке ВЛКСМ, осторожно»): topic words are not a claim.
-  if ([a, b].some((x) => x.predicates.size === 0 && x.roots.size <= CLAIM_WEIGHTS.topicOnlyRoots)) {
+  if (lexicons && [a, b].some((x) => x.predicates.size === 0 && x.roots.size <= CLAIM_WEIGHTS.topicOnlyRoots)) {
     score *= CLAIM_WEIGHTS.topicOnly;
     reasons.push('topic_only');
   }
@@ -644,6 +769,131 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   }
   if (differ) score *= CLAIM_WEIGHTS.differ;
   return { score: Math.max(0, Math.min(1, score)), reasons };
+}
+
+/** Cosine of two texts' character-gram counts. */
+function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  if (a.gramNorm === 0 || b.gramNorm === 0) return 0;
+  const [small, large] = a.grams.size <= b.grams.size ? [a.grams, b.grams] : [b.grams, a.grams];
+  let dot = 0;
+  for (const [g, v] of small) dot += v * (large.get(g) ?? 0);
+  return dot / (a.gramNorm * b.gramNorm);
+}
+
+/** Names of a's own: not among b's names, nor a prefix of any of b's content words (b wrote it in lower case). */
+function ownEntities(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  let n = 0;
+  for (const e of a.entities) if (!b.entities.has(e) && ![...b.stems].some((s) => s.startsWith(e))) n++;
+  return n;
+}
+
+/**
+ * The inputs of the learned combiner, each in 0..1, in the order of CLAIM_MODEL.features:
+ * how much content two texts share (the rule score, stems and roots, character grams, containment
+ * of the shorter, near-duplicate Jaccard, grouping concepts), and whether their numbers, places,
+ * names, polarity, subjects and predicates agree, disagree or are said by one side only.
+ */
+export const CLAIM_FEATURES = [
+  'rule',
+  'content',
+  'chars',
+  'contain',
+  'near_dup',
+  'concepts',
+  'concepts_differ',
+  'numbers_match',
+  'numbers_differ',
+  'numbers_one_side',
+  'places_match',
+  'places_differ',
+  'elsewhere_vs_none',
+  'entities_match',
+  'entities_differ',
+  'debunk_vs_claim',
+  'both_debunk',
+  'negation_differs',
+  'subject_differs',
+  'predicate_agree',
+  'predicate_differs',
+  'no_predicate',
+  'topic_only',
+  'other_subject',
+  'length_ratio',
+] as const;
+export type ClaimFeature = (typeof CLAIM_FEATURES)[number];
+
+/** The feature vector of a pair (CLAIM_FEATURES order) and the rule score's reasons. */
+export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: LexiconOption = {}): { values: number[]; reasons: string[] } {
+  const lexicons = opts.lexicons ?? true;
+  const rule = ruleSimilarity(a, b, opts);
+  const has = (prefix: string) => (rule.reasons.some((r) => r.startsWith(prefix)) ? 1 : 0);
+  const swapped = rule.reasons.find((r) => r.startsWith('other_subject:'));
+  const common = intersect(a.roots, b.roots);
+  const sizes = [a.roots.size, b.roots.size].sort((x, y) => x - y) as [number, number];
+  const aOwn = ownEntities(a, b);
+  const bOwn = ownEntities(b, a);
+  const f: Record<ClaimFeature, number> = {
+    rule: rule.score,
+    content: 0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots),
+    chars: gramCosine(a, b),
+    contain: sizes[0] === 0 ? 0 : common / sizes[0],
+    near_dup: jaccard(a.nearDup, b.nearDup),
+    concepts: lexicons ? overlap(a.concepts, b.concepts) : 0,
+    concepts_differ: lexicons && a.concepts.size > 0 && b.concepts.size > 0 && disjoint(a.concepts, b.concepts) ? 1 : 0,
+    numbers_match: has('numbers_match'),
+    numbers_differ: has('numbers_differ'),
+    numbers_one_side: (a.numbers.size > 0) !== (b.numbers.size > 0) ? 1 : 0,
+    places_match: has('places_match'),
+    places_differ: has('places_differ'),
+    elsewhere_vs_none: (a.elsewhere && b.towns.size === 0) || (b.elsewhere && a.towns.size === 0) ? 1 : 0,
+    entities_match: a.entities.size > 0 && !disjoint(a.entities, b.entities) ? 1 : 0,
+    entities_differ: aOwn > 0 && bOwn > 0 ? 1 : 0,
+    debunk_vs_claim: has('debunk_vs_claim'),
+    both_debunk: a.debunk && b.debunk ? 1 : 0,
+    negation_differs: has('negation_differs'),
+    subject_differs: has('subject_differs'),
+    predicate_agree: lexicons && a.predicates.size > 0 && b.predicates.size > 0 && !disjoint(a.predicates, b.predicates) ? 1 : 0,
+    predicate_differs: has('predicate_differs'),
+    no_predicate: has('no_predicate'),
+    topic_only: has('topic_only'),
+    other_subject: swapped ? Math.min(2, swapped.split(',').length) / 2 : 0,
+    length_ratio: sizes[1] === 0 ? 0 : sizes[0] / sizes[1],
+  };
+  return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
+}
+
+if (CLAIM_MODEL.features.join(',') !== CLAIM_FEATURES.join(',')) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
+
+/**
+ * Hard disagreements: another number or date, another town or part of it, a town against a text
+ * naming none, a denial against the claim, a negated fact, another object of a class, another kind
+ * of happening. A pair with one is another claim however many words it shares — sharing them is
+ * what a hard negative does — so it is a veto, not a weight.
+ */
+const HARD = /^(numbers_differ|places_differ|town_vs_capital|debunk_vs_claim|negation_differs|subject_differs|predicate_differs)/;
+export const isVetoed = (reasons: readonly string[]): boolean => reasons.some((r) => HARD.test(r));
+
+/** No content root and no near-duplicate feature in common (no dev pair of one claim is such). */
+export function nothingShared(a: ClaimFingerprint, b: ClaimFingerprint): boolean {
+  return intersect(a.roots, b.roots) === 0 && jaccard(a.nearDup, b.nearDup) === 0;
+}
+
+/**
+ * How alike two fingerprints are as claims, 0..1: a logistic regression over claimFeatures,
+ * trained on the dev pairs of data/claims (`npm run train:claims`) and scaled so that the
+ * threshold chosen on held-out dev families reads 0.5 (suggest) and the auto-link one 0.6. A hard
+ * disagreement (isVetoed) multiplies it by CLAIM_WEIGHTS.differ, below the default bands.
+ */
+export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): ClaimSimilarity {
+  // Very short texts carry too little to match on.
+  if (a.roots.size < 2 || b.roots.size < 2) return { score: 0, reasons: ['too_short'] };
+  // Most pairs a post meets (one per live claim text) share nothing: answered before the features.
+  if (nothingShared(a, b)) return { score: 0, reasons: ['nothing_shared'] };
+  const { values, reasons } = claimFeatures(a, b);
+  let z = CLAIM_MODEL.bias;
+  values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));
+  const score = 1 / (1 + Math.exp(-z));
+  return { score: isVetoed(reasons) ? score * CLAIM_WEIGHTS.differ : score, reasons };
 }
 
 /** Best similarity of `post` to any of a claim's texts. */

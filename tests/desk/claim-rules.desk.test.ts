@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { canMoveStatus, isAccelerating, queuePriority, reachOf, riskFromVerdict, verdictNeedsEvidence, warningText } from '../../src/domain/claim';
 import { regionPlaces } from '../../src/services/claim-matcher.service';
 import { loadRegion } from '../../src/services/gazetteer.service';
-import { bandOf, claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS } from '../../src/text/claim-similarity';
+import { CLAIM_MODEL } from '../../src/text/claim-model';
+import { bandOf, CLAIM_FEATURES, claimFeatures, claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS } from '../../src/text/claim-similarity';
 
 const places = regionPlaces(loadRegion('omsk'));
 const sim = (a: string, b: string) => claimSimilarity(claimFingerprint(a, { places }), claimFingerprint(b, { places }));
@@ -147,5 +148,34 @@ describe('claim matching', () => {
     expect(sim('к 9 мая пенсионерам дадут по 10 000 рублей', 'Пенсионерам к Дню Победы положена выплата 10000 рублей').reasons).toContain('numbers_match');
     expect(sim('с 10 по 24 июля без горячей воды', 'горячей воды не будет с десятого по двадцать четвёртое июля').reasons).toContain('numbers_match');
     expect(sim('В Амуре орудует маньяк, нападает на женщин у остановок', 'В Нефтяниках орудует маньяк, нападает на женщин у остановок').reasons).toContain('places_differ');
+  });
+
+  it('reads oblique cardinals and day ranges; «вместо N» and a number in a name («ТГК-11») are not figures', () => {
+    expect(sim('С 1 августа в Омске ограничение скорости 40 км/ч', 'с первого августа по омску ездить не быстрее сорока').reasons).toContain('numbers_match');
+    expect(sim('С 10 по 24 июля в Советском округе отключат горячую воду', 'горячей воды в Советском округе не будет с десятого по двадцать четвёртое июля').reasons).toContain('numbers_match');
+    expect([...claimFingerprint('с августа в городе лимит 40 километров в час вместо 60', { places }).numbers]).toEqual(['m8', '40']);
+    expect(claimFingerprint('ТГК-11: отопление дадут по погоде', { places }).numbers.size).toBe(0);
+  });
+
+  it('two names in one slot of a template are two rumours («Пятёрочка» / «Магнит»)', () => {
+    const r = sim('Пятёрочка уходит из Омской области, до конца месяца закроют все магазины сети', 'Магнит уходит из Омской области, до конца месяца закроют все магазины сети');
+    expect(r.reasons.some((x) => x.startsWith('other_subject:'))).toBe(true);
+    expect(bandOf(r.score, DEFAULT_MATCH_BANDS)).not.toBe('link');
+  });
+
+  it('a capitalised town other than the capital disagrees with a text naming no place; a prefix inside a sentence does not', () => {
+    expect(sim('В Таре отопление дадут только с 1 октября, котельные экономят уголь', 'Отопление дадут только с первого октября, экономят уголь').reasons).toContain('town_vs_capital');
+    expect(claimFingerprint('В роддоме №1 у новорождённых стафилококк', { places }).elsewhere).toBe(false);
+    expect(claimFingerprint('тара: иртыш поднимется на три метра', { places }).elsewhere).toBe(true);
+  });
+
+  it('the combiner reads the features it was trained on, each in 0..1', () => {
+    expect([...CLAIM_MODEL.features]).toEqual([...CLAIM_FEATURES]);
+    const { values } = claimFeatures(claimFingerprint(rumour, { places }), claimFingerprint('Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат в реанимации', { places }));
+    expect(values).toHaveLength(CLAIM_FEATURES.length);
+    for (const v of values) expect(v >= 0 && v <= 1).toBe(true);
+    // Without the word lists the lexicon features are silent.
+    const bare = claimFeatures(claimFingerprint(rumour, { places }), claimFingerprint(rumour, { places }), { lexicons: false }).values;
+    for (const k of ['concepts', 'concepts_differ', 'predicate_agree', 'subject_differs', 'predicate_differs', 'no_predicate', 'topic_only'] as const) expect(bare[CLAIM_FEATURES.indexOf(k)]).toBe(0);
   });
 });
