@@ -108,26 +108,40 @@ local function jac(a, b)
   end
   return inter / (#a + #b - inter)
 end
-local placeIds = {}
-local ordered = {}
+-- Candidates ranked by how many LSH bands they share with the post (an estimate of the
+-- similarity; place matches first, worth 1000 bands), ties by first appearance (place bucket,
+-- then bands in order), and only the top ones scored exactly: a burst of alike posts fills every
+-- band, and scoring all of them would make the cost per post grow with the burst. The ranking is
+-- one pass grouping ids by their count (few distinct counts), not a sort of every id.
+local placeIds, hits, seen = {}, {}, {}
+local function add(id, w)
+  local h = hits[id]
+  if h then h = h + w else h = w; seen[#seen + 1] = id end
+  hits[id] = h
+end
 if ARGV[4] == '1' then
-  for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, 19)) do placeIds[id] = true; ordered[#ordered + 1] = id end
+  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', '19')) do placeIds[id] = true; add(id, 1000) end
 end
 for i = 3, #KEYS do
-  for _, id in ipairs(redis.call('LRANGE', KEYS[i], 0, 19)) do ordered[#ordered + 1] = id end
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', '19')) do add(id, placeIds[id] and 1000 or 1) end
 end
--- Candidates ranked by how many LSH bands they share with the post (an estimate of the
--- similarity; place matches first), and only the top ones scored exactly: a burst of alike posts
--- fills every band, and scoring all of them would make the cost per post grow with the burst.
-local hits, pos, ranked = {}, {}, {}
-for k, id in ipairs(ordered) do
-  if not hits[id] then hits[id] = 0; pos[id] = k; ranked[#ranked + 1] = id end
-  hits[id] = hits[id] + (placeIds[id] and 1000 or 1)
+local byHits, levels, ranked = {}, {}, {}
+for _, id in ipairs(seen) do
+  local h = hits[id]
+  local l = byHits[h]
+  if l then l[#l + 1] = id else byHits[h] = {id}; levels[#levels + 1] = h end
 end
-table.sort(ranked, function(x, y) if hits[x] ~= hits[y] then return hits[x] > hits[y] end return pos[x] < pos[y] end)
+table.sort(levels, function(x, y) return x > y end)
+for _, h in ipairs(levels) do
+  for _, id in ipairs(byHits[h]) do
+    ranked[#ranked + 1] = id
+    if #ranked == 12 then break end
+  end
+  if #ranked == 12 then break end
+end
 local bonus, penalty = tonumber(ARGV[7]), tonumber(ARGV[12])
 local bestId, best = nil, -1
-for r = 1, math.min(#ranked, 12) do
+for r = 1, #ranked do
   local id = ranked[r]
   local c = redis.call('GET', prefix .. ':grp:c:' .. id)
   if c then
@@ -143,7 +157,7 @@ for r = 1, math.min(#ranked, 12) do
     end
   end
 end
-local keep = tonumber(ARGV[11])
+local keep = ARGV[11]
 local memberKey
 if bestId and best >= tonumber(ARGV[5]) then
   redis.call('SET', KEYS[1], bestId, 'EX', keep)
@@ -153,14 +167,14 @@ if bestId and best >= tonumber(ARGV[5]) then
   return {'attach', bestId, tostring(best), ''}
 end
 local newId = ARGV[2]
-local window = tonumber(ARGV[8])
+local window = ARGV[8]
 redis.call('SET', KEYS[1], newId, 'EX', keep)
 redis.call('SET', prefix .. ':grp:c:' .. newId, ARGV[3], 'EX', window)
 local first = 3
 if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
   -- Bucket lists stay at 20 ids; trimming only when one grew past that saves a call per bucket.
-  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], 0, 19) end
+  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], '0', '19') end
   redis.call('EXPIRE', KEYS[i], window)
 end
 memberKey = prefix .. ':grp:m:' .. newId
