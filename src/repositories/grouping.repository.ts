@@ -18,6 +18,8 @@ export interface GroupCandidate {
   buckets: readonly string[];
   /** The classifier's sector: another sector costs `otherSectorPenalty`. */
   sector: string;
+  /** The classifier's confidence in `sector` (0..1, three decimals): two confident, different sectors are never linked automatically (`sectorVeto`). */
+  sectorConfidence: number;
   /** A known street the post names (lowercase), or null: another known street vetoes a link. */
   street: string | null;
   /**
@@ -58,7 +60,7 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one GET per candidate scored, one SET per incident):
-// sector|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
+// sector:confidence|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
 // comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
 const GROUP = `
@@ -140,7 +142,16 @@ for _, h in ipairs(levels) do
   if #ranked == 12 then break end
 end
 local bonus, penalty = tonumber(ARGV[7]), tonumber(ARGV[12])
-local bestId, best = nil, -1
+-- Two different sectors, each classified with at least ARGV[14] confidence (empty: off): never an
+-- automatic link, at most a suggestion. The best linkable candidate and the best of all are kept apart.
+local veto = tonumber(ARGV[14])
+local function sectorOf(f)
+  local label, conf = string.match(f, '^([^:]*):?(.*)$')
+  return label, tonumber(conf)
+end
+local myLabel, myConf = sectorOf(mine[1])
+local vetoMine = veto and myConf and myConf >= veto
+local bestId, best, linkId, link = nil, -1, nil, -1
 for r = 1, #ranked do
   local id = ranked[r]
   local c = redis.call('GET', prefix .. ':grp:c:' .. id)
@@ -149,22 +160,25 @@ for r = 1, #ranked do
     if not conflict(theirs) then
       local s = jac(myFeatures, parse(theirs[2]))
       if placeIds[id] then s = s + bonus end
-      if theirs[1] ~= mine[1] then s = s - penalty end
+      local label, conf = sectorOf(theirs[1])
+      local other = label ~= myLabel
+      if other then s = s - penalty end
       if s > 1 then s = 1 end
       if s < 0 then s = 0 end
       -- Ties go to the earlier registration (ranked first).
       if s > best then best = s; bestId = id end
+      if s > link and not (other and vetoMine and conf and conf >= veto) then link = s; linkId = id end
     end
   end
 end
 local keep = ARGV[11]
 local memberKey
-if bestId and best >= tonumber(ARGV[5]) then
-  redis.call('SET', KEYS[1], bestId, 'EX', keep)
-  memberKey = prefix .. ':grp:m:' .. bestId
+if linkId and link >= tonumber(ARGV[5]) then
+  redis.call('SET', KEYS[1], linkId, 'EX', keep)
+  memberKey = prefix .. ':grp:m:' .. linkId
   redis.call('HSET', memberKey, ARGV[10], ARGV[9])
   redis.call('EXPIRE', memberKey, keep)
-  return {'attach', bestId, tostring(best), ''}
+  return {'attach', linkId, tostring(link), ''}
 end
 local newId = ARGV[2]
 local window = ARGV[8]
@@ -194,9 +208,10 @@ const KEEP_SECONDS = 90 * 24 * 3600;
 
 /** The profile an incident registers and a post is compared with (the script's `fields`). */
 function profile(c: GroupCandidate): string {
-  // Sector labels are plain words; the street and districts go as hashes (no separators inside).
+  // Sector labels are plain words, with the classifier's confidence after a colon (a profile
+  // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
+  return [`${c.sector}:${c.sectorConfidence}`, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
 }
 
 function encodeMember(m: GroupMember): string {
@@ -245,6 +260,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           String(KEEP_SECONDS),
           String(policy.otherSectorPenalty),
           String(PROFILE_SETS),
+          policy.sectorVeto === null ? '' : String(policy.sectorVeto),
         ] as const;
       };
       // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
