@@ -59,7 +59,7 @@ export type GroupOutcome =
 
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
-// An open incident's profile is one string (one GET per candidate scored, one SET per incident):
+// An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
 // sector:confidence|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
 // comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
@@ -72,18 +72,16 @@ local function fields(s)
   for f in string.gmatch(s .. '|', '([^|]*)|') do t[#t + 1] = f end
   return t
 end
-local function parse(s)
-  local t = {}
-  for n in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(n) end
-  return t
-end
 local function set(s)
   local t, any = {}, false
   for n in string.gmatch(s, '[^,]+') do t[n] = true; any = true end
   return any and t or nil
 end
 local mine = fields(ARGV[3])
-local myFeatures = parse(mine[2])
+-- The post's features as a set of their decimal strings: a profile's features are counted against
+-- it without converting them (both lists are unique, so |A∩B| / (|A|+|B|-|A∩B|) is the Jaccard index).
+local myFeatures, myCount = {}, 0
+for n in string.gmatch(mine[2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
 -- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
 local nsets = tonumber(ARGV[13])
 local mySets = {}
@@ -100,32 +98,35 @@ local function conflict(theirs)
   end
   return false
 end
-local function jac(a, b)
-  if #a == 0 or #b == 0 then return 0 end
-  local i, j, inter = 1, 1, 0
-  while i <= #a and j <= #b do
-    if a[i] == b[j] then inter = inter + 1; i = i + 1; j = j + 1
-    elseif a[i] < b[j] then i = i + 1
-    else j = j + 1 end
+local function jac(list)
+  if myCount == 0 then return 0 end
+  local n, inter = 0, 0
+  for f in string.gmatch(list, '[^,]+') do
+    n = n + 1
+    if myFeatures[f] then inter = inter + 1 end
   end
-  return inter / (#a + #b - inter)
+  if n == 0 then return 0 end
+  return inter / (myCount + n - inter)
 end
 -- Candidates ranked by how many LSH bands they share with the post (an estimate of the
 -- similarity; place matches first, worth 1000 bands), ties by first appearance (place bucket,
 -- then bands in order), and only the top ones scored exactly: a burst of alike posts fills every
 -- band, and scoring all of them would make the cost per post grow with the burst. The ranking is
 -- one pass grouping ids by their count (few distinct counts), not a sort of every id.
-local placeIds, hits, seen = {}, {}, {}
-local function add(id, w)
-  local h = hits[id]
-  if h then h = h + w else h = w; seen[#seen + 1] = id end
-  hits[id] = h
-end
+local placeIds, hits, seen, nseen = {}, {}, {}, 0
 if ARGV[4] == '1' then
-  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', '19')) do placeIds[id] = true; add(id, 1000) end
+  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', '19')) do
+    placeIds[id] = true
+    local h = hits[id]
+    if h then hits[id] = h + 1000 else hits[id] = 1000; nseen = nseen + 1; seen[nseen] = id end
+  end
 end
 for i = 3, #KEYS do
-  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', '19')) do add(id, placeIds[id] and 1000 or 1) end
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', '19')) do
+    local h = hits[id]
+    local w = placeIds[id] and 1000 or 1
+    if h then hits[id] = h + w else hits[id] = w; nseen = nseen + 1; seen[nseen] = id end
+  end
 end
 local byHits, levels, ranked = {}, {}, {}
 for _, id in ipairs(seen) do
@@ -152,13 +153,17 @@ end
 local myLabel, myConf = sectorOf(mine[1])
 local vetoMine = veto and myConf and myConf >= veto
 local bestId, best, linkId, link = nil, -1, nil, -1
+-- The ranked candidates' profiles in one call (false for one deactivated or expired).
+local profileKeys = {}
+for r = 1, #ranked do profileKeys[r] = prefix .. ':grp:c:' .. ranked[r] end
+local profiles = #ranked > 0 and redis.call('MGET', unpack(profileKeys)) or {}
 for r = 1, #ranked do
   local id = ranked[r]
-  local c = redis.call('GET', prefix .. ':grp:c:' .. id)
+  local c = profiles[r]
   if c then
     local theirs = fields(c)
     if not conflict(theirs) then
-      local s = jac(myFeatures, parse(theirs[2]))
+      local s = jac(theirs[2])
       if placeIds[id] then s = s + bonus end
       local label, conf = sectorOf(theirs[1])
       local other = label ~= myLabel
