@@ -74,11 +74,11 @@ const tuningOnly = args.length !== process.argv.length - 2;
 const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
 const fmt = (x: PairMetrics) => `pairs=${x.pairs} precision=${x.precision.toFixed(3)} recall=${x.recall.toFixed(3)}`;
-const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.suggest}, place bonus ${p.placeBonus}, other-sector penalty ${p.otherSectorPenalty}`;
+const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.suggest}, place bonus ${p.placeBonus}, other-sector penalty ${p.otherSectorPenalty}, sector veto ${p.sectorVeto === null ? 'off' : `at confidence ≥ ${p.sectorVeto}`}`;
 const errors = (name: string, pairs: readonly ScoredPair[]) => {
   for (const p of pairs) {
     const v = verdictOf(p, DEFAULT_GROUPING);
-    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : ', other sector'}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : ', a post opens no incident'}`;
+    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : `, other sector (confidence ${p.otherSectorConfidence?.toFixed(2)})`}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : ', a post opens no incident'}`;
     if ((v === 'link') !== p.same) console.log(`${name}: ${p.same ? 'missed' : 'wrongly linked'} (${why}): ${p.note}`);
   }
 };
@@ -90,7 +90,7 @@ if (tuningOnly) {
 }
 const heldout = score(load(args[1] ?? 'data/grouping/heldout.jsonl'));
 errors('held-out', heldout);
-const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty;
+const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;
 console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${fmt(measure(tuning, chosen))})`);
 console.log(`DEFAULT_GROUPING: ${show(DEFAULT_GROUPING)}${same ? '' : ' — differs from the chosen thresholds: update DEFAULT_GROUPING'}`);
 const m = measure(heldout, DEFAULT_GROUPING);

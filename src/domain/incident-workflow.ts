@@ -159,12 +159,17 @@ export interface GroupingPolicy {
   placeBonus: number;
   /** The classifier puts the two posts in different sectors: this much is taken off the score. */
   otherSectorPenalty: number;
+  /**
+   * Both posts are classified into different sectors, each with at least this confidence: the
+   * pair is never linked automatically, at most suggested (the operator decides). `null`: off.
+   */
+  sectorVeto: number | null;
   /** Only incidents opened within this many minutes collect new posts. */
   windowMinutes: number;
 }
 
 // Thresholds chosen on the tuning pairs, data/grouping/pairs.jsonl (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.3, suggest: 0.16, placeBonus: 0, otherSectorPenalty: 0, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.3, suggest: 0.16, placeBonus: 0, otherSectorPenalty: 0, sectorVeto: 0.85, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 
@@ -175,6 +180,8 @@ export interface GroupingEvidence {
   /** The place rule holds: same municipality, category and street. */
   samePlace: boolean;
   sameSector: boolean;
+  /** When the sectors differ, the lower of the two classifier confidences in them; null when they agree. */
+  otherSectorConfidence: number | null;
   /**
    * Why the two can never be one problem, or null: both name house, route or school numbers and
    * share none («лифт на Заозёрной 12» and «… 27»), both name a known street and not the same
@@ -188,7 +195,9 @@ export interface GroupingEvidence {
 export function groupingVerdict(e: GroupingEvidence, policy: GroupingPolicy): { verdict: GroupingVerdict; score: number } {
   if (e.conflict) return { verdict: 'separate', score: 0 };
   const score = Math.max(0, Math.min(1, e.similarity + (e.samePlace ? policy.placeBonus : 0) - (e.sameSector ? 0 : policy.otherSectorPenalty)));
-  return { verdict: score >= policy.autoLink ? 'link' : score >= policy.suggest ? 'suggest' : 'separate', score };
+  // Two confident, different sectors: at most a suggestion, however alike the words.
+  const vetoed = policy.sectorVeto !== null && e.otherSectorConfidence !== null && e.otherSectorConfidence >= policy.sectorVeto;
+  return { verdict: score >= policy.autoLink && !vetoed ? 'link' : score >= policy.suggest ? 'suggest' : 'separate', score };
 }
 
 /** True when both sets are non-empty and share nothing. */

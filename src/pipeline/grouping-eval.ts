@@ -36,6 +36,7 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
     similarity: sameTown ? jaccard(a.features, b.features) : 0,
     samePlace: sameTown && a.placeKey !== null && a.placeKey === b.placeKey,
     sameSector: a.sector === b.sector,
+    otherSectorConfidence: a.sector === b.sector ? null : Math.min(a.sectorConfidence, b.sectorConfidence),
     conflict,
   };
 }
@@ -81,6 +82,9 @@ const grid = (from: number, to: number, step: number) => Array.from({ length: Ma
  *   `minPrecision` (0.98) and keep it at every higher threshold (no lucky dip between two
  *   negatives); `placeBonus` and `otherSectorPenalty` are the ones with the highest recall there,
  *   among equals the smaller bonus, then the smaller penalty;
+ * - `sectorVeto`: then the lowest confidence on a 0.05 grid from 0.50 to 1.00 at which vetoing
+ *   automatic links between two confidently different sectors costs no tuning link (precision can
+ *   only rise: the veto removes links); `null` when even 1.00 costs one;
  * - `suggest`: the highest value at which links plus suggestions still reach `suggestRecall` (all) of
  *   the reachable same-problem pairs (the operator sees what automatic linking missed), never above
  *   `autoLink`.
@@ -96,7 +100,7 @@ export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPo
       // From the top down: the last threshold before precision first falls below the floor.
       let lowest: { autoLink: number; recall: number } | null = null;
       for (const autoLink of [...links].reverse()) {
-        const m = measure(tuning, { ...base, autoLink, suggest: autoLink, placeBonus, otherSectorPenalty });
+        const m = measure(tuning, { ...base, sectorVeto: null, autoLink, suggest: autoLink, placeBonus, otherSectorPenalty });
         if (m.precision < minPrecision) break;
         lowest = { autoLink, recall: m.recall };
       }
@@ -104,13 +108,16 @@ export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPo
       if (!best || lowest.recall > best.recall + 1e-9) best = { recall: lowest.recall, placeBonus, otherSectorPenalty, autoLink: lowest.autoLink };
     }
   if (!best) return base;
+  const linked = { ...base, autoLink: best.autoLink, suggest: best.autoLink, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+  const tp = measure(tuning, { ...linked, sectorVeto: null }).tp;
+  const sectorVeto = grid(0.5, 1, 0.05).find((v) => measure(tuning, { ...linked, sectorVeto: v }).tp === tp) ?? null;
   let suggest = 0.1;
   for (const s of grid(0.1, best.autoLink, 0.01)) {
-    const policy = { ...base, autoLink: best.autoLink, suggest: s, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+    const policy = { ...linked, suggest: s, sectorVeto };
     // Pairs no threshold can reach (a post opens no incident, a conflict) do not count.
     const same = tuning.filter((p) => p.same && p.bothOpen && p.conflict === null);
     const covered = same.filter((p) => verdictOf(p, policy) !== 'separate').length;
     if (same.length === 0 || covered / same.length >= suggestRecall) suggest = s;
   }
-  return { ...base, autoLink: best.autoLink, suggest, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+  return { ...linked, suggest, sectorVeto };
 }

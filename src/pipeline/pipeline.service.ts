@@ -164,6 +164,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     features,
     numbers: featureHashes(named.filter((f) => f.startsWith('#'))),
     sector: post.classification.sector.label,
+    // Rounded as the grouping profile stores it, so the evaluation and Redis compare the same number.
+    sectorConfidence: Math.round(post.classification.sector.confidence * 1000) / 1000,
     // Only a street found in the region's street list: a guessed one («улица Без») is no evidence.
     street: address?.known ? address.street.toLowerCase() : null,
     // A guessed one («улица Светлой», not in the list) only against another guessed one, by its stems.

@@ -18,6 +18,8 @@ export interface GroupCandidate {
   buckets: readonly string[];
   /** The classifier's sector: another sector costs `otherSectorPenalty`. */
   sector: string;
+  /** The classifier's confidence in `sector` (0..1, three decimals): two confident, different sectors are never linked automatically (`sectorVeto`). */
+  sectorConfidence: number;
   /** A known street the post names (lowercase), or null: another known street vetoes a link. */
   street: string | null;
   /**
@@ -57,8 +59,8 @@ export type GroupOutcome =
 
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
-// An open incident's profile is one string (one GET per candidate scored, one SET per incident):
-// sector|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
+// An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
+// sector:confidence|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
 // comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
 const GROUP = `
@@ -70,18 +72,16 @@ local function fields(s)
   for f in string.gmatch(s .. '|', '([^|]*)|') do t[#t + 1] = f end
   return t
 end
-local function parse(s)
-  local t = {}
-  for n in string.gmatch(s, '[^,]+') do t[#t + 1] = tonumber(n) end
-  return t
-end
 local function set(s)
   local t, any = {}, false
   for n in string.gmatch(s, '[^,]+') do t[n] = true; any = true end
   return any and t or nil
 end
 local mine = fields(ARGV[3])
-local myFeatures = parse(mine[2])
+-- The post's features as a set of their decimal strings: a profile's features are counted against
+-- it without converting them (both lists are unique, so |A∩B| / (|A|+|B|-|A∩B|) is the Jaccard index).
+local myFeatures, myCount = {}, 0
+for n in string.gmatch(mine[2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
 -- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
 local nsets = tonumber(ARGV[13])
 local mySets = {}
@@ -98,69 +98,102 @@ local function conflict(theirs)
   end
   return false
 end
-local function jac(a, b)
-  if #a == 0 or #b == 0 then return 0 end
-  local i, j, inter = 1, 1, 0
-  while i <= #a and j <= #b do
-    if a[i] == b[j] then inter = inter + 1; i = i + 1; j = j + 1
-    elseif a[i] < b[j] then i = i + 1
-    else j = j + 1 end
+local function jac(list)
+  if myCount == 0 then return 0 end
+  local n, inter = 0, 0
+  for f in string.gmatch(list, '[^,]+') do
+    n = n + 1
+    if myFeatures[f] then inter = inter + 1 end
   end
-  return inter / (#a + #b - inter)
-end
-local placeIds = {}
-local ordered = {}
-if ARGV[4] == '1' then
-  for _, id in ipairs(redis.call('LRANGE', KEYS[2], 0, 19)) do placeIds[id] = true; ordered[#ordered + 1] = id end
-end
-for i = 3, #KEYS do
-  for _, id in ipairs(redis.call('LRANGE', KEYS[i], 0, 19)) do ordered[#ordered + 1] = id end
+  if n == 0 then return 0 end
+  return inter / (myCount + n - inter)
 end
 -- Candidates ranked by how many LSH bands they share with the post (an estimate of the
--- similarity; place matches first), and only the top ones scored exactly: a burst of alike posts
--- fills every band, and scoring all of them would make the cost per post grow with the burst.
-local hits, pos, ranked = {}, {}, {}
-for k, id in ipairs(ordered) do
-  if not hits[id] then hits[id] = 0; pos[id] = k; ranked[#ranked + 1] = id end
-  hits[id] = hits[id] + (placeIds[id] and 1000 or 1)
+-- similarity; place matches first, worth 1000 bands), ties by first appearance (place bucket,
+-- then bands in order), and only the top ones scored exactly: a burst of alike posts fills every
+-- band, and scoring all of them would make the cost per post grow with the burst. The ranking is
+-- one pass grouping ids by their count (few distinct counts), not a sort of every id.
+local placeIds, hits, seen, nseen = {}, {}, {}, 0
+if ARGV[4] == '1' then
+  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', '19')) do
+    placeIds[id] = true
+    local h = hits[id]
+    if h then hits[id] = h + 1000 else hits[id] = 1000; nseen = nseen + 1; seen[nseen] = id end
+  end
 end
-table.sort(ranked, function(x, y) if hits[x] ~= hits[y] then return hits[x] > hits[y] end return pos[x] < pos[y] end)
+for i = 3, #KEYS do
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', '19')) do
+    local h = hits[id]
+    local w = placeIds[id] and 1000 or 1
+    if h then hits[id] = h + w else hits[id] = w; nseen = nseen + 1; seen[nseen] = id end
+  end
+end
+local byHits, levels, ranked = {}, {}, {}
+for _, id in ipairs(seen) do
+  local h = hits[id]
+  local l = byHits[h]
+  if l then l[#l + 1] = id else byHits[h] = {id}; levels[#levels + 1] = h end
+end
+table.sort(levels, function(x, y) return x > y end)
+for _, h in ipairs(levels) do
+  for _, id in ipairs(byHits[h]) do
+    ranked[#ranked + 1] = id
+    if #ranked == 12 then break end
+  end
+  if #ranked == 12 then break end
+end
 local bonus, penalty = tonumber(ARGV[7]), tonumber(ARGV[12])
-local bestId, best = nil, -1
-for r = 1, math.min(#ranked, 12) do
+-- Two different sectors, each classified with at least ARGV[14] confidence (empty: off): never an
+-- automatic link, at most a suggestion. The best linkable candidate and the best of all are kept apart.
+local veto = tonumber(ARGV[14])
+local function sectorOf(f)
+  local label, conf = string.match(f, '^([^:]*):?(.*)$')
+  return label, tonumber(conf)
+end
+local myLabel, myConf = sectorOf(mine[1])
+local vetoMine = veto and myConf and myConf >= veto
+local bestId, best, linkId, link = nil, -1, nil, -1
+-- The ranked candidates' profiles in one call (false for one deactivated or expired).
+local profileKeys = {}
+for r = 1, #ranked do profileKeys[r] = prefix .. ':grp:c:' .. ranked[r] end
+local profiles = #ranked > 0 and redis.call('MGET', unpack(profileKeys)) or {}
+for r = 1, #ranked do
   local id = ranked[r]
-  local c = redis.call('GET', prefix .. ':grp:c:' .. id)
+  local c = profiles[r]
   if c then
     local theirs = fields(c)
     if not conflict(theirs) then
-      local s = jac(myFeatures, parse(theirs[2]))
+      local s = jac(theirs[2])
       if placeIds[id] then s = s + bonus end
-      if theirs[1] ~= mine[1] then s = s - penalty end
+      local label, conf = sectorOf(theirs[1])
+      local other = label ~= myLabel
+      if other then s = s - penalty end
       if s > 1 then s = 1 end
       if s < 0 then s = 0 end
       -- Ties go to the earlier registration (ranked first).
       if s > best then best = s; bestId = id end
+      if s > link and not (other and vetoMine and conf and conf >= veto) then link = s; linkId = id end
     end
   end
 end
-local keep = tonumber(ARGV[11])
+local keep = ARGV[11]
 local memberKey
-if bestId and best >= tonumber(ARGV[5]) then
-  redis.call('SET', KEYS[1], bestId, 'EX', keep)
-  memberKey = prefix .. ':grp:m:' .. bestId
+if linkId and link >= tonumber(ARGV[5]) then
+  redis.call('SET', KEYS[1], linkId, 'EX', keep)
+  memberKey = prefix .. ':grp:m:' .. linkId
   redis.call('HSET', memberKey, ARGV[10], ARGV[9])
   redis.call('EXPIRE', memberKey, keep)
-  return {'attach', bestId, tostring(best), ''}
+  return {'attach', linkId, tostring(link), ''}
 end
 local newId = ARGV[2]
-local window = tonumber(ARGV[8])
+local window = ARGV[8]
 redis.call('SET', KEYS[1], newId, 'EX', keep)
 redis.call('SET', prefix .. ':grp:c:' .. newId, ARGV[3], 'EX', window)
 local first = 3
 if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
   -- Bucket lists stay at 20 ids; trimming only when one grew past that saves a call per bucket.
-  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], 0, 19) end
+  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], '0', '19') end
   redis.call('EXPIRE', KEYS[i], window)
 end
 memberKey = prefix .. ':grp:m:' .. newId
@@ -180,9 +213,10 @@ const KEEP_SECONDS = 90 * 24 * 3600;
 
 /** The profile an incident registers and a post is compared with (the script's `fields`). */
 function profile(c: GroupCandidate): string {
-  // Sector labels are plain words; the street and districts go as hashes (no separators inside).
+  // Sector labels are plain words, with the classifier's confidence after a colon (a profile
+  // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return [c.sector, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
+  return [`${c.sector}:${c.sectorConfidence}`, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
 }
 
 function encodeMember(m: GroupMember): string {
@@ -231,6 +265,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           String(KEEP_SECONDS),
           String(policy.otherSectorPenalty),
           String(PROFILE_SETS),
+          policy.sectorVeto === null ? '' : String(policy.sectorVeto),
         ] as const;
       };
       // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that

@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GROUPING } from '../../../src/domain/incident-workflow';
-import { chooseThresholds, measure, type ScoredPair } from '../../../src/pipeline/grouping-eval';
+import { chooseThresholds, measure, verdictOf, type ScoredPair } from '../../../src/pipeline/grouping-eval';
 
-const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, conflict: null, bothOpen: true, ...extra });
+const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, otherSectorConfidence: null, conflict: null, bothOpen: true, ...extra });
 
 describe('grouping evaluation', () => {
   it('chooses the link threshold on tuning pairs alone: the lowest one that keeps the precision floor there and at every higher threshold', () => {
@@ -37,6 +37,19 @@ describe('grouping evaluation', () => {
     expect(chosen.otherSectorPenalty).toBeGreaterThan(0);
     expect(measure(tuning, chosen)).toMatchObject({ tp: 2, fp: 0 });
     expect(chooseThresholds([pair(true, 0.6), pair(false, 0.1)], DEFAULT_GROUPING).otherSectorPenalty).toBe(0);
+  });
+
+  it('the sector veto is the lowest confidence that costs no tuning link, and makes a confident other-sector pair a suggestion', () => {
+    const other = (same: boolean, similarity: number, confidence: number) => pair(same, similarity, { sameSector: false, otherSectorConfidence: confidence });
+    // A same-problem pair across sectors at 0.72 confidence links; a different-problem one at 0.9 must not.
+    const tuning = [pair(true, 0.6), other(true, 0.5, 0.72), other(false, 0.4, 0.9), pair(false, 0.1)];
+    const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
+    expect(chosen.sectorVeto).toBe(0.75);
+    expect(measure(tuning, chosen)).toMatchObject({ tp: 2, fp: 0 });
+    expect(verdictOf(other(false, 0.9, 0.95), chosen)).toBe('suggest');
+    expect(verdictOf(other(true, 0.9, 0.7), chosen)).toBe('link');
+    // A same-problem pair linking at full confidence in two sectors: no veto at all.
+    expect(chooseThresholds([pair(true, 0.6), other(true, 0.5, 1)], DEFAULT_GROUPING).sectorVeto).toBeNull();
   });
 
   it('a pair whose post opens no incident, or with a conflict (numbers, street, district, problem), is never linked', () => {

@@ -1,0 +1,96 @@
+/**
+ * The grouping script's sector veto, on real Redis: two different sectors, each classified with
+ * at least `sectorVeto` confidence, are never linked automatically (at most a suggestion); below
+ * it, or with the veto off, the same words link as before; a profile written before confidences
+ * were stored is never vetoed.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedis, redisReady } from '../../src/adapters/redis';
+import { DEFAULT_GROUPING } from '../../src/domain/incident-workflow';
+import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
+import { lshBands, minhash } from '../../src/text/similarity';
+
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-veto' });
+let prefix = '';
+let repo: GroupingRepository;
+let seq = 0;
+const policy = { ...DEFAULT_GROUPING, sectorVeto: 0.85 };
+
+/** A candidate with the given words (feature hashes) and sector. */
+function candidate(features: number[], sector: string, sectorConfidence: number): GroupCandidate {
+  seq++;
+  const postId = `vk:veto${seq}`;
+  return {
+    postId,
+    incidentId: `inc:${postId}`,
+    features,
+    numbers: [],
+    buckets: lshBands(minhash(features)).map((b) => `omsk:${b}`),
+    sector,
+    sectorConfidence,
+    street: null,
+    guessedStreet: null,
+    districts: [],
+    problems: [],
+    aspects: [],
+    placeKey: null,
+    member: { postId, network: 'vk', publishedAt: new Date().toISOString(), reach: 1 },
+  };
+}
+const WORDS = [11, 22, 33, 44, 55, 66];
+
+beforeAll(async () => {
+  await redisReady(redis);
+});
+beforeEach(() => {
+  prefix = `test-grpveto-${randomBytes(3).toString('hex')}`;
+  repo = createGroupingRepository({ redis, prefix });
+});
+afterAll(async () => {
+  const keys = await redis.keys('test-grpveto-*');
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('grouping sector veto', () => {
+  it('two confident, different sectors: a suggestion, not a link; with the veto off the same pair links', async () => {
+    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    expect(first?.kind).toBe('new');
+    const [second] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
+    expect(second).toEqual({ kind: 'new', incidentId: expect.any(String), suggestion: { incidentId: first?.incidentId, similarity: 1 } });
+    // The veto off (another prefix: nothing registered yet).
+    const off = createGroupingRepository({ redis, prefix: `${prefix}-off` });
+    const [a] = await off.group([candidate(WORDS, 'energy', 0.95)], { ...policy, sectorVeto: null });
+    const [b] = await off.group([candidate(WORDS, 'housing', 0.9)], { ...policy, sectorVeto: null });
+    expect(b).toEqual({ kind: 'attach', incidentId: a?.incidentId, similarity: 1 });
+  });
+
+  it('one of the two below the veto confidence, or the same sector: links', async () => {
+    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    const [unsure] = await repo.group([candidate(WORDS, 'housing', 0.84)], policy);
+    expect(unsure).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
+    const [same] = await repo.group([candidate(WORDS, 'energy', 0.99)], policy);
+    expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
+  });
+
+  it('a vetoed better match does not hide a linkable one', async () => {
+    const [other] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    // Shares 4 of the post's 6 words below (Jaccard 4/7), in its sector; the vetoed one shares all.
+    const [mine] = await repo.group([candidate([11, 22, 33, 44, 77], 'housing', 0.9)], policy);
+    expect(mine?.kind).toBe('new');
+    expect(mine?.incidentId).not.toBe(other?.incidentId);
+    const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
+    expect(post).toMatchObject({ kind: 'attach', incidentId: mine?.incidentId });
+  });
+
+  it('a profile stored before confidences (the sector alone) is never vetoed', async () => {
+    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    const key = `${prefix}:grp:c:${first?.incidentId}`;
+    const stored = (await redis.get(key)) ?? '';
+    expect(stored.startsWith('energy:0.95|')).toBe(true);
+    await redis.set(key, stored.replace(/^energy:0\.95\|/, 'energy|'), 'KEEPTTL');
+    const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
+    expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
+  });
+});
