@@ -21,6 +21,19 @@ export function loopbackHttp(server: FakeServer): HttpClient {
   });
 }
 
+/** The system's real ingest, recording the external id of every post it was handed, in order. */
+export function recordingIngest(sys: TestSystem) {
+  const queued: string[] = [];
+  const ingest = {
+    async ingest(posts: readonly IncomingPost[]) {
+      const res = await sys.container.services.ingest.ingest(posts);
+      queued.push(...posts.map((p) => p.externalId));
+      return res;
+    },
+  };
+  return { ingest, queued };
+}
+
 export interface RoundTrip {
   sys: TestSystem;
   server: FakeServer;
@@ -42,14 +55,7 @@ export interface RoundTrip {
  */
 export async function runAcrossRestart(t: RoundTrip) {
   const { sys } = t;
-  const queued: string[] = [];
-  const ingest = {
-    async ingest(posts: readonly IncomingPost[]) {
-      const res = await sys.container.services.ingest.ingest(posts);
-      queued.push(...posts.map((p) => p.externalId));
-      return res;
-    },
-  };
+  const { ingest, queued } = recordingIngest(sys);
   const deps = { ingest, cursors: sys.container.repos.cursors, log: sys.container.log, backoff: { baseMs: 10, maxMs: 20 } };
 
   const run1 = new AbortController();

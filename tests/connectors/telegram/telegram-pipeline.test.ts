@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../../connectors/http/http-client';
 import { createTelegramConnector, parseTelegramCursor } from '../../../connectors/telegram/telegram.connector';
-import type { IncomingPost } from '../../../src/domain/post';
 import { createSourceHealthRepository } from '../../../src/repositories/source-health.repository';
 import { runConnector } from '../../../workers/connector.runner';
 import { eventually, startSystem, type TestSystem } from '../../helpers/system';
+import { recordingIngest } from '../helpers/round-trip';
 import { fixture, startFakeTelegram, type FakeTelegram } from './fake-telegram';
 
 let sys: TestSystem;
@@ -34,14 +34,7 @@ describe('Telegram channel into the pipeline', () => {
       retries: 0,
       timeoutMs: 2_000,
     });
-    const queued: string[] = [];
-    const ingest = {
-      async ingest(posts: readonly IncomingPost[]) {
-        const res = await sys.container.services.ingest.ingest(posts);
-        queued.push(...posts.map((p) => p.externalId));
-        return res;
-      },
-    };
+    const { ingest, queued } = recordingIngest(sys);
     const deps = { ingest, cursors: sys.container.repos.cursors, log: sys.container.log, health, backoff: { baseMs: 10, maxMs: 20 } };
     const make = () => createTelegramConnector({ sourceId, channel: 'omsk_e2e', webUrl: tg.server.origin, municipality: 'omsk', http, pollIntervalMs: 20, initialPages: 2 });
     const newest = async () => parseTelegramCursor(await sys.container.repos.cursors.get(sourceId))?.newest ?? -1;
