@@ -33,6 +33,7 @@ import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
 import { loadClassifier } from '../src/classifier/classifier';
 import { io as connect } from 'socket.io-client';
+import { uniqueText } from './unique-posts';
 
 const N = Number(process.env.BENCH_POSTS ?? 20_000);
 const RATE = 100;
@@ -47,11 +48,8 @@ const demo = loadDemoPosts();
 
 let seq = 0;
 /**
- * The workload: demo texts with their own numbers taken out and a house number of the post's own
- * appended («…, дом 1234»). Grouping vetoes a link between two posts that both name numbers and
- * share none, so a unique post never links (expected share of links 0), while the demo texts
- * still repeat every few hundred posts and fill the same LSH buckets: every grouping decision
- * finds and scores candidates, as in a busy feed. With `repeatShare` > 0, that share of the posts
+ * The workload: unique posts (`uniqueText`: a demo text with a house number of the post's own,
+ * so a unique post never links; expected share of links 0). With `repeatShare` > 0, that share of the posts
  * are reposts (the same text, house number included) of an earlier post of the same workload,
  * and link to its incident when both open one.
  */
@@ -77,7 +75,7 @@ function makeWorkload(repeatShare: number) {
           return { ...original, externalId: `b${seq}`, publishedAt: now };
         }
         const d = demo[seq % demo.length]!;
-        const text = `${d.text.replace(/\d+/g, ' ').replace(/\s+/g, ' ').trim()}, дом ${seq}`;
+        const text = uniqueText(d.text, seq);
         const post: IncomingPost = { network: d.network, externalId: `b${seq}`, kind: 'post', url: d.url, text, publishedAt: now, author: d.author, sourceId: d.sourceId, municipality: d.municipality };
         if (every > 0) sent.push(post);
         return post;

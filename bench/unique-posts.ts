@@ -1,26 +1,17 @@
 /**
- * Synthetic posts for the fan-out and load benches: demo posts in turn, each with six invented
- * words of its own appended, so grouping opens an incident per complaint instead of linking
- * repeats of the same demo text.
+ * Synthetic unique posts for the benches: demo texts in turn, each with its own numbers taken out
+ * and a house number of the post's own appended («…, дом 1234»). Grouping vetoes a link between
+ * two posts that both name numbers and share none, so a unique post never links to another (one
+ * incident per complaint, as the benches count), while the demo texts still repeat every few
+ * hundred posts and fill the same LSH buckets: every grouping decision finds and scores
+ * candidates, as in a busy feed.
  */
 import type { DemoPost } from '../connectors/demo/demo.connector';
 import type { IncomingPost } from '../src/domain/post';
 
-const LETTERS = 'абвгдежзиклмнопрстуфхцчшэюя';
-
-/** Six invented words unique to `n`. */
-function uniqueSuffix(n: number): string {
-  const words: string[] = [];
-  for (let w = 0; w < 6; w++) {
-    let x = n * 6 + w + 1;
-    let word = '';
-    for (let i = 0; i < 7; i++) {
-      word += LETTERS[x % LETTERS.length];
-      x = Math.floor(x / LETTERS.length) + 7 * i + w;
-    }
-    words.push(word);
-  }
-  return words.join(' ');
+/** `text` without its own numbers, with house number `n` appended. */
+export function uniqueText(text: string, n: number): string {
+  return `${text.replace(/\d+/g, ' ').replace(/\s+/g, ' ').trim()}, дом ${n}`;
 }
 
 /** A maker of such posts; external ids are `<idPrefix><n>`, n counting from 1. */
@@ -29,6 +20,6 @@ export function uniquePostMaker(demo: readonly DemoPost[], idPrefix: string): ()
   return () => {
     const d = demo[seq % demo.length]!;
     seq++;
-    return { network: d.network, externalId: `${idPrefix}${seq}`, kind: 'post', url: d.url, text: `${d.text} ${uniqueSuffix(seq)}`, publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
+    return { network: d.network, externalId: `${idPrefix}${seq}`, kind: 'post', url: d.url, text: uniqueText(d.text, seq), publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
   };
 }
