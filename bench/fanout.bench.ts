@@ -264,9 +264,10 @@ function explain(label: string, run: Run): void {
   }
   const n = Math.max(1, run.latencies.length);
   const [api1 = 0, api2 = 0, pipeline = 0] = run.roleCpuMs;
+  const clients = run.loops.reduce((a, l) => a + l.cpuMs, 0);
   log(
-    `${label}: CPU while the incidents came in (ms): API node 1 ${api1}, API node 2 ${api2}, pipeline worker ${pipeline}, clients ${run.loops.reduce((a, l) => a + l.cpuMs, 0)}; ` +
-      `per delivery: API nodes ${(((api1 + api2) * 1000) / n).toFixed(0)} µs, clients ${((run.loops.reduce((a, l) => a + l.cpuMs, 0) * 1000) / n).toFixed(0)} µs`,
+    `${label}: CPU while the incidents came in (ms): API node 1 ${api1}, API node 2 ${api2}, pipeline worker ${pipeline}, clients ${clients}; ` +
+      `per delivery: API nodes ${(((api1 + api2) * 1000) / n).toFixed(0)} µs, clients ${((clients * 1000) / n).toFixed(0)} µs`,
   );
   log(`${label}: ${run.clients.length} client processes: event-loop delay p99 ${run.loops.map((l) => l.p99).join('/')} ms, max ${run.loops.map((l) => l.max).join('/')} ms`);
   if (process.env.BENCH_TRACE) {

@@ -100,6 +100,9 @@ function solve(A: number[][], y: number[]): number[] {
 
 const logit = (m: { w: number[]; b: number }, x: readonly number[]) => x.reduce((s, v, i) => s + v * m.w[i]!, m.b);
 
+/** A pair's non-zero features by name, for the --errors and --top-negatives listings. */
+const named = (x: readonly number[]) => x.map((v, k) => (v !== 0 ? `${CLAIM_FEATURES[k]}=${v.toFixed(2)}` : '')).filter(Boolean).join(' ');
+
 /** Out-of-fold logits: each family scored by a model fitted on all the others. */
 function outOfFold(data: readonly Example[], penalty: number): number[] {
   const z = new Array<number>(data.length).fill(0);
@@ -187,13 +190,12 @@ function main(): void {
   if (process.argv.includes('--errors')) {
     served.forEach((e, i) => {
       if (z[i]! >= tSuggest === (e.y === 1)) return;
-      const named = e.x.map((v, k) => (v !== 0 ? `${CLAIM_FEATURES[k]}=${v.toFixed(2)}` : '')).filter(Boolean).join(' ');
-      console.log(`${e.y ? 'MISSED' : 'FALSE'} ${(z[i]! - tSuggest).toFixed(2)} ${named}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
+      console.log(`${e.y ? 'MISSED' : 'FALSE'} ${(z[i]! - tSuggest).toFixed(2)} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
     });
   }
   if (process.argv.includes('--top-negatives')) {
     const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, 15);
-    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${e.x.map((x, k) => (x !== 0 ? `${CLAIM_FEATURES[k]}=${x.toFixed(2)}` : '')).filter(Boolean).join(' ')}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
+    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
   }
   const model = fit(data, penalty);
   // score = sigmoid(alpha·(z − tSuggest)): tSuggest → 0.5, tLink → 0.6.
