@@ -61,12 +61,20 @@ function candidate(text: string, municipality: string) {
   return { ...groupCandidate(post, `inc:${post.id}`), opens: decideIncident(post, policy, now) !== null };
 }
 
-const score = (pairs: Pair[]): ScoredPair[] =>
+const score = (pairs: Pair[]): (ScoredPair & { found: boolean })[] =>
   pairs.map((p) => {
     const a = candidate(p.a, p.m);
     const b = candidate(p.b, p.mb ?? p.m);
-    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens };
+    // Found: the candidate search (LSH bands or the place bucket) puts the two in one bucket.
+    const bands = new Set(a.buckets);
+    const found = b.buckets.some((k) => bands.has(k)) || (a.placeKey !== null && a.placeKey === b.placeKey);
+    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens, found };
   });
+/** Of the same-problem pairs the rule links or suggests, how many the candidate search finds at all. */
+const retrieval = (pairs: readonly (ScoredPair & { found: boolean })[]) => {
+  const reachable = pairs.filter((p) => p.same && verdictOf(p, DEFAULT_GROUPING) !== 'separate');
+  return `${reachable.filter((p) => p.found).length} of ${reachable.length}`;
+};
 
 // `--tuning`: the tuning pairs only (while working on features: the held-out pairs stay unseen).
 const args = process.argv.slice(2).filter((a) => a !== '--tuning');
@@ -95,6 +103,7 @@ console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${
 console.log(`DEFAULT_GROUPING: ${show(DEFAULT_GROUPING)}${same ? '' : ' — differs from the chosen thresholds: update DEFAULT_GROUPING'}`);
 const m = measure(heldout, DEFAULT_GROUPING);
 console.log(`suggestion band on held-out (operator confirms): ${m.suggested.same} same-problem pairs, ${m.suggested.different} different-problem pairs`);
+console.log(`candidate search (LSH bands, place bucket) finds the same-problem pairs the rule links or suggests: tuning ${retrieval(tuning)}, held-out ${retrieval(heldout)}`);
 console.log(`tuning: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
 console.log(`held-out (${heldout.length} pairs written apart, never used for thresholds):`);
 console.log(fmt(m));

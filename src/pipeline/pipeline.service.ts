@@ -3,7 +3,7 @@ import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
 import { analyze } from '../text/analyze';
 import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, problemsOf } from '../text/grouping-features';
-import { featureHashes, lshBands, minhash } from '../text/similarity';
+import { featureHashes, groupingBands } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
 import type { FeedRepository } from '../repositories/feed.repository';
@@ -174,7 +174,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     problems: featureHashes(problemsOf(named)),
     aspects: aspectsOf(stems),
     // Buckets are per municipality: the same words in another town are another problem.
-    buckets: lshBands(minhash(features)).map((b) => `${post.municipality}:${b}`),
+    buckets: groupingBands(features).map((b) => `${post.municipality}:${b}`),
     placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: address?.street }),
     member: { postId: post.id, network: post.network, publishedAt: post.publishedAt, reach },
   };

@@ -60,16 +60,38 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// sector:confidence|features|numbers|street|districts|problems|guessed street|<one field per aspect group>, lists
-// comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
-// `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields after features.
+// v2|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
+// lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
+// `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
+// The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
+// matching costs about 200 instructions a character (callgrind). A profile written before v2
+// (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
 if existing then return {'dup', existing, '0', ''} end
+local nsets = tonumber(ARGV[13])
+-- Splits a profile into {sector, set 1 … set n, features} with plain finds (no pattern matching);
+-- the features stay one unparsed string.
 local function fields(s)
   local t = {}
-  for f in string.gmatch(s .. '|', '([^|]*)|') do t[#t + 1] = f end
+  if string.sub(s, 1, 3) == 'v2|' then
+    local pos = 4
+    for k = 1, nsets + 1 do
+      local bar = string.find(s, '|', pos, true)
+      if not bar then return nil end
+      t[k] = string.sub(s, pos, bar - 1)
+      pos = bar + 1
+    end
+    t[nsets + 2] = string.sub(s, pos)
+    return t
+  end
+  -- Before v2: sector|features|sets…
+  local old = {}
+  for f in string.gmatch(s .. '|', '([^|]*)|') do old[#old + 1] = f end
+  t[1] = old[1] or ''
+  for k = 1, nsets do t[k + 1] = old[k + 2] or '' end
+  t[nsets + 2] = old[2] or ''
   return t
 end
 local function set(s)
@@ -81,22 +103,37 @@ local mine = fields(ARGV[3])
 -- The post's features as a set of their decimal strings: a profile's features are counted against
 -- it without converting them (both lists are unique, so |A∩B| / (|A|+|B|-|A∩B|) is the Jaccard index).
 local myFeatures, myCount = {}, 0
-for n in string.gmatch(mine[2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
+for n in string.gmatch(mine[nsets + 2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
 -- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
-local nsets = tonumber(ARGV[13])
 local mySets = {}
-for k = 1, nsets do mySets[k] = set(mine[k + 2] or '') end
-local function conflict(theirs)
+for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
+-- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
+-- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
+local function scan(s)
+  local t = string.sub(s, 1, 3) ~= 'v2|' and fields(s) or nil
+  local pos = 4
+  local function nextField(k)
+    if t then return t[k] end
+    local bar = string.find(s, '|', pos, true)
+    if not bar then return nil end
+    local f = string.sub(s, pos, bar - 1)
+    pos = bar + 1
+    return f
+  end
+  local sector = nextField(1)
+  if not sector then return nil end
   for k = 1, nsets do
+    local list = nextField(k + 1)
+    if not list then return nil end
     local ours = mySets[k]
-    local list = theirs[k + 2]
-    if ours and list and list ~= '' then
+    if ours and list ~= '' then
       local shared = false
       for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
-      if not shared then return true end
+      if not shared then return nil end
     end
   end
-  return false
+  if t then return sector, t[nsets + 2] end
+  return sector, string.sub(s, pos)
 end
 local function jac(list)
   if myCount == 0 then return 0 end
@@ -113,16 +150,19 @@ end
 -- then bands in order), and only the top ones scored exactly: a burst of alike posts fills every
 -- band, and scoring all of them would make the cost per post grow with the burst. The ranking is
 -- one pass grouping ids by their count (few distinct counts), not a sort of every id.
+-- Each bucket keeps its BUCKET newest incidents (ARGV[15]).
+local BUCKET = tonumber(ARGV[15])
+local LAST = tostring(BUCKET - 1)
 local placeIds, hits, seen, nseen = {}, {}, {}, 0
 if ARGV[4] == '1' then
-  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', '19')) do
+  for _, id in ipairs(redis.call('LRANGE', KEYS[2], '0', LAST)) do
     placeIds[id] = true
     local h = hits[id]
     if h then hits[id] = h + 1000 else hits[id] = 1000; nseen = nseen + 1; seen[nseen] = id end
   end
 end
 for i = 3, #KEYS do
-  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', '19')) do
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i], '0', LAST)) do
     local h = hits[id]
     local w = placeIds[id] and 1000 or 1
     if h then hits[id] = h + w else hits[id] = w; nseen = nseen + 1; seen[nseen] = id end
@@ -161,11 +201,11 @@ for r = 1, #ranked do
   local id = ranked[r]
   local c = profiles[r]
   if c then
-    local theirs = fields(c)
-    if not conflict(theirs) then
-      local s = jac(theirs[2])
+    local sectorField, features = scan(c)
+    if sectorField then
+      local s = jac(features)
       if placeIds[id] then s = s + bonus end
-      local label, conf = sectorOf(theirs[1])
+      local label, conf = sectorOf(sectorField)
       local other = label ~= myLabel
       if other then s = s - penalty end
       if s > 1 then s = 1 end
@@ -192,8 +232,8 @@ redis.call('SET', prefix .. ':grp:c:' .. newId, ARGV[3], 'EX', window)
 local first = 3
 if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
-  -- Bucket lists stay at 20 ids; trimming only when one grew past that saves a call per bucket.
-  if redis.call('LPUSH', KEYS[i], newId) > 20 then redis.call('LTRIM', KEYS[i], '0', '19') end
+  -- Bucket lists stay at BUCKET ids; trimming only when one grew past that saves a call per bucket.
+  if redis.call('LPUSH', KEYS[i], newId) > BUCKET then redis.call('LTRIM', KEYS[i], '0', LAST) end
   redis.call('EXPIRE', KEYS[i], window)
 end
 memberKey = prefix .. ':grp:m:' .. newId
@@ -205,8 +245,14 @@ return {'new', newId, tostring(best), sug}`;
 
 const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
 
-/** Set fields of a profile after its features: numbers, street, districts, problems, guessed street, aspect groups. */
+/** Set fields of a profile, between its sector and its features: numbers, street, districts, problems, guessed street, aspect groups. */
 const PROFILE_SETS = 5 + ASPECT_GROUPS.length;
+
+/**
+ * Incidents a bucket keeps (the newest): each one read is counted by the script for every post in
+ * the bucket (20 before: 2.5 times the ids to read, for candidates a post shares fewer bands with).
+ */
+const BUCKET_SIZE = 8;
 
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
@@ -216,7 +262,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return [`${c.sector}:${c.sectorConfidence}`, c.features.join(','), c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(','))].join('|');
+  return ['v2', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {
@@ -266,6 +312,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
           String(policy.otherSectorPenalty),
           String(PROFILE_SETS),
           policy.sectorVeto === null ? '' : String(policy.sectorVeto),
+          String(BUCKET_SIZE),
         ] as const;
       };
       // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that

@@ -143,16 +143,28 @@ const PREFIX: readonly (readonly [string, string])[] = [
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
 
+// Stems seen before (the feed's vocabulary is bounded; the cache is cleared when it grows past this).
+const CONCEPT_CACHE_MAX = 100_000;
+const conceptCache = new Map<string, string | null>();
+
 /** The concept a stem names, or null. */
 export function conceptOf(stem: string): string | null {
-  const exact = EXACT[stem];
-  if (exact) return exact;
-  for (const n of PREFIX_LENGTHS) {
-    if (n > stem.length) continue;
-    const c = BY_PREFIX.get(stem.slice(0, n));
-    if (c) return c;
+  const known = conceptCache.get(stem);
+  if (known !== undefined) return known;
+  let found: string | null = Object.hasOwn(EXACT, stem) ? (EXACT[stem] as string) : null;
+  if (!found) {
+    for (const n of PREFIX_LENGTHS) {
+      if (n > stem.length) continue;
+      const c = BY_PREFIX.get(stem.slice(0, n));
+      if (c) {
+        found = c;
+        break;
+      }
+    }
   }
-  return null;
+  if (conceptCache.size >= CONCEPT_CACHE_MAX) conceptCache.clear();
+  conceptCache.set(stem, found);
+  return found;
 }
 
 /**

@@ -115,10 +115,10 @@ const SEEDS: readonly number[] = Array.from({ length: MINHASH_SIZE }, (_, i) => 
  * MinHash signature of a set of feature hashes: for each of `MINHASH_SIZE` permutations the
  * smallest permuted value. An empty set gives all-0xffffffff (similar to nothing non-empty).
  */
-export function minhash(hashes: readonly number[]): Uint32Array {
-  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
+export function minhash(hashes: readonly number[], size = MINHASH_SIZE): Uint32Array {
+  const sig = new Uint32Array(size).fill(0xffffffff);
   for (const h of hashes) {
-    for (let k = 0; k < MINHASH_SIZE; k++) {
+    for (let k = 0; k < size; k++) {
       const v = fmix32((h ^ (SEEDS[k] as number)) >>> 0);
       if (v < (sig[k] as number)) sig[k] = v;
     }
@@ -149,4 +149,18 @@ export function lshBands(sig: Uint32Array, rows = 2): string[] {
     keys.push(`${band}:${h.toString(36)}`);
   }
   return keys;
+}
+
+/**
+ * Bands of incident grouping's candidate search: 16 single-value bands. A post and an open incident
+ * with Jaccard J share one with probability 1-(1-J)^16: 0.997 at the link threshold (0.30), 0.94 at
+ * the suggestion threshold (0.16); candidates are ranked by how many they share (about 16·J). Chosen
+ * over 32 two-value bands (0.95 at 0.30, 0.56 at 0.16) for half the bucket work per post in Redis
+ * and as many tuning pairs found (`npm run eval:grouping` prints the share of pairs found).
+ */
+export const GROUPING_BANDS = 16;
+
+/** The LSH bucket keys grouping files a post's feature hashes under (not yet scoped to a municipality). */
+export function groupingBands(features: readonly number[]): string[] {
+  return lshBands(minhash(features, GROUPING_BANDS), 1);
 }

@@ -2,14 +2,14 @@
  * The grouping script's sector veto, on real Redis: two different sectors, each classified with
  * at least `sectorVeto` confidence, are never linked automatically (at most a suggestion); below
  * it, or with the veto off, the same words link as before; a profile written before confidences
- * were stored is never vetoed.
+ * were stored is never vetoed; one written before v2 (features second) is still read.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis, redisReady } from '../../src/adapters/redis';
 import { DEFAULT_GROUPING } from '../../src/domain/incident-workflow';
 import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
-import { lshBands, minhash } from '../../src/text/similarity';
+import { groupingBands } from '../../src/text/similarity';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-veto' });
 let prefix = '';
@@ -26,7 +26,7 @@ function candidate(features: number[], sector: string, sectorConfidence: number)
     incidentId: `inc:${postId}`,
     features,
     numbers: [],
-    buckets: lshBands(minhash(features)).map((b) => `omsk:${b}`),
+    buckets: groupingBands(features).map((b) => `omsk:${b}`),
     sector,
     sectorConfidence,
     street: null,
@@ -88,9 +88,20 @@ describe('grouping sector veto', () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     const stored = (await redis.get(key)) ?? '';
-    expect(stored.startsWith('energy:0.95|')).toBe(true);
-    await redis.set(key, stored.replace(/^energy:0\.95\|/, 'energy|'), 'KEEPTTL');
+    expect(stored.startsWith('v2|energy:0.95|')).toBe(true);
+    await redis.set(key, stored.replace(/^v2\|energy:0\.95\|/, 'v2|energy|'), 'KEEPTTL');
     const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
+  });
+
+  it('a profile stored before v2 (features second, not last) is still read: its numbers veto, its words link', async () => {
+    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    const key = `${prefix}:grp:c:${first?.incidentId}`;
+    // sector|features|numbers|street|districts|problems|guessed street|aspect groups…
+    await redis.set(key, `energy:0.95|${WORDS.join(',')}|777||||||||`, 'KEEPTTL');
+    const [other] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [778] }], policy);
+    expect(other?.kind).toBe('new');
+    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777] }], policy);
+    expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId, similarity: 1 });
   });
 });

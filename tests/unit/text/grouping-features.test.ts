@@ -4,9 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/text/analyze';
-import { aspectsOf, guessedStreetKey } from '../../../src/text/grouping-features';
+import { aspectsOf, conceptOf, guessedStreetKey } from '../../../src/text/grouping-features';
 
 const aspects = (text: string) => aspectsOf(analyze(text).stems);
+
+describe('conceptOf', () => {
+  it('names the concept of whole stems and stem prefixes, the same when asked again, and nothing for names of object properties', () => {
+    expect(conceptOf('свет')).toBe('power');
+    expect(conceptOf('обесточен')).toBe('power');
+    expect(conceptOf('выбоин')).toBe('pothole');
+    expect(conceptOf('обесточен')).toBe('power');
+    expect(conceptOf('светофор')).not.toBe('power');
+    for (const s of ['constructor', 'tostring', '__proto__', 'hasownproperty']) expect(conceptOf(s)).toBeNull();
+  });
+});
 
 describe('aspectsOf', () => {
   it('tells water quality, no water, pressure and a leak apart, and hot from cold water', () => {
