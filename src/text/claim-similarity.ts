@@ -825,6 +825,14 @@ function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
   return dot / (a.gramNorm * b.gramNorm);
 }
 
+/** A template whose sides each keep a noun the other lacks, though they share nearly all words («Яндекс Такси уходит…» / «Такси Максим уходит…»). */
+function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  const n = Math.min(a.sequence.length, b.sequence.length);
+  if (n === 0 || intersect(a.roots, b.roots) < 0.7 * n) return 0;
+  const own = (x: ClaimFingerprint, y: ClaimFingerprint) => x.sequence.some((t) => (nounLike(t.word) || t.capital) && !y.roots.has(t.root) && !t.address);
+  return own(a, b) && own(b, a) ? 1 : 0;
+}
+
 /** Names of a's own: not among b's names, nor a prefix of any of b's content words (b wrote it in lower case). */
 function ownEntities(a: ClaimFingerprint, b: ClaimFingerprint): number {
   let n = 0;
@@ -843,6 +851,7 @@ export const CLAIM_FEATURES = [
   'content',
   'chars',
   'cores',
+  'template_own',
   'contain',
   'near_dup',
   'concepts',
@@ -883,6 +892,7 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     content: 0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots),
     chars: gramCosine(a, b),
     cores: overlap(a.cores, b.cores),
+    template_own: templateOwn(a, b),
     contain: sizes[0] === 0 ? 0 : common / sizes[0],
     near_dup: jaccard(a.nearDup, b.nearDup),
     concepts: lexicons ? overlap(a.concepts, b.concepts) : 0,

@@ -191,6 +191,12 @@ describe('claim matching', () => {
     expect([...x.cores].sort()).toEqual([...y.cores].sort());
   });
 
+  it('a template whose sides each keep a noun of their own is flagged («Яндекс Такси» / «Такси Максим»), a copy is not', () => {
+    const f = (x: string, y: string) => claimFeatures(claimFingerprint(x, { places }), claimFingerprint(y, { places })).values[CLAIM_FEATURES.indexOf('template_own')];
+    expect(f('Яндекс Такси уходит из Омска с 1 марта, водители уже переходят в другие службы', 'Такси Максим уходит из Омска с 1 марта, водители уже переходят в другие службы')).toBe(1);
+    expect(f('Яндекс Такси уходит из Омска с 1 марта, водители уже переходят в другие службы', 'яндекс такси уходит из омска с 1 марта!!! водители уже переходят в другие службы')).toBe(0);
+  });
+
   it('the combiner reads the features it was trained on, each in 0..1', () => {
     expect([...CLAIM_MODEL.features]).toEqual([...CLAIM_FEATURES]);
     const { values } = claimFeatures(claimFingerprint(rumour, { places }), claimFingerprint('Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат в реанимации', { places }));
