@@ -20,6 +20,7 @@
  *   --without a,b / --only a,b   ablations: those features set to 0 (with --dry)
  *   --no-dropout                 without the copies seen without the word lists
  *   --families a,b               the out-of-fold figures of those families alone
+ *   --pairs                      with --families: every pair of those families with its out-of-fold score
  *   --errors                     the dev pairs the out-of-fold scores misjudge at the suggestion threshold
  *   --top-negatives              the dev negatives with the highest out-of-fold scores
  */
@@ -186,6 +187,12 @@ function main(): void {
       const r = at(sub, zs, t);
       console.log(`families ${[...some].join(',')} ${name}: pairs=${sub.length} precision=${f(r.precision)} recall=${f(r.recall)}`);
     }
+  }
+  if (process.argv.includes('--pairs')) {
+    served.forEach((e, i) => {
+      if (!some.has(e.family)) return;
+      console.log(`${e.y ? 'POS' : 'NEG'} ${(z[i]! - tSuggest).toFixed(2)} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
+    });
   }
   if (process.argv.includes('--errors')) {
     served.forEach((e, i) => {

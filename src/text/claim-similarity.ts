@@ -32,6 +32,8 @@ export interface ClaimFingerprint {
   stems: Set<string>;
   /** Five-letter prefixes of the content stems (paraphrase by derivation). */
   roots: Set<string>;
+  /** Four letters of each content stem after a verbal prefix («сбежал» / «убежал» → «бежа», «выключать» / «отключат» → «ключ»). */
+  cores: Set<string>;
   numbers: Set<string>;
   /** Named places: municipalities, parts of a city, streets and landmarks (place keys). */
   names: Set<string>;
@@ -43,10 +45,12 @@ export interface ClaimFingerprint {
   elsewhere: boolean;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
   negated: Set<string>;
+  /** Roots of things said to be absent («без компенсации», «нет денег»): not a fact the other side's «не» denies. */
+  absent: Set<string>;
   /** What the claim is about, by class (disease, product, utility) → members named. */
   subjects: Map<string, Set<string>>;
   /** Content words in order (root and word), for finding the one word a template swaps. */
-  sequence: { root: string; word: string; capital: boolean }[];
+  sequence: { root: string; word: string; capital: boolean; address?: boolean }[];
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
   /** What the text says happens, by kind (see PREDICATES); a withheld payment is a cut-off. */
@@ -173,7 +177,7 @@ const PREDICATES: Readonly<Record<string, RegExp>> = {
   stopped: /^(отключ|перекро|перекрыв|вырубя|вырубит|отрежут|остан[ео]тся|задерж|перебо|закро|закры|ликвид|отмен|убер|убира|сним[уе]т|демонт|расформир|снос|снесут|запрет|пропал|пропад|дефицит|нехват|кончи|законч|исчез|хватит)/,
   poisoned: /^(отрав|яд|ядов|токсич|выброс|загрязн)/,
   infected: /^(зараж|заболе|вспышк|эпидеми|инфицир|карантин|болеют)/,
-  attacked: /^(напал|нападе|покус|укус|загрыз|избил|избиени|затащ|похищ|похит|увез|зазыва|караул)/,
+  attacked: /^(напал|нападе|покус|укус|загрыз|избил|избиени|затащ|похищ|похит|зазыва|караул)/,
   culled: /^(отстрел|отлов|усып|истреб|травить|травят)/,
   leaked: /^(слил|слит|утечк)/,
   relocated: /^(переезж|переед|уезжа|уедет|перевоз|перевез)/,
@@ -202,6 +206,14 @@ function rootOf(s: string): string {
   return CONCEPT_OF.get(prefix) ?? prefix;
 }
 
+/** Verbal prefixes, longest first: a retelling says «убежал» where the rumour said «сбежал». */
+const VERB_PREFIX = /^(пере|раз|рас|под|при|про|пре|вы|от|об|за|на|по|до|из|ис|во|вз|вс|со|с|у|в|о)/;
+/** A stem's core: four letters after a verbal prefix, when at least four remain. */
+function coreOf(s: string): string {
+  const p = VERB_PREFIX.exec(s)?.[1] ?? '';
+  return (s.length - p.length >= 4 ? s.slice(p.length) : s).slice(0, 4);
+}
+
 /** Placeholders the analyser puts for links, mentions and emoji: not content. */
 const PLACEHOLDERS = new Set(['urlx', 'mentionx', 'emojix', 'emojipos', 'emojineg']);
 
@@ -214,6 +226,8 @@ function isContent(token: string, stem: string): boolean {
 const CARDINALS: Readonly<Record<string, number>> = {
   один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
+  // Colloquial: «сотка», «косарь», «тыща».
+  сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000,
   двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
   // Oblique forms («не быстрее сорока», «от пяти до десяти», «больше ста»).
   двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
@@ -497,23 +511,26 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   }
   const roots = new Set<string>();
   for (const s of stems) roots.add(rootOf(s));
+  const cores = new Set<string>();
+  for (const s of stems) cores.add(coreOf(s));
   const subjects = new Map<string, Set<string>>();
   a.tokens.forEach((t, i) => {
     const hit = SUBJECT_OF.get(a.stems[i] ?? t);
     if (hit) subjects.set(hit[0], (subjects.get(hit[0]) ?? new Set<string>()).add(hit[1]));
   });
   const capitals = capitalisedWords(text);
-  const sequence: { root: string; word: string; capital: boolean }[] = [];
+  const sequence: { root: string; word: string; capital: boolean; address?: boolean }[] = [];
+  const address = addressWords(text);
   a.tokens.forEach((t, i) => {
     const s = a.stems[i] ?? t;
-    if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t, capital: capitals.has(t) });
+    if (sequence.length < MAX_SEQUENCE && isContent(t, s) && sequence[sequence.length - 1]?.root !== rootOf(s)) sequence.push({ root: rootOf(s), word: t, capital: capitals.has(t), ...(i < ADDRESS_WORDS && address.has(t) ? { address: true } : {}) });
   });
   if (ABSENCE.test(a.normalized)) roots.add('~outage');
   for (const d of datesOf(a.normalized)) roots.add(d);
   const predicates = predicatesOf(a.tokens);
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
-  for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '')) predicates.add('stopped');
+  for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '') || /^(заплат|оплат|плат)/.test(m[2] ?? '')) predicates.add('stopped');
   const { names, towns, parts, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), elsewhere: false };
   const grams = new Map<string, number>();
   const concepts = new Set<string>();
@@ -533,12 +550,14 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   return {
     stems,
     roots,
+    cores,
     numbers: numbersOf(a.normalized),
     names,
     towns,
     parts,
     elsewhere,
     negated,
+    absent: absentOf(a.normalized),
     subjects,
     sequence,
     debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
@@ -550,6 +569,27 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     entities: entitiesOf(text, opts.places),
   };
 }
+
+/** At most this many words open a text as an address to its readers («Поклонники Шамана, …», «Жители Тары, …»). */
+const ADDRESS_WORDS = 3;
+/** The words of a text's opening address: up to ADDRESS_WORDS words before its first comma. */
+function addressWords(text: string): Set<string> {
+  const m = /^[^,.:;!?—–«»"()-]{1,60},/.exec(text.trim());
+  const words = m ? m[0].toLowerCase().replace(/ё/g, 'е').split(/[^а-яa-z0-9]+/).filter(Boolean) : [];
+  return new Set(words.length <= ADDRESS_WORDS ? words : []);
+}
+
+/** «без всякой компенсации», «нет денег»: roots of the two words after «без»/«нет». */
+function absentOf(normalized: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of normalized.matchAll(/(?:^|[^а-я])(?:без|нет)\s+([а-я]{3,})(?:\s+([а-я]{3,}))?/g)) {
+    for (const w of [m[1], m[2]]) if (w && isContent(w, stem(w))) out.add(rootOf(stem(w)));
+  }
+  return out;
+}
+
+/** One word heading a text before a colon («альбатрос: …»). */
+const HEAD_WORD = /^\s*([А-ЯЁа-яё]{3,})\s*:/;
 
 const GRAM_MIN = 3;
 const GRAM_MAX = 5;
@@ -563,8 +603,11 @@ const ENTITY = /(?:[а-яё,)»"]\s+([А-ЯЁ][а-яё]{2,})|(?:^|[^А-ЯЁа-я
  */
 function entitiesOf(text: string, places: PlaceIndex | undefined): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(ENTITY)) {
-    const word = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase().replace(/ё/g, 'е');
+  // A single word heading the text before a colon names what it is about («альбатрос: …», «Амур: …»).
+  const head = HEAD_WORD.exec(text)?.[1];
+  const found = [...text.matchAll(ENTITY)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  for (const raw of head ? [...found, head] : found) {
+    const word = raw.toLowerCase().replace(/ё/g, 'е');
     const s = stem(word);
     if (word.length < 2 || STOP.has(word) || MONTHS.test(word) || NOT_PLACES.test(word) || SUBJECT_OF.has(s)) continue;
     if (places && placeOf(places, word, s, undefined)) continue;
@@ -646,11 +689,12 @@ function substitutions(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
     const gx = x.slice(i0 + 1, i1);
     const gy = y.slice(j0 + 1, j1);
     if (gx.length === 0 || gy.length === 0 || gx.length > 2 || gy.length > 2) continue;
-    const nx = gx.filter((t) => nounLike(t.word) && !b.roots.has(t.root));
-    const ny = gy.filter((t) => nounLike(t.word) && !a.roots.has(t.root));
+    // An opening address («Поклонники Шамана, …») says who is told, not what.
+    const nx = gx.filter((t) => nounLike(t.word) && !b.roots.has(t.root) && !t.address);
+    const ny = gy.filter((t) => nounLike(t.word) && !a.roots.has(t.root) && !t.address);
     // Two names in one slot («Пятёрочка» / «Магнит»): capitalised where both texts have the slot.
-    const cx = gx.filter((t) => t.capital && !b.roots.has(t.root));
-    const cy = gy.filter((t) => t.capital && !a.roots.has(t.root));
+    const cx = gx.filter((t) => t.capital && !b.roots.has(t.root) && !t.address);
+    const cy = gy.filter((t) => t.capital && !a.roots.has(t.root) && !t.address);
     if (nx.length > 0 && ny.length > 0) out.push(`${nx[0]!.word}/${ny[0]!.word}`);
     else if (cx.length > 0 && cy.length > 0) out.push(`${cx[0]!.word}/${cy[0]!.word}`);
   }
@@ -730,7 +774,8 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
     reasons.push('debunk_vs_claim');
   } else if (!a.debunk) {
     // A fact asserted by one and denied by the other: «газ отключат» / «газ не отключат».
-    const flipped = [...a.negated].filter((s) => b.roots.has(s) && !b.negated.has(s)).length + [...b.negated].filter((s) => a.roots.has(s) && !a.negated.has(s)).length;
+    const denies = (x: ClaimFingerprint, y: ClaimFingerprint) => [...x.negated].filter((s) => y.roots.has(s) && !y.negated.has(s) && !y.absent.has(s)).length;
+    const flipped = denies(a, b) + denies(b, a);
     if (flipped > 0) {
       differ = true;
       reasons.push('negation_differs');
@@ -780,6 +825,14 @@ function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
   return dot / (a.gramNorm * b.gramNorm);
 }
 
+/** A template whose sides each keep a noun the other lacks, though they share nearly all words («Яндекс Такси уходит…» / «Такси Максим уходит…»). */
+function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  const n = Math.min(a.sequence.length, b.sequence.length);
+  if (n === 0 || intersect(a.roots, b.roots) < 0.7 * n) return 0;
+  const own = (x: ClaimFingerprint, y: ClaimFingerprint) => x.sequence.some((t) => (nounLike(t.word) || t.capital) && !y.roots.has(t.root) && !t.address);
+  return own(a, b) && own(b, a) ? 1 : 0;
+}
+
 /** Names of a's own: not among b's names, nor a prefix of any of b's content words (b wrote it in lower case). */
 function ownEntities(a: ClaimFingerprint, b: ClaimFingerprint): number {
   let n = 0;
@@ -797,6 +850,8 @@ export const CLAIM_FEATURES = [
   'rule',
   'content',
   'chars',
+  'cores',
+  'template_own',
   'contain',
   'near_dup',
   'concepts',
@@ -836,6 +891,8 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     rule: rule.score,
     content: 0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots),
     chars: gramCosine(a, b),
+    cores: overlap(a.cores, b.cores),
+    template_own: templateOwn(a, b),
     contain: sizes[0] === 0 ? 0 : common / sizes[0],
     near_dup: jaccard(a.nearDup, b.nearDup),
     concepts: lexicons ? overlap(a.concepts, b.concepts) : 0,
@@ -862,7 +919,8 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
   return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
 }
 
-if (CLAIM_MODEL.features.join(',') !== CLAIM_FEATURES.join(',')) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
+/** The model was fitted on these features: checked when scoring, so that `npm run train:claims` can load a changed feature list. */
+const MODEL_MATCHES = CLAIM_MODEL.features.join(',') === CLAIM_FEATURES.join(',');
 
 /**
  * Hard disagreements: another number or date, another town or part of it, a town against a text
@@ -889,6 +947,7 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   if (a.roots.size < 2 || b.roots.size < 2) return { score: 0, reasons: ['too_short'] };
   // Most pairs a post meets (one per live claim text) share nothing: answered before the features.
   if (nothingShared(a, b)) return { score: 0, reasons: ['nothing_shared'] };
+  if (!MODEL_MATCHES) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
   const { values, reasons } = claimFeatures(a, b);
   let z = CLAIM_MODEL.bias;
   values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));

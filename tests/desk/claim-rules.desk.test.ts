@@ -169,6 +169,34 @@ describe('claim matching', () => {
     expect(claimFingerprint('тара: иртыш поднимется на три метра', { places }).elsewhere).toBe(true);
   });
 
+  it('an opening address is not a swapped subject; «без X» is no denial of X; colloquial sums are numbers', () => {
+    // «Поклонники Шамана, …» says who is told: no slot against «Концерт».
+    const r = sim('Концерт Шамана в Омске 20 июня отменили, билеты вернут в кассах', 'Поклонники Шамана, выступления 20 июня в Омске не будет — организаторы отменили, за билеты вернут деньги');
+    expect(r.reasons.find((x) => x.startsWith('other_subject:')) ?? '').not.toContain('поклонники');
+    // «компенсации не дадут» and «без всякой компенсации» say the same.
+    expect(sim('В Азовском районе всех свиней в подворьях будут уничтожать, компенсации не дадут', 'Жители Азовского района, свиней в подворьях уничтожат без всякой компенсации').reasons).not.toContain('negation_differs');
+    expect(sim('газ в Исилькуле отключат должникам 15 января', 'газ в Исилькуле должникам 15 января не отключат').reasons).toContain('negation_differs');
+    expect([...claimFingerprint('за парковку будут брать сотку в час', { places }).numbers]).toContain('100');
+    // «увезли в больницу» is no attack.
+    expect(claimFingerprint('восемь малышей увезли в больницу', { places }).predicates.has('attacked')).toBe(false);
+  });
+
+  it('a word heading the text before a colon is a name; verb prefixes meet in the cores', () => {
+    const a = claimFingerprint('альбатрос: в воде кишечная палочка, 10 детей отравились', { places });
+    const b = claimFingerprint('В бассейне «Динамо» нашли кишечную палочку, десять детей с отравлением', { places });
+    expect(claimFeatures(a, b).values[CLAIM_FEATURES.indexOf('entities_differ')]).toBe(1);
+    const x = claimFingerprint('Из зоопарка сбежал тигр', { places });
+    const y = claimFingerprint('из зоопарка убежал тигр', { places });
+    expect(x.roots.has('сбежа') && !y.roots.has('сбежа')).toBe(true);
+    expect([...x.cores].sort()).toEqual([...y.cores].sort());
+  });
+
+  it('a template whose sides each keep a noun of their own is flagged («Яндекс Такси» / «Такси Максим»), a copy is not', () => {
+    const f = (x: string, y: string) => claimFeatures(claimFingerprint(x, { places }), claimFingerprint(y, { places })).values[CLAIM_FEATURES.indexOf('template_own')];
+    expect(f('Яндекс Такси уходит из Омска с 1 марта, водители уже переходят в другие службы', 'Такси Максим уходит из Омска с 1 марта, водители уже переходят в другие службы')).toBe(1);
+    expect(f('Яндекс Такси уходит из Омска с 1 марта, водители уже переходят в другие службы', 'яндекс такси уходит из омска с 1 марта!!! водители уже переходят в другие службы')).toBe(0);
+  });
+
   it('the combiner reads the features it was trained on, each in 0..1', () => {
     expect([...CLAIM_MODEL.features]).toEqual([...CLAIM_FEATURES]);
     const { values } = claimFeatures(claimFingerprint(rumour, { places }), claimFingerprint('Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат в реанимации', { places }));

@@ -21,8 +21,8 @@ let n = 0;
 
 const RUMOUR = 'СРОЧНО!!! В Омске отравлена вода в водопроводе, не пейте из-под крана, знакомый врач из БСМП сказал уже 40 человек в реанимации. Перешлите всем!';
 const COPY = 'срочно в омске отравили воду в водопроводе не пейте из крана!!! уже 40 человек в реанимации бсмп, перешлите';
-/** A retelling in the middle band (similarity ≈0.59; with «человек 40» the combiner links it): the desk is asked. */
-const RETELLING = 'Омичи, водопроводную воду лучше не пить — её отравили, многие лежат по больницам, об этом молчат';
+/** A retelling in the middle band (similarity ≈0.55 to the rumour, below 0.5 to the claim's title): the desk is asked. */
+const RETELLING = 'В водопроводе яд, воду не пейте, многие лежат по больницам, об этом молчат';
 const UNRELATED = 'На улице Гагарина 12 утечка газа, жильцов тайно выселяют, дом аварийный';
 const EVIDENCE = [{ kind: 'organisation_statement', url: 'https://omskvodokanal.ru/news/1', title: 'Вода соответствует нормам', publisher: 'Омскводоканал' }];
 
