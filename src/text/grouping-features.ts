@@ -139,6 +139,14 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['бродяч', 'stray'],
   ['бездомн', 'stray'], // бездомные собаки (and homeless people: another problem, another sector)
   ['выгул', 'dogwalking'],
+  ['интернет', 'internet'],
+  ['провайдер', 'internet'],
+  ['вайфа', 'internet'],
+  ['забор', 'fence'],
+  ['огражд', 'fence'],
+  ['скамейк', 'bench'],
+  ['лавочк', 'bench'],
+  ['сосул', 'icicle'],
 ];
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
@@ -187,7 +195,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -232,7 +240,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -250,6 +258,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const water = concepts.has('water') || concepts.has('hot');
   const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
+  const snowy = concepts.has('snow') || concepts.has('ice') || concepts.has('icicle');
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
   const out = new Set<string>();
   const near = (i: number, test: (s: string) => boolean, span = 2) => {
@@ -282,6 +291,11 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['грязн', 'гряз', 'воня', 'вонищ', 'смрад', 'антисанитар']) || s === 'вон') out.add('bus:dirty');
       if (starts(s, ['отмен', 'снял', 'сократ', 'закрыл'])) out.add('bus:cancelled');
       if (starts(s, ['хам', 'груб', 'кур', 'матер', 'высадил'])) out.add('bus:rude');
+    }
+    if (snowy) {
+      // Where the snow or ice is: on a roof (the building's manager) or underfoot (the road service).
+      if (starts(s, ['крыш', 'кровл', 'сосул'])) out.add('snow:roof');
+      if (starts(s, ['дорог', 'тротуар', 'проезж', 'пешеход', 'парковк', 'трасс'])) out.add('snow:ground');
     }
     if (care) {
       if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');

@@ -16,10 +16,18 @@ describe('conceptOf', () => {
     expect(conceptOf('обесточен')).toBe('power');
     expect(conceptOf('светофор')).not.toBe('power');
     for (const s of ['constructor', 'tostring', '__proto__', 'hasownproperty']) expect(conceptOf(s)).toBeNull();
+    expect([conceptOf('интернет'), conceptOf('провайдер'), conceptOf('забор'), conceptOf('огражден'), conceptOf('скамейк')]).toEqual(['internet', 'internet', 'fence', 'fence', 'bench']);
   });
 });
 
 describe('aspectsOf', () => {
+  it('tells snow or ice on a roof from snow or ice underfoot, only about snow or ice', () => {
+    expect(aspects('С крыши свисают сосульки, никто не сбрасывает снег')).toEqual(['snow:roof']);
+    expect(aspects('Дорогу не чистят от снега, сугробы')).toEqual(['snow:ground']);
+    expect(aspects('Тротуар сплошной гололёд')).toEqual(['snow:ground']);
+    expect(aspects('Течёт крыша, дорогу размыло')).toEqual([]);
+  });
+
   it('tells water quality, no water, pressure and a leak apart, and hot from cold water', () => {
     expect(aspects('На Волгоградской 24 ржавая вода')).toEqual(['water:quality']);
     expect(aspects('На Волгоградской 24 нет воды')).toEqual(['water:none']);
