@@ -118,6 +118,6 @@ if (heldout2.length === 0) {
   const m2 = measure(heldout2, DEFAULT_GROUPING);
   console.log(`held-out (${heldout.length} pairs written apart, never used for thresholds; its errors were read by earlier iterations): ${fmt(m)}`);
   console.log(`suggestion band on held-out-2: ${m2.suggested.same} same-problem pairs, ${m2.suggested.different} different-problem pairs`);
-  console.log(`held-out (${heldout2.length} pairs of held-out-2, written by another hand, never read):`);
+  console.log(`held-out (${heldout2.length} pairs of held-out-2, written by another hand that read no code; its errors are not listed):`);
   console.log(fmt(m2));
 }
