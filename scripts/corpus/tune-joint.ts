@@ -8,28 +8,20 @@
  *
  *   npx tsx scripts/corpus/tune-joint.ts '[[0.707, 0.707], [0.866, 0.5]]'
  */
-import { HEADS } from '../../src/classifier/classifier';
 import { TfidfVectorizer, type SparseRow } from '../../src/classifier/baseline';
 import { DIM } from '../../src/classifier/features';
-import { LinearHead } from '../../src/classifier/linear';
 import { macroF1, perClass } from '../../src/classifier/metrics';
-import { DEFAULT_OPTIONS, featuresOf, shuffleKeys, stableShuffle } from '../../src/classifier/train';
+import { DEFAULT_OPTIONS, featuresOf, stableShuffle } from '../../src/classifier/train';
 import { SECTORS } from '../../src/domain/sector';
-import { loadCorpus, loadSpb, trainingSets, type Example } from './datasets';
+import { fitSectorAdagrad, sectorExperimentData } from './sector-experiments';
 
-const TUNE = process.env.TUNE === '1';
-const TUNE_DIR = new URL('file:///tmp/dozor-tune/');
-const base = trainingSets();
-const all = [...(TUNE ? loadCorpus('train', TUNE_DIR) : base.corpus), ...base.spbAppeals].filter((e) => e.sector !== null);
-const sets: Record<string, Example[]> = TUNE ? { feb: loadSpb('val'), synthVal: loadCorpus('test', TUNE_DIR) } : { feb: loadSpb('val'), marApr: loadSpb('test'), synthetic: loadCorpus('test') };
-const keys = shuffleKeys(all.map((e) => e.text));
+const { all, sets, keys } = sectorExperimentData();
 const o = DEFAULT_OPTIONS;
 const B2_DIM = 1 << 20;
 const JOINT_DIM = DIM + B2_DIM;
 
 const xs = all.map((e) => featuresOf(e.text));
-const ada = new LinearHead(HEADS.sector, SECTORS);
-for (let ep = 0; ep < o.epochs; ep++) for (const i of stableShuffle(all.map((_, j) => j), keys, 1000 + ep)) ada.adagradUpdate(xs[i]!, SECTORS.indexOf(all[i]!.sector!), o.lr, o.l2, all[i]!.weight);
+const ada = fitSectorAdagrad(all.map((e, i) => ({ e, x: xs[i]! })), keys);
 const vec = new TfidfVectorizer().fit([...new Set(all.map((e) => e.text))]);
 const joint = (text: string, a: number, b: number, ours = featuresOf(text)): SparseRow => {
   const r = vec.transform(text);

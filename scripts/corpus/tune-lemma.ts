@@ -14,10 +14,10 @@ import { cuesOf, HEADS } from '../../src/classifier/classifier';
 import { extractFeatures, type FeatureVector } from '../../src/classifier/features';
 import { LinearHead } from '../../src/classifier/linear';
 import { macroF1, perClass } from '../../src/classifier/metrics';
-import { DEFAULT_OPTIONS, scaleToLogOdds, shuffleKeys, stableShuffle } from '../../src/classifier/train';
+import { DEFAULT_OPTIONS, scaleToLogOdds } from '../../src/classifier/train';
 import { analyze, stem } from '../../src/text/analyze';
 import { SECTORS } from '../../src/domain/sector';
-import { loadCorpus, loadSpb, trainingSets, type Example } from './datasets';
+import { fitSectorHalves, sectorExperimentData } from './sector-experiments';
 
 type AzParse = { normalize(): { word: string } };
 const Az = createRequire(import.meta.url)(process.env.AZ_DIR ?? 'az') as { Morph: ((w: string) => AzParse[]) & { init(dir: string, cb: (err?: Error) => void): void } };
@@ -32,12 +32,7 @@ function lemma(token: string): string {
   return l;
 }
 
-const TUNE = process.env.TUNE === '1';
-const TUNE_DIR = new URL('file:///tmp/dozor-tune/');
-const base = trainingSets();
-const all = [...(TUNE ? loadCorpus('train', TUNE_DIR) : base.corpus), ...base.spbAppeals].filter((e) => e.sector !== null);
-const sets: Record<string, Example[]> = TUNE ? { feb: loadSpb('val'), synthVal: loadCorpus('test', TUNE_DIR) } : { feb: loadSpb('val'), marApr: loadSpb('test'), synthetic: loadCorpus('test') };
-const keys = shuffleKeys(all.map((e) => e.text));
+const { all, sets, keys } = sectorExperimentData();
 const o = DEFAULT_OPTIONS;
 
 function features(mode: string, text: string): FeatureVector {
@@ -49,14 +44,7 @@ function features(mode: string, text: string): FeatureVector {
 for (const mode of process.argv.slice(2)) {
   const t0 = performance.now();
   const xs = all.map((e) => ({ e, x: features(mode, e.text) }));
-  const ada = new LinearHead(HEADS.sector, SECTORS);
-  for (let ep = 0; ep < o.epochs; ep++) for (const { e, x } of stableShuffle(xs, keys, 1000 + ep)) ada.adagradUpdate(x, SECTORS.indexOf(e.sector!), o.lr, o.l2, e.weight);
-  const svm = new LinearHead(HEADS.sector, SECTORS);
-  const local = xs.map((_, i) => i);
-  SECTORS.forEach((s, c) => {
-    const costs = Float64Array.from(xs, ({ e }) => (o.sectorSvmC! * (e.svmWeight ?? e.weight)) / 3);
-    svm.fitSvm(c, xs.map(({ x }) => x), xs.map(({ e }) => e.sector === s), costs, (p) => stableShuffle(local, keys, 1000 + p), 10);
-  });
+  const { ada, svm } = fitSectorHalves(xs, keys);
   scaleToLogOdds(svm, xs.map(({ e, x }) => ({ x, label: SECTORS.indexOf(e.sector!), weight: e.svmWeight ?? e.weight })));
   const heads: [string, LinearHead][] = [['adagrad', ada], ['ensemble', blend(ada, svm, o.sectorEnsemble!)]];
   for (const [name, h] of heads) {

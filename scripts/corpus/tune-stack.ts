@@ -16,30 +16,18 @@ import { HEADS } from '../../src/classifier/classifier';
 import { OneVsRestSvm, TfidfVectorizer } from '../../src/classifier/baseline';
 import { LinearHead } from '../../src/classifier/linear';
 import { macroF1, perClass } from '../../src/classifier/metrics';
-import { DEFAULT_OPTIONS, featuresOf, scaleToLogOdds, shuffleKeys, stableShuffle } from '../../src/classifier/train';
+import { DEFAULT_OPTIONS, featuresOf, scaleToLogOdds, stableShuffle } from '../../src/classifier/train';
 import { SECTORS } from '../../src/domain/sector';
-import { loadCorpus, loadSpb, trainingSets, type Example } from './datasets';
+import { fitSectorHalves, sectorExperimentData } from './sector-experiments';
 
-const TUNE = process.env.TUNE === '1';
-const TUNE_DIR = new URL('file:///tmp/dozor-tune/');
-const base = trainingSets();
-const all = [...(TUNE ? loadCorpus('train', TUNE_DIR) : base.corpus), ...base.spbAppeals].filter((e) => e.sector !== null);
-const sets: Record<string, Example[]> = TUNE ? { feb: loadSpb('val'), synthVal: loadCorpus('test', TUNE_DIR) } : { feb: loadSpb('val'), marApr: loadSpb('test'), synthetic: loadCorpus('test') };
+const { all, sets, keys } = sectorExperimentData();
 const t0 = performance.now();
 const lap = (what: string) => console.error(`${what}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
 // Our sector head, as train.ts builds it with DEFAULT_OPTIONS.
-const keys = shuffleKeys(all.map((e) => e.text));
 const xs = all.map((e) => ({ e, x: featuresOf(e.text) }));
 const o = DEFAULT_OPTIONS;
-const ada = new LinearHead(HEADS.sector, SECTORS);
-for (let ep = 0; ep < o.epochs; ep++) for (const { e, x } of stableShuffle(xs, keys, 1000 + ep)) ada.adagradUpdate(x, SECTORS.indexOf(e.sector!), o.lr, o.l2, e.weight);
-const svm = new LinearHead(HEADS.sector, SECTORS);
-const local = xs.map((_, i) => i);
-SECTORS.forEach((s, c) => {
-  const costs = Float64Array.from(xs, ({ e }) => (o.sectorSvmC! * (e.svmWeight ?? e.weight)) / 3);
-  svm.fitSvm(c, xs.map(({ x }) => x), xs.map(({ e }) => e.sector === s), costs, (p) => stableShuffle(local, keys, 1000 + p), 10);
-});
+const { ada, svm } = fitSectorHalves(xs, keys);
 const train = xs.map(({ e, x }) => ({ x, label: SECTORS.indexOf(e.sector!), weight: e.svmWeight ?? e.weight }));
 scaleToLogOdds(svm, train);
 const a = o.sectorEnsemble!;
