@@ -49,7 +49,7 @@ describe('a correction that moves a post out of the corrector\'s scope', () => {
     const res = await correct(bothLead, 'transport');
     expect(res.status).toBe(201);
     expect(await incidentSector()).toBe('transport');
-    const pushed = await eventually(() => received.find((e: FeedEvent<IncidentCard>) => e.data.id === `inc:${POST.id}`), 5000, 'the incident pushed to the transport desk');
+    const pushed = await eventually(() => received.find((e: FeedEvent<IncidentCard>) => e.data.id === `inc:${POST.id}`), 20_000, 'the incident pushed to the transport desk');
     expect(pushed.data.sector).toBe('transport');
     const list = (await (await fetch(`${sys.baseUrl}/api/incidents`, { headers: { authorization: `Bearer ${transportDesk}` } })).json()) as { items: { id: string }[] };
     expect(list.items.map((i) => i.id)).toContain(`inc:${POST.id}`);

@@ -53,7 +53,7 @@ describe('identity in post ids and links', () => {
 
     const { received } = await sys.connectFeed(observer);
     await publish(sys, [PERSONAL]);
-    const pushed = await eventually(() => received.find((e) => e.data.text.includes(TAG)), 5000, 'the incident pushed');
+    const pushed = await eventually(() => received.find((e) => e.data.text.includes(TAG)), 20_000, 'the incident pushed');
     expect(JSON.stringify(pushed)).not.toContain(USER_ID);
   });
 
