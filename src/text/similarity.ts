@@ -112,10 +112,12 @@ function fmix32(h: number): number {
 const SEEDS: readonly number[] = Array.from({ length: MINHASH_SIZE }, (_, i) => fmix32(0x9e3779b9 + i * 0x632be5ab));
 
 /**
- * MinHash signature of a set of feature hashes: for each of `MINHASH_SIZE` permutations the
- * smallest permuted value. An empty set gives all-0xffffffff (similar to nothing non-empty).
+ * MinHash signature of a set of feature hashes: for each of the first `size` (at most
+ * `MINHASH_SIZE`) permutations the smallest permuted value. An empty set gives all-0xffffffff
+ * (similar to nothing non-empty).
  */
 export function minhash(hashes: readonly number[], size = MINHASH_SIZE): Uint32Array {
+  if (!Number.isInteger(size) || size < 1 || size > MINHASH_SIZE) throw new RangeError(`minhash: size ${size} outside 1..${MINHASH_SIZE}`);
   const sig = new Uint32Array(size).fill(0xffffffff);
   for (const h of hashes) {
     for (let k = 0; k < size; k++) {

@@ -46,6 +46,9 @@ describe('jaccard and MinHash', () => {
     expect(Math.abs(estimateJaccard(minhash(fa), minhash(fb)) - exact)).toBeLessThan(0.25);
     expect(estimateJaccard(minhash(fa), minhash(fa))).toBe(1);
     expect(estimateJaccard(minhash([]), minhash([]))).toBe(0);
+    // A shorter signature is the longer one's first values; longer than the seeds is refused.
+    expect(Array.from(minhash(fa, 16))).toEqual(Array.from(minhash(fa)).slice(0, 16));
+    expect(() => minhash(fa, 65)).toThrow(RangeError);
   });
 
   it('puts near-duplicates in a shared LSH bucket and unrelated texts apart', () => {
