@@ -33,7 +33,7 @@ import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
 import { loadClassifier } from '../src/classifier/classifier';
 import { io as connect } from 'socket.io-client';
-import { uniqueText } from './unique-posts';
+import { uniquePost } from './unique-posts';
 
 const N = Number(process.env.BENCH_POSTS ?? 20_000);
 const RATE = 100;
@@ -48,7 +48,7 @@ const demo = loadDemoPosts();
 
 let seq = 0;
 /**
- * The workload: unique posts (`uniqueText`: a demo text with a house number of the post's own,
+ * The workload: unique posts (`uniquePost`: a demo text with a house number of the post's own,
  * so a unique post never links; expected share of links 0). With `repeatShare` > 0, that share of the posts
  * are reposts (the same text, house number included) of an earlier post of the same workload,
  * and link to its incident when both open one.
@@ -74,9 +74,7 @@ function makeWorkload(repeatShare: number) {
           repeats++;
           return { ...original, externalId: `b${seq}`, publishedAt: now };
         }
-        const d = demo[seq % demo.length]!;
-        const text = uniqueText(d.text, seq);
-        const post: IncomingPost = { network: d.network, externalId: `b${seq}`, kind: 'post', url: d.url, text, publishedAt: now, author: d.author, sourceId: d.sourceId, municipality: d.municipality };
+        const post = { ...uniquePost(demo[seq % demo.length]!, `b${seq}`, seq), publishedAt: now };
         if (every > 0) sent.push(post);
         return post;
       });

@@ -14,12 +14,17 @@ export function uniqueText(text: string, n: number): string {
   return `${text.replace(/\d+/g, ' ').replace(/\s+/g, ' ').trim()}, дом ${n}`;
 }
 
+/** Demo post `d` made unique by house number `n`, with external id `externalId`, published now. */
+export function uniquePost(d: DemoPost, externalId: string, n: number): IncomingPost {
+  return { network: d.network, externalId, kind: 'post', url: d.url, text: uniqueText(d.text, n), publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
+}
+
 /** A maker of such posts; external ids are `<idPrefix><n>`, n counting from 1. */
 export function uniquePostMaker(demo: readonly DemoPost[], idPrefix: string): () => IncomingPost {
   let seq = 0;
   return () => {
     const d = demo[seq % demo.length]!;
     seq++;
-    return { network: d.network, externalId: `${idPrefix}${seq}`, kind: 'post', url: d.url, text: uniqueText(d.text, seq), publishedAt: new Date().toISOString(), author: d.author, sourceId: d.sourceId, municipality: d.municipality };
+    return uniquePost(d, `${idPrefix}${seq}`, seq);
   };
 }
