@@ -656,6 +656,11 @@ const nounLike = (w: string) => !VERB.test(w) && !ADJECTIVE.test(w) && !/(ано
 /** Share of the shorter text the alignment must cover for a swap to count: a template, not a retelling. */
 const TEMPLATE_COVER = 0.6;
 
+/** A word of one text the other lacks, not part of an opening address («Поклонники Шамана, …» says who is told, not what). */
+function keptOwn(t: ClaimFingerprint['sequence'][number], other: ClaimFingerprint): boolean {
+  return !other.roots.has(t.root) && !t.address;
+}
+
 /**
  * The things one text says where the other says another («хлеб» / «молоко», «корь» / «грипп»):
  * between two words both texts share, in order, each has one or two words of its own, nouns, of
@@ -689,12 +694,11 @@ function substitutions(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
     const gx = x.slice(i0 + 1, i1);
     const gy = y.slice(j0 + 1, j1);
     if (gx.length === 0 || gy.length === 0 || gx.length > 2 || gy.length > 2) continue;
-    // An opening address («Поклонники Шамана, …») says who is told, not what.
-    const nx = gx.filter((t) => nounLike(t.word) && !b.roots.has(t.root) && !t.address);
-    const ny = gy.filter((t) => nounLike(t.word) && !a.roots.has(t.root) && !t.address);
+    const nx = gx.filter((t) => nounLike(t.word) && keptOwn(t, b));
+    const ny = gy.filter((t) => nounLike(t.word) && keptOwn(t, a));
     // Two names in one slot («Пятёрочка» / «Магнит»): capitalised where both texts have the slot.
-    const cx = gx.filter((t) => t.capital && !b.roots.has(t.root) && !t.address);
-    const cy = gy.filter((t) => t.capital && !a.roots.has(t.root) && !t.address);
+    const cx = gx.filter((t) => t.capital && keptOwn(t, b));
+    const cy = gy.filter((t) => t.capital && keptOwn(t, a));
     if (nx.length > 0 && ny.length > 0) out.push(`${nx[0]!.word}/${ny[0]!.word}`);
     else if (cx.length > 0 && cy.length > 0) out.push(`${cx[0]!.word}/${cy[0]!.word}`);
   }
@@ -829,7 +833,7 @@ function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
 function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
   const n = Math.min(a.sequence.length, b.sequence.length);
   if (n === 0 || intersect(a.roots, b.roots) < 0.7 * n) return 0;
-  const own = (x: ClaimFingerprint, y: ClaimFingerprint) => x.sequence.some((t) => (nounLike(t.word) || t.capital) && !y.roots.has(t.root) && !t.address);
+  const own = (x: ClaimFingerprint, y: ClaimFingerprint) => x.sequence.some((t) => (nounLike(t.word) || t.capital) && keptOwn(t, y));
   return own(a, b) && own(b, a) ? 1 : 0;
 }
 
