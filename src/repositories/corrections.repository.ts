@@ -90,7 +90,16 @@ function fromDoc(d: CorrectionDoc): CorrectionRecord {
 export function createCorrectionsRepository(deps: { es: EsClient; names: IndexNames }) {
   const { es, names } = deps;
   return {
-    async findPost(postId: string): Promise<PostRef | null> {
+    /**
+     * The post and its version. `index`, when the caller knows it (an incident stores its opening
+     * post's index), is read first with a realtime GET: a post indexed since the last refresh is
+     * found at once (a rejection right after the incident opened found nothing by search).
+     */
+    async findPost(postId: string, index?: string): Promise<PostRef | null> {
+      if (index) {
+        const got = await es.get<CorrectablePostDoc>({ index, id: postId }, { ignore: [404] });
+        if (got.found && got._source && got._seq_no !== undefined && got._primary_term !== undefined) return { index: got._index, seqNo: got._seq_no, primaryTerm: got._primary_term, doc: got._source };
+      }
       const res = await es.search<CorrectablePostDoc>({
         index: names.posts,
         ignore_unavailable: true,

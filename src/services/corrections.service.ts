@@ -184,9 +184,9 @@ export function createCorrectionsService(deps: {
     if (moved) await deps.feed?.publish({ incidentId, sector: to.sector, municipality: to.municipality });
   }
 
-  async function findInScope(viewer: SessionUser, given: string): Promise<PostRef> {
+  async function findInScope(viewer: SessionUser, given: string, index?: string): Promise<PostRef> {
     const postId = deps.ids ? deps.ids.decode(given) : given;
-    const ref = postId === null ? null : await deps.corrections.findPost(postId);
+    const ref = postId === null ? null : await deps.corrections.findPost(postId, index);
     // Out of scope answers exactly like missing: existence does not leak.
     if (!ref || !inScope(viewer.scope, { sector: ref.doc.sector, municipality: ref.doc.municipality })) throw new NotFoundError('Post');
     return ref;
@@ -194,12 +194,13 @@ export function createCorrectionsService(deps: {
 
   return {
     /**
-     * `moveIncident: false` when the caller moves the incident itself (a correction from the
+     * `postIndex`: the post's index when the caller knows it (an incident's opening post), read in
+     * real time. `moveIncident: false` when the caller moves the incident itself (a correction from the
      * incident card: the workflow writes the incident under its own version and publishes the update).
      */
-    async correct(viewer: SessionUser, postId: string, c: CorrectionInput & { comment?: string }, ip?: string, opts: { moveIncident?: boolean } = {}): Promise<CorrectionView> {
+    async correct(viewer: SessionUser, postId: string, c: CorrectionInput & { comment?: string }, ip?: string, opts: { moveIncident?: boolean; postIndex?: string } = {}): Promise<CorrectionView> {
       for (let attempt = 0; ; attempt++) {
-        const ref = await findInScope(viewer, postId);
+        const ref = await findInScope(viewer, postId, opts.postIndex);
         validate(c, ref);
         const routing = routeAfter(ref, c);
         // Writing is scoped like reading: a correction may not move a post out of the corrector's

@@ -212,7 +212,7 @@ export function createIncidentWorkflowService(deps: {
         break;
       case 'correct': {
         // The correction is stored and learned from (the corrections API); the incident follows it.
-        await deps.corrections.correct(viewer, doc.post_id, { field: input.field, value: input.value } as Parameters<CorrectionsService['correct']>[2], undefined, { moveIncident: false });
+        await deps.corrections.correct(viewer, doc.post_id, { field: input.field, value: input.value } as Parameters<CorrectionsService['correct']>[2], undefined, { moveIncident: false, postIndex: doc.post_index });
         details.field = input.field;
         details.value = input.value;
         if (input.field === 'sector' && input.value !== doc.sector) {
@@ -287,7 +287,7 @@ export function createIncidentWorkflowService(deps: {
         // "Not an incident" teaches the classifier: the opening post was not a complaint (or not a rumour).
         const field = now.reason === 'misinformation' ? 'misinformation' : 'complaint';
         try {
-          await deps.corrections.correct(viewer, now.post_id, { field, value: false, comment: `Отклонено оператором: ${input.reason}`.slice(0, 500) }, ip);
+          await deps.corrections.correct(viewer, now.post_id, { field, value: false, comment: `Отклонено оператором: ${input.reason}`.slice(0, 500) }, ip, { postIndex: now.post_index });
         } catch (err) {
           // The incident is rejected either way; the lost training example is logged, not hidden.
           log.warn({ incidentId: now.id, err: (err as Error).message }, 'rejection could not become a correction');

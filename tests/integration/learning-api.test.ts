@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correctionsToExamples } from '../../src/classifier-registry/learning';
+import { createCorrectionsRepository } from '../../src/repositories/corrections.repository';
 import { startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -12,12 +13,12 @@ const PUBLISHED = '2026-11-20T10:00:00.000Z';
 const TEXT = 'Во дворе дома на Лукашевича 10 яма на дороге, машины бьют колёса, когда засыплют?';
 
 /** A stored post as the pipeline would have written it (no classifier needed for the API). */
-async function storePost(id: string, over: Record<string, unknown> = {}): Promise<void> {
+async function storePost(id: string, over: Record<string, unknown> = {}, refresh: 'wait_for' | false = 'wait_for'): Promise<void> {
   const { es, names } = sys.container;
   await es.index({
     index: names.postsIndexFor(PUBLISHED),
     id,
-    refresh: 'wait_for',
+    refresh,
     document: {
       id,
       network: 'vk',
@@ -214,5 +215,24 @@ describe('model versions API', () => {
     await sys.container.es.indices.refresh({ index: sys.container.names.audit });
     const audit = await sys.container.repos.audit.search({ action: 'model.activate', offset: 0, size: 10 });
     expect(audit.items.map((a) => [a.target, a.outcome])).toEqual(expect.arrayContaining([[shipped!.version, 'success'], ['dozor-nope', 'failure']]));
+  });
+});
+
+describe('finding the post to correct', () => {
+  it('with its index known (an incident\'s opening post), a post written since the last refresh is found at once, with its version', async () => {
+    const { es, names } = sys.container;
+    const repo = createCorrectionsRepository({ es, names });
+    await es.indices.putSettings({ index: names.postsIndexFor(PUBLISHED), settings: { refresh_interval: -1 } });
+    try {
+      await storePost('vk:realtime1', {}, false);
+      const ref = await repo.findPost('vk:realtime1', names.postsIndexFor(PUBLISHED));
+      expect(ref?.doc.id).toBe('vk:realtime1');
+      expect(ref?.index).toBe(names.postsIndexFor(PUBLISHED));
+      // Search sees the last refresh only: without the index the post is not there yet.
+      expect(await repo.findPost('vk:realtime1')).toBeNull();
+      expect(await repo.findPost('vk:missing', names.postsIndexFor(PUBLISHED))).toBeNull();
+    } finally {
+      await es.indices.putSettings({ index: names.postsIndexFor(PUBLISHED), settings: { refresh_interval: '1s' } });
+    }
   });
 });
