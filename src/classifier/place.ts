@@ -28,6 +28,8 @@ const TYPES = new Map<string, string>([
 const PREPOSITIONS = new Set(['на', 'по', 'у', 'возле', 'около', 'с', 'со', 'напротив', 'угол']);
 // A word after a street type that is not a street name.
 const NOT_A_STREET = new Set(['и', 'в', 'на', 'по', 'у', 'нет', 'не', 'уже', 'опять', 'с', 'до', 'от', 'весь', 'вся', 'всей', 'всю']);
+// Adjective street names («Омская», «Заозерной»): at the start of a post they may name something else.
+const ADJECTIVE_ENDING = /(ая|ой|ий|ый|ое|ей|ую)$/;
 const HOUSE = /^(\d{1,4}[а-я]?)(?:\/(\d{1,3}[а-я]?))?$/;
 
 interface Word {
@@ -94,7 +96,10 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const known = knownAt(ws, i);
       if (known) {
         const house = houseAt(ws, known.next);
-        if (afterPrep || house) {
+        // A post that opens with a known street's name names the place («Дианова снег не убирают»),
+        // unless the name is an adjective that may be the start of something else («Омская область»).
+        const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
+        if (afterPrep || house || opening) {
           const end = house ? house.next : known.next;
           return { street: known.street.name, house: house?.house, known: true, raw: text.slice(ws[i]!.start, ws[end - 1]!.end), municipality: known.street.municipality };
         }

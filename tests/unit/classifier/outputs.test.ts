@@ -64,12 +64,19 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     ['Масленникова 70, течёт крыша', 'улица Масленникова', '70'],
     ['ул. 70 лет Октября д. 3/1 к2 нет воды', 'улица 70 лет Октября', '3/1 к2'],
     ['Проспект Мира 19а, не вывозят мусор', 'проспект Мира', '19а'],
+    ['Дианова снег не убирают', 'улица Дианова', undefined],
+    ['22 Апреля снег не убирают', 'улица 22 Апреля', undefined],
   ])('%s → %s %s', (text, street, house) => {
     const p = at(text);
     expect(p.address).toMatchObject({ street, known: true });
     expect(p.address?.house).toBe(house);
     // A known Omsk street places the post in Omsk when nothing else does.
     expect(p.municipality).toBe('omsk');
+  });
+
+  it('a post opening with an adjective street name does not name that street without a house or preposition', () => {
+    expect(at('Омская область опять без денег на дороги').address ?? null).toBeNull();
+    expect(at('Омская 12 нет света').address).toMatchObject({ street: 'улица Омская', house: '12' });
   });
 
   it('keeps an unknown street as written and does not invent a municipality for it', () => {
