@@ -8,7 +8,9 @@
  * pipeline's grouping candidate (src/pipeline/pipeline.service.ts `groupCandidate`: concept
  * features, numbers, sector, street, districts), and each pair through the rule grouping applies
  * (src/domain/incident-workflow.ts `groupingVerdict`). `link` is the positive prediction;
- * suggestions are counted separately.
+ * suggestions are counted separately. The first post of a pair is the earlier one: a pair links
+ * when both open an incident, or when the first opens one and the second, opening none, is a
+ * follow-up (`canFollowUp`) at the link threshold.
  *
  * Two files, never mixed: the thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and precision and recall are reported on the held-out pairs
@@ -27,7 +29,7 @@ import { loadClassifier } from '../src/classifier/classifier';
 import { DEFAULT_GROUPING, type GroupingPolicy } from '../src/domain/incident-workflow';
 import { chooseThresholds, measure, pairEvidence, verdictOf, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
 import { decideIncident, enrichPost } from '../src/pipeline/enrich';
-import { groupCandidate } from '../src/pipeline/pipeline.service';
+import { canFollowUp, groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
 
@@ -60,7 +62,8 @@ function candidate(text: string, municipality: string) {
     { analyze, classifier, gazetteer },
     now,
   );
-  return { ...groupCandidate(post, `inc:${post.id}`), opens: decideIncident(post, policy, now) !== null };
+  const c = groupCandidate(post, `inc:${post.id}`);
+  return { ...c, opens: decideIncident(post, policy, now) !== null, follows: canFollowUp(post, c) };
 }
 
 const score = (pairs: Pair[]): (ScoredPair & { found: boolean })[] =>
@@ -70,7 +73,7 @@ const score = (pairs: Pair[]): (ScoredPair & { found: boolean })[] =>
     // Found: the candidate search (LSH bands or the place bucket) puts the two in one bucket.
     const bands = new Set(a.buckets);
     const found = b.buckets.some((k) => bands.has(k)) || (a.placeKey !== null && a.placeKey === b.placeKey);
-    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens, found };
+    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens, followUp: a.opens && !b.opens && b.follows, found };
   });
 /** Of the same-problem pairs the rule links or suggests, how many the candidate search finds at all. */
 const retrieval = (pairs: readonly (ScoredPair & { found: boolean })[]) => {
@@ -88,7 +91,7 @@ const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.sug
 const errors = (name: string, pairs: readonly ScoredPair[]) => {
   for (const p of pairs) {
     const v = verdictOf(p, DEFAULT_GROUPING);
-    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : `, other sector (confidence ${p.otherSectorConfidence?.toFixed(2)})`}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : ', a post opens no incident'}`;
+    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : `, other sector (confidence ${p.otherSectorConfidence?.toFixed(2)})`}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : p.followUp ? ', a follow-up' : ', a post opens no incident'}`;
     if ((v === 'link') !== p.same) console.log(`${name}: ${p.same ? 'missed' : 'wrongly linked'} (${why}): ${p.note}`);
   }
 };

@@ -15,8 +15,13 @@ import { jaccard } from '../text/similarity';
 export interface ScoredPair extends GroupingEvidence {
   same: boolean;
   note: string;
-  /** Both posts open an incident (only those are grouped). */
+  /** Both posts open an incident. */
   bothOpen: boolean;
+  /**
+   * The first post opens an incident and the second, opening none, is a follow-up
+   * (src/pipeline/pipeline.service.ts `canFollowUp`): it joins on a link, never as a suggestion.
+   */
+  followUp: boolean;
 }
 
 /**
@@ -53,8 +58,9 @@ export interface PairMetrics {
 }
 
 export function verdictOf(p: ScoredPair, policy: GroupingPolicy): 'link' | 'suggest' | 'separate' {
-  if (!p.bothOpen) return 'separate';
-  return groupingVerdict(p, policy).verdict;
+  if (p.bothOpen) return groupingVerdict(p, policy).verdict;
+  if (p.followUp) return groupingVerdict(p, policy).verdict === 'link' ? 'link' : 'separate';
+  return 'separate';
 }
 
 export function measure(pairs: readonly ScoredPair[], policy: GroupingPolicy): PairMetrics {

@@ -1,7 +1,8 @@
-import type { IncidentPolicy, Incident } from '../domain/incident';
+import { incidentId, type IncidentPolicy, type Incident } from '../domain/incident';
 import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
 import { analyze } from '../text/analyze';
+import { lexiconRegisters } from '../classifier/lexicon';
 import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, problemsOf } from '../text/grouping-features';
 import { featureHashes, groupingBands } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
@@ -27,7 +28,7 @@ export interface PipelineDeps extends EnrichDeps {
   staging: StagingRepository;
   posts: PostsRepository;
   incidents: Pick<IncidentsRepository, 'bulkCreate'>;
-  grouping: Pick<GroupingRepository, 'group'>;
+  grouping: Pick<GroupingRepository, 'group' | 'follow'>;
   groupingPolicy: GroupingPolicy;
   feed: Pick<FeedRepository, 'publishOnce' | 'publishUpdates'>;
   names: IndexNames;
@@ -83,11 +84,25 @@ export function createPipelineService(deps: PipelineDeps) {
       const incidents = new Map<number, IncidentDoc>();
       const attached = new Map<number, string>();
       const opening: { i: number; post: EnrichedPost; incident: Incident }[] = [];
+      const following: { i: number; post: EnrichedPost; candidate: GroupCandidate }[] = [];
+      const grouping = deps.groupingPolicy.windowMinutes > 0;
       for (const e of enriched) {
         const incident = decideIncident(e.post, deps.policy, at);
         if (incident) opening.push({ i: e.i, post: e.post, incident });
+        else if (grouping) {
+          const candidate = groupCandidate(e.post, incidentId(e.post.id));
+          if (canFollowUp(e.post, candidate)) following.push({ i: e.i, post: e.post, candidate });
+        }
       }
-      const grouped = deps.groupingPolicy.windowMinutes > 0 ? await deps.grouping.group(opening.map((o) => groupCandidate(o.post, o.incident.id)), deps.groupingPolicy) : [];
+      const grouped = grouping ? await deps.grouping.group(opening.map((o) => groupCandidate(o.post, o.incident.id)), deps.groupingPolicy) : [];
+      // Follow-ups after the batch's own incidents are registered, so «у нас тоже» can join one of them.
+      const followed = await deps.grouping.follow(following.map((f) => f.candidate), deps.groupingPolicy);
+      following.forEach((f, k) => {
+        const target = followed[k];
+        if (!target) return;
+        f.post.incidentId = target;
+        attached.set(f.i, target);
+      });
       opening.forEach((o, k) => {
         const g = grouped[k];
         if (g && g.incidentId !== o.incident.id) {
@@ -150,7 +165,27 @@ export function createPipelineService(deps: PipelineDeps) {
 }
 export type PipelineService = ReturnType<typeof createPipelineService>;
 
-/** What grouping needs of a post that would open an incident. */
+// Posts that are not follow-ups of a complaint though they name its problem: thanks («спасибо, дали
+// свет»), official replies and announcements («плановое отключение»), news and debunks.
+const NOT_A_FOLLOW_UP = new Set(['thanks', 'official', 'news', 'debunk']);
+
+/**
+ * A post that opens no incident may still join an open one as a follow-up («у нас на Ленина 12 тоже
+ * нет воды», «+1, до сих пор не починили»): when it names a problem, is no page's own reply, and
+ * is not worded as thanks, an official reply or announcement, news or a debunk. The complaint head
+ * misses many such short posts; they belong on the card (its count, networks and reach).
+ */
+export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): boolean {
+  if (candidate.problems.length === 0) return false;
+  if (post.kind === 'comment' && post.fromPage === true) return false;
+  for (const s of post.textStems.split(' ')) {
+    if (s.startsWith('планов')) return false;
+    if (lexiconRegisters(s)?.some((r) => NOT_A_FOLLOW_UP.has(r))) return false;
+  }
+  return true;
+}
+
+/** What grouping needs of a post that would open an incident (or follow one up). */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
   const stems = post.textStems.split(' ');
   const named = groupingFeatures(stems);
@@ -162,7 +197,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     postId: post.id,
     incidentId,
     features,
-    numbers: featureHashes(named.filter((f) => f.startsWith('#'))),
+    numbers: featureHashes(houseNumbers(named.filter((f) => f.startsWith('#')), address?.house)),
     sector: post.classification.sector.label,
     // Rounded as the grouping profile stores it, so the evaluation and Redis compare the same number.
     sectorConfidence: Math.round(post.classification.sector.confidence * 1000) / 1000,
@@ -178,6 +213,17 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: address?.street }),
     member: { postId: post.id, network: post.network, publishedAt: post.publishedAt, reach },
   };
+}
+
+/**
+ * The number features grouping compares, with a house that has a block or a fraction («9 к4»,
+ * «9/2») as one number: «Завертяева 9 корпус 4» and «Завертяева 9/2» are two buildings, though both
+ * name 9. Numbers are the `#n` grouping features; `house` is the resolved address's house.
+ */
+export function houseNumbers(numbers: readonly string[], house: string | undefined): string[] {
+  if (!house || !/[/к]/.test(house)) return [...numbers];
+  const parts = new Set((house.match(/\d+/g) ?? []).map((n) => `#${n}`));
+  return [...numbers.filter((n) => !parts.has(n)), `#${house.replace(/\s+/g, '')}`];
 }
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {

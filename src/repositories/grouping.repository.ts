@@ -225,6 +225,8 @@ if linkId and link >= tonumber(ARGV[5]) then
   redis.call('EXPIRE', memberKey, keep)
   return {'attach', linkId, tostring(link), ''}
 end
+-- A follow-up (ARGV[16]) joins an incident or nothing: it opens none and suggests none.
+if ARGV[16] == '1' then return {'none', '', tostring(best), ''} end
 local newId = ARGV[2]
 local window = ARGV[8]
 redis.call('SET', KEYS[1], newId, 'EX', keep)
@@ -289,49 +291,67 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
   const placeBucket = (key: string) => `${prefix}:grp:pl:${key}`;
   const bandBucket = (key: string) => `${prefix}:grp:b:${key}`;
 
+  /** Runs the script for every candidate in order, atomically each (one round trip for the batch). */
+  async function run(candidates: readonly GroupCandidate[], policy: GroupingPolicy, followUp: boolean): Promise<[string, string, string, string][]> {
+    if (candidates.length === 0) return [];
+    const args = (c: GroupCandidate) => {
+      const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
+      return [
+        keys.length,
+        ...keys,
+        prefix,
+        c.incidentId,
+        profile(c),
+        c.placeKey ? '1' : '0',
+        String(policy.autoLink),
+        String(policy.suggest),
+        String(policy.placeBonus),
+        String(policy.windowMinutes * 60),
+        encodeMember(c.member),
+        c.postId,
+        String(KEEP_SECONDS),
+        String(policy.otherSectorPenalty),
+        String(PROFILE_SETS),
+        policy.sectorVeto === null ? '' : String(policy.sectorVeto),
+        String(BUCKET_SIZE),
+        followUp ? '1' : '0',
+      ] as const;
+    };
+    // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
+    // lost its script cache (restart) answers NOSCRIPT: those posts, not decided, run again
+    // with the script's text.
+    const p = redis.pipeline();
+    for (const c of candidates) p.evalsha(GROUP_SHA, ...args(c));
+    const res = (await p.exec()) ?? [];
+    for (let i = 0; i < candidates.length; i++) {
+      const err = res[i]?.[0];
+      if (err && /NOSCRIPT/.test(err.message)) res[i] = [null, await redis.eval(GROUP, ...args(candidates[i] as GroupCandidate))];
+    }
+    return res.map(([err, val]) => {
+      if (err) throw err;
+      return val as [string, string, string, string];
+    });
+  }
+
   return {
     /** Decides every candidate in order, atomically each (one round trip for the batch). */
     async group(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<GroupOutcome[]> {
-      if (candidates.length === 0) return [];
-      const args = (c: GroupCandidate) => {
-        const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
-        return [
-          keys.length,
-          ...keys,
-          prefix,
-          c.incidentId,
-          profile(c),
-          c.placeKey ? '1' : '0',
-          String(policy.autoLink),
-          String(policy.suggest),
-          String(policy.placeBonus),
-          String(policy.windowMinutes * 60),
-          encodeMember(c.member),
-          c.postId,
-          String(KEEP_SECONDS),
-          String(policy.otherSectorPenalty),
-          String(PROFILE_SETS),
-          policy.sectorVeto === null ? '' : String(policy.sectorVeto),
-          String(BUCKET_SIZE),
-        ] as const;
-      };
-      // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
-      // lost its script cache (restart) answers NOSCRIPT: those posts, not decided, run again
-      // with the script's text.
-      const p = redis.pipeline();
-      for (const c of candidates) p.evalsha(GROUP_SHA, ...args(c));
-      const res = (await p.exec()) ?? [];
-      for (let i = 0; i < candidates.length; i++) {
-        const err = res[i]?.[0];
-        if (err && /NOSCRIPT/.test(err.message)) res[i] = [null, await redis.eval(GROUP, ...args(candidates[i] as GroupCandidate))];
-      }
-      return res.map(([err, val]): GroupOutcome => {
-        if (err) throw err;
-        const [kind, id, score, sug] = val as [string, string, string, string];
+      const res = await run(candidates, policy, false);
+      return res.map(([kind, id, score, sug]): GroupOutcome => {
         if (kind === 'dup') return { kind: 'dup', incidentId: id };
         if (kind === 'attach') return { kind: 'attach', incidentId: id, similarity: Number(score) };
         return { kind: 'new', incidentId: id, suggestion: sug ? { incidentId: sug, similarity: Number(score) } : null };
       });
+    },
+
+    /**
+     * Follow-ups: posts that open no incident of their own («у нас тоже нет воды», «+1, до сих пор
+     * не починили»). Each joins the open incident it matches at the link threshold (the incident's
+     * id), or nothing is written and the answer is null: no profile, no bucket entry, no suggestion.
+     */
+    async follow(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<(string | null)[]> {
+      const res = await run(candidates, policy, true);
+      return res.map(([kind, id]) => (kind === 'attach' || kind === 'dup' ? id : null));
     },
 
     /** Members of each incident (posts grouped into it, the opening post included). */

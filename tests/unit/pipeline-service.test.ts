@@ -75,7 +75,10 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
     publishUpdates: async () => [],
   } as unknown as FeedRepository;
   // Every post is new to grouping here (grouping itself is tested on real Redis in tests/workflow).
-  const grouping = { group: async (cs: readonly GroupCandidate[]) => cs.map((c): GroupOutcome => ({ kind: 'new', incidentId: c.incidentId, suggestion: null })) };
+  const grouping = {
+    group: async (cs: readonly GroupCandidate[]) => cs.map((c): GroupOutcome => ({ kind: 'new', incidentId: c.incidentId, suggestion: null })),
+    follow: async (cs: readonly GroupCandidate[]) => cs.map(() => null),
+  };
   const deps: PipelineDeps = {
     staging,
     posts,

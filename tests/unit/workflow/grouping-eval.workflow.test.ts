@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_GROUPING } from '../../../src/domain/incident-workflow';
 import { chooseThresholds, measure, verdictOf, type ScoredPair } from '../../../src/pipeline/grouping-eval';
 
-const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, otherSectorConfidence: null, conflict: null, bothOpen: true, ...extra });
+const pair = (same: boolean, similarity: number, extra: Partial<ScoredPair> = {}): ScoredPair => ({ same, note: `${same ? 's' : 'd'}${similarity}`, similarity, samePlace: false, sameSector: true, otherSectorConfidence: null, conflict: null, bothOpen: true, followUp: false, ...extra });
 
 describe('grouping evaluation', () => {
   it('chooses the link threshold on tuning pairs alone: the lowest one that keeps the precision floor there and at every higher threshold', () => {

@@ -1,0 +1,61 @@
+/**
+ * What grouping reads of a post (src/pipeline/pipeline.service.ts): a house with a block or a
+ * fraction is one number, and which posts that open no incident may follow one up.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifier, type TextClassifier } from '../../src/classifier/classifier';
+import type { IncomingPost } from '../../src/domain/post';
+import { enrichPost } from '../../src/pipeline/enrich';
+import { canFollowUp, groupCandidate, houseNumbers } from '../../src/pipeline/pipeline.service';
+import { createGazetteer, loadRegion } from '../../src/services/gazetteer.service';
+import { analyze } from '../../src/text/analyze';
+import { featureHashes } from '../../src/text/similarity';
+
+let classifier: TextClassifier;
+const gazetteer = createGazetteer(loadRegion('omsk'));
+const now = new Date('2026-12-07T10:00:00Z');
+const enriched = (text: string, over: Partial<IncomingPost> = {}) =>
+  enrichPost({ network: 'vk', externalId: '1', kind: 'post', url: 'https://vk.com/wall-1_1', text, publishedAt: now.toISOString(), author: { id: '1', name: 'Имя' }, sourceId: 'vk:wall-1', municipality: 'omsk', ...over }, { analyze, classifier, gazetteer }, now);
+const candidate = (text: string, over: Partial<IncomingPost> = {}) => {
+  const post = enriched(text, over);
+  return { post, c: groupCandidate(post, `inc:${post.id}`) };
+};
+
+beforeAll(async () => {
+  classifier = await loadClassifier();
+});
+
+describe('houseNumbers', () => {
+  it('keeps plain numbers, and makes a house with a block or a fraction one number', () => {
+    expect(houseNumbers(['#9', '#40'], '9')).toEqual(['#9', '#40']);
+    expect(houseNumbers(['#9', '#4'], '9 к4')).toEqual(['#9к4']);
+    expect(houseNumbers(['#9', '#2', '#18'], '9/2')).toEqual(['#18', '#9/2']);
+    expect(houseNumbers(['#3', '#1', '#2'], '3/1 к2')).toEqual(['#3/1к2']);
+    expect(houseNumbers(['#5'], undefined)).toEqual(['#5']);
+  });
+
+  it('two buildings of one street number share no number, so grouping keeps them apart', () => {
+    const a = candidate('Завертяева 9 корпус 4 — лифт не работает').c;
+    const b = candidate('Завертяева 9/2 лифт не работает с пятницы').c;
+    expect(a.numbers).toEqual(featureHashes(['#9к4']));
+    expect(a.numbers.some((n) => b.numbers.includes(n))).toBe(false);
+  });
+});
+
+describe('canFollowUp', () => {
+  it('a post naming a problem, not worded as thanks, an announcement or a page reply, may follow an incident up', () => {
+    const yes = candidate('у нас на Ленина 12 тоже нет воды');
+    expect(canFollowUp(yes.post, yes.c)).toBe(true);
+    for (const text of ['Спасибо, на Жукова 61 дали горячую воду', 'Плановое отключение света на Степанца 10 завтра с 9 до 17', 'Как сообщает пресс-служба, воды на Ленина не будет до вечера']) {
+      const no = candidate(text);
+      expect(no.c.problems.length).toBeGreaterThan(0);
+      expect(canFollowUp(no.post, no.c), text).toBe(false);
+    }
+    // Naming no problem: nothing to follow up.
+    const none = candidate('Кто-нибудь знает, во сколько открывается МФЦ?');
+    expect(canFollowUp(none.post, none.c)).toBe(false);
+    // The watched page's own comment is its answer, not a resident's follow-up.
+    const reply = candidate('На Ленина 12 нет воды из-за аварии, бригада работает', { kind: 'comment', fromPage: true });
+    expect(canFollowUp(reply.post, reply.c)).toBe(false);
+  });
+});
