@@ -180,6 +180,8 @@ export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): bool
   if (post.kind === 'comment' && post.fromPage === true) return false;
   for (const s of post.textStems.split(' ')) {
     if (s.startsWith('планов')) return false;
+    // Residents address officials too («Уважаемая администрация, …», «моё обращение»).
+    if (s.startsWith('уважа') || s.startsWith('обращ')) continue;
     if (lexiconRegisters(s)?.some((r) => NOT_A_FOLLOW_UP.has(r))) return false;
   }
   return true;

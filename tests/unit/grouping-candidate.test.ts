@@ -46,6 +46,9 @@ describe('canFollowUp', () => {
   it('a post naming a problem, not worded as thanks, an announcement or a page reply, may follow an incident up', () => {
     const yes = candidate('у нас на Ленина 12 тоже нет воды');
     expect(canFollowUp(yes.post, yes.c)).toBe(true);
+    // Residents address officials too: «Уважаемая администрация» is no official reply.
+    const addressed = candidate('Уважаемая администрация Калачинского района, почему в городе с обеда нет света?');
+    expect(canFollowUp(addressed.post, addressed.c)).toBe(true);
     for (const text of ['Спасибо, на Жукова 61 дали горячую воду', 'Плановое отключение света на Степанца 10 завтра с 9 до 17', 'Как сообщает пресс-служба, воды на Ленина не будет до вечера']) {
       const no = candidate(text);
       expect(no.c.problems.length).toBeGreaterThan(0);
