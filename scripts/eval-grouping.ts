@@ -12,15 +12,15 @@
  * when both open an incident, or when the first opens one and the second, opening none, is a
  * follow-up (`canFollowUp`) at the link threshold.
  *
- * Two files, never mixed: the thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl,
- * first argument) and precision and recall are reported on the held-out pairs
- * (data/grouping/heldout.jsonl, second argument) and on a second held-out file written by another
- * hand that read no code (data/grouping/heldout-2.jsonl, third argument; its errors are not listed).
- * The last line is `pairs=… precision=… recall=…` of automatic linking on held-out-2 (on the first
- * held-out file when the second is missing). `--tuning` runs the tuning pairs alone (for feature
- * work). The held-out pairs were evaluated once by the first iteration and once at the end of the
- * second; no threshold, concept or veto comes from them (data/grouping/README.md says what that
- * first look informed).
+ * The thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl, first argument)
+ * alone. Three held-out files follow, each written after the features of its time were frozen:
+ * data/grouping/heldout.jsonl (second argument) and data/grouping/heldout-2.jsonl (third, written
+ * by another hand that read no code) were run as tests and then read, so their errors are listed
+ * and their figures flatter; data/grouping/heldout-3.jsonl (fourth argument, written the same way
+ * as held-out-2) is the test now: its errors are not listed. The last line is
+ * `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
+ * `--tuning` runs the tuning pairs alone (for feature work). No threshold, concept or veto comes
+ * from a held-out file (data/grouping/README.md says what reading them informed).
  * Lines starting with `#` in either file are comments.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -101,26 +101,24 @@ if (tuningOnly) {
   console.log(`tuning with DEFAULT_GROUPING: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
   process.exit(0);
 }
-const heldout = score(load(args[1] ?? 'data/grouping/heldout.jsonl'));
-errors('held-out', heldout);
-// The second held-out file was written by another hand, without reading the code, the features or
-// the other pairs (data/grouping/README.md); its errors are not listed, so that it stays unread.
-const heldout2File = args[2] ?? 'data/grouping/heldout-2.jsonl';
-const heldout2 = existsSync(heldout2File) ? score(load(heldout2File)) : [];
+// Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
+const read = [args[1] ?? 'data/grouping/heldout.jsonl', args[2] ?? 'data/grouping/heldout-2.jsonl'].filter((f) => existsSync(f)).map((f) => ({ file: f, pairs: score(load(f)) }));
+const testFile = args[3] ?? 'data/grouping/heldout-3.jsonl';
+const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
+for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;
 console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${fmt(measure(tuning, chosen))})`);
 console.log(`DEFAULT_GROUPING: ${show(DEFAULT_GROUPING)}${same ? '' : ' — differs from the chosen thresholds: update DEFAULT_GROUPING'}`);
-const m = measure(heldout, DEFAULT_GROUPING);
-console.log(`suggestion band on held-out (operator confirms): ${m.suggested.same} same-problem pairs, ${m.suggested.different} different-problem pairs`);
-console.log(`candidate search (LSH bands, place bucket) finds the same-problem pairs the rule links or suggests: tuning ${retrieval(tuning)}, held-out ${retrieval(heldout)}${heldout2.length ? `, held-out-2 ${retrieval(heldout2)}` : ''}`);
+const all = [...read, ...(test ? [test] : [])];
+console.log(`candidate search (LSH bands, place bucket) finds the same-problem pairs the rule links or suggests: tuning ${retrieval(tuning)}${all.map((r) => `, ${r.file} ${retrieval(r.pairs)}`).join('')}`);
 console.log(`tuning: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
-if (heldout2.length === 0) {
-  console.log(`held-out (${heldout.length} pairs written apart, never used for thresholds):`);
-  console.log(fmt(m));
-} else {
-  const m2 = measure(heldout2, DEFAULT_GROUPING);
-  console.log(`held-out (${heldout.length} pairs written apart, never used for thresholds; its errors were read by earlier iterations): ${fmt(m)}`);
-  console.log(`suggestion band on held-out-2: ${m2.suggested.same} same-problem pairs, ${m2.suggested.different} different-problem pairs`);
-  console.log(`held-out (${heldout2.length} pairs of held-out-2, written by another hand that read no code; its errors are not listed):`);
-  console.log(fmt(m2));
+for (const r of all) {
+  const m = measure(r.pairs, DEFAULT_GROUPING);
+  console.log(`suggestion band on ${r.file} (operator confirms): ${m.suggested.same} same-problem pairs, ${m.suggested.different} different-problem pairs`);
+}
+for (const r of read) console.log(`${r.file} (${r.pairs.length} pairs, held out when written, its errors since read): ${fmt(measure(r.pairs, DEFAULT_GROUPING))}`);
+const last = test ?? read.at(-1);
+if (last) {
+  console.log(test ? `held-out ${test.file} (${test.pairs.length} pairs written by another hand that read no code; its errors are not listed):` : `held-out ${last.file} (${last.pairs.length} pairs, its errors read):`);
+  console.log(fmt(measure(last.pairs, DEFAULT_GROUPING)));
 }

@@ -57,11 +57,20 @@ describe('grouping evaluation', () => {
     expect(m).toMatchObject({ tp: 0, fp: 0, fn: 1 });
   });
 
-  it('the script reports the held-out file last, and DEFAULT_GROUPING equals the thresholds chosen on the tuning file', () => {
+  it('a follow-up (the second post opens no incident) links at the link threshold and is never a suggestion', () => {
+    const follow = (similarity: number) => pair(true, similarity, { bothOpen: false, followUp: true });
+    expect(verdictOf(follow(DEFAULT_GROUPING.autoLink), DEFAULT_GROUPING)).toBe('link');
+    expect(verdictOf(follow((DEFAULT_GROUPING.autoLink + DEFAULT_GROUPING.suggest) / 2), DEFAULT_GROUPING)).toBe('separate');
+    expect(verdictOf(pair(true, (DEFAULT_GROUPING.autoLink + DEFAULT_GROUPING.suggest) / 2), DEFAULT_GROUPING)).toBe('suggest');
+    expect(verdictOf(follow(1), DEFAULT_GROUPING)).toBe('link');
+    expect(verdictOf(pair(true, 1, { bothOpen: false, followUp: false }), DEFAULT_GROUPING)).toBe('separate');
+  });
+
+  it('the script reports the last held-out file last, and DEFAULT_GROUPING equals the thresholds chosen on the tuning file', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval-grouping.ts'], { encoding: 'utf8' }).trim().split('\n');
     const last = out.at(-1) ?? '';
     expect(last).toMatch(/^pairs=\d+ precision=\d\.\d{3} recall=\d\.\d{3}$/);
-    const [, heldout] = /^held-out \((\d+) pairs/.exec(out.at(-2) ?? '') ?? [];
+    const [, heldout] = /^held-out \S+ \((\d+) pairs/.exec(out.at(-2) ?? '') ?? [];
     expect(Number(last.split(' ')[0]?.split('=')[1])).toBe(Number(heldout));
     expect(Number(heldout)).toBeGreaterThanOrEqual(100);
     expect(out.some((l) => /^chosen on \d+ tuning pairs/.test(l))).toBe(true);
