@@ -107,6 +107,27 @@ describe('grouping', () => {
     expect((await call(token, 'GET', `/api/incidents/${encodeURIComponent(a as string)}`)).body.postCount).toBe(2);
   });
 
+  it('a follow-up that opens no incident of its own («у нас тоже света нет») joins the open incident and counts on its card', async () => {
+    const first = complaintPost({ text: 'Кировский округ обесточен, света нет с утра, когда дадут электричество?' });
+    const follow = complaintPost({ text: 'у нас в Кировском округе тоже света нет', network: 'telegram', engagement: { views: 40 } });
+    await sys.ingest([first]);
+    const [id] = await incidentsOf([first]);
+    await sys.ingest([follow]);
+    const [joined] = await incidentsOf([follow]);
+    expect(joined).toBe(id);
+    // The follow-up path, not a link between two incidents: the classifier did not call it a complaint.
+    const followId = `${follow.network}:${follow.externalId}`;
+    const stored = await sys.container.es.search<{ complaint?: boolean }>({ index: sys.container.names.posts, query: { ids: { values: [followId] } } });
+    expect(stored.hits.hits[0]?._source?.complaint, 'pick a follow-up text the complaint head rejects').toBe(false);
+    await sys.container.es.indices.refresh({ index: sys.container.names.incidents });
+    expect((await sys.container.es.count({ index: sys.container.names.incidents, query: { term: { post_id: followId } } })).count).toBe(0);
+    const card = await eventually(async () => {
+      const r = await call(token, 'GET', `/api/incidents/${encodeURIComponent(id as string)}`);
+      return r.body.postCount === 2 ? r.body : null;
+    }, 10_000, 'two posts on the card');
+    expect(card.networks).toEqual(['telegram', 'vk']);
+  });
+
   it('a post in the middle band opens its own incident with a suggestion the operator can dismiss', async () => {
     // Similarity 0.24 (eval:grouping): between DEFAULT_GROUPING.suggest and .autoLink.
     const first = complaintPost({ text: 'Нет света на Левом берегу, отключили электричество в районе Комарова' });
