@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier, type TextClassifier } from '../../../src/classifier/classifier';
 import { SPB_PATH } from '../../../scripts/corpus/spb-appeals';
-import { loadCorpus, loadSpb, loadTweets, loadWritten, mixedComplaintSet } from '../../../scripts/corpus/datasets';
+import { loadCorpus, loadSpb, loadTweets, loadWritten, mixedComplaintSet, trainingSets } from '../../../scripts/corpus/datasets';
 import { figures, modelPredictor } from '../../../scripts/eval';
 
 /**
@@ -76,6 +76,19 @@ describe.skipIf(!existsSync(SPB_PATH))('data splits', () => {
     const test = loadSpb('test');
     expect(val.length).toBeGreaterThan(4000);
     for (const e of [...val, ...test]) expect(train.has(e.text)).toBe(false);
+  });
+
+  it('refits on the validation month, never on a test month, and keeps the appeals\' total weight', () => {
+    const refit = trainingSets().spbAppeals;
+    const chosen = trainingSets(false).spbAppeals;
+    const texts = new Set(refit.map((e) => e.text));
+    for (const e of loadSpb('val')) expect(texts.has(e.text)).toBe(true);
+    for (const e of loadSpb('test')) expect(texts.has(e.text)).toBe(false);
+    const val = new Set(loadSpb('val').map((e) => e.text));
+    expect(chosen.some((e) => val.has(e.text))).toBe(false);
+    const mass = (s: typeof refit, w: (e: (typeof refit)[number]) => number) => s.reduce((a, e) => a + w(e), 0);
+    expect(mass(refit, (e) => e.weight)).toBeCloseTo(mass(chosen, (e) => e.weight), 6);
+    expect(mass(refit, (e) => e.svmWeight ?? e.weight)).toBeCloseTo(mass(chosen, (e) => e.svmWeight ?? e.weight), 6);
   });
 
   it('keeps the validation tweets out of the training tweets', () => {
