@@ -121,6 +121,9 @@ export async function retrainCli(args: string[]): Promise<number> {
       testSet: loadCorpus('test'),
       evaluateOn: { spbTest: loadSpb('test'), tweetsTest: loadTweets('test', 2000) },
       validation: validationSets(),
+      // The appeals' validation month is in `base` (a refit): its complaint threshold comes from a
+      // model trained without it (trainModel's `selection`).
+      selectionBase: Object.values(trainingSets(false)).flat(),
       dataSummary: { ...Object.fromEntries(Object.entries(sets).map(([k, v]) => [k, v.length])), correctionRecords },
       dryRun: args.includes('--dry-run'),
       actor: actor(),

@@ -19,7 +19,7 @@ type Keys = ReturnType<typeof shuffleKeys>;
 export function sectorExperimentData(): { all: Example[]; sets: Record<string, Example[]>; keys: Keys } {
   const tune = process.env.TUNE === '1';
   const dir = new URL('file:///tmp/dozor-tune/');
-  const base = trainingSets();
+  const base = trainingSets(false); // the data every choice was made on (Oct 2020 – Jan 2021 appeals)
   const all = [...(tune ? loadCorpus('train', dir) : base.corpus), ...base.spbAppeals].filter((e) => e.sector !== null);
   const sets: Record<string, Example[]> = tune ? { feb: loadSpb('val'), synthVal: loadCorpus('test', dir) } : { feb: loadSpb('val'), marApr: loadSpb('test'), synthetic: loadCorpus('test') };
   return { all, sets, keys: shuffleKeys(all.map((e) => e.text)) };

@@ -60,7 +60,16 @@ const CATEGORY_RULES: Partial<Record<Sector, [RegExp, string][]>> = {
   other: [[/рекламн|реализация товаров|строительной площадки/i, 'trade_construction']],
 };
 
-export function spbCategory(sector: Sector, reason: string): string {
+/**
+ * The portal has no reason for rubbish not being hauled: such appeals are filed under the container
+ * site's «санитарное и техническое состояние» (about a quarter of those before Mar 2021 say «не
+ * вывозят» or «переполнены»). By the same rule — who acts — they are collection (the regional
+ * operator's haul), not the site; the text, not the reason, says which.
+ */
+const NOT_HAULED = /не\s*(вывоз|вывез)|вывезти|вывоз мусора|переполн/i;
+
+export function spbCategory(sector: Sector, reason: string, text = ''): string {
+  if (sector === 'waste' && /контейнерной площадки/i.test(reason) && NOT_HAULED.test(text)) return 'waste.collection';
   for (const [re, code] of CATEGORY_RULES[sector] ?? []) if (re.test(reason)) return `${sector}.${code}`;
   return `${sector}.other`;
 }
@@ -110,7 +119,7 @@ export function loadSpbAppeals(): SpbAppeal[] {
     // Duplicates: the earliest submission keeps the text (and its label and split).
     if (prev && prev.month <= month) continue;
     const sector = spbSector(d.category, d.reason);
-    byText.set(text, { text, sector, category: spbCategory(sector, d.reason), reason: d.reason, heldOut: textHash(text) % 10 === 0, month, split: spbSplitOf(month) });
+    byText.set(text, { text, sector, category: spbCategory(sector, d.reason, text), reason: d.reason, heldOut: textHash(text) % 10 === 0, month, split: spbSplitOf(month) });
   }
   cache = [...byText.values()];
   return cache;

@@ -25,7 +25,7 @@ Object.assign(FEATURE_WEIGHTS, JSON.parse(process.env.FW ?? '{}'));
 
 const TUNE = process.env.TUNE === '1';
 const TUNE_DIR = new URL('file:///tmp/dozor-tune/');
-const base = trainingSets();
+const base = trainingSets(false); // the data every choice was made on (Oct 2020 – Jan 2021 appeals)
 const all = [...(TUNE ? loadCorpus('train', TUNE_DIR) : base.corpus), ...base.spbAppeals].filter((e) => e.sector !== null);
 const keys = shuffleKeys(all.map((e) => e.text));
 const xs = all.map((e) => ({ e, x: featuresOf(e.text) }));

@@ -128,6 +128,12 @@ export interface RetrainInput {
   evaluateOn?: Record<string, Example[]>;
   /** Validation sets the thresholds are chosen on (without: 0.5). */
   validation?: ValidationSets;
+  /**
+   * When `base` adds validation data back (a refit): the base examples every choice was made on.
+   * A threshold whose validation set `base` trains on is chosen with a model trained on these plus
+   * the corrections (trainModel's `selection`).
+   */
+  selectionBase?: Example[];
   /** Counts per training source, for the record. */
   dataSummary?: Record<string, number>;
   train?: Partial<TrainOptions>;
@@ -182,6 +188,7 @@ export async function retrain(deps: { registry: ModelRegistry }, input: RetrainI
     notes: { trainCounts: { ...input.dataSummary, corrections: input.corrections.length } },
     ...(input.evaluateOn ? { evaluateOn: input.evaluateOn } : {}),
     ...(input.validation ? { validation: input.validation } : {}),
+    ...(input.selectionBase ? { selection: [...input.selectionBase, ...spreadWeight(input.corrections)] } : {}),
   });
   const classifier = classifierFromBytes(trained.bytes);
   const candidate = guardFigures(classifier, input.testSet);

@@ -323,6 +323,30 @@ export function chooseThresholds(clf: TextClassifier, v: ValidationSets): { thre
   };
 }
 
+/**
+ * Thresholds for a model trained on `examples`: chosen on its own validation sets, except those
+ * whose set overlaps `examples`, which come from a model trained on `selection` (notes say which).
+ */
+function refitThresholds(clf: TextClassifier, examples: readonly Example[], v: ValidationSets, selection: Example[] | undefined, opts: TrainOptions, version: string): { thresholds: Thresholds; validation: Record<string, unknown> } {
+  const seen = new Set(examples.map((e) => e.text));
+  const overlapping = (Object.keys(v) as (keyof ValidationSets)[]).filter((k) => v[k].some((e) => seen.has(e.text)));
+  const own = chooseThresholds(clf, v);
+  if (overlapping.length === 0) return own;
+  if (!selection) throw new Error(`trainModel: the ${overlapping.join(', ')} validation set shares texts with the training examples; pass \`selection\` (the data the choices were made on)`);
+  const before = chooseThresholds(train(selection, `${version}-selection`, opts).classifier, v);
+  const thresholds = { ...own.thresholds };
+  const validation: Record<string, unknown> = { ...own.validation };
+  for (const k of overlapping) thresholds[k] = before.thresholds[k];
+  // The figures of the kept thresholds are the selection model's (the refit model's own on those sets would be seen data).
+  if (overlapping.includes('complaint')) validation.complaintAcc = before.validation.complaintAcc;
+  if (overlapping.includes('urgency')) validation.urgentF1 = before.validation.urgentF1;
+  if (overlapping.includes('misinformation')) validation.misinfoF1 = before.validation.misinfoF1;
+  validation.chosenOnSelectionModel = overlapping;
+  validation.selectionThresholds = before.thresholds;
+  validation.refitOwnThresholds = own.thresholds;
+  return { thresholds, validation };
+}
+
 export interface TrainedModel {
   /** The serialised model file (gzip), ready to write or store in a registry. */
   bytes: Buffer;
@@ -345,12 +369,20 @@ export function trainModel(
     evaluateOn?: Record<string, Example[]>;
     /** Validation sets to choose the thresholds on (stored in the notes); without: 0.5. */
     validation?: ValidationSets;
+    /**
+     * The examples every choice was made on, when `examples` adds the validation data back (a
+     * refit). A threshold whose validation set shares a text with `examples` (the complaint
+     * threshold: its set holds the Feb 2021 appeals) is chosen with a model trained on these, on
+     * the same validation set, then kept for the refit model; the others are chosen on the refit
+     * model. Without it such a threshold would be chosen on texts the model was trained on: refused.
+     */
+    selection?: Example[];
   },
 ): TrainedModel {
   const opts = { ...DEFAULT_OPTIONS, ...options.train };
   const trained = train(examples, options.version, opts);
   const { heads } = trained;
-  const chosen = options.validation ? chooseThresholds(trained.classifier, options.validation) : null;
+  const chosen = options.validation ? refitThresholds(trained.classifier, examples, options.validation, options.selection, opts, options.version) : null;
   const classifier = chosen ? classifierFromHeads({ version: options.version, thresholds: chosen.thresholds }, heads) : trained.classifier;
   const figures: Record<string, unknown> = {};
   for (const [name, set] of Object.entries(options.evaluateOn ?? {})) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { baselineTokens, OneVsRestSvm, termCounts, TfidfVectorizer, trainLinearSvm } from '../../../src/classifier/baseline';
 import type { FeatureVector } from '../../../src/classifier/features';
 import { LinearHead } from '../../../src/classifier/linear';
-import { calibrate, chooseThreshold, thresholdsOf } from '../../../src/classifier/thresholds';
+import { calibrate, chooseThreshold, thresholdsOf, type Thresholds } from '../../../src/classifier/thresholds';
+import { trainModel, type Example } from '../../../src/classifier/train';
 
 const vec = (pairs: [number, number][]): FeatureVector => ({ idx: Int32Array.from(pairs.map((p) => p[0])), val: Float32Array.from(pairs.map((p) => p[1])) });
 
@@ -95,5 +96,26 @@ describe('thresholds', () => {
   it('reads thresholds from a model\'s notes, 0.5 where missing or malformed', () => {
     expect(thresholdsOf({ thresholds: { complaint: 0.3, urgency: 'x', misinformation: 2 } })).toEqual({ complaint: 0.3, urgency: 0.5, misinformation: 0.5 });
     expect(thresholdsOf(undefined)).toEqual({ complaint: 0.5, urgency: 0.5, misinformation: 0.5 });
+  });
+});
+
+describe('refit thresholds (trainModel `selection`)', () => {
+  const ex = (text: string, complaint: boolean, weight = 3): Example => ({ text, sector: complaint ? 'housing' : null, complaint, misinformation: null, weight });
+  const selection = [ex('нет горячей воды в доме третий день', true), ex('в подъезде не горит свет', true), ex('хорошая погода сегодня гуляем', false), ex('смотрим кино вечером дома', false)];
+  // The validation month: one appeal and one ordinary post; the refit trains on the appeal too.
+  const month = [ex('течёт крыша над квартирой', true), ex('вкусный кофе в новой кофейне', false)];
+  const validation = { complaint: month, urgency: [], misinformation: [] };
+
+  it('refuses to choose a threshold on a validation set the model was trained on, without `selection`', () => {
+    expect(() => trainModel([...selection, ...month], { version: 't', corpusHash: 'h', validation })).toThrow(/complaint validation set shares texts/);
+  });
+
+  it('takes that threshold from the model trained on `selection` and says so in the notes', () => {
+    const { meta } = trainModel([...selection, ...month], { version: 't', corpusHash: 'h', validation, selection });
+    const selected = trainModel(selection, { version: 's', corpusHash: 'h', validation });
+    const v = meta.notes.validation as Record<string, unknown>;
+    expect(v.chosenOnSelectionModel).toEqual(['complaint']);
+    expect((meta.notes.thresholds as Thresholds).complaint).toBe((selected.meta.notes.thresholds as Thresholds).complaint);
+    expect(v.complaintAcc).toBe((selected.meta.notes.validation as Record<string, number>).complaintAcc);
   });
 });
