@@ -17,7 +17,7 @@ import { LinearHead, serializeModel, type ModelMeta } from './linear';
 import { accuracy, binaryF1, macroF1, perClass } from './metrics';
 import { cueRisk } from './misinfo-cues';
 import { loadTaxonomy } from './taxonomy';
-import { chooseThreshold, type Thresholds } from './thresholds';
+import { chooseThreshold, chooseThresholdMeanAccuracy, type Thresholds } from './thresholds';
 import { urgencyFromCues } from './urgency';
 
 /** One labelled training or evaluation example. */
@@ -285,6 +285,12 @@ export function scaleToLogOdds(h: LinearHead, set: readonly { x: FeatureVector; 
 export interface ValidationSets {
   /** Mixed real set: appeals (complaints) and ordinary posts; accuracy is maximised. */
   complaint: Example[];
+  /**
+   * Short social complaints and hard non-complaints (data/written/complaint-val.jsonl): when
+   * given, the complaint threshold maximises the mean of the accuracies on this set and on
+   * `complaint`, so the small social set counts as much as the big mixed one.
+   */
+  complaintSocial?: Example[];
   /** Urgent and non-urgent posts; F1 of «urgent» is maximised. */
   urgency: Example[];
   /** Rumours and non-rumours; F1 of «rumour» is maximised. */
@@ -304,6 +310,7 @@ export function chooseThresholds(clf: TextClassifier, v: ValidationSets): { thre
     return { scores: kept.map((e) => score(e.text)), gold: kept.map((e) => label(e) as boolean) };
   };
   const c = scored(v.complaint, (e) => e.complaint, (t) => raw(analyze(t)).complaint);
+  const cs = scored(v.complaintSocial ?? [], (e) => e.complaint, (t) => raw(analyze(t)).complaint);
   const u = scored(v.urgency, (e) => e.urgent, (t) => {
     const a = analyze(t);
     return urgencyFromCues(cuesOf(a.normalized).urgency) >= 0.5 ? 1 : raw(a).urgency;
@@ -312,14 +319,23 @@ export function chooseThresholds(clf: TextClassifier, v: ValidationSets): { thre
     const a = analyze(t);
     return cueRisk(cuesOf(a.normalized).misinfo) >= 0.5 ? 1 : raw(a).misinformation;
   });
-  const ct = chooseThreshold(c.scores, c.gold, 'accuracy');
+  const ct: { threshold: number; value: number; values?: number[] } = cs.gold.length ? chooseThresholdMeanAccuracy([c, cs]) : chooseThreshold(c.scores, c.gold, 'accuracy');
   const ut = chooseThreshold(u.scores, u.gold, 'f1');
   const mt = chooseThreshold(m.scores, m.gold, 'f1');
   // A threshold of 1 or more would switch a head off; keep it inside (0, 1).
   const clamp = (t: number) => Math.min(0.98, Math.max(0.02, t));
   return {
     thresholds: { complaint: clamp(ct.threshold), urgency: clamp(ut.threshold), misinformation: clamp(mt.threshold) },
-    validation: { complaintAcc: ct.value, urgentF1: ut.value, misinfoF1: mt.value, complaintN: c.gold.length, urgencyN: u.gold.length, misinformationN: m.gold.length },
+    validation: {
+      complaintAcc: ct.value,
+      // With the social set: complaintAcc is the mean of the two accuracies, given here apart.
+      ...(ct.values ? { complaintMixedAcc: ct.values[0] as number, complaintSocialAcc: ct.values[1] as number, complaintSocialN: cs.gold.length } : {}),
+      urgentF1: ut.value,
+      misinfoF1: mt.value,
+      complaintN: c.gold.length,
+      urgencyN: u.gold.length,
+      misinformationN: m.gold.length,
+    },
   };
 }
 
