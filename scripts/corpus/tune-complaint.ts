@@ -14,9 +14,11 @@
  *
  * Variant keys: any TrainOptions key; `spb`, `tweets`, `corpus`: multipliers of those sources'
  * weights; `clauses`: weight of the short first clauses of the training appeals added as
- * complaints (`appealClauses`), 0 or absent: none. SHOW=1 prints the written validation errors.
+ * complaints (`appealClauses`), 0 or absent: none; `corpusNeg`: multiplier of the corpus's
+ * non-complaints; `svm`: the head fitted as a linear SVM with this C (as the misinformation head);
+ * `noRumourLabels`: the written training rumours without their complaint labels (`loadWritten`).
+ * SHOW=1 prints the written validation errors.
  */
-import { readFileSync } from 'node:fs';
 import { HEADS } from '../../src/classifier/classifier';
 import type { FeatureVector } from '../../src/classifier/features';
 import { LinearHead } from '../../src/classifier/linear';
@@ -24,7 +26,7 @@ import { chooseThreshold, chooseThresholdMeanAccuracy } from '../../src/classifi
 import { DEFAULT_OPTIONS, featuresOf, shuffleKeys, stableShuffle, type Example, type TrainOptions } from '../../src/classifier/train';
 import { appealClauses, loadCorpus, loadWritten, mixedComplaintSet, trainingSets } from './datasets';
 
-type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; rumourLabels?: boolean };
+type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; noRumourLabels?: boolean };
 
 const tune = process.env.TUNE === '1';
 const base = trainingSets();
@@ -35,9 +37,6 @@ const fx = (t: string) => {
   if (!x) cache.set(t, (x = featuresOf(t)));
   return x;
 };
-
-// The written training rumours' styles (a non-rumour in `complaint` style is a complaint).
-const rumourStyles = readFileSync(new URL('../../data/written/rumours-train.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { style: string; misinformation: boolean }).misinformation ? 'rumour' : (JSON.parse(l) as { style: string }).style);
 
 const feb = mixedComplaintSet('val');
 const val = loadWritten('complaint-val');
@@ -68,7 +67,7 @@ for (const g of grid) {
   const o = { ...DEFAULT_OPTIONS, ...g };
   const scaled = (set: Example[], m = 1) => (m === 1 ? set : set.map((e) => ({ ...e, weight: e.weight * m })));
   // The shipped order: the training sets as scripts/train.ts lists them, shuffle keys over all of them.
-  const rumours = g.rumourLabels ? base.writtenRumours.map((e, i) => ({ ...e, complaint: rumourStyles[i] === 'complaint' })) : base.writtenRumours;
+  const rumours = g.noRumourLabels ? base.writtenRumours.map((e) => ({ ...e, complaint: null })) : base.writtenRumours;
   const corpusSet = g.corpusNeg ? scaled(corpus, g.corpus).map((e) => (e.complaint === false ? { ...e, weight: e.weight * g.corpusNeg! } : e)) : scaled(corpus, g.corpus);
   const all = [...corpusSet, ...scaled(base.spbAppeals, g.spb), ...scaled(base.rusentitweet, g.tweets), ...rumours, ...(g.clauses ? appealClauses(base.spbAppeals, g.clauses) : [])];
   const keysAll = shuffleKeys(all.map((e) => e.text));
@@ -79,7 +78,7 @@ for (const g of grid) {
   if (g.svm) {
     const costs = Float64Array.from(xs, ({ e }) => (g.svm! * (e.svmWeight ?? e.weight) * (e.complaint ? 1 : o.complaintNegWeight)) / 3);
     h.fitSvm(0, xs.map(({ x }) => x), xs.map(({ e }) => e.complaint as boolean), costs, (p) => stableShuffle(xs.map((_, i) => i), keys, 1000 + p), 10);
-  } else for (let ep = 0; ep < o.epochs; ep++) for (const { e, x } of stableShuffle(xs, keys, 1000 + ep)) h.adagradUpdate(x, e.complaint ? 1 : 0, o.lr, o.l2, e.weight * (e.complaint ? 1 : o.complaintNegWeight));
+  } else for (let ep = 0; ep < o.epochs; ep++) for (const { e, x } of stableShuffle(xs, keys, 1000 + ep)) h.adagradUpdate(x, e.complaint ? 1 : 0, o.lr, o.complaintL2 ?? o.l2, e.weight * (e.complaint ? 1 : o.complaintNegWeight));
   // As the model file stores it: int8 with one scale per head.
   let max = 0;
   for (const w of h.weights) max = Math.max(max, Math.abs(w));

@@ -51,6 +51,12 @@ export interface TrainOptions {
   misinfoPosWeight: number;
   /** Weight multipliers per source, on top of each example's own weight. */
   complaintNegWeight: number;
+  /**
+   * L2 of the complaint head when it differs from `l2`: a stronger one keeps the head off the rare
+   * n-grams that tell a portal appeal from a tweet by style (chosen on the complaint validation
+   * sets, scripts/corpus/tune-complaint.ts).
+   */
+  complaintL2?: number;
   /** Epoch from which the weights are averaged (≥ epochs: no averaging). */
   averageFrom: number;
   /** Sector classes weighted by (mean class weight / class weight)^balance: 0 = as is, 1 = fully balanced. */
@@ -83,9 +89,10 @@ export interface TrainOptions {
  * of the best. Plain SGD (8 epochs, the first models' optimiser) reached 0.719 on the same data.
  * The sector head is 0.65 × that AdaGrad head + 0.35 × one-vs-rest SVMs with C 0.5 (Feb 2021 0.806
  * vs AdaGrad 0.793, synthetic validation corpus 0.844 vs 0.831; scripts/corpus/tune-sector.ts,
- * docs/CLASSIFIER.md).
+ * docs/CLASSIFIER.md). The complaint head's L2 is 1e-3 (written social validation set 0.881 vs
+ * 0.850 at 1e-4, mixed Feb 2021 0.992 vs 0.993; scripts/corpus/tune-complaint.ts).
  */
-export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad', misinfoSvmC: 0.9, sectorSvmC: 0.5, sectorEnsemble: 0.65 };
+export const DEFAULT_OPTIONS: TrainOptions = { epochs: 5, lr: 0.3, decay: 1, l2: 1e-4, misinfoPosWeight: 8, complaintNegWeight: 0.7, complaintL2: 1e-3, averageFrom: 99, sectorBalance: 0, urgentPosWeight: 3, optimizer: 'adagrad', misinfoSvmC: 0.9, sectorSvmC: 0.5, sectorEnsemble: 0.65 };
 
 /** Passes of dual coordinate descent for the SVM-fitted heads (as the baseline: at most 10). */
 const SVM_PASSES = 10;
@@ -204,10 +211,10 @@ export function train(examples: Example[], version: string, opts: TrainOptions =
     if (epoch === opts.averageFrom) for (const h of all) h.startAveraging();
     const adagrad = opts.optimizer === 'adagrad';
     const lr = adagrad ? LR : LR / (1 + opts.decay * epoch);
-    const step = (h: LinearHead, x: FeatureVector, label: number, w: number) => (adagrad ? h.adagradUpdate(x, label, lr, L2, w) : h.update(x, label, lr, L2, w));
+    const step = (h: LinearHead, x: FeatureVector, label: number, w: number, l2 = L2) => (adagrad ? h.adagradUpdate(x, label, lr, l2, w) : h.update(x, label, lr, l2, w));
     for (const { e, x } of stableShuffle(xs, keys, 1000 + epoch)) {
       if (e.sector !== null && (!opts.sectorSvmC || opts.sectorEnsemble !== undefined)) step(sector, x, SECTORS.indexOf(e.sector), e.weight * (sectorW.get(e.sector) ?? 1));
-      if (e.complaint !== null) step(complaint, x, e.complaint ? 1 : 0, e.weight * (e.complaint ? 1 : opts.complaintNegWeight));
+      if (e.complaint !== null) step(complaint, x, e.complaint ? 1 : 0, e.weight * (e.complaint ? 1 : opts.complaintNegWeight), opts.complaintL2 ?? L2);
       // Rumours are rare: weigh them up so the head does not learn to always say no.
       if (e.misinformation !== null && !opts.misinfoSvmC) step(misinfo, x, e.misinformation ? 1 : 0, e.weight * (e.misinformation ? opts.misinfoPosWeight : 1));
       if (e.tone !== null && e.tone !== undefined) step(tone, x, TONES.indexOf(e.tone), e.weight);
