@@ -17,8 +17,10 @@
  * complaints (`appealClauses`), 0 or absent: none; `corpusNeg`: multiplier of the corpus's
  * non-complaints; `svm`: the head fitted as a linear SVM with this C (as the misinformation head);
  * `noRumourLabels`: the written training rumours without their complaint labels (`loadWritten`).
- * SHOW=1 prints the written validation errors.
+ * SHOW=1 prints the written validation errors; REGISTERS=1 (with TUNE=1) the synthetic validation's
+ * accuracy per register.
  */
+import { readFileSync } from 'node:fs';
 import { HEADS } from '../../src/classifier/classifier';
 import type { FeatureVector } from '../../src/classifier/features';
 import { LinearHead } from '../../src/classifier/linear';
@@ -41,6 +43,7 @@ const fx = (t: string) => {
 const feb = mixedComplaintSet('val');
 const val = loadWritten('complaint-val');
 const synth = tune ? loadCorpus('test', new URL('file:///tmp/dozor-tune/')) : [];
+const synthRegisters = tune ? readFileSync('/tmp/dozor-tune/test.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { register: string }).register) : [];
 const prep = (set: Example[]) => set.filter((e) => e.complaint !== null).map((e) => ({ e, x: fx(e.text) }));
 const F = prep(feb);
 const V = prep(val);
@@ -100,6 +103,18 @@ for (const g of grid) {
     const ss = S.map(score);
     const sg = S.map((r) => r.e.complaint as boolean);
     parts.push(`synth ${acc(ss, sg, t.threshold).toFixed(3)} (old rule ${acc(ss, sg, old.threshold).toFixed(3)}, own best ${chooseThreshold(ss, sg, 'accuracy').value.toFixed(3)})`);
+    // Per register of the synthetic validation (complaint, news, question, …): accuracy at the rule's threshold.
+    if (process.env.REGISTERS) {
+      const by = new Map<string, [number, number]>();
+      S.forEach((r, i) => {
+        const k = synthRegisters[i] as string;
+        const b = by.get(k) ?? [0, 0];
+        b[0] += (ss[i] as number) >= t.threshold === r.e.complaint ? 1 : 0;
+        b[1]++;
+        by.set(k, b);
+      });
+      parts.push([...by].map(([k, [ok, n]]) => `${k} ${ok}/${n}`).join(' '));
+    }
   }
   console.log(JSON.stringify(g), parts.join(' | '), `${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (process.env.SHOW) V.forEach((r, i) => { if (((vs[i] as number) >= t.threshold) !== r.e.complaint) console.log(`  ${r.e.complaint ? 'FN' : 'FP'} ${(vs[i] as number).toFixed(3)} ${r.e.text.slice(0, 110)}`); });
