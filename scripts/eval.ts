@@ -35,6 +35,7 @@ import { categoryCodes } from '../src/domain/taxonomy';
 import { analyze } from '../src/text/analyze';
 import { OneVsRestSvm, TfidfVectorizer, type SparseRow } from '../src/classifier/baseline';
 import { chooseThreshold, chooseThresholdMeanAccuracy } from '../src/classifier/thresholds';
+import { DEFAULT_OPTIONS } from '../src/classifier/train';
 import { isUrgent } from '../src/classifier/urgency';
 import { loadCorpus, loadSpb, loadTweets, loadWritten, mixedComplaintSet, trainingSets, validationSets, type Example } from './corpus/datasets';
 
@@ -150,21 +151,20 @@ export function trainStrongBaseline(examples: readonly Example[], validation: Re
   const yn = (v: boolean | null | undefined) => (v === null || v === undefined ? null : v ? 'yes' : 'no');
   const sector = fit(SECTORS, (e) => e.sector);
   const tone = fit(TONES, (e) => e.tone ?? null);
-  // `val`: one validation set (`metric` maximised), or several (the mean of their accuracies, as the
-  // model's complaint threshold: src/classifier/thresholds.ts#chooseThresholdMeanAccuracy).
-  const binary = (label: (e: Example) => boolean | null | undefined, val: Example[] | Example[][], metric: 'f1' | 'accuracy') => {
+  // `social` (the complaint head): a second validation set, chosen on by its weight as the model's
+  // complaint threshold (src/classifier/train.ts#chooseThresholds; weight 0: `val` alone chooses).
+  const binary = (label: (e: Example) => boolean | null | undefined, val: Example[], metric: 'f1' | 'accuracy', social?: { set: Example[]; weight: number }) => {
     const svm = fit(['yes', 'no'] as const, (e) => yn(label(e)));
     const scored = (set: Example[]) => {
       const kept = set.filter((e) => label(e) !== null && label(e) !== undefined);
       return { scores: kept.map((e) => svm.scores(row(e.text))[0] as number), gold: kept.map((e) => label(e) as boolean) };
     };
-    const sets = ((Array.isArray(val[0]) ? val : [val]) as Example[][]).map(scored);
-    const one = sets[0] as ReturnType<typeof scored>;
-    const t = sets.length > 1 ? chooseThresholdMeanAccuracy(sets) : chooseThreshold(one.scores, one.gold, metric);
+    const v = scored(val);
+    const t = social ? chooseThresholdMeanAccuracy([{ ...v, weight: 1 - social.weight }, { ...scored(social.set), weight: social.weight }]) : chooseThreshold(v.scores, v.gold, metric);
     const threshold = Number.isNaN(t.value) ? 0 : t.threshold;
     return (x: SparseRow) => (svm.scores(x)[0] as number) >= threshold;
   };
-  const complaint = binary((e) => e.complaint, [validation.complaint, validation.complaintSocial], 'accuracy');
+  const complaint = binary((e) => e.complaint, validation.complaint, 'accuracy', { set: validation.complaintSocial, weight: DEFAULT_OPTIONS.complaintSocialWeight ?? 0 });
   const urgent = binary((e) => e.urgent, validation.urgency, 'f1');
   const misinfo = binary((e) => e.misinformation, validation.misinformation, 'f1');
   const categories = new Map(

@@ -144,20 +144,15 @@ const WRITTEN = new URL('../../data/written/', import.meta.url);
  * rumours for training (`rumours-train`), validation (`rumours-val`) and test (`rumours-test`) on
  * three disjoint sets of topics, urgency validation and test sets, and short social complaints
  * with hard non-complaints (`complaint-val`, `complaint-test`; another writer, towns, streets and
- * topics kept apart between the two). Weight 3, as a corpus post. The rumour files also label
- * complaints: a non-rumour written in the `complaint` style is one, every other post is not (the
- * corpus labels its rumours, notices and news so).
+ * topics kept apart between the two). Weight 3, as a corpus post.
  */
 export type WrittenSet = 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test' | 'complaint-val' | 'complaint-test';
 export function loadWritten(name: WrittenSet): Example[] {
   return readFileSync(new URL(`${name}.jsonl`, WRITTEN), 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean; complaint?: boolean; style?: string })
-    .map((r) => {
-      const complaint = r.complaint ?? (name.startsWith('rumours-') ? !r.misinformation && r.style === 'complaint' : null);
-      return { text: r.text, sector: null, complaint, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 };
-    });
+    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean; complaint?: boolean })
+    .map((r) => ({ text: r.text, sector: null, complaint: r.complaint ?? null, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 }));
 }
 
 /** Every n-th item, so that a sample is spread over the whole (time-ordered) set. */
@@ -186,9 +181,9 @@ export function trainingSets(): Record<'corpus' | 'spbAppeals' | 'rusentitweet' 
 
 /**
  * Validation sets for the thresholds, sharing no templates or topics with any test set: the mixed
- * Feb 2021 complaint set and the written social complaint set (the complaint threshold maximises
- * the mean of their accuracies), the written urgency validation set, the written validation rumours
- * with 300 validation tweets as ordinary posts.
+ * Feb 2021 complaint set and the written social complaint set (measured; chooses by
+ * `TrainOptions.complaintSocialWeight`), the written urgency validation set, the written
+ * validation rumours with 300 validation tweets as ordinary posts.
  */
 export function validationSets() {
   return {

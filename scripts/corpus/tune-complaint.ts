@@ -6,9 +6,9 @@
  *   - `val`: accuracy on the written social set (data/written/complaint-val.jsonl, 160 posts);
  *   - `synth`: with TUNE=1 the corpus part is the tuning corpus (/tmp/dozor-tune, compose.ts
  *     --tune) and its held-out phrasings are scored (the synthetic validation); otherwise omitted.
- * Each at the threshold the shipped rule chooses (`chooseThresholdMeanAccuracy`: the mean of the
- * accuracies on the mixed Feb set and the written set), plus the threshold the old rule (Feb alone)
- * chose and the written set's accuracy there, and the written set's ROC AUC (threshold-free).
+ * Each at the threshold of the equal-weight rule (`chooseThresholdMeanAccuracy`, complaintSocialWeight
+ * 0.5: the mean of the accuracies on the mixed Feb set and the written set), then at the shipped
+ * rule's (the mixed Feb set alone, «old rule»), and the written set's ROC AUC (threshold-free).
  *
  *   npx tsx scripts/corpus/tune-complaint.ts '[{}, {"complaintNegWeight": 0.5}, {"clauses": 0.3}]'
  *
@@ -16,7 +16,7 @@
  * weights; `clauses`: weight of the short first clauses of the training appeals added as
  * complaints (`appealClauses`), 0 or absent: none; `corpusNeg`: multiplier of the corpus's
  * non-complaints; `svm`: the head fitted as a linear SVM with this C (as the misinformation head);
- * `noRumourLabels`: the written training rumours without their complaint labels (`loadWritten`).
+ * `rumourLabels`: the written training rumours labelled for the complaint head (below).
  * SHOW=1 prints the written validation errors; REGISTERS=1 (with TUNE=1) the synthetic validation's
  * accuracy per register.
  */
@@ -28,7 +28,7 @@ import { chooseThreshold, chooseThresholdMeanAccuracy } from '../../src/classifi
 import { DEFAULT_OPTIONS, featuresOf, shuffleKeys, stableShuffle, type Example, type TrainOptions } from '../../src/classifier/train';
 import { appealClauses, loadCorpus, loadWritten, mixedComplaintSet, trainingSets } from './datasets';
 
-type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; noRumourLabels?: boolean };
+type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; rumourLabels?: boolean };
 
 const tune = process.env.TUNE === '1';
 const base = trainingSets();
@@ -39,6 +39,14 @@ const fx = (t: string) => {
   if (!x) cache.set(t, (x = featuresOf(t)));
   return x;
 };
+
+// `rumourLabels`: the written training rumours labelled for the complaint head too (a non-rumour in
+// `complaint` style is a complaint, every other post is not); the loader leaves them unlabelled.
+const rumourStyles = readFileSync(new URL('../../data/written/rumours-train.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { style: string; misinformation: boolean })
+  .map((r) => (r.misinformation ? 'rumour' : r.style));
 
 const feb = mixedComplaintSet('val');
 const val = loadWritten('complaint-val');
@@ -70,7 +78,7 @@ for (const g of grid) {
   const o = { ...DEFAULT_OPTIONS, ...g };
   const scaled = (set: Example[], m = 1) => (m === 1 ? set : set.map((e) => ({ ...e, weight: e.weight * m })));
   // The shipped order: the training sets as scripts/train.ts lists them, shuffle keys over all of them.
-  const rumours = g.noRumourLabels ? base.writtenRumours.map((e) => ({ ...e, complaint: null })) : base.writtenRumours;
+  const rumours = g.rumourLabels ? base.writtenRumours.map((e, i) => ({ ...e, complaint: rumourStyles[i] === 'complaint' })) : base.writtenRumours;
   const corpusSet = g.corpusNeg ? scaled(corpus, g.corpus).map((e) => (e.complaint === false ? { ...e, weight: e.weight * g.corpusNeg! } : e)) : scaled(corpus, g.corpus);
   const all = [...corpusSet, ...scaled(base.spbAppeals, g.spb), ...scaled(base.rusentitweet, g.tweets), ...rumours, ...(g.clauses ? appealClauses(base.spbAppeals, g.clauses) : [])];
   const keysAll = shuffleKeys(all.map((e) => e.text));

@@ -105,6 +105,13 @@ describe('thresholds', () => {
     expect(r.threshold).toBeCloseTo(0.3);
     expect(r.values).toEqual([0.85, 1]);
     expect(r.value).toBeCloseTo(0.925);
+    // Weight 0: the small set is measured but does not choose — the big set's own cut.
+    const measured = chooseThresholdMeanAccuracy([big, { ...small, weight: 0 }]);
+    expect(measured.threshold).toBe(chooseThreshold(big.scores, big.gold, 'accuracy').threshold);
+    expect(measured.values).toEqual([1, 0.5]);
+    expect(measured.value).toBe(1);
+    // Weights in between trade one set for the other: at 9:1 the big set keeps its cut (0.95 vs 0.865).
+    expect(chooseThresholdMeanAccuracy([{ ...big, weight: 9 }, { ...small, weight: 1 }]).threshold).toBeCloseTo(0.7);
     expect(chooseThresholdMeanAccuracy([]).threshold).toBe(0.5);
   });
 
