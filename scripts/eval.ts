@@ -17,7 +17,10 @@
  *   - RuSentiTweet's own test file (real; another source): tone;
  *   - a mixed real set: Mar – Apr appeals and as many RuSentiTweet test tweets: complaint accuracy;
  *   - the written urgency and rumour test sets (data/written/, topics and templates never in
- *     training or validation): urgency F1, misinformation F1.
+ *     training or validation): urgency F1, misinformation F1;
+ *   - the written social complaint test set (data/written/complaint-test.jsonl: short resident
+ *     complaints and hard non-complaints by another writer, towns, streets and topics apart from
+ *     complaint-val): complaint accuracy (`written_complaint_test_acc`, last keys of the line).
  * Per set: per-sector precision/recall/F1, macro-F1, the confusion matrix, complaint, urgency and
  * misinformation figures, category and tone macro-F1. The last line is the summary (keys of the
  * corpus test split first, as before; real-set keys after).
@@ -32,7 +35,8 @@ import { SECTORS } from '../src/domain/sector';
 import { categoryCodes } from '../src/domain/taxonomy';
 import { analyze } from '../src/text/analyze';
 import { OneVsRestSvm, TfidfVectorizer, type SparseRow } from '../src/classifier/baseline';
-import { chooseThreshold } from '../src/classifier/thresholds';
+import { chooseThreshold, chooseThresholdMeanAccuracy } from '../src/classifier/thresholds';
+import { DEFAULT_OPTIONS } from '../src/classifier/train';
 import { isUrgent } from '../src/classifier/urgency';
 import { loadCorpus, loadSpb, loadTweets, loadWritten, mixedComplaintSet, trainingSets, validationSets, type Example } from './corpus/datasets';
 
@@ -149,17 +153,24 @@ export function trainStrongBaseline(examples: readonly Example[], validation: Re
   const seen = new Set(examples.map((e) => e.text));
   const sector = fit(SECTORS, (e) => e.sector);
   const tone = fit(TONES, (e) => e.tone ?? null);
-  const binary = (label: (e: Example) => boolean | null | undefined, val: Example[], metric: 'f1' | 'accuracy') => {
+  // `social` (the complaint head): a second validation set, chosen on by its weight as the model's
+  // complaint threshold (src/classifier/train.ts#chooseThresholds; weight 0: `val` alone chooses).
+  const binary = (label: (e: Example) => boolean | null | undefined, val: Example[], metric: 'f1' | 'accuracy', social?: { set: Example[]; weight: number }) => {
     const svm = fit(['yes', 'no'] as const, (e) => yn(label(e)));
-    const kept = val.filter((e) => label(e) !== null && label(e) !== undefined);
     // As the model's (trainModel's `selection`): a validation set the refit trains on is scored by
     // the same SVM trained on the data the choices were made on.
-    const chooser = selection && kept.some((e) => seen.has(e.text)) ? fit(['yes', 'no'] as const, (e) => yn(label(e)), false, selection) : svm;
-    const t = chooseThreshold(kept.map((e) => chooser.scores(row(e.text))[0] as number), kept.map((e) => label(e) as boolean), metric);
+    const keptOf = (set: Example[]) => set.filter((e) => label(e) !== null && label(e) !== undefined);
+    const chooser = selection && keptOf(val).some((e) => seen.has(e.text)) ? fit(['yes', 'no'] as const, (e) => yn(label(e)), false, selection) : svm;
+    const scored = (set: Example[]) => {
+      const kept = keptOf(set);
+      return { scores: kept.map((e) => chooser.scores(row(e.text))[0] as number), gold: kept.map((e) => label(e) as boolean) };
+    };
+    const v = scored(val);
+    const t = social ? chooseThresholdMeanAccuracy([{ ...v, weight: 1 - social.weight }, { ...scored(social.set), weight: social.weight }]) : chooseThreshold(v.scores, v.gold, metric);
     const threshold = Number.isNaN(t.value) ? 0 : t.threshold;
     return (x: SparseRow) => (svm.scores(x)[0] as number) >= threshold;
   };
-  const complaint = binary((e) => e.complaint, validation.complaint, 'accuracy');
+  const complaint = binary((e) => e.complaint, validation.complaint, 'accuracy', { set: validation.complaintSocial, weight: DEFAULT_OPTIONS.complaintSocialWeight ?? 0 });
   const urgent = binary((e) => e.urgent, validation.urgency, 'f1');
   const misinfo = binary((e) => e.misinformation, validation.misinformation, 'f1');
   const categories = new Map(
@@ -248,12 +259,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     mixed: { title: 'mixed real set: Mar – Apr 2021 appeals + RuSentiTweet test tweets (complaint)', set: mixedComplaintSet('test') },
     urgency: { title: 'written urgency test set (data/written/urgency-test.jsonl)', set: loadWritten('urgency-test') },
     rumours: { title: 'written rumour test set (data/written/rumours-test.jsonl, topics never in training)', set: loadWritten('rumours-test') },
+    complaints: { title: 'written social complaint test set (data/written/complaint-test.jsonl, another writer, towns and topics apart from validation)', set: loadWritten('complaint-test') },
   };
   type Key = keyof typeof sets;
   const spbSectors = [...new Set(sets.spb.set.map((e) => e.sector as string))];
   const show = (who: string, k: Key, f: Figures) => {
     if (k === 'tweets') out(`## ${who} — ${sets[k].title}\n\ntone macro-F1 ${f3(f.toneMacroF1)} (${f.toneReports.map((r) => `${r.label} P ${f3(r.precision)} R ${f3(r.recall)} F1 ${f3(r.f1)}`).join('; ')})\n`);
-    else if (k === 'mixed') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\ncomplaint accuracy ${f3(f.complaintAcc)}, F1 ${f3(f.complaintF1)}\n`);
+    else if (k === 'mixed' || k === 'complaints') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\ncomplaint accuracy ${f3(f.complaintAcc)}, F1 ${f3(f.complaintF1)}\n`);
     else if (k === 'urgency') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\nurgent F1 ${f3(f.urgentF1)}\n`);
     else if (k === 'rumours') out(`## ${who} — ${sets[k].title} (${f.n} texts)\n\nmisinformation F1 ${f3(f.misinfoF1)}\n`);
     else out(formatFigures(`${who} — ${sets[k].title}`, f, k === 'spb' ? { sectors: spbSectors } : {}));
@@ -294,6 +306,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     row('category macro-F1, corpus test', m.corpus.categoryMacroF1, b2.corpus.categoryMacroF1),
     row('category macro-F1, SPb Mar – Apr 2021', m.spb.categoryMacroF1, b2.spb.categoryMacroF1),
     row('complaint accuracy, mixed real set', m.mixed.complaintAcc, b2.mixed.complaintAcc),
+    row('complaint accuracy, written social test set', m.complaints.complaintAcc, b2.complaints.complaintAcc),
     row('urgent F1, written test set', m.urgency.urgentF1, b2.urgency.urgentF1),
     row('misinformation F1, written test set', m.rumours.misinfoF1, b2.rumours.misinfoF1),
     row('tone macro-F1, RuSentiTweet test', m.tweets.toneMacroF1, b2.tweets.toneMacroF1), ''].join('\n')); // prettier-ignore
@@ -303,6 +316,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `sector_macro_f1=${f3(mc.sectorMacroF1)} baseline_sector_macro_f1=${bc ? f3(bc.sectorMacroF1) : 'n/a'} complaint_acc=${f3(mc.complaintAcc)} urgent_f1=${f3(mc.urgentF1)} misinfo_f1=${f3(mc.misinfoF1)}` +
       ` category_macro_f1=${f3(mc.categoryMacroF1)} tone_macro_f1=${f3(mc.toneMacroF1)} spb_sector_macro_f1=${f3(m.spb.sectorMacroF1)} spb_category_macro_f1=${f3(m.spb.categoryMacroF1)} tweets_tone_macro_f1=${f3(m.tweets.toneMacroF1)}` +
       ` baseline2_sector_macro_f1=${f3(b2.corpus.sectorMacroF1)} baseline2_spb_sector_macro_f1=${f3(b2.spb.sectorMacroF1)} mixed_complaint_acc=${f3(m.mixed.complaintAcc)} baseline2_mixed_complaint_acc=${f3(b2.mixed.complaintAcc)}` +
-      ` urgent_test_f1=${f3(m.urgency.urgentF1)} baseline2_urgent_test_f1=${f3(b2.urgency.urgentF1)} misinfo_test_f1=${f3(m.rumours.misinfoF1)} baseline2_misinfo_test_f1=${f3(b2.rumours.misinfoF1)}`,
+      ` urgent_test_f1=${f3(m.urgency.urgentF1)} baseline2_urgent_test_f1=${f3(b2.urgency.urgentF1)} misinfo_test_f1=${f3(m.rumours.misinfoF1)} baseline2_misinfo_test_f1=${f3(b2.rumours.misinfoF1)}` +
+      ` written_complaint_test_acc=${f3(m.complaints.complaintAcc)} baseline2_written_complaint_test_acc=${f3(b2.complaints.complaintAcc)}`,
   );
 }

@@ -48,6 +48,35 @@ export function loadSpb(part: SpbSplit, maxPerSector = Infinity, withCategories 
   return out;
 }
 
+/**
+ * Short problem statements cut from real appeals: the first sentence or clause of an appeal that
+ * says more (what a resident writes in a social post before the details: «Не работает лифт»,
+ * «Мусор на газоне»), as extra complaints of weight `weight`, complaint label only. Kept when the
+ * clause has 2 – 8 words, is shorter than the appeal, and is not a greeting or masked personal data.
+ */
+export function appealClauses(appeals: readonly Example[], weight: number): Example[] {
+  const out: Example[] = [];
+  const seen = new Set<string>();
+  for (const a of appeals) {
+    const clause = firstClause(a.text);
+    if (!clause || clause.length >= a.text.trim().length || seen.has(clause)) continue;
+    seen.add(clause);
+    out.push({ text: clause, sector: null, complaint: true, misinformation: null, weight });
+  }
+  return out;
+}
+
+const GREETING = /^(добр(ый|ого|ое)|здравствуй|уважаем|прошу|просьба|просим|по адресу|адрес|повторно)/i;
+
+/** The first sentence or clause (up to «.», «!», «?», «;», «,» or a line break), or null when unfit. */
+export function firstClause(text: string): string | null {
+  const m = /^\s*([^.!?;,\n]+)/.exec(text);
+  const clause = m?.[1]?.replace(/\s+/g, ' ').trim();
+  if (!clause || /XX/.test(clause) || GREETING.test(clause)) return null;
+  const words = clause.split(' ').length;
+  return words >= 2 && words <= 8 ? clause : null;
+}
+
 /** Weight of one real appeal against 3 for a corpus post (tuned on the validation month). */
 export const SPB_WEIGHT = 0.3;
 /** …and in the SVM-fitted heads (sector, misinformation): as a corpus post (chosen on Feb 2021). */
@@ -113,14 +142,17 @@ const WRITTEN = new URL('../../data/written/', import.meta.url);
 /**
  * Sets written by hand for this project, apart from the corpus generator (data/written/README.md):
  * rumours for training (`rumours-train`), validation (`rumours-val`) and test (`rumours-test`) on
- * three disjoint sets of topics, urgency validation and test sets. Weight 3, as a corpus post.
+ * three disjoint sets of topics, urgency validation and test sets, and short social complaints
+ * with hard non-complaints (`complaint-val`, `complaint-test`; another writer, towns, streets and
+ * topics kept apart between the two). Weight 3, as a corpus post.
  */
-export function loadWritten(name: 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test'): Example[] {
+export type WrittenSet = 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test' | 'complaint-val' | 'complaint-test';
+export function loadWritten(name: WrittenSet): Example[] {
   return readFileSync(new URL(`${name}.jsonl`, WRITTEN), 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean })
-    .map((r) => ({ text: r.text, sector: null, complaint: null, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 }));
+    .map((l) => JSON.parse(l) as { text: string; misinformation?: boolean; urgent?: boolean; complaint?: boolean })
+    .map((r) => ({ text: r.text, sector: null, complaint: r.complaint ?? null, misinformation: r.misinformation ?? null, urgent: r.urgent ?? null, weight: 3 }));
 }
 
 /** Every n-th item, so that a sample is spread over the whole (time-ordered) set. */
@@ -162,12 +194,14 @@ export function trainingSets(refit = true): Record<'corpus' | 'spbAppeals' | 'ru
 
 /**
  * Validation sets for the thresholds, sharing no templates or topics with any test set: the mixed
- * Feb 2021 complaint set, the written urgency validation set, the written validation rumours with
- * 300 validation tweets as ordinary posts.
+ * Feb 2021 complaint set and the written social complaint set (measured; chooses by
+ * `TrainOptions.complaintSocialWeight`), the written urgency validation set, the written
+ * validation rumours with 300 validation tweets as ordinary posts.
  */
 export function validationSets() {
   return {
     complaint: mixedComplaintSet('val'),
+    complaintSocial: loadWritten('complaint-val'),
     urgency: loadWritten('urgency-val'),
     misinformation: [...loadWritten('rumours-val'), ...spread(loadTweets('val'), 300)],
   };

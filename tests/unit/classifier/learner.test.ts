@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { baselineTokens, OneVsRestSvm, termCounts, TfidfVectorizer, trainLinearSvm } from '../../../src/classifier/baseline';
 import type { FeatureVector } from '../../../src/classifier/features';
 import { LinearHead } from '../../../src/classifier/linear';
-import { calibrate, chooseThreshold, thresholdsOf, type Thresholds } from '../../../src/classifier/thresholds';
+import { calibrate, chooseThreshold, chooseThresholdMeanAccuracy, thresholdsOf, type Thresholds } from '../../../src/classifier/thresholds';
 import { trainModel, type Example } from '../../../src/classifier/train';
 
 const vec = (pairs: [number, number][]): FeatureVector => ({ idx: Int32Array.from(pairs.map((p) => p[0])), val: Float32Array.from(pairs.map((p) => p[1])) });
@@ -91,6 +91,29 @@ describe('thresholds', () => {
   it('chooses the accuracy-best cut and falls back to 0.5 with one class', () => {
     expect(chooseThreshold([0.9, 0.6, 0.4, 0.2], [true, false, true, false], 'accuracy').value).toBeCloseTo(0.75);
     expect(chooseThreshold([0.9, 0.6], [true, true], 'f1').threshold).toBe(0.5);
+  });
+
+  it('weighs a small validation set as much as a big one (mean of the accuracies)', () => {
+    const rep = (n: number, v: number) => Array<number>(n).fill(v);
+    // Big set: 10 complaints at 0.9, 7 others at 0.1 and 3 at 0.5. Small set: its 2 complaints
+    // score only 0.4, its 2 others 0.2.
+    const big = { scores: [...rep(10, 0.9), ...rep(7, 0.1), ...rep(3, 0.5)], gold: [...rep(10, 1), ...rep(10, 0)].map(Boolean) };
+    const small = { scores: [0.4, 0.4, 0.2, 0.2], gold: [true, true, false, false] };
+    // Pooled, the big set's 20 items outvote the small set's 4: the cut stays above 0.5 (22 of 24).
+    expect(chooseThreshold([...big.scores, ...small.scores], [...big.gold, ...small.gold], 'accuracy').threshold).toBeCloseTo(0.7);
+    // Each set counting alike, the cut goes below the small set's complaints: (0.85 + 1) / 2.
+    const r = chooseThresholdMeanAccuracy([big, small]);
+    expect(r.threshold).toBeCloseTo(0.3);
+    expect(r.values).toEqual([0.85, 1]);
+    expect(r.value).toBeCloseTo(0.925);
+    // Weight 0: the small set is measured but does not choose — the big set's own cut.
+    const measured = chooseThresholdMeanAccuracy([big, { ...small, weight: 0 }]);
+    expect(measured.threshold).toBe(chooseThreshold(big.scores, big.gold, 'accuracy').threshold);
+    expect(measured.values).toEqual([1, 0.5]);
+    expect(measured.value).toBe(1);
+    // Weights in between trade one set for the other: at 9:1 the big set keeps its cut (0.95 vs 0.865).
+    expect(chooseThresholdMeanAccuracy([{ ...big, weight: 9 }, { ...small, weight: 1 }]).threshold).toBeCloseTo(0.7);
+    expect(chooseThresholdMeanAccuracy([]).threshold).toBe(0.5);
   });
 
   it('reads thresholds from a model\'s notes, 0.5 where missing or malformed', () => {
