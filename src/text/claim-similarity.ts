@@ -83,6 +83,12 @@ const STOP = new Set(
  */
 const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
 /**
+ * Denials in words no single cue holds: «никакого урагана … не обещают», «никакого штрафа … нет»
+ * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
+ * отключать», «это старая рассылка».
+ */
+const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут|не обещ|не ожида|не предвид)(?![а-я])|никто не (?:собирается|собираются|планирует)|стар(?:ая|ую) рассылк)/;
+/**
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
  */
@@ -560,7 +566,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     absent: absentOf(a.normalized),
     subjects,
     sequence,
-    debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
+    debunk: DEBUNK.test(a.normalized) || DENIAL_PHRASE.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
     predicates,
     nearDup: featureHashes(similarityFeatures(text)),
     grams,
