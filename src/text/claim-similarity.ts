@@ -96,6 +96,8 @@ const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|админис�
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
+/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся»): a denial without a «не». */
+const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до)/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -566,7 +568,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     absent: absentOf(a.normalized),
     subjects,
     sequence,
-    debunk: DEBUNK.test(a.normalized) || DENIAL_PHRASE.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
+    debunk: DEBUNK.test(a.normalized) || DENIAL_PHRASE.test(a.normalized) || (isOfficial(text, a.normalized) && (OFFICIAL_DENIES.test(a.normalized) || OFFICIAL_NORMAL.test(a.normalized))),
     predicates,
     nearDup: featureHashes(similarityFeatures(text)),
     grams,
