@@ -234,6 +234,8 @@ function isContent(token: string, stem: string): boolean {
 const CARDINALS: Readonly<Record<string, number>> = {
   один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
+  // Collective numerals («десятеро заболели»).
+  четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
   // Colloquial: «сотка», «косарь», «тыща».
   сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000,
   двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
@@ -295,6 +297,8 @@ function numbersOf(normalized: string): Set<string> {
       if (m) n = Number(m[1]);
     }
     n ??= MULTIPLE_VERBS.find(([re]) => re.test(w))?.[1];
+    // «двухнедельного», «трёхдневный», «пятиэтажка»: a number glued to a unit word.
+    n ??= compoundNumber(w);
     if (n === undefined) {
       const ord = ordinalOf(w);
       if (ord !== undefined && monthFollows(words, i)) n = ord;
@@ -311,10 +315,21 @@ function numbersOf(normalized: string): Set<string> {
         i++;
       }
     }
+    // «в 11 вечера» is 23 o'clock.
+    if (n >= 1 && n < 12 && /^вечер/.test(words[i + 1] ?? '')) n += 12;
     const mult = MULTIPLIERS[words[i + 1] ?? ''];
     out.add(String(mult ? n * mult : n));
   }
   return out;
+}
+
+/** Numeral stems that open a compound word («двух-недельный», «трёх-дневный», «десяти-процентный»). */
+const COMPOUND_NUMERALS: readonly [string, number][] = [['одно', 1], ['двух', 2], ['трех', 3], ['четырех', 4], ['пяти', 5], ['шести', 6], ['семи', 7], ['восьми', 8], ['девяти', 9], ['десяти', 10], ['пятнадцати', 15], ['двадцати', 20], ['тридцати', 30], ['сорока', 40], ['пятидесяти', 50], ['сто', 100], ['двухсот', 200], ['трехсот', 300], ['пятисот', 500]];
+const COMPOUND_UNIT = /^(недельн|дневн|месячн|часов|минутн|летн|годичн|кратн|процентн|этажн|комнатн|тысячн|рублев|литров|метров|километров)/;
+function compoundNumber(w: string): number | undefined {
+  let best: [string, number] | undefined;
+  for (const c of COMPOUND_NUMERALS) if (w.startsWith(c[0]) && COMPOUND_UNIT.test(w.slice(c[0].length)) && (!best || c[0].length > best[0].length)) best = c;
+  return best?.[1];
 }
 
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
