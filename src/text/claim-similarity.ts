@@ -65,6 +65,8 @@ export interface ClaimFingerprint {
   concepts: Set<string>;
   /** Names that are not places: capitalised words inside a sentence, acronyms, words in «quotes» (5-letter stem prefixes). */
   entities: Set<string>;
+  /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» («штраф за костёр», «из-за морозов»). */
+  reasons: Set<string>;
 }
 
 const STOP = new Set(
@@ -601,6 +603,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     gramNorm: Math.sqrt(sq),
     concepts,
     entities: entitiesOf(text, opts.places),
+    reasons: reasonsOf(a.tokens, a.stems),
   };
 }
 
@@ -619,6 +622,27 @@ function absentOf(normalized: string): Set<string> {
   for (const m of normalized.matchAll(/(?:^|[^а-я])(?:без|нет)\s+([а-я]{3,})(?:\s+([а-я]{3,}))?/g)) {
     for (const w of [m[1], m[2]]) if (w && isContent(w, stem(w))) out.add(rootOf(stem(w)));
   }
+  return out;
+}
+
+/** Words after «за» that measure (time, units), not a reason: «за неделю», «за литр». */
+const MEASURE = /^(недел|месяц|год|сутк|день|дня|дней|час|минут|литр|штук|раз|кило|метр|квадрат|кубометр|кубов|последн|прошл|эт[оиу])/;
+/** The roots of the first two content words after «за» or «из-за» (a fine's or a cause's object). */
+function reasonsOf(tokens: readonly string[], stems: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  tokens.forEach((t, i) => {
+    if (t !== 'за' && t !== 'из-за') return;
+    let taken = 0;
+    for (let k = i + 1; k < Math.min(tokens.length, i + 4) && taken < 2; k++) {
+      const w = tokens[k] as string;
+      const s = stems[k] ?? w;
+      if (k === i + 1 && MEASURE.test(w)) return;
+      if (isContent(w, s)) {
+        out.add(rootOf(s));
+        taken++;
+      }
+    }
+  });
   return out;
 }
 
@@ -912,6 +936,7 @@ export const CLAIM_FEATURES = [
   'topic_only',
   'other_subject',
   'length_ratio',
+  'reason_differs',
 ] as const;
 export type ClaimFeature = (typeof CLAIM_FEATURES)[number];
 
@@ -953,6 +978,7 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     topic_only: has('topic_only'),
     other_subject: swapped ? Math.min(2, swapped.split(',').length) / 2 : 0,
     length_ratio: sizes[1] === 0 ? 0 : sizes[0] / sizes[1],
+    reason_differs: a.reasons.size > 0 && b.reasons.size > 0 && disjoint(a.reasons, b.roots) && disjoint(b.reasons, a.roots) ? 1 : 0,
   };
   return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
 }
