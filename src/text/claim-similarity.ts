@@ -855,7 +855,8 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   if (!lexicons) {
     // The word lists are not read (see LexiconOption).
   } else if (a.predicates.size > 0 && b.predicates.size > 0) {
-    if (disjoint(a.predicates, b.predicates)) {
+    // Two denials say what did not happen in their own words («сокращать не планируем» / «ни одно не закрывается»).
+    if (disjoint(a.predicates, b.predicates) && !(a.debunk && b.debunk)) {
       differ = true;
       reasons.push(`predicate_differs:${[...a.predicates][0] ?? ''}/${[...b.predicates][0] ?? ''}`);
     }

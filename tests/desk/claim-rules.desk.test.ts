@@ -204,6 +204,9 @@ describe('claim matching', () => {
     expect(debunk('Прокатные самокаты продолжат работать в Омске весь сезон, сообщили в мэрии')).toBe(true);
     expect(debunk('Свиней будут уничтожать, никаких выплат не будет')).toBe(false);
     expect(debunk('Прокатные самокаты продолжат работать до октября, потом их уберут')).toBe(false);
+    // Two denials of one rumour in their own verbs are not told apart by what they deny.
+    const two = claimFeatures(claimFingerprint('УФПС: сельские отделения продолжают работать, сокращать их не планируем', { places }), claimFingerprint('Про закрытие сельских почт — неправда, ни одно отделение не закрывается', { places }));
+    expect(two.reasons.some((r) => r.startsWith('predicate_differs'))).toBe(false);
   });
 
   it('numbers: collective numerals, a number glued to a unit word, «11 вечера»', () => {
