@@ -65,7 +65,7 @@ export interface ClaimFingerprint {
   concepts: Set<string>;
   /** Names that are not places: capitalised words inside a sentence, acronyms, words in «quotes» (5-letter stem prefixes). */
   entities: Set<string>;
-  /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» («штраф за костёр», «из-за морозов»). */
+  /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» / «по причине» («штраф за костёр», «из-за морозов», «карантин по гриппу»). */
   reasons: Set<string>;
 }
 
@@ -631,7 +631,9 @@ const MEASURE = /^(недел|месяц|год|сутк|день|дня|дне�
 function reasonsOf(tokens: readonly string[], stems: readonly string[]): Set<string> {
   const out = new Set<string>();
   tokens.forEach((t, i) => {
-    if (t !== 'за' && t !== 'из-за') return;
+    // «по причине X», «карантин по гриппу»: a cause after «по».
+    const cause = t === 'по' && /^(причин|карантин)/.test(tokens[i - 1] ?? '');
+    if (t !== 'за' && t !== 'из-за' && !cause) return;
     let taken = 0;
     for (let k = i + 1; k < Math.min(tokens.length, i + 4) && taken < 2; k++) {
       const w = tokens[k] as string;

@@ -220,6 +220,7 @@ describe('claim matching', () => {
     const f = (x: string, y: string) => claimFeatures(claimFingerprint(x, { places }), claimFingerprint(y, { places })).values[CLAIM_FEATURES.indexOf('reason_differs')];
     expect(f('С 1 июля за некошеную траву на даче будут штрафовать на 5000 рублей', 'С 1 июля за костёр на даче будут штрафовать на 5000 рублей')).toBe(1);
     expect(f('штраф 5000 за езду по выделенке', 'по пять тысяч за выделенную полосу')).toBe(0);
+    expect(f('школы закрывают на карантин по гриппу', 'школы переводят на дистанционку из-за морозов')).toBe(1);
     // «за неделю» measures time; it is no reason.
     expect(claimFingerprint('три нападения за неделю', { places }).reasons.size).toBe(0);
   });
