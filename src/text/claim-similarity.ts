@@ -65,6 +65,8 @@ export interface ClaimFingerprint {
   concepts: Set<string>;
   /** Names that are not places: capitalised words inside a sentence, acronyms, words in «quotes» (5-letter stem prefixes). */
   entities: Set<string>;
+  /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» / «по причине» («штраф за костёр», «из-за морозов», «карантин по гриппу»). */
+  reasons: Set<string>;
 }
 
 const STOP = new Set(
@@ -83,6 +85,12 @@ const STOP = new Set(
  */
 const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
 /**
+ * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
+ * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
+ * отключать», «это старая рассылка».
+ */
+const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут)(?![а-я])|никто не (?:собирается|собираются|планирует)|стар(?:ая|ую) рассылк)/;
+/**
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
  */
@@ -90,6 +98,8 @@ const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|админис�
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
+/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся»): a denial without a «не». */
+const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до)/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -107,7 +117,7 @@ const CONCEPTS: Readonly<Record<string, string>> = {
   poison: 'отравить отравлена отравили отравление отравившихся яд ядовитая токсичная',
   reduce: 'урезать урежут срежут уменьшат сократят снизят сокращение понизят',
   increase: 'подорожает подорожание вырастет повысят дороже повышение увеличат',
-  close: 'закроют закрывают закрытие ликвидируют закрыть ликвидация',
+  close: 'закроют закрывают закрытие ликвидируют закрыть ликвидация прикроют прикрыть прекратят прекращают',
   crack: 'трещина трещины треснул трескается аварийный разрушается',
   stop: 'остановили остановлен встал остановка стоит',
   shortage: 'кончится закончится дефицит нехватка хватит',
@@ -121,8 +131,8 @@ const CONCEPTS: Readonly<Record<string, string>> = {
   pay: 'выплата выплатят выплаты дадут положена пособие компенсация',
   pensionfund: 'пфр соцфонд пенсионный фонд',
   evict: 'выселяют выселят выселение эвакуируют эвакуация вывозят',
-  hospital: 'больница больнице больницу стационар реанимация реанимации',
-  sick: 'заболели заболевших отравились госпитализированы',
+  hospital: 'больница больнице больницу стационар реанимация реанимации госпитализированы госпитализировали инфекционке инфекционку',
+  sick: 'заболели заболевших отравились',
   breach: 'прорвало прорыв размыло',
   strike: 'забастовка бастует бастуют забастовку',
   fare: 'проезд проезда поездку поездка билет',
@@ -131,6 +141,17 @@ const CONCEPTS: Readonly<Record<string, string>> = {
   chip: 'чип чипы чипирование',
   bite: 'покусала покусал напала укусила',
   debt: 'долги долг должникам задолженность',
+  // Retellings swap these verbs and nouns for each other («сбежал» / «вырвался», «умер» / «погиб»).
+  escape: 'сбежал сбежала сбежали убежал убежала убежали вырвался вырвалась вырвались',
+  die: 'умер умерла умерли погиб погибла погибли сдох сдохли скончался скончалась',
+  storm: 'ураган урагана шквал шквальный шторм штормовой',
+  leave: 'уходит уходят уйдет уйдут сворачивает сворачивают свернет свернут покидает покинет',
+  ban: 'запретят запрет запретить запрещать',
+  rename: 'переименуют переименовывают переименование переименовать',
+  shortage2: 'пропал пропали пропадет исчезнут исчез исчезли',
+  teachers: 'учителя учителей учителям педагоги педагогов педагогам',
+  women: 'женщины женщин женщинам девушки девушек девушкам',
+  infants: 'малыши малышей младенцы младенцев новорожденные новорожденных',
 };
 const CONCEPT_OF = new Map<string, string>();
 for (const [concept, words] of Object.entries(CONCEPTS)) for (const w of words.split(' ')) CONCEPT_OF.set(stem(w).slice(0, 5), `~${concept}`);
@@ -226,6 +247,8 @@ function isContent(token: string, stem: string): boolean {
 const CARDINALS: Readonly<Record<string, number>> = {
   один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
+  // Collective numerals («десятеро заболели»).
+  четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
   // Colloquial: «сотка», «косарь», «тыща».
   сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000,
   двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
@@ -287,6 +310,8 @@ function numbersOf(normalized: string): Set<string> {
       if (m) n = Number(m[1]);
     }
     n ??= MULTIPLE_VERBS.find(([re]) => re.test(w))?.[1];
+    // «двухнедельного», «трёхдневный», «пятиэтажка»: a number glued to a unit word.
+    n ??= compoundNumber(w);
     if (n === undefined) {
       const ord = ordinalOf(w);
       if (ord !== undefined && monthFollows(words, i)) n = ord;
@@ -303,10 +328,21 @@ function numbersOf(normalized: string): Set<string> {
         i++;
       }
     }
+    // «в 11 вечера» is 23 o'clock.
+    if (n >= 1 && n < 12 && /^вечер/.test(words[i + 1] ?? '')) n += 12;
     const mult = MULTIPLIERS[words[i + 1] ?? ''];
     out.add(String(mult ? n * mult : n));
   }
   return out;
+}
+
+/** Numeral stems that open a compound word («двух-недельный», «трёх-дневный», «десяти-процентный»). */
+const COMPOUND_NUMERALS: readonly [string, number][] = [['одно', 1], ['двух', 2], ['трех', 3], ['четырех', 4], ['пяти', 5], ['шести', 6], ['семи', 7], ['восьми', 8], ['девяти', 9], ['десяти', 10], ['пятнадцати', 15], ['двадцати', 20], ['тридцати', 30], ['сорока', 40], ['пятидесяти', 50], ['сто', 100], ['двухсот', 200], ['трехсот', 300], ['пятисот', 500]];
+const COMPOUND_UNIT = /^(недельн|дневн|месячн|часов|минутн|летн|годичн|кратн|процентн|этажн|комнатн|тысячн|рублев|литров|метров|километров)/;
+function compoundNumber(w: string): number | undefined {
+  let best: [string, number] | undefined;
+  for (const c of COMPOUND_NUMERALS) if (w.startsWith(c[0]) && COMPOUND_UNIT.test(w.slice(c[0].length)) && (!best || c[0].length > best[0].length)) best = c;
+  return best?.[1];
 }
 
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
@@ -370,8 +406,8 @@ const LANDMARK_AFTER = new RegExp(`(?:^|[^а-я0-9])${LANDMARK}\\s+«?([а-я][�
 const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])([а-я]{4,}(?:ый|ий|ой|ая|ое|ом|ем|ого|его))\\s+${LANDMARK}(?![а-я])`, 'g');
 /** A capitalised word after a preposition of place. */
 const UNKNOWN_PLACE = /(?:^|[^А-ЯЁа-яё])(?:[Вв]|[Вв]о|[Нн]а|[Уу]|[Вв]озле|[Оо]коло|[Пп]од|[Ии]з|[Сс])\s+([А-ЯЁ][а-яё]{2,})(?![а-яё-])/g;
-/** Capitalised words after «в/на» that are services and media, not places. */
-const NOT_PLACES = /^(госуслуг|телеграм|телег|вконтакт|вк|одноклассник|ватсап|вотсап|whatsapp|вайбер|интернет|сети|соцсет|ютуб|дзен|тикток|инстаграм|макс|сбер|пфр|соцфонд|минздрав|мэри|администрац|правительств|думе|думу|ростелеком|мтс|билайн|мегафон|теле2|озон|вайлдберриз|авито)/;
+/** Capitalised words after «в/на» that are services and media, not places (word starts; «вк» and «Макс» whole, not «вкладчики», «Максим»). */
+const NOT_PLACES = /^(госуслуг|телеграм|телег|вконтакт|вк$|одноклассник|ватсап|вотсап|whatsapp|вайбер|интернет|сети|соцсет|ютуб|дзен|тикток|инстаграм|макс[еуа]?$|сбер|пфр|соцфонд|минздрав|мэри|администрац|правительств|думе|думу|ростелеком|мтс|билайн|мегафон|теле2|озон|вайлдберриз|авито)/;
 const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|за|для|уже|где|что|там|все|весь|горит|закрыт|закроют|городской|центральный|старый|новый)$/;
 
 /**
@@ -560,13 +596,14 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     absent: absentOf(a.normalized),
     subjects,
     sequence,
-    debunk: DEBUNK.test(a.normalized) || (isOfficial(text, a.normalized) && OFFICIAL_DENIES.test(a.normalized)),
+    debunk: DEBUNK.test(a.normalized) || DENIAL_PHRASE.test(a.normalized) || (isOfficial(text, a.normalized) && (OFFICIAL_DENIES.test(a.normalized) || OFFICIAL_NORMAL.test(a.normalized))),
     predicates,
     nearDup: featureHashes(similarityFeatures(text)),
     grams,
     gramNorm: Math.sqrt(sq),
     concepts,
     entities: entitiesOf(text, opts.places),
+    reasons: reasonsOf(a.tokens, a.stems),
   };
 }
 
@@ -585,6 +622,29 @@ function absentOf(normalized: string): Set<string> {
   for (const m of normalized.matchAll(/(?:^|[^а-я])(?:без|нет)\s+([а-я]{3,})(?:\s+([а-я]{3,}))?/g)) {
     for (const w of [m[1], m[2]]) if (w && isContent(w, stem(w))) out.add(rootOf(stem(w)));
   }
+  return out;
+}
+
+/** Words after «за» that measure (time, units), not a reason: «за неделю», «за литр». */
+const MEASURE = /^(недел|месяц|год|сутк|день|дня|дней|час|минут|литр|штук|раз|кило|метр|квадрат|кубометр|кубов|последн|прошл|эт[оиу])/;
+/** The roots of the first two content words after «за» or «из-за» (a fine's or a cause's object). */
+function reasonsOf(tokens: readonly string[], stems: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  tokens.forEach((t, i) => {
+    // «по причине X», «карантин по гриппу»: a cause after «по».
+    const cause = t === 'по' && /^(причин|карантин)/.test(tokens[i - 1] ?? '');
+    if (t !== 'за' && t !== 'из-за' && !cause) return;
+    let taken = 0;
+    for (let k = i + 1; k < Math.min(tokens.length, i + 4) && taken < 2; k++) {
+      const w = tokens[k] as string;
+      const s = stems[k] ?? w;
+      if (k === i + 1 && MEASURE.test(w)) return;
+      // The phrase ends at a function word («за костёр на даче»: the reason is the bonfire).
+      if (!isContent(w, s)) break;
+      out.add(rootOf(s));
+      taken++;
+    }
+  });
   return out;
 }
 
@@ -797,7 +857,8 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   if (!lexicons) {
     // The word lists are not read (see LexiconOption).
   } else if (a.predicates.size > 0 && b.predicates.size > 0) {
-    if (disjoint(a.predicates, b.predicates)) {
+    // Two denials say what did not happen in their own words («сокращать не планируем» / «ни одно не закрывается»).
+    if (disjoint(a.predicates, b.predicates) && !(a.debunk && b.debunk)) {
       differ = true;
       reasons.push(`predicate_differs:${[...a.predicates][0] ?? ''}/${[...b.predicates][0] ?? ''}`);
     }
@@ -878,6 +939,7 @@ export const CLAIM_FEATURES = [
   'topic_only',
   'other_subject',
   'length_ratio',
+  'reason_differs',
 ] as const;
 export type ClaimFeature = (typeof CLAIM_FEATURES)[number];
 
@@ -919,6 +981,7 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     topic_only: has('topic_only'),
     other_subject: swapped ? Math.min(2, swapped.split(',').length) / 2 : 0,
     length_ratio: sizes[1] === 0 ? 0 : sizes[0] / sizes[1],
+    reason_differs: a.reasons.size > 0 && b.reasons.size > 0 && disjoint(a.reasons, b.roots) && disjoint(b.reasons, a.roots) ? 1 : 0,
   };
   return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
 }
