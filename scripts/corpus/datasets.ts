@@ -143,10 +143,10 @@ const WRITTEN = new URL('../../data/written/', import.meta.url);
  * Sets written by hand for this project, apart from the corpus generator (data/written/README.md):
  * rumours for training (`rumours-train`), validation (`rumours-val`) and test (`rumours-test`) on
  * three disjoint sets of topics, urgency validation and test sets, and short social complaints
- * with hard non-complaints (`complaint-val`, `complaint-test`; another writer, towns, streets and
- * topics kept apart between the two). Weight 3, as a corpus post.
+ * with hard non-complaints (`complaint-train`, `complaint-val`, `complaint-test`; three separate
+ * writers' batches, towns, streets and topics kept apart). Weight 3, as a corpus post.
  */
-export type WrittenSet = 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test' | 'complaint-val' | 'complaint-test';
+export type WrittenSet = 'rumours-train' | 'rumours-val' | 'rumours-test' | 'urgency-val' | 'urgency-test' | 'complaint-train' | 'complaint-val' | 'complaint-test';
 export function loadWritten(name: WrittenSet): Example[] {
   return readFileSync(new URL(`${name}.jsonl`, WRITTEN), 'utf8')
     .split('\n')
@@ -185,12 +185,22 @@ export function mixedComplaintSet(part: 'val' | 'test'): Example[] {
  * weights as chosen — the data every choice was made on (tuning scripts; the thresholds whose
  * validation set the refit would train on, see trainModel's `selection`).
  */
-export function trainingSets(refit = true): Record<'corpus' | 'spbAppeals' | 'rusentitweet' | 'writtenRumours', Example[]> {
+export function trainingSets(refit = true): Record<'corpus' | 'spbAppeals' | 'rusentitweet' | 'writtenRumours' | 'writtenComplaints', Example[]> {
   const train = loadSpb('train');
   const scale = train.length / (train.length + loadSpb('val').length);
   const spbAppeals = refit ? [...train, ...loadSpb('val')].map((e) => ({ ...e, weight: e.weight * scale, svmWeight: (e.svmWeight ?? e.weight) * scale })) : train;
-  return { corpus: loadCorpus('train'), spbAppeals, rusentitweet: loadTweets('train'), writtenRumours: loadWritten('rumours-train') };
+  // Short resident posts labelled complaint / not (no sector): the complaint head's only social text
+  // written as residents write (docs/CLASSIFIER.md, «Short social complaints»).
+  const writtenComplaints = loadWritten('complaint-train').map((e) => ({ ...e, weight: WRITTEN_COMPLAINT_WEIGHT }));
+  return { corpus: loadCorpus('train'), spbAppeals, rusentitweet: loadTweets('train'), writtenRumours: loadWritten('rumours-train'), writtenComplaints };
 }
+
+/**
+ * Weight of a written training post for the complaint head (a corpus post weighs 3): chosen on
+ * validation with scripts/corpus/tune-complaint.ts — 6 to 15 tie on the written social and the
+ * mixed Feb sets and the synthetic validation (docs/CLASSIFIER.md, «Short social complaints»).
+ */
+export const WRITTEN_COMPLAINT_WEIGHT = 10;
 
 /**
  * Validation sets for the thresholds, sharing no templates or topics with any test set: the mixed

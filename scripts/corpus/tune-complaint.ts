@@ -16,7 +16,9 @@
  * weights; `clauses`: weight of the short first clauses of the training appeals added as
  * complaints (`appealClauses`), 0 or absent: none; `corpusNeg`: multiplier of the corpus's
  * non-complaints; `svm`: the head fitted as a linear SVM with this C (as the misinformation head);
- * `rumourLabels`: the written training rumours labelled for the complaint head (below).
+ * `rumourLabels`: the written training rumours labelled for the complaint head (below); `written`:
+ * the weight of the written training posts (data/written/complaint-train.jsonl; trainingSets()
+ * itself holds them at WRITTEN_COMPLAINT_WEIGHT, here the base's are dropped and this weight used).
  * SHOW=1 prints the written validation errors; REGISTERS=1 (with TUNE=1) the synthetic validation's
  * accuracy per register.
  */
@@ -28,10 +30,11 @@ import { chooseThreshold, chooseThresholdMeanAccuracy } from '../../src/classifi
 import { DEFAULT_OPTIONS, featuresOf, shuffleKeys, stableShuffle, type Example, type TrainOptions } from '../../src/classifier/train';
 import { appealClauses, loadCorpus, loadWritten, mixedComplaintSet, trainingSets } from './datasets';
 
-type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; rumourLabels?: boolean };
+type Variant = Partial<TrainOptions> & { spb?: number; tweets?: number; corpus?: number; clauses?: number; corpusNeg?: number; svm?: number; rumourLabels?: boolean; written?: number };
 
 const tune = process.env.TUNE === '1';
-const base = trainingSets();
+// The data every choice is made on (Oct 2020 – Jan 2021 appeals: the mixed Feb set stays unseen).
+const base = trainingSets(false);
 const corpus = tune ? loadCorpus('train', new URL('file:///tmp/dozor-tune/')) : base.corpus;
 const cache = new Map<string, FeatureVector>();
 const fx = (t: string) => {
@@ -80,7 +83,8 @@ for (const g of grid) {
   // The shipped order: the training sets as scripts/train.ts lists them, shuffle keys over all of them.
   const rumours = g.rumourLabels ? base.writtenRumours.map((e, i) => ({ ...e, complaint: rumourStyles[i] === 'complaint' })) : base.writtenRumours;
   const corpusSet = g.corpusNeg ? scaled(corpus, g.corpus).map((e) => (e.complaint === false ? { ...e, weight: e.weight * g.corpusNeg! } : e)) : scaled(corpus, g.corpus);
-  const all = [...corpusSet, ...scaled(base.spbAppeals, g.spb), ...scaled(base.rusentitweet, g.tweets), ...rumours, ...(g.clauses ? appealClauses(base.spbAppeals, g.clauses) : [])];
+  const written = g.written ? loadWritten('complaint-train').map((e) => ({ ...e, weight: g.written as number })) : [];
+  const all = [...corpusSet, ...scaled(base.spbAppeals, g.spb), ...scaled(base.rusentitweet, g.tweets), ...rumours, ...written, ...(g.clauses ? appealClauses(base.spbAppeals, g.clauses) : [])];
   const keysAll = shuffleKeys(all.map((e) => e.text));
   const kept = all.map((e, i) => ({ e, k: keysAll[i] as [number, number] })).filter(({ e }) => e.complaint !== null && e.weight > 0);
   const xs = kept.map(({ e }) => ({ e, x: fx(e.text) }));
