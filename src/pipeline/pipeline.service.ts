@@ -3,7 +3,7 @@ import { placeKey, type GroupingPolicy } from '../domain/incident-workflow';
 import type { GroupCandidate, GroupingRepository } from '../repositories/grouping.repository';
 import { analyze } from '../text/analyze';
 import { lexiconRegisters } from '../classifier/lexicon';
-import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, problemsOf } from '../text/grouping-features';
+import { aspectsOf, districtsOf, groupingFeatures, guessedStreetKey, incidentalNumbers, problemsOf } from '../text/grouping-features';
 import { featureHashes, groupingBands } from '../text/similarity';
 import type { EnrichedPost, IncomingPost } from '../domain/post';
 import type { Logger } from '../lib/logger';
@@ -190,7 +190,8 @@ export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): bool
 /** What grouping needs of a post that would open an incident (or follow one up). */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
   const stems = post.textStems.split(' ');
-  const named = groupingFeatures(stems);
+  const incidental = incidentalNumbers(post.text);
+  const named = incidental.size === 0 ? groupingFeatures(stems) : groupingFeatures(stems).filter((f) => !incidental.has(f));
   const features = featureHashes(named);
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);

@@ -21,6 +21,10 @@ import { featuresFromStems, GROUPING_STEM_PREFIX } from './similarity';
 // Whole stems (short ones would match too much as prefixes: «пор» is порыв, but also пора).
 const EXACT: Record<string, string> = {
   свет: 'power', // «нет света» (светофор, светло are other stems)
+  каток: 'ice', // «не двор, а каток»
+  льда: 'ice',
+  льд: 'ice',
+  горк: 'playground',
   ям: 'pothole',
   бак: 'bin',
   прор: 'burst', // прорыв
@@ -147,6 +151,40 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['скамейк', 'bench'],
   ['лавочк', 'bench'],
   ['сосул', 'icicle'],
+  // Sixth iteration (read on the development pairs): words residents use for the same thing.
+  ['инет', 'internet'],
+  ['сотов', 'internet'], // «сотовая не ловит»: the telecom problem
+  ['вышк', 'internet'],
+  ['трубк', 'noanswer'], // «трубку не берут»
+  ['холодрыг', 'heating'], // a cold room; «холодно» is read in context (groupingFeatures)
+  ['дубак', 'heating'],
+  ['дубар', 'heating'],
+  ['печк', 'heating'], // a bus's heater, a stove
+  ['темн', 'dark'],
+  ['темен', 'dark'],
+  ['люк', 'manhole'],
+  ['колодец', 'manhole'],
+  ['колодц', 'manhole'],
+  ['крышк', 'manhole'], // «колодец без крышки»
+  ['дерев', 'tree'],
+  ['топол', 'tree'],
+  ['ветк', 'tree'],
+  ['водовоз', 'water'],
+  ['посыпа', 'ice'], // «не посыпано»
+  ['почист', 'clean'],
+  ['расчища', 'clean'],
+  ['грейдер', 'clean'],
+  ['замел', 'snow'],
+  ['больниц', 'hospital'],
+  ['црб', 'hospital'],
+  ['фап', 'hospital'],
+  ['фельдш', 'hospital'],
+  ['качел', 'playground'],
+  ['песочниц', 'playground'],
+  ['павильон', 'stop'],
+  ['ливнев', 'flood'],
+  ['водосток', 'flood'],
+  ['луж', 'flood'],
 ];
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
@@ -175,27 +213,77 @@ export function conceptOf(stem: string): string | null {
   return found;
 }
 
+// Route and school nicknames: «четвёрка где?», «десятку убрали» (stems of their word forms).
+const NUMBER_NICKNAMES = new Map([['единичк', 1], ['двойк', 2], ['тройк', 3], ['четверк', 4], ['пятерк', 5], ['шестерк', 6], ['семерк', 7], ['восьмерк', 8], ['девятк', 9], ['десятк', 10]]);
+// A number glued to its ending: «72й», «95я», «335-я», «24-го».
+const NUMBER_WITH_ENDING = /^(\d{1,4})-?(?:й|я|ю|е|ой|ая|ую|го|ом|м|х)$/;
+
+/** The number a stem names by an ending or a nickname («72й» 72, «четверк» 4), or null (plain digits are featuresFromStems's). */
+function numberOf(stem: string): number | null {
+  const m = NUMBER_WITH_ENDING.exec(stem);
+  if (m) return Number(m[1]);
+  for (const [nick, n] of NUMBER_NICKNAMES) if (stem.startsWith(nick)) return n;
+  return null;
+}
+
 /**
- * Grouping features of a text's stems: concept words as `~<concept>`, numbers as `#<n>`, other
- * words cut to GROUPING_STEM_PREFIX (src/text/similarity.ts); sorted, unique.
+ * Grouping features of a text's stems: concept words as `~<concept>`, numbers as `#<n>` (also with
+ * an ending or as a route nickname: «72й», «четвёрка»), other words cut to GROUPING_STEM_PREFIX
+ * (src/text/similarity.ts); sorted, unique.
  */
 export function groupingFeatures(stems: readonly string[]): string[] {
   const rest: string[] = [];
   const out = new Set<string>();
-  for (const s of stems) {
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i] as string;
+    const n = numberOf(s);
+    if (n !== null) {
+      out.add(`#${n}`);
+      continue;
+    }
     const c = s.length >= 2 ? conceptOf(s) : null;
     if (c) out.add(`~${c}`);
     else rest.push(s);
+    // «холодно дома», «в классах холодно»: the heating; not «холодная вода» or «холодная еда».
+    if (s === 'холодн' && !COLD_NOUNS.has(stems[i + 1] ?? '') && !COLD_NOUNS.has(stems[i - 1] ?? '')) out.add('~heating');
   }
   for (const f of featuresFromStems(rest, GROUPING_STEM_PREFIX)) out.add(f);
   return [...out].sort();
+}
+
+// What a number counts or when it happened, not which house, route or school it names.
+const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд|машин|пенсионер|детей|ребен)`;
+const INCIDENTAL = [
+  /(\d{1,2})[:.](\d{2})(?!\d)/g, // a time («с 18:00», «в 6.40»): both parts
+  /[+\-−](\d{1,3})(?!\d)/g, // a temperature («+14 в классе», «-30») or «+1»
+  new RegExp(String.raw`(\d{1,6})(?:-?[а-я]{1,3})?\s*${UNIT}`, 'g'), // «с 7 утра», «40 минут», «5 км», «на 9 этаже»
+];
+
+/**
+ * Numbers of a text that say when, how long or how many («с 7 утра», «40 минут», «+14», «на 9
+ * этаже», «15 тысяч»), as `#<n>`: they are no house, route or school, so they neither veto a pair
+ * nor make two posts alike. A number that also stands elsewhere in the text on its own is kept.
+ */
+export function incidentalNumbers(text: string): Set<string> {
+  const t = text.toLowerCase().replace(/ё/g, 'е');
+  const incidental = new Map<string, number>();
+  for (const re of INCIDENTAL) {
+    for (const m of t.matchAll(re)) {
+      for (const g of m.slice(1)) if (g !== undefined) incidental.set(String(Number(g)), (incidental.get(String(Number(g))) ?? 0) + 1);
+    }
+  }
+  const all = new Map<string, number>();
+  for (const m of t.matchAll(/\d+/g)) all.set(String(Number(m[0])), (all.get(String(Number(m[0]))) ?? 0) + 1);
+  const out = new Set<string>();
+  for (const [n, k] of incidental) if (k >= (all.get(n) ?? 0)) out.add(`#${n}`);
+  return out;
 }
 
 /**
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/text/analyze';
-import { aspectsOf, conceptOf, guessedStreetKey } from '../../../src/text/grouping-features';
+import { aspectsOf, conceptOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
 
 const aspects = (text: string) => aspectsOf(analyze(text).stems);
 
@@ -60,5 +60,52 @@ describe('guessedStreetKey', () => {
     expect(guessedStreetKey(analyze('улица Светлой').stems)).toBe(guessedStreetKey(analyze('улица Светлая').stems));
     expect(guessedStreetKey(analyze('улица Светлой').stems)).not.toBe(guessedStreetKey(analyze('улица Тополиной').stems));
     expect(guessedStreetKey(analyze('улица Без').stems)).toBeNull();
+  });
+});
+
+describe('numbers', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('reads a number with an ending or a route nickname as the number', () => {
+    expect(features('где 72й?? полчаса жду')).toContain('#72');
+    expect(features('95я школа, левый берег')).toContain('#95');
+    expect(features('четвёрка где? стоим с утра')).toContain('#4');
+    expect(features('десятку до зари убрали')).toContain('#10');
+    // Not a shop: «Пятёрочка» is no route 5.
+    expect(features('в пятерочке на кассе обсчитали')).not.toContain('#5');
+  });
+
+  it('says which numbers tell when, how long or how many, not which house, route or school', () => {
+    expect([...incidentalNumbers('нет света с 18:00')].sort()).toEqual(['#0', '#18']);
+    expect([...incidentalNumbers('Ленина 12 электричества нет с 7 утра')]).toEqual(['#7']);
+    expect([...incidentalNumbers('в классе +14, дети мёрзнут')]).toEqual(['#14']);
+    expect([...incidentalNumbers('+1 у нас так же')]).toEqual(['#1']);
+    expect([...incidentalNumbers('на 9 этаже бабушка, лифт стоит 5 дней')].sort()).toEqual(['#5', '#9']);
+    expect([...incidentalNumbers('газовики требуют 15 тысяч')]).toEqual(['#15']);
+    // A house, a route, a street name: kept.
+    expect(incidentalNumbers('ул. 70 лет Октября 5 нет воды').size).toBe(0);
+    expect(incidentalNumbers('автобус 125 утром битком').size).toBe(0);
+    // The same number also standing on its own (a house) is kept.
+    expect(incidentalNumbers('дом 12, с 12 часов нет воды').size).toBe(0);
+  });
+});
+
+describe('sixth-iteration concepts', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('a cold room is the heating, cold water or a cold meal is not', () => {
+    expect(features('в классах холодно, дети в куртках')).toContain('~heating');
+    expect(features('в квартирах холодрыга')).toContain('~heating');
+    expect(features('нет холодной воды')).not.toContain('~heating');
+    expect(features('кормят холодной едой')).not.toContain('~heating');
+  });
+
+  it('folds the words residents use for one thing', () => {
+    expect(features('инет отвалился у всего подъезда')).toContain('~internet');
+    expect(features('сотовая не ловит второй день')).toContain('~internet');
+    expect(features('открытый люк у дома')).toContain('~manhole');
+    expect(features('колодец без крышки')).toContain('~manhole');
+    expect(features('сломаны качели во дворе')).toContain('~playground');
+    expect(features('больница трубку не берёт')).toEqual(expect.arrayContaining(['~hospital', '~noanswer']));
   });
 });
