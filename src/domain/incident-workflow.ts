@@ -169,7 +169,7 @@ export interface GroupingPolicy {
 }
 
 // Thresholds chosen on the tuning pairs, data/grouping/pairs.jsonl (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.3, suggest: 0.16, placeBonus: 0.05, otherSectorPenalty: 0, sectorVeto: 0.85, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.23, suggest: 0.18, placeBonus: 0, otherSectorPenalty: 0, sectorVeto: 0.85, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 

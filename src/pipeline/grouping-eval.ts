@@ -99,7 +99,7 @@ const grid = (from: number, to: number, step: number) => Array.from({ length: Ma
 export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPolicy, opts: { minPrecision?: number; suggestRecall?: number } = {}): GroupingPolicy {
   const minPrecision = opts.minPrecision ?? 0.98;
   const suggestRecall = opts.suggestRecall ?? 1;
-  const links = grid(0.3, 0.95, 0.01);
+  const links = grid(0.2, 0.95, 0.01);
   let best: { recall: number; placeBonus: number; otherSectorPenalty: number; autoLink: number } | null = null;
   for (const placeBonus of grid(0, 0.2, 0.05))
     for (const otherSectorPenalty of grid(0, 0.3, 0.1)) {

@@ -107,9 +107,9 @@ describe('grouping', () => {
     expect((await call(token, 'GET', `/api/incidents/${encodeURIComponent(a as string)}`)).body.postCount).toBe(2);
   });
 
-  it('a follow-up that opens no incident of its own («у нас тоже света нет») joins the open incident and counts on its card', async () => {
+  it('a follow-up that opens no incident of its own («в Кировском округе свет у всех пропал?») joins the open incident and counts on its card', async () => {
     const first = complaintPost({ text: 'Кировский округ обесточен, света нет с утра, когда дадут электричество?' });
-    const follow = complaintPost({ text: 'у нас в Кировском округе тоже света нет', network: 'telegram', engagement: { views: 40 } });
+    const follow = complaintPost({ text: 'соседи, в Кировском округе свет у всех пропал?', network: 'telegram', engagement: { views: 40 } });
     await sys.ingest([first]);
     const [id] = await incidentsOf([first]);
     await sys.ingest([follow]);
@@ -129,9 +129,9 @@ describe('grouping', () => {
   });
 
   it('a post in the middle band opens its own incident with a suggestion the operator can dismiss', async () => {
-    // Similarity 0.24 (eval:grouping): between DEFAULT_GROUPING.suggest and .autoLink.
+    // Similarity 0.21 (pairEvidence): between DEFAULT_GROUPING.suggest (0.18) and .autoLink (0.23).
     const first = complaintPost({ text: 'Нет света на Левом берегу, отключили электричество в районе Комарова' });
-    const second = complaintPost({ text: 'Левый берег без света! Комарова, 21 - электричества нет уже два часа, холодильники текут, дети боятся темноты, соседи звонят в сети, никто не отвечает' });
+    const second = complaintPost({ text: 'Левый берег без света! Комарова, 21 - электричества нет уже два часа, холодильники текут, дети боятся темноты, соседи звонят в сети, никто не отвечает, сидим со свечами' });
     await sys.ingest([first]);
     await incidentsOf([first]);
     await sys.ingest([second]);
