@@ -87,7 +87,7 @@ const tuningOnly = args.length !== process.argv.length - 2;
 const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
 const fmt = (x: PairMetrics) => `pairs=${x.pairs} precision=${x.precision.toFixed(3)} recall=${x.recall.toFixed(3)}`;
-const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.suggest}, place bonus ${p.placeBonus}, other-sector penalty ${p.otherSectorPenalty}, sector veto ${p.sectorVeto === null ? 'off' : `at confidence ≥ ${p.sectorVeto}`}`;
+const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.suggest}, place bonus ${p.placeBonus}, anchor bonus ${p.anchorBonus}, other-sector penalty ${p.otherSectorPenalty}, sector veto ${p.sectorVeto === null ? 'off' : `at confidence ≥ ${p.sectorVeto}`}`;
 const errors = (name: string, pairs: readonly ScoredPair[]) => {
   for (const p of pairs) {
     const v = verdictOf(p, DEFAULT_GROUPING);
@@ -106,7 +106,7 @@ const read = [args[1] ?? 'data/grouping/heldout.jsonl', args[2] ?? 'data/groupin
 const testFile = args[4] ?? 'data/grouping/heldout-4.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
-const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;
+const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;
 console.log(`chosen on ${tuning.length} tuning pairs: ${show(chosen)} (tuning ${fmt(measure(tuning, chosen))})`);
 console.log(`DEFAULT_GROUPING: ${show(DEFAULT_GROUPING)}${same ? '' : ' — differs from the chosen thresholds: update DEFAULT_GROUPING'}`);
 const all = [...read, ...(test ? [test] : [])];

@@ -157,6 +157,11 @@ export interface GroupingPolicy {
    * similarity, added to the text's.
    */
   placeBonus: number;
+  /**
+   * Both posts name the same problem concept and the same house, route or school number or place
+   * key («нет воды» at «Ленина 12» in other words): this much is added to the score.
+   */
+  anchorBonus: number;
   /** The classifier puts the two posts in different sectors: this much is taken off the score. */
   otherSectorPenalty: number;
   /**
@@ -169,7 +174,7 @@ export interface GroupingPolicy {
 }
 
 // Thresholds chosen on the tuning pairs, data/grouping/pairs.jsonl (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.23, suggest: 0.18, placeBonus: 0, otherSectorPenalty: 0, sectorVeto: 0.85, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.23, suggest: 0.18, placeBonus: 0, anchorBonus: 0.05, otherSectorPenalty: 0, sectorVeto: 0.85, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 
@@ -179,6 +184,8 @@ export interface GroupingEvidence {
   similarity: number;
   /** The place rule holds: same municipality, category and street. */
   samePlace: boolean;
+  /** Both name a problem concept in common and a number in common or the same place key. */
+  anchored?: boolean;
   sameSector: boolean;
   /** When the sectors differ, the lower of the two classifier confidences in them; null when they agree. */
   otherSectorConfidence: number | null;
@@ -194,7 +201,7 @@ export interface GroupingEvidence {
 /** The grouping verdict for a pair and its score (0 when a conflict vetoes the link). */
 export function groupingVerdict(e: GroupingEvidence, policy: GroupingPolicy): { verdict: GroupingVerdict; score: number } {
   if (e.conflict) return { verdict: 'separate', score: 0 };
-  const score = Math.max(0, Math.min(1, e.similarity + (e.samePlace ? policy.placeBonus : 0) - (e.sameSector ? 0 : policy.otherSectorPenalty)));
+  const score = Math.max(0, Math.min(1, e.similarity + (e.samePlace ? policy.placeBonus : 0) + (e.anchored ? policy.anchorBonus : 0) - (e.sameSector ? 0 : policy.otherSectorPenalty)));
   // Two confident, different sectors: at most a suggestion, however alike the words.
   const vetoed = policy.sectorVeto !== null && e.otherSectorConfidence !== null && e.otherSectorConfidence >= policy.sectorVeto;
   return { verdict: score >= policy.autoLink && !vetoed ? 'link' : score >= policy.suggest ? 'suggest' : 'separate', score };

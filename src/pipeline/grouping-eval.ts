@@ -37,9 +37,12 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   else if (a.guessedStreet !== null && b.guessedStreet !== null && a.guessedStreet !== b.guessedStreet) conflict = 'street';
   else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
   else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
+  const samePlace = sameTown && a.placeKey !== null && a.placeKey === b.placeKey;
+  const shares = (x: readonly number[], y: readonly number[]) => x.some((v) => y.includes(v));
   return {
     similarity: sameTown ? jaccard(a.features, b.features) : 0,
-    samePlace: sameTown && a.placeKey !== null && a.placeKey === b.placeKey,
+    samePlace,
+    anchored: sameTown && shares(a.problems, b.problems) && (shares(a.numbers, b.numbers) || samePlace),
     sameSector: a.sector === b.sector,
     otherSectorConfidence: a.sector === b.sector ? null : Math.min(a.sectorConfidence, b.sectorConfidence),
     conflict,
@@ -86,8 +89,9 @@ const grid = (from: number, to: number, step: number) => Array.from({ length: Ma
  * again, see data/grouping/README.md):
  * - `autoLink`: the lowest threshold on a 0.01 grid at which automatic links reach precision
  *   `minPrecision` (0.98) and keep it at every higher threshold (no lucky dip between two
- *   negatives); `placeBonus` and `otherSectorPenalty` are the ones with the highest recall there,
- *   among equals the smaller bonus, then the smaller penalty;
+ *   negatives); `placeBonus`, `anchorBonus` and `otherSectorPenalty` are the ones with the highest
+ *   recall there, among equals the smaller place bonus, then the smaller anchor bonus, then the
+ *   smaller penalty;
  * - `sectorVeto`: then the lowest confidence on a 0.05 grid from 0.50 to 1.00 at which vetoing
  *   automatic links between two confidently different sectors costs no tuning link (precision can
  *   only rise: the veto removes links); `null` when even 1.00 costs one;
@@ -100,21 +104,22 @@ export function chooseThresholds(tuning: readonly ScoredPair[], base: GroupingPo
   const minPrecision = opts.minPrecision ?? 0.98;
   const suggestRecall = opts.suggestRecall ?? 1;
   const links = grid(0.2, 0.95, 0.01);
-  let best: { recall: number; placeBonus: number; otherSectorPenalty: number; autoLink: number } | null = null;
+  let best: { recall: number; placeBonus: number; anchorBonus: number; otherSectorPenalty: number; autoLink: number } | null = null;
   for (const placeBonus of grid(0, 0.2, 0.05))
-    for (const otherSectorPenalty of grid(0, 0.3, 0.1)) {
-      // From the top down: the last threshold before precision first falls below the floor.
-      let lowest: { autoLink: number; recall: number } | null = null;
-      for (const autoLink of [...links].reverse()) {
-        const m = measure(tuning, { ...base, sectorVeto: null, autoLink, suggest: autoLink, placeBonus, otherSectorPenalty });
-        if (m.precision < minPrecision) break;
-        lowest = { autoLink, recall: m.recall };
+    for (const anchorBonus of grid(0, 0.2, 0.05))
+      for (const otherSectorPenalty of grid(0, 0.3, 0.1)) {
+        // From the top down: the last threshold before precision first falls below the floor.
+        let lowest: { autoLink: number; recall: number } | null = null;
+        for (const autoLink of [...links].reverse()) {
+          const m = measure(tuning, { ...base, sectorVeto: null, autoLink, suggest: autoLink, placeBonus, anchorBonus, otherSectorPenalty });
+          if (m.precision < minPrecision) break;
+          lowest = { autoLink, recall: m.recall };
+        }
+        if (!lowest) continue;
+        if (!best || lowest.recall > best.recall + 1e-9) best = { recall: lowest.recall, placeBonus, anchorBonus, otherSectorPenalty, autoLink: lowest.autoLink };
       }
-      if (!lowest) continue;
-      if (!best || lowest.recall > best.recall + 1e-9) best = { recall: lowest.recall, placeBonus, otherSectorPenalty, autoLink: lowest.autoLink };
-    }
   if (!best) return base;
-  const linked = { ...base, autoLink: best.autoLink, suggest: best.autoLink, placeBonus: best.placeBonus, otherSectorPenalty: best.otherSectorPenalty };
+  const linked = { ...base, autoLink: best.autoLink, suggest: best.autoLink, placeBonus: best.placeBonus, anchorBonus: best.anchorBonus, otherSectorPenalty: best.otherSectorPenalty };
   const tp = measure(tuning, { ...linked, sectorVeto: null }).tp;
   const sectorVeto = grid(0.5, 1, 0.05).find((v) => measure(tuning, { ...linked, sectorVeto: v }).tp === tp) ?? null;
   let suggest = 0.1;

@@ -122,6 +122,8 @@ local function scan(s)
   end
   local sector = nextField(1)
   if not sector then return nil end
+  -- Both name numbers (set 1) or problems (set 4) and were not vetoed: they share one.
+  local numbers, problems = false, false
   for k = 1, nsets do
     local list = nextField(k + 1)
     if not list then return nil end
@@ -130,10 +132,11 @@ local function scan(s)
       local shared = false
       for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
       if not shared then return nil end
+      if k == 1 then numbers = true elseif k == 4 then problems = true end
     end
   end
-  if t then return sector, t[nsets + 2] end
-  return sector, string.sub(s, pos)
+  if t then return sector, t[nsets + 2], numbers, problems end
+  return sector, string.sub(s, pos), numbers, problems
 end
 local function jac(list)
   if myCount == 0 then return 0 end
@@ -182,7 +185,7 @@ for _, h in ipairs(levels) do
   end
   if #ranked == 12 then break end
 end
-local bonus, penalty = tonumber(ARGV[7]), tonumber(ARGV[12])
+local bonus, penalty, anchor = tonumber(ARGV[7]), tonumber(ARGV[12]), tonumber(ARGV[17]) or 0
 -- Two different sectors, each classified with at least ARGV[14] confidence (empty: off): never an
 -- automatic link, at most a suggestion. The best linkable candidate and the best of all are kept apart.
 local veto = tonumber(ARGV[14])
@@ -201,10 +204,12 @@ for r = 1, #ranked do
   local id = ranked[r]
   local c = profiles[r]
   if c then
-    local sectorField, features = scan(c)
+    local sectorField, features, sharedNumber, sharedProblem = scan(c)
     if sectorField then
       local s = jac(features)
       if placeIds[id] then s = s + bonus end
+      -- The same problem at the same number or place (ARGV[17]).
+      if sharedProblem and (sharedNumber or placeIds[id]) then s = s + anchor end
       local label, conf = sectorOf(sectorField)
       local other = label ~= myLabel
       if other then s = s - penalty end
@@ -315,6 +320,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
         policy.sectorVeto === null ? '' : String(policy.sectorVeto),
         String(BUCKET_SIZE),
         followUp ? '1' : '0',
+        String(policy.anchorBonus),
       ] as const;
     };
     // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that

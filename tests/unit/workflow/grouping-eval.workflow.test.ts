@@ -57,6 +57,16 @@ describe('grouping evaluation', () => {
     expect(m).toMatchObject({ tp: 0, fp: 0, fn: 1 });
   });
 
+  it('the anchor bonus is chosen only when it buys tuning recall, and lifts only anchored pairs', () => {
+    const tuning = [pair(true, 0.6), pair(true, 0.27, { anchored: true }), pair(false, 0.29), pair(false, 0.1, { anchored: true })];
+    const chosen = chooseThresholds(tuning, DEFAULT_GROUPING);
+    expect(chosen.anchorBonus).toBeGreaterThan(0);
+    expect(measure(tuning, chosen)).toMatchObject({ tp: 2, fp: 0 });
+    expect(verdictOf(pair(true, chosen.autoLink - chosen.anchorBonus, { anchored: true }), chosen)).toBe('link');
+    expect(verdictOf(pair(true, chosen.autoLink - chosen.anchorBonus), chosen)).not.toBe('link');
+    expect(chooseThresholds([pair(true, 0.6), pair(false, 0.1)], DEFAULT_GROUPING).anchorBonus).toBe(0);
+  });
+
   it('a follow-up (the second post opens no incident) links at the link threshold and is never a suggestion', () => {
     const follow = (similarity: number) => pair(true, similarity, { bothOpen: false, followUp: true });
     expect(verdictOf(follow(DEFAULT_GROUPING.autoLink), DEFAULT_GROUPING)).toBe('link');

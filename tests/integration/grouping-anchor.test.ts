@@ -1,0 +1,82 @@
+/**
+ * The anchor bonus on real Redis: two posts naming the same problem concept and the same number
+ * (or place key) count `anchorBonus` more similar — the grouping script and `groupingVerdict` agree.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRedis, redisReady } from '../../src/adapters/redis';
+import { DEFAULT_GROUPING, groupingVerdict } from '../../src/domain/incident-workflow';
+import { pairEvidence } from '../../src/pipeline/grouping-eval';
+import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
+import { groupingBands } from '../../src/text/similarity';
+
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-anchor' });
+let prefix = '';
+let repo: GroupingRepository;
+let seq = 0;
+// Jaccard 2/10 = 0.2: between the suggestion and the link threshold; the anchor lifts it over.
+const A = [11, 22, 31, 32, 33, 34];
+const B = [11, 22, 41, 42, 43, 44];
+const policy = { ...DEFAULT_GROUPING, autoLink: 0.23, suggest: 0.18, anchorBonus: 0.05 };
+
+function candidate(features: number[], over: Partial<GroupCandidate> = {}): GroupCandidate {
+  seq++;
+  const postId = `vk:anchor${seq}`;
+  return {
+    postId,
+    incidentId: `inc:${postId}`,
+    features,
+    numbers: [],
+    buckets: groupingBands(features).map((b) => `omsk:${b}`),
+    sector: 'housing',
+    sectorConfidence: 0.9,
+    street: null,
+    guessedStreet: null,
+    districts: [],
+    problems: [],
+    aspects: [],
+    placeKey: null,
+    member: { postId, network: 'vk', publishedAt: new Date().toISOString(), reach: 1 },
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  await redisReady(redis);
+});
+beforeEach(() => {
+  prefix = `test-grpanchor-${randomBytes(3).toString('hex')}`;
+  repo = createGroupingRepository({ redis, prefix });
+});
+afterAll(async () => {
+  const keys = await redis.keys('test-grpanchor-*');
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('grouping anchor bonus', () => {
+  it('the same problem at the same number links a pair the words alone only suggest', async () => {
+    const first = candidate(A, { numbers: [12], problems: [7] });
+    const second = candidate(B, { numbers: [12], problems: [7] });
+    expect(groupingVerdict(pairEvidence(first, second), policy).verdict).toBe('link');
+    const [opened] = await repo.group([first], policy);
+    const [joined] = await repo.group([second], policy);
+    expect(joined).toMatchObject({ kind: 'attach', incidentId: opened?.incidentId });
+  });
+
+  it('without a shared problem, or without a shared number or place, the pair is a suggestion', async () => {
+    for (const [a, b] of [
+      [{ numbers: [12], problems: [] }, { numbers: [12], problems: [7] }],
+      [{ numbers: [], problems: [7] }, { numbers: [], problems: [7] }],
+    ] as const) {
+      // A fresh state per case: the first case's incidents would match the second's posts.
+      repo = createGroupingRepository({ redis, prefix: `${prefix}-${seq}` });
+      const first = candidate(A, { numbers: [...a.numbers], problems: [...a.problems] });
+      const second = candidate(B, { numbers: [...b.numbers], problems: [...b.problems] });
+      expect(groupingVerdict(pairEvidence(first, second), policy).verdict).toBe('suggest');
+      const [opened] = await repo.group([first], policy);
+      const [next] = await repo.group([second], policy);
+      expect(next).toMatchObject({ kind: 'new', suggestion: { incidentId: opened?.incidentId } });
+    }
+  });
+});
