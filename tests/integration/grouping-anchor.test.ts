@@ -8,38 +8,17 @@ import { createRedis, redisReady } from '../../src/adapters/redis';
 import { DEFAULT_GROUPING, groupingVerdict } from '../../src/domain/incident-workflow';
 import { pairEvidence } from '../../src/pipeline/grouping-eval';
 import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
-import { groupingBands } from '../../src/text/similarity';
+import { groupingCandidate } from '../helpers/grouping';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-anchor' });
 let prefix = '';
 let repo: GroupingRepository;
-let seq = 0;
 // Jaccard 2/10 = 0.2: between the suggestion and the link threshold; the anchor lifts it over.
 const A = [11, 22, 31, 32, 33, 34];
 const B = [11, 22, 41, 42, 43, 44];
 const policy = { ...DEFAULT_GROUPING, autoLink: 0.23, suggest: 0.18, anchorBonus: 0.05 };
 
-function candidate(features: number[], over: Partial<GroupCandidate> = {}): GroupCandidate {
-  seq++;
-  const postId = `vk:anchor${seq}`;
-  return {
-    postId,
-    incidentId: `inc:${postId}`,
-    features,
-    numbers: [],
-    buckets: groupingBands(features).map((b) => `omsk:${b}`),
-    sector: 'housing',
-    sectorConfidence: 0.9,
-    street: null,
-    guessedStreet: null,
-    districts: [],
-    problems: [],
-    aspects: [],
-    placeKey: null,
-    member: { postId, network: 'vk', publishedAt: new Date().toISOString(), reach: 1 },
-    ...over,
-  };
-}
+const candidate = (features: number[], over: Partial<Omit<GroupCandidate, 'member'>> = {}): GroupCandidate => groupingCandidate(features, over, 'anchor');
 
 beforeAll(async () => {
   await redisReady(redis);
@@ -70,7 +49,7 @@ describe('grouping anchor bonus', () => {
       [{ numbers: [], problems: [7] }, { numbers: [], problems: [7] }],
     ] as const) {
       // A fresh state per case: the first case's incidents would match the second's posts.
-      repo = createGroupingRepository({ redis, prefix: `${prefix}-${seq}` });
+      repo = createGroupingRepository({ redis, prefix: `${prefix}-${a.problems.length}` });
       const first = candidate(A, { numbers: [...a.numbers], problems: [...a.problems] });
       const second = candidate(B, { numbers: [...b.numbers], problems: [...b.problems] });
       expect(groupingVerdict(pairEvidence(first, second), policy).verdict).toBe('suggest');

@@ -9,33 +9,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis, redisReady } from '../../src/adapters/redis';
 import { DEFAULT_GROUPING } from '../../src/domain/incident-workflow';
 import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
-import { groupingBands } from '../../src/text/similarity';
+import { groupingCandidate } from '../helpers/grouping';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-follow-up' });
 let prefix = '';
 let repo: GroupingRepository;
-let seq = 0;
 
-function candidate(features: number[]): GroupCandidate {
-  seq++;
-  const postId = `vk:follow${seq}`;
-  return {
-    postId,
-    incidentId: `inc:${postId}`,
-    features,
-    numbers: [],
-    buckets: groupingBands(features).map((b) => `omsk:${b}`),
-    sector: 'housing',
-    sectorConfidence: 0.9,
-    street: null,
-    guessedStreet: null,
-    districts: [],
-    problems: [],
-    aspects: [],
-    placeKey: null,
-    member: { postId, network: 'telegram', publishedAt: new Date().toISOString(), reach: 5 },
-  };
-}
+const candidate = (features: number[]): GroupCandidate => groupingCandidate(features, { member: { network: 'telegram', reach: 5 } }, 'follow');
 const WORDS = [11, 22, 33, 44, 55, 66];
 
 beforeAll(async () => {
@@ -53,14 +33,15 @@ afterAll(async () => {
 
 describe('grouping follow-ups', () => {
   it('a follow-up that matches an open incident joins it; a re-delivery answers the same', async () => {
-    const [opened] = await repo.group([candidate(WORDS)], DEFAULT_GROUPING);
+    const first = candidate(WORDS);
+    const [opened] = await repo.group([first], DEFAULT_GROUPING);
     expect(opened?.kind).toBe('new');
     const incident = opened?.kind === 'new' ? opened.incidentId : '';
     const follow = candidate([...WORDS.slice(0, 5), 77]);
     expect(await repo.follow([follow], DEFAULT_GROUPING)).toEqual([incident]);
     expect(await repo.follow([follow], DEFAULT_GROUPING)).toEqual([incident]);
     const members = (await repo.members([incident])).get(incident) ?? [];
-    expect(members.map((m) => m.postId).sort()).toEqual([follow.postId, `vk:follow${seq - 1}`].sort());
+    expect(members.map((m) => m.postId).sort()).toEqual([follow.postId, first.postId].sort());
     expect(members.find((m) => m.postId === follow.postId)).toMatchObject({ network: 'telegram', reach: 5 });
   });
 

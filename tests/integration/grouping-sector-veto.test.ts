@@ -9,35 +9,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis, redisReady } from '../../src/adapters/redis';
 import { DEFAULT_GROUPING } from '../../src/domain/incident-workflow';
 import { createGroupingRepository, type GroupCandidate, type GroupingRepository } from '../../src/repositories/grouping.repository';
-import { groupingBands } from '../../src/text/similarity';
+import { groupingCandidate } from '../helpers/grouping';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'grouping-veto' });
 let prefix = '';
 let repo: GroupingRepository;
-let seq = 0;
 const policy = { ...DEFAULT_GROUPING, sectorVeto: 0.85 };
 
 /** A candidate with the given words (feature hashes) and sector. */
-function candidate(features: number[], sector: string, sectorConfidence: number): GroupCandidate {
-  seq++;
-  const postId = `vk:veto${seq}`;
-  return {
-    postId,
-    incidentId: `inc:${postId}`,
-    features,
-    numbers: [],
-    buckets: groupingBands(features).map((b) => `omsk:${b}`),
-    sector,
-    sectorConfidence,
-    street: null,
-    guessedStreet: null,
-    districts: [],
-    problems: [],
-    aspects: [],
-    placeKey: null,
-    member: { postId, network: 'vk', publishedAt: new Date().toISOString(), reach: 1 },
-  };
-}
+const candidate = (features: number[], sector: string, sectorConfidence: number): GroupCandidate => groupingCandidate(features, { sector, sectorConfidence }, 'veto');
 const WORDS = [11, 22, 33, 44, 55, 66];
 
 beforeAll(async () => {
