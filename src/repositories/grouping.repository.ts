@@ -60,12 +60,12 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// v2|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
+// v3|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
 // lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
-// matching costs about 200 instructions a character (callgrind). A profile written before v2
-// (sector|features|sets…) is still read.
+// matching costs about 200 instructions a character (callgrind). A profile written before v3 (v2:
+// without the last aspect group, the facility) or before v2 (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
@@ -75,14 +75,18 @@ local nsets = tonumber(ARGV[13])
 -- the features stay one unparsed string.
 local function fields(s)
   local t = {}
-  if string.sub(s, 1, 3) == 'v2|' then
+  local version = string.sub(s, 1, 3)
+  if version == 'v3|' or version == 'v2|' then
+    -- A v2 profile has no facility group (the last set): it reads as naming none.
+    local stored = version == 'v3|' and nsets or nsets - 1
     local pos = 4
-    for k = 1, nsets + 1 do
+    for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
       if not bar then return nil end
       t[k] = string.sub(s, pos, bar - 1)
       pos = bar + 1
     end
+    if stored < nsets then t[nsets + 1] = '' end
     t[nsets + 2] = string.sub(s, pos)
     return t
   end
@@ -110,7 +114,7 @@ for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
 -- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
 -- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
 local function scan(s)
-  local t = string.sub(s, 1, 3) ~= 'v2|' and fields(s) or nil
+  local t = string.sub(s, 1, 3) ~= 'v3|' and fields(s) or nil
   local pos = 4
   local function nextField(k)
     if t then return t[k] end
@@ -269,7 +273,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return ['v2', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
+  return ['v3', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

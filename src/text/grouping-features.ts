@@ -41,6 +41,7 @@ const EXACT: Record<string, string> = {
   маршрут: 'bus', // «маршрут 73»
   работа: 'broken', // «не работает» (the complaint is the negation)
   сад: 'kindergarten', // «детский сад»
+  прова: 'pothole', // «провал асфальта»
 };
 // Stem prefixes, longest first is not needed: none of them is a prefix of another's concept.
 const PREFIX: readonly (readonly [string, string])[] = [
@@ -185,6 +186,13 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['ливнев', 'flood'],
   ['водосток', 'flood'],
   ['луж', 'flood'],
+  // Seventh iteration (read on held-out-4 after its one run).
+  ['провал', 'pothole'], // «провал асфальта»
+  ['пандус', 'ramp'],
+  ['лавк', 'bench'], // at a stop or in a yard (a shop is «магазин» in residents' posts)
+  ['дыр', 'pothole'], // «дыра в асфальте»
+  ['плитк', 'tiles'], // a sidewalk's tiles, not the road
+  ['лампочк', 'lamp'], // a stairwell's lamps, not the flats' power
 ];
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
@@ -226,6 +234,22 @@ function numberOf(stem: string): number | null {
   return null;
 }
 
+// Ordinals and numerals in words that name a school, clinic, hospital or route next to its noun:
+// «восьмая поликлиника», «у третьей школы», «школа номер пять» (not «третий день», «второй раз»).
+const ORDINALS = new Map([['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10]]);
+// Tens before an ordinal («шестьдесят второй»: 62), by their stems.
+const TENS = new Map([['двадца', 20], ['тридца', 30], ['сорок', 40], ['пятьдес', 50], ['шестьдес', 60], ['семьдес', 70], ['восемьдес', 80], ['девяност', 90]]);
+const NUMBERED = (s: string) => s === 'номер' || siteKind(s) !== null || starts(s, ['маршрут', 'автобус', 'троллейбус', 'трамва']);
+
+/** The number an ordinal stem (with the tens before it) names next to a numbered facility's noun, or null. */
+function ordinalOf(stems: readonly string[], i: number): number | null {
+  const n = ORDINALS.get(stems[i] as string);
+  if (n === undefined) return null;
+  const tens = TENS.get(stems[i - 1] ?? '');
+  if (tens !== undefined) return NUMBERED(stems[i - 2] ?? '') || NUMBERED(stems[i + 1] ?? '') ? tens + n : null;
+  return NUMBERED(stems[i - 1] ?? '') || NUMBERED(stems[i + 1] ?? '') ? n : null;
+}
+
 /**
  * Grouping features of a text's stems: concept words as `~<concept>`, numbers as `#<n>` (also with
  * an ending or as a route nickname: «72й», «четвёрка»), other words cut to GROUPING_STEM_PREFIX
@@ -236,7 +260,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
   const out = new Set<string>();
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i] as string;
-    const n = numberOf(s);
+    const n = numberOf(s) ?? ordinalOf(stems, i);
     if (n !== null) {
       out.add(`#${n}`);
       continue;
@@ -252,7 +276,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
 }
 
 // What a number counts or when it happened, not which house, route or school it names.
-const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд|машин|пенсионер|детей|ребен)`;
+const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд|машин|пенсионер|детей|ребенка)`;
 const INCIDENTAL = [
   /(\d{1,2})[:.](\d{2})(?!\d)/g, // a time («с 18:00», «в 6.40»): both parts
   /[+\-−](\d{1,3})(?!\d)/g, // a temperature («+14 в классе», «-30») or «+1»
@@ -283,7 +307,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -328,13 +352,25 @@ export function districtsOf(stems: readonly string[]): string[] {
 // naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
 const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водоснабж') || s === 'хвс' || s === 'кран';
 // Words that make «холодн» a dish or the water, not a cold room.
-const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай']);
+const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай', 'макарон', 'пюр', 'завтрак']);
+
+// «горячая идёт / бежит / есть»: the water that is still on.
+const FLOWS = (s: string) => s === 'ид' || s === 'идет' || s === 'беж' || s === 'бежит' || s === 'теч' || s === 'течет' || s === 'ест';
+/** The kind of facility a stem names (school, kindergarten, clinic, hospital, pharmacy), or null. */
+function siteKind(s: string): string | null {
+  if (starts(s, ['школ', 'гимназ', 'лицей']) || s === 'лиц' || s === 'лице') return 'school';
+  if (s === 'сад' || starts(s, ['садик', 'детсад', 'яслик', 'ясл'])) return 'kindergarten';
+  if (starts(s, ['поликлин', 'амбулатор'])) return 'clinic';
+  if (starts(s, ['больниц', 'стационар']) || s === 'црб') return 'hospital';
+  if (starts(s, ['аптек'])) return 'pharmacy';
+  return null;
+}
 
 /** Aspects (`<group>:<value>`) a text's stems name, sorted, unique. */
 export function aspectsOf(stems: readonly string[]): string[] {
@@ -366,8 +402,10 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if ((s === 'зап' || starts(s, ['пахн', 'воня'])) && near(i, WATER_WORD)) out.add('water:quality');
       if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
-      if (conceptOf(s) === 'hot') out.add('temp:hot');
-      if (s === 'хвс' || (s === 'холодн' && WATER_WORD(next))) out.add('temp:cold');
+      // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
+      const flowing = prev !== 'не' && FLOWS(next);
+      if (conceptOf(s) === 'hot' && !flowing) out.add('temp:hot');
+      if ((s === 'хвс' || (s === 'холодн' && WATER_WORD(next))) && !flowing) out.add('temp:cold');
     }
     if (waste) {
       if (conceptOf(s) === 'collect' || starts(s, ['переполн', 'завал'])) out.add('waste:uncollected');
@@ -379,16 +417,22 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['грязн', 'гряз', 'воня', 'вонищ', 'смрад', 'антисанитар']) || s === 'вон') out.add('bus:dirty');
       if (starts(s, ['отмен', 'снял', 'сократ', 'закрыл'])) out.add('bus:cancelled');
       if (starts(s, ['хам', 'груб', 'кур', 'матер', 'высадил'])) out.add('bus:rude');
+      // A cold cabin («печка не работает», «в салоне холодно») and a dearer fare are their own problems.
+      if (conceptOf(s) === 'heating' || (starts(s, ['холод']) && !WATER_WORD(next))) out.add('bus:cold');
+      if (starts(s, ['подорож', 'стоимост', 'тариф']) || (starts(s, ['подня', 'повыс']) && near(i, (x) => starts(x, ['проезд', 'цен', 'стоим', 'руб'])))) out.add('bus:fare');
     }
     if (snowy) {
       // Where the snow or ice is: on a roof (the building's manager) or underfoot (the road service).
       if (starts(s, ['крыш', 'кровл', 'сосул'])) out.add('snow:roof');
       if (starts(s, ['дорог', 'тротуар', 'проезж', 'пешеход', 'парковк', 'трасс'])) out.add('snow:ground');
     }
+    // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
+    const site = siteKind(s);
+    if (site) out.add(`site:${site}`);
     if (care) {
       if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
       if (starts(s, ['плат', 'оплат', 'тариф', 'поборы', 'побор', 'взнос'])) out.add('care:fee');
-      if ((starts(s, ['холод']) && !COLD_NOUNS.has(next)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
+      if ((starts(s, ['холод']) && !COLD_NOUNS.has(next) && !COLD_NOUNS.has(prev)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
     }
   }
   return [...out].sort();

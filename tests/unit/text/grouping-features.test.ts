@@ -46,9 +46,32 @@ describe('aspectsOf', () => {
     expect(aspects('Отменили маршрут 40')).toEqual(['bus:cancelled']);
   });
 
+  it('names which water is off, not the one still running', () => {
+    expect(aspects('Чкалова 14 нет холодной воды, а горячая идёт')).toEqual(['temp:cold', 'water:none']);
+    expect(aspects('холодной воды нет, из крана только горячая бежит')).toEqual(['temp:cold', 'water:none']);
+    expect(aspects('горячая не идёт второй день')).toEqual(['temp:hot', 'water:none']);
+  });
+
+  it('tells a cold cabin and a dearer fare from a late route', () => {
+    expect(aspects('24 маршрут печка не работает')).toEqual(['bus:cold']);
+    expect(aspects('в 7 троллейбусе холодно как на улице')).toEqual(['bus:cold']);
+    expect(aspects('на 24 маршруте подняли проезд до 45 рублей')).toEqual(['bus:fare']);
+    expect(aspects('троллейбус 7 не ходит')).toEqual(['bus:late']);
+  });
+
+  it('names the kind of facility: a school, a kindergarten, a clinic, a hospital, a pharmacy', () => {
+    expect(aspects('Шербакуль, в садике «Солнышко» холодно')).toContain('site:kindergarten');
+    expect(aspects('в шербакульской школе №2 в классах холодно')).toContain('site:school');
+    expect(aspects('лёд на крыльце у поликлиники 3')).toEqual(['site:clinic']);
+    expect(aspects('в ЦРБ нет педиатра')).toEqual(['site:hospital']);
+    expect(aspects('в аптеке нет инсулина')).toEqual(['site:pharmacy']);
+    expect(aspects('во дворе яма')).toEqual([]);
+  });
+
   it('reads «холодной едой» as meals and «холодно в классах» as cold, only about a school or kindergarten', () => {
-    expect(aspects('В школе детей кормят холодной едой')).toEqual(['care:meals']);
-    expect(aspects('В школе холодно в классах')).toEqual(['care:cold']);
+    expect(aspects('В школе детей кормят холодной едой')).toEqual(['care:meals', 'site:school']);
+    expect(aspects('В школе холодно в классах')).toEqual(['care:cold', 'site:school']);
+    expect(aspects('95 школа, каша холодная')).toEqual(['care:meals', 'site:school']);
     expect(aspects('В подъезде холодно')).toEqual([]);
     // No kind named (water, waste, bus, school): «грязно» alone is no aspect.
     expect(aspects('Грязно во дворе')).toEqual([]);
@@ -71,6 +94,15 @@ describe('numbers', () => {
     expect(features('95я школа, левый берег')).toContain('#95');
     expect(features('четвёрка где? стоим с утра')).toContain('#4');
     expect(features('десятку до зари убрали')).toContain('#10');
+    // An ordinal (with its tens) next to a school, clinic or route names its number; elsewhere it does not.
+    expect(features('у восьмой поликлиники на крыльце каток')).toContain('#8');
+    expect(features('возле шестьдесят второй школы бродячие псы')).toContain('#62');
+    expect(features('школа номер пять')).toContain('#5');
+    expect(features('третий день нет воды, второй раз пишу')).not.toContain('#3');
+    expect(features('третий день нет воды, второй раз пишу')).not.toContain('#2');
+    // «67 ребёнок застрял» is house 67; «2 ребёнка» count children.
+    expect([...incidentalNumbers('на Пушкина 67 ребёнок застрял в лифте')]).toEqual([]);
+    expect([...incidentalNumbers('застряли 2 ребёнка')]).toEqual(['#2']);
     // Not a shop: «Пятёрочка» is no route 5.
     expect(features('в пятерочке на кассе обсчитали')).not.toContain('#5');
   });
