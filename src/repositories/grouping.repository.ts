@@ -65,7 +65,8 @@ export type GroupOutcome =
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
 // matching costs about 200 instructions a character (callgrind). A profile written before v3 (v2:
-// without the last aspect group, the facility) or before v2 (sector|features|sets…) is still read.
+// without the last two aspect groups, facility and entrance) or before v2 (sector|features|sets…)
+// is still read.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
@@ -77,8 +78,8 @@ local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
   if version == 'v3|' or version == 'v2|' then
-    -- A v2 profile has no facility group (the last set): it reads as naming none.
-    local stored = version == 'v3|' and nsets or nsets - 1
+    -- A v2 profile has no facility and entrance groups (the last two sets): it reads as naming none.
+    local stored = version == 'v3|' and nsets or nsets - 2
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -86,7 +87,7 @@ local function fields(s)
       t[k] = string.sub(s, pos, bar - 1)
       pos = bar + 1
     end
-    if stored < nsets then t[nsets + 1] = '' end
+    for k = stored + 2, nsets + 1 do t[k] = '' end
     t[nsets + 2] = string.sub(s, pos)
     return t
   end

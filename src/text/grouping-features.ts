@@ -352,7 +352,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -370,6 +370,12 @@ function siteKind(s: string): string | null {
   if (starts(s, ['больниц', 'стационар']) || s === 'црб') return 'hospital';
   if (starts(s, ['аптек'])) return 'pharmacy';
   return null;
+}
+
+/** The entrance number a stem next to «подъезд» names («2», «№2» analysed as «2», «втор»), or null. */
+function entranceNumber(s: string): number | null {
+  if (/^\d{1,2}$/.test(s)) return Number(s);
+  return ORDINALS.get(s) ?? null;
 }
 
 /** Aspects (`<group>:<value>`) a text's stems name, sorted, unique. */
@@ -429,6 +435,11 @@ export function aspectsOf(stems: readonly string[]): string[] {
     // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
     const site = siteKind(s);
     if (site) out.add(`site:${site}`);
+    // Which entrance of a house: «первый подъезд», «подъезд 2», «в 3 парадной».
+    if (starts(s, ['подъезд', 'парадн'])) {
+      const n = entranceNumber(prev) ?? entranceNumber(next);
+      if (n !== null) out.add(`entrance:${n}`);
+    }
     if (care) {
       if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
       if (starts(s, ['плат', 'оплат', 'тариф', 'поборы', 'побор', 'взнос'])) out.add('care:fee');

@@ -68,6 +68,13 @@ describe('aspectsOf', () => {
     expect(aspects('во дворе яма')).toEqual([]);
   });
 
+  it('names the entrance of a house by its number or ordinal', () => {
+    expect(aspects('Осташковская 10, первый подъезд — лифт не работает')).toEqual(['entrance:1']);
+    expect(aspects('осташковская 10 третий подъезд лифт стоит')).toEqual(['entrance:3']);
+    expect(aspects('в подъезде №2 не горит свет')).toEqual(['entrance:2']);
+    expect(aspects('в подъезде не горит свет')).toEqual([]);
+  });
+
   it('reads «холодной едой» as meals and «холодно в классах» as cold, only about a school or kindergarten', () => {
     expect(aspects('В школе детей кормят холодной едой')).toEqual(['care:meals', 'site:school']);
     expect(aspects('В школе холодно в классах')).toEqual(['care:cold', 'site:school']);
