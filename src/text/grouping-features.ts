@@ -349,7 +349,9 @@ export function districtsOf(stems: readonly string[]): string[] {
 // bin and uncollected rubbish, a late bus and a dirty one, school meals and a cold classroom. Each
 // aspect group is read only when the post is about its kind (water, waste, a bus route, a school or
 // kindergarten); two posts naming aspects of one group, none in common, are two problems. A post
-// naming no aspect of a group (just «вода», «мусор») is never kept apart by that group.
+// naming no aspect of a group (just «вода», «мусор») is never kept apart by that group. Two groups
+// are read in any post: the kind of facility (`site`: a school, a kindergarten, a clinic …) and the
+// entrance of a house (`entrance`: «первый подъезд», «подъезд 2»).
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
 export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance'] as const;
@@ -365,7 +367,7 @@ const FLOWS = (s: string) => s === 'ид' || s === 'идет' || s === 'беж' 
 /** The kind of facility a stem names (school, kindergarten, clinic, hospital, pharmacy), or null. */
 function siteKind(s: string): string | null {
   if (starts(s, ['школ', 'гимназ', 'лицей']) || s === 'лиц' || s === 'лице') return 'school';
-  if (s === 'сад' || starts(s, ['садик', 'детсад', 'яслик', 'ясл'])) return 'kindergarten';
+  if (s === 'сад' || starts(s, ['садик', 'детсад', 'ясл'])) return 'kindergarten';
   if (starts(s, ['поликлин', 'амбулатор'])) return 'clinic';
   if (starts(s, ['больниц', 'стационар']) || s === 'црб') return 'hospital';
   if (starts(s, ['аптек'])) return 'pharmacy';
