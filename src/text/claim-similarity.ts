@@ -80,10 +80,12 @@ const STOP = new Set(
 );
 
 /**
- * Denial cues: the text says a rumour is false («фейк», «информация ложная», «опровергли», «не
- * подтвердилась», «выдумка») or that all is normal («работает штатно», «в норме»).
+ * Denial cues: the text says a rumour is false («фейк», «информация ложная», «сообщения … ложными»,
+ * «опровергли», «не подтвердилась», «выдумка», «ничего подобного», «да какие волки»), tells its
+ * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
+ * штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
+const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
@@ -98,8 +100,8 @@ const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|админис�
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
-/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся»): a denial without a «не». */
-const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до)/;
+/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся», «сохраняется», «как обычно»): a denial without a «не». */
+const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до|сохраня\S*|как обычно)/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -245,7 +247,7 @@ function isContent(token: string, stem: string): boolean {
 }
 
 const CARDINALS: Readonly<Record<string, number>> = {
-  один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
+  один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, три: 3, трое: 3, троих: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
   // Collective numerals («десятеро заболели»).
   четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
@@ -256,8 +258,15 @@ const CARDINALS: Readonly<Record<string, number>> = {
   двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
   сорока: 40, пятидесяти: 50, шестидесяти: 60, семидесяти: 70, восьмидесяти: 80, девяноста: 90, ста: 100, двухсот: 200, трехсот: 300, пятисот: 500,
 };
-/** «удвоится», «утроят»: a multiple stated as a verb. */
-const MULTIPLE_VERBS: readonly [RegExp, number][] = [[/^удво/, 2], [/^утро[ия]/, 3]];
+/** «удвоится», «утроят», «вдвое», «втрое», «уполовинят», «наполовину»: a multiple in one word. */
+const MULTIPLE_WORDS: readonly [RegExp, number][] = [[/^(удво|вдвое$|наполовину$|уполовин)/, 2], [/^(утро[ия]|втрое$)/, 3], [/^вчетверо$/, 4], [/^впятеро$/, 5]];
+/** A span of time by its unit word («две недели», «на месяц», «30 дней»), in days. */
+const SPAN_UNITS: readonly [RegExp, number][] = [[/^(дн[яеи]й?|день|сут(ок|ки))$/, 1], [/^недел/, 7], [/^месяц/, 30]];
+/** A unit word alone is one unit when it is in the accusative of a span («на месяц», «неделю без воды»). */
+const SPAN_ALONE = /^(месяц|неделю|сутки)$/;
+/** Abbreviated weekdays («с пн»). */
+const WEEKDAY_ABBREVIATIONS: Readonly<Record<string, string>> = { пн: 'd1', чт: 'd4', пт: 'd5', сб: 'd6' };
+const MONTH_WORDS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'] as const;
 /** Ordinal stems; an ordinal is a number only in a date («с первого апреля», «девятого по одиннадцатое мая»). */
 const ORDINALS: readonly [string, number][] = (
   [['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10], ['одиннадцат', 11], ['двенадцат', 12], ['тринадцат', 13], ['четырнадцат', 14], ['пятнадцат', 15], ['шестнадцат', 16], ['семнадцат', 17], ['восемнадцат', 18], ['девятнадцат', 19], ['двадцат', 20], ['тридцат', 30]] as [string, number][]
@@ -269,7 +278,43 @@ const DATE_WORDS: readonly [RegExp, string][] = [
   [/^январ/, 'm1'], [/^феврал/, 'm2'], [/^март(а|е|ом|овск\S*)?$/, 'm3'], [/^апрел/, 'm4'], [/^(ма[йяюе]|майск)/, 'm5'], [/^июн/, 'm6'], [/^июл/, 'm7'], [/^август/, 'm8'], [/^сентябр/, 'm9'], [/^октябр/, 'm10'], [/^ноябр/, 'm11'], [/^декабр/, 'm12'],
   [/^понедельник/, 'd1'], [/^вторник/, 'd2'], [/^сред[уы]$/, 'd3'], [/^четверг/, 'd4'], [/^пятниц/, 'd5'], [/^суббот/, 'd6'], [/^воскресень/, 'd7'],
 ];
-const dateOf = (w: string): string | undefined => DATE_WORDS.find(([re]) => re.test(w))?.[1];
+const dateOf = (w: string): string | undefined => WEEKDAY_ABBREVIATIONS[w] ?? DATE_WORDS.find(([re]) => re.test(w))?.[1];
+
+/**
+ * A number's kind, read from its token: a month (`m4`), a weekday (`d1`), a multiple (`x3`), a
+ * span of days (`~14d`) or a plain figure. Two texts disagree on numbers only within a kind: one
+ * says when, the other how long («с понедельника» / «на 30 дней») is no disagreement.
+ */
+export function numberKind(token: string): 'month' | 'weekday' | 'times' | 'span' | 'figure' {
+  if (/^m\d/.test(token)) return 'month';
+  if (/^d\d/.test(token)) return 'weekday';
+  if (/^x\d/.test(token)) return 'times';
+  if (/^~\d+d$/.test(token)) return 'span';
+  return 'figure';
+}
+
+/** A span in days as a token; four weeks and a month are one span. */
+function spanToken(days: number): string {
+  return `~${days >= 28 && days <= 31 ? 30 : days}d`;
+}
+
+/** «1.01» is the first of January, «х3» / «x3» three times, «на половину» half (written as words the rest of numbersOf reads). */
+function numbersAsWords(normalized: string): string {
+  return normalized
+    .replace(/(^|[^\d.,])(\d{1,2})\.(0[1-9]|1[0-2])(?![\d.,])/g, (_, pre: string, day: string, month: string) => `${pre}${day} ${MONTH_WORDS[Number(month) - 1] ?? ''}`)
+    .replace(/(^|[^a-zа-я0-9])[xх×]\s?(\d+)(?![\d.,])/g, '$1 в $2 раза')
+    .replace(/(^|[^а-я])на половину(?![а-я])/g, '$1 наполовину');
+}
+
+/** «было 100 — станет 300», «было 50% — станет 25%»: the multiple a before-and-after states. */
+function ratioOf(normalized: string): number | undefined {
+  const m = /был[оа]?\s+(\d+)[^\d]{1,12}(?:станет|будет|стало)\s+(\d+)/.exec(normalized);
+  if (!m) return undefined;
+  const [from, to] = [Number(m[1]), Number(m[2])];
+  if (from === 0 || to === 0) return undefined;
+  const r = Math.max(from, to) / Math.min(from, to);
+  return Number.isInteger(r) && r > 1 ? r : undefined;
+}
 
 /** A month name within three words after `i`, or later across a range of days («с десятого по двадцать четвёртое июля»). */
 function monthFollows(words: readonly string[], i: number): boolean {
@@ -296,7 +341,9 @@ function numbersOf(normalized: string): Set<string> {
   const out = new Set<string>();
   // Digit groups of three after a space belong to the number before them («5 000»).
   // «ТГК-11», «АИ-92»: a number glued to letters is part of a name, not a figure.
-  const words = holidaysAsDates(normalized).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
+  const ratio = ratioOf(normalized);
+  if (ratio !== undefined) out.add(`x${ratio}`);
+  const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const date = dateOf(w);
@@ -304,14 +351,25 @@ function numbersOf(normalized: string): Set<string> {
       out.add(date);
       continue;
     }
+    const times = MULTIPLE_WORDS.find(([re]) => re.test(w))?.[1];
+    if (times !== undefined) {
+      out.add(`x${times}`);
+      continue;
+    }
+    const compound = compoundToken(w);
+    if (compound) {
+      out.add(compound);
+      continue;
+    }
+    if (SPAN_ALONE.test(w) && !isNumberWord(words[i - 1] ?? '')) {
+      out.add(spanToken(spanDays(w) ?? 0));
+      continue;
+    }
     let n: number | undefined = /^\d+$/.test(w) ? Number(w) : CARDINALS[w];
     if (n === undefined) {
       const m = /^(\d+)[а-я]*$/.exec(w);
       if (m) n = Number(m[1]);
     }
-    n ??= MULTIPLE_VERBS.find(([re]) => re.test(w))?.[1];
-    // «двухнедельного», «трёхдневный», «пятиэтажка»: a number glued to a unit word.
-    n ??= compoundNumber(w);
     if (n === undefined) {
       const ord = ordinalOf(w);
       if (ord !== undefined && monthFollows(words, i)) n = ord;
@@ -330,19 +388,38 @@ function numbersOf(normalized: string): Set<string> {
     }
     // «в 11 вечера» is 23 o'clock.
     if (n >= 1 && n < 12 && /^вечер/.test(words[i + 1] ?? '')) n += 12;
-    const mult = MULTIPLIERS[words[i + 1] ?? ''];
-    out.add(String(mult ? n * mult : n));
+    const next = words[i + 1] ?? '';
+    const days = spanDays(next);
+    if (days !== undefined) out.add(spanToken(n * days));
+    else if (/^раза?$/.test(next)) out.add(`x${n}`);
+    else out.add(String(n * (MULTIPLIERS[next] ?? 1)));
   }
   return out;
+}
+
+/** Days in one unit of a span word, if it is one. */
+function spanDays(w: string): number | undefined {
+  return SPAN_UNITS.find(([re]) => re.test(w))?.[1];
+}
+
+/** A figure in digits or words («30», «тридцать»). */
+function isNumberWord(w: string): boolean {
+  return /^\d+$/.test(w) || CARDINALS[w] !== undefined;
 }
 
 /** Numeral stems that open a compound word («двух-недельный», «трёх-дневный», «десяти-процентный»). */
 const COMPOUND_NUMERALS: readonly [string, number][] = [['одно', 1], ['двух', 2], ['трех', 3], ['четырех', 4], ['пяти', 5], ['шести', 6], ['семи', 7], ['восьми', 8], ['девяти', 9], ['десяти', 10], ['пятнадцати', 15], ['двадцати', 20], ['тридцати', 30], ['сорока', 40], ['пятидесяти', 50], ['сто', 100], ['двухсот', 200], ['трехсот', 300], ['пятисот', 500]];
 const COMPOUND_UNIT = /^(недельн|дневн|месячн|часов|минутн|летн|годичн|кратн|процентн|этажн|комнатн|тысячн|рублев|литров|метров|километров)/;
-function compoundNumber(w: string): number | undefined {
+/** «двухнедельного» is a span of 14 days, «трёхкратном» three times, «пятиэтажка» the figure 5; «месячном» a month. */
+function compoundToken(w: string): string | undefined {
+  if (/^месячн/.test(w)) return spanToken(30);
   let best: [string, number] | undefined;
   for (const c of COMPOUND_NUMERALS) if (w.startsWith(c[0]) && COMPOUND_UNIT.test(w.slice(c[0].length)) && (!best || c[0].length > best[0].length)) best = c;
-  return best?.[1];
+  if (!best) return undefined;
+  const unit = w.slice(best[0].length);
+  if (/^кратн/.test(unit)) return `x${best[1]}`;
+  const span = /^недельн/.test(unit) ? 7 : /^дневн/.test(unit) ? 1 : /^месячн/.test(unit) ? 30 : undefined;
+  return span === undefined ? String(best[1]) : spanToken(best[1] * span);
 }
 
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
@@ -363,7 +440,7 @@ function holidaysAsDates(normalized: string): string {
 /** Days of a month a text states («с 9 по 11 мая» → 9 and 11 of m5), as roots: a retelling keeps the date. */
 function datesOf(normalized: string): Set<string> {
   const out = new Set<string>();
-  const words = holidaysAsDates(normalized).split(/[^0-9а-я]+/).filter(Boolean);
+  const words = holidaysAsDates(numbersAsWords(normalized)).split(/[^0-9а-я]+/).filter(Boolean);
   words.forEach((w, i) => {
     const month = dateOf(w);
     if (!month?.startsWith('m')) return;
@@ -807,14 +884,13 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   // A copy is a near-duplicate whatever its paraphrase features say (src/text/similarity.ts).
   let score = Math.max(0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots), jaccard(a.nearDup, b.nearDup));
   let differ = false;
-  if (a.numbers.size > 0 && b.numbers.size > 0) {
-    if (bothHaveOwn(a.numbers, b.numbers)) {
-      differ = true;
-      reasons.push('numbers_differ');
-    } else {
-      score += CLAIM_WEIGHTS.numbersMatch;
-      reasons.push('numbers_match');
-    }
+  const numbers = numbersAgreement(a.numbers, b.numbers);
+  if (numbers === 'differ') {
+    differ = true;
+    reasons.push('numbers_differ');
+  } else if (numbers === 'match') {
+    score += CLAIM_WEIGHTS.numbersMatch;
+    reasons.push('numbers_match');
   }
   if (a.names.size > 0 && b.names.size > 0) {
     // Another town; or, in the same town, each names a part the other does not.
@@ -879,6 +955,24 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   }
   if (differ) score *= CLAIM_WEIGHTS.differ;
   return { score: Math.max(0, Math.min(1, score)), reasons };
+}
+
+/**
+ * Numbers of two texts, kind by kind (numberKind): they differ when, in some kind both state,
+ * each states one the other does not; they match when they share one and differ in no kind.
+ */
+function numbersAgreement(a: ReadonlySet<string>, b: ReadonlySet<string>): 'match' | 'differ' | null {
+  const byKind = (xs: ReadonlySet<string>) => {
+    const out = new Map<string, Set<string>>();
+    for (const x of xs) out.set(numberKind(x), (out.get(numberKind(x)) ?? new Set<string>()).add(x));
+    return out;
+  };
+  const kb = byKind(b);
+  for (const [kind, xs] of byKind(a)) {
+    const ys = kb.get(kind);
+    if (ys && bothHaveOwn(xs, ys)) return 'differ';
+  }
+  return disjoint(a, b) ? null : 'match';
 }
 
 /** Cosine of two texts' character-gram counts. */
