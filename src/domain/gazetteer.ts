@@ -11,6 +11,12 @@ export interface Municipality {
   aliases: string[];
   /** Settlements (villages, towns) inside it, lowercase nominative. */
   settlements: string[];
+  /**
+   * For a city: its parts that lie inside another of its parts, and residents' nicknames of parts
+   * (lowercase): «московка» → «ленинский округ», «левобережье» → «кировский округ», «северах» →
+   * «советский округ». Claim matching reads them (src/services/claim-matcher.service.ts).
+   */
+  within?: Record<string, string>;
 }
 
 export interface Region {

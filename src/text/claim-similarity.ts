@@ -41,6 +41,8 @@ export interface ClaimFingerprint {
   towns: Set<string>;
   /** The parts of a town it names (district, neighbourhood, street, landmark): more precise than a town. */
   parts: Set<string>;
+  /** The parts it names and the parts those lie in (PlaceIndex.within): «на Московке» is in the Lenin district. */
+  areas: Set<string>;
   /** It names a town other than the region's capital (a text naming none is read as about the capital). */
   elsewhere: boolean;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
@@ -343,6 +345,8 @@ function numbersOf(normalized: string): Set<string> {
   // «ТГК-11», «АИ-92»: a number glued to letters is part of a name, not a figure.
   const ratio = ratioOf(normalized);
   if (ratio !== undefined) out.add(`x${ratio}`);
+  const span = dayRangeOf(normalized);
+  if (span !== undefined) out.add(spanToken(span));
   const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
@@ -395,6 +399,19 @@ function numbersOf(normalized: string): Set<string> {
     else out.add(String(n * (MULTIPLIERS[next] ?? 1)));
   }
   return out;
+}
+
+/**
+ * A range of days without a month is a span: «с 12 числа по 19-е» is a week, «с 12 числа и до
+ * 12-го следующего месяца» a month.
+ */
+function dayRangeOf(normalized: string): number | undefined {
+  if (/(?:^|[^а-я])до (\d{1,2})(?:-?г?о)? (?:числа )?следующего месяца/.test(normalized)) return 30;
+  // Days, not hours («с 8 до 20»): «числа» or an ordinal ending says so; no month follows.
+  const m = /(?:^|[^а-я])с (\d{1,2})(-?г?о)?( числа)? (?:по|до) (\d{1,2})(-?(?:е|го|ое))?(?![\d])(?! [а-я]*(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр))/.exec(normalized);
+  if (!m || !(m[2] || m[3] || m[5])) return undefined;
+  const days = Number(m[4]) - Number(m[1]);
+  return days > 0 ? days : undefined;
 }
 
 /** Days in one unit of a span word, if it is one. */
@@ -464,6 +481,8 @@ export interface PlaceIndex {
   streets: ReadonlyMap<string, string>;
   /** The municipality a part or landmark is in when the text names no town (the regional capital). */
   capital?: string;
+  /** A part → the part it lies in (a neighbourhood's district): naming one is naming a place inside the other. */
+  within?: ReadonlyMap<string, string>;
 }
 
 const PLACE_PREFIX = 6;
@@ -494,7 +513,7 @@ const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|
  */
 export function placeIndex(
   groups: readonly { key: string; parent?: string; phrases: readonly string[] }[],
-  opts: { streets?: readonly { key: string; parent: string; phrases: readonly string[] }[]; capital?: string } = {},
+  opts: { streets?: readonly { key: string; parent: string; phrases: readonly string[] }[]; capital?: string; within?: readonly (readonly [string, string])[] } = {},
 ): PlaceIndex {
   const keys = new Map<string, string>();
   const parents = new Map<string, string>();
@@ -517,7 +536,7 @@ export function placeIndex(
     parents.set(st.key, st.parent);
     for (const phrase of st.phrases) if (!streets.has(phrase)) streets.set(phrase, st.key);
   }
-  return { keys, parents, streets, ...(opts.capital ? { capital: opts.capital } : {}) };
+  return { keys, parents, streets, within: new Map(opts.within ?? []), ...(opts.capital ? { capital: opts.capital } : {}) };
 }
 
 /** The place a text stem names, if any: its prefix, or a shorter place stem it starts with («азовск» → «азов»). */
@@ -535,7 +554,10 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string>; elsewhere: boolean } {
+type Places = Pick<ClaimFingerprint, 'names' | 'towns' | 'parts' | 'areas' | 'elsewhere'>;
+const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), areas: new Set<string>(), elsewhere: false });
+
+function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): Places {
   const names = new Set<string>();
   const capitals = capitalisedWords(text);
   // Towns other than the capital named for sure: capitalised, or heading the text («тара: …»);
@@ -546,7 +568,8 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     if (!place) return;
     names.add(place);
     const town = index.parents.get(place) ?? place;
-    if (town !== index.capital && (capitals.has(t) || i === 0)) elsewhere = true;
+    // «до Марьяновки»: where a route ends, not where the claim happens.
+    if (town !== index.capital && (capitals.has(t) || i === 0) && tokens[i - 1] !== 'до') elsewhere = true;
   });
   // A capitalised word after «в/на/у» that the gazetteer lacks is a place still (a neighbourhood
   // such as «в Амуре»): key `cap:<stem>`, a part of the town.
@@ -590,7 +613,12 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
   }
   // A part or landmark named without its town: rumours drop the town's name only for the capital.
   if (towns.size === 0 && parts.size > 0 && index.capital) towns.add(index.capital);
-  return { names, towns, parts, elsewhere };
+  const areas = new Set(parts);
+  for (const p of parts) {
+    const area = index.within?.get(p);
+    if (area) areas.add(area);
+  }
+  return { names, towns, parts, areas, elsewhere };
 }
 
 /** Words written with a capital letter, lower-cased as the analyser writes them. */
@@ -644,7 +672,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '') || /^(заплат|оплат|плат)/.test(m[2] ?? '')) predicates.add('stopped');
-  const { names, towns, parts, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), elsewhere: false };
+  const { names, towns, parts, areas, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : NO_PLACES();
   const grams = new Map<string, number>();
   const concepts = new Set<string>();
   a.tokens.forEach((t, i) => {
@@ -668,6 +696,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     names,
     towns,
     parts,
+    areas,
     elsewhere,
     negated,
     absent: absentOf(a.normalized),
@@ -896,7 +925,7 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
     // Another town; or, in the same town, each names a part the other does not.
     // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
     const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
-    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts) && (known(a.parts) || known(b.parts)))) {
+    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts)))) {
       differ = true;
       reasons.push('places_differ');
     } else {
@@ -975,6 +1004,17 @@ function numbersAgreement(a: ReadonlySet<string>, b: ReadonlySet<string>): 'matc
   return disjoint(a, b) ? null : 'match';
 }
 
+/**
+ * One text names a part of the town the other names too: the same part, a part inside it
+ * («на Московке» / «в Ленинском округе»), or a name the gazetteer lacks that the other writes among
+ * its words («ТЦ «Сибирский Пассаж»» / «в Пассаже»).
+ */
+function placedAlike(x: ClaimFingerprint, y: ClaimFingerprint): boolean {
+  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && [...y.stems].some((s) => s.startsWith(p.slice(p.indexOf(':') + 1)))));
+}
+
+const statesTimes = (x: ClaimFingerprint) => [...x.numbers].some((n) => numberKind(n) === 'times');
+
 /** Cosine of two texts' character-gram counts. */
 function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
   if (a.gramNorm === 0 || b.gramNorm === 0) return 0;
@@ -1018,6 +1058,7 @@ export const CLAIM_FEATURES = [
   'numbers_match',
   'numbers_differ',
   'numbers_one_side',
+  'times_one_side',
   'places_match',
   'places_differ',
   'elsewhere_vs_none',
@@ -1060,6 +1101,8 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     numbers_match: has('numbers_match'),
     numbers_differ: has('numbers_differ'),
     numbers_one_side: (a.numbers.size > 0) !== (b.numbers.size > 0) ? 1 : 0,
+    // «урежут вдвое» / «отменят»: a multiple a retelling keeps, in whatever form.
+    times_one_side: statesTimes(a) !== statesTimes(b) ? 1 : 0,
     places_match: has('places_match'),
     places_differ: has('places_differ'),
     elsewhere_vs_none: (a.elsewhere && b.towns.size === 0) || (b.elsewhere && a.towns.size === 0) ? 1 : 0,

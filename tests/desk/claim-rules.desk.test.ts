@@ -260,6 +260,29 @@ describe('claim matching, round 7: retellings across registers', () => {
     expect(nums('с пн дистант')).toEqual(['d1']);
   });
 
+  it('a range of days without a month is a span; hours are not', () => {
+    expect(nums('с 12 числа по 19-е воды не будет')).toContain('~7d');
+    expect(nums('с 12 числа и до 12-го следующего месяца воды не будет')).toContain('~30d');
+    expect(nums('с 8 до 20 света не будет')).toEqual(['20', '8']);
+  });
+
+  it('flags a multiple stated by one side only («урежут вдвое» / «отменят»)', () => {
+    const f = (x: string, y: string) => claimFeatures(claimFingerprint(x, { places }), claimFingerprint(y, { places })).values[CLAIM_FEATURES.indexOf('times_one_side')];
+    expect(f('пенсионерам урежут льготы вдвое', 'пенсионерам отменят льготы')).toBe(1);
+    expect(f('пенсионерам урежут льготы вдвое', 'льготы пенсионерам сократят в 2 раза')).toBe(0);
+  });
+
+  it('a neighbourhood or nickname lies inside its district; a name the other text writes is the same place', () => {
+    const places_ = (x: string, y: string) => sim(x, y).reasons.filter((r) => r.startsWith('places_'));
+    expect(places_('у нас на Московке воду выключат на тридцать дней', 'в Ленинском округе на месяц отключат воду')).toEqual(['places_match']);
+    expect(places_('у нас на Московке воду выключат на тридцать дней', 'в Кировском округе на месяц отключат воду')).toEqual(['places_differ']);
+    expect(places_('на северах опять воняет химией, на заводе выброс', 'в Советском округе выброс на химзаводе')).toEqual(['places_match']);
+    expect(places_('ТЦ «Сибирский Пассаж» заминирован, всех вывели', 'в Пассаже ищут бомбу, всех вывели')).toEqual(['places_match']);
+    expect(places_('ТЦ «Мега» заминирован, всех вывели', 'ТЦ «Континент» заминирован, всех вывели')).toEqual(['places_differ']);
+    // «до Марьяновки» is where a route ends, not a town the claim is about.
+    expect(claimFingerprint('электрички втрое дороже, до Марьяновки как на автобусе', { places }).elsewhere).toBe(false);
+  });
+
   it('numbers disagree only within a kind: when is no disagreement with how long', () => {
     expect(sim('С понедельника в Кировском округе отключают воду на месяц', 'В Кировском округе воды не будет 30 дней').reasons).not.toContain('numbers_differ');
     expect(sim('С понедельника в Кировском округе отключают воду на месяц', 'С понедельника в Кировском округе отключают воду на неделю').reasons).toContain('numbers_differ');
