@@ -12,9 +12,10 @@ export interface Municipality {
   /** Settlements (villages, towns) inside it, lowercase nominative. */
   settlements: string[];
   /**
-   * For a city: its parts that lie inside another of its parts, and residents' nicknames of parts
-   * (lowercase): «московка» → «ленинский округ», «левобережье» → «кировский округ», «северах» →
-   * «советский округ». Claim matching reads them (src/services/claim-matcher.service.ts).
+   * For a city: its settlements that lie inside one of its parts, and other names of parts
+   * (lowercase): «московка» → «ленинский округ» (inside it), «левобережье» → «кировский округ»,
+   * «северах» → «советский округ» (the same part). Claim matching reads them
+   * (src/services/claim-matcher.service.ts).
    */
   within?: Record<string, string>;
 }
