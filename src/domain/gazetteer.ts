@@ -11,6 +11,13 @@ export interface Municipality {
   aliases: string[];
   /** Settlements (villages, towns) inside it, lowercase nominative. */
   settlements: string[];
+  /**
+   * For a city: its settlements that lie inside one of its parts, and other names of parts
+   * (lowercase): «московка» → «ленинский округ» (inside it), «левобережье» → «кировский округ»,
+   * «северах» → «советский округ» (the same part). Claim matching reads them
+   * (src/services/claim-matcher.service.ts).
+   */
+  within?: Record<string, string>;
 }
 
 export interface Region {

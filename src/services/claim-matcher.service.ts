@@ -8,8 +8,10 @@ import { bandOf, bestSimilarity, claimFingerprint, placeIndex, type ClaimFingerp
 /**
  * The region's places for the matcher: every municipality's names, aliases and settlements; for a
  * city, its districts, neighbourhoods and streets are parts of their own (a rumour about the
- * Kirov district is not the one about the left bank), and its residents' name («омичи», derived
- * from a name in «-ск») names it. A landmark or part named without a town is taken to be in the
+ * Kirov district is not the one about the Lenin district), a neighbourhood lies inside the
+ * district the region file says and a nickname is that district (`within`: «Московка» is in the
+ * Lenin district, «на северах» is the Soviet district), and
+ * its residents' name («омичи», derived from a name in «-ск») names it. A landmark or part named without a town is taken to be in the
  * first city of the region (its capital).
  */
 export function regionPlaces(region: Pick<Region, 'municipalities' | 'streets'>): PlaceIndex {
@@ -23,15 +25,24 @@ export function regionPlaces(region: Pick<Region, 'municipalities' | 'streets'>)
     const ofName = (a: string) => a.split(' ').some((w) => w.startsWith(root));
     const demonym = /ск$/i.test(m.name) ? [`${m.name.toLowerCase().slice(0, -2)}ич`] : [];
     const parts = m.aliases.filter((a) => !ofName(a) && !/^\d/.test(a));
+    // Another name of a part («левобережье», «северах») is that part; a settlement in `within` lies inside it.
+    const nameOf = (a: string) => partKey(m.code, m.within?.[a] ?? a);
+    const nicknames = Object.keys(m.within ?? {}).filter((a) => !parts.includes(a) && !m.settlements.includes(a));
     return [
       { key: m.code, phrases: [m.name, ...m.aliases.filter(ofName), ...demonym] },
-      ...parts.map((a) => ({ key: partKey(m.code, a), parent: m.code, phrases: [a] })),
+      ...[...parts, ...nicknames].map((a) => ({ key: nameOf(a), parent: m.code, phrases: [a] })),
       ...m.settlements.map((s) => ({ key: `${m.code}:${s}`, parent: m.code, phrases: [s] })),
     ];
   });
+  // A settlement's key → the key of the part it lies in («московка» → the Lenin district).
+  const within = region.municipalities.flatMap((m) =>
+    Object.entries(m.within ?? {})
+      .filter(([part]) => m.settlements.includes(part))
+      .map(([part, area]): [string, string] => [`${m.code}:${part}`, partKey(m.code, area)]),
+  );
   const streets = (region.streets ?? []).map((st) => ({ key: `${st.municipality}:ул:${st.name}`, parent: st.municipality, phrases: st.keys }));
   const capital = region.municipalities.find((m) => m.kind === 'city')?.code;
-  return placeIndex(groups, { streets, ...(capital ? { capital } : {}) });
+  return placeIndex(groups, { streets, within, ...(capital ? { capital } : {}) });
 }
 
 interface CachedClaim {

@@ -41,6 +41,8 @@ export interface ClaimFingerprint {
   towns: Set<string>;
   /** The parts of a town it names (district, neighbourhood, street, landmark): more precise than a town. */
   parts: Set<string>;
+  /** The parts it names and the parts those lie in (PlaceIndex.within): «на Московке» is in the Lenin district. */
+  areas: Set<string>;
   /** It names a town other than the region's capital (a text naming none is read as about the capital). */
   elsewhere: boolean;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
@@ -80,10 +82,12 @@ const STOP = new Set(
 );
 
 /**
- * Denial cues: the text says a rumour is false («фейк», «информация ложная», «опровергли», «не
- * подтвердилась», «выдумка») or that all is normal («работает штатно», «в норме»).
+ * Denial cues: the text says a rumour is false («фейк», «информация ложная», «сообщения … ложными»,
+ * «опровергли», «не подтвердилась», «выдумка», «ничего подобного», «да какие волки»), tells its
+ * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
+ * штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм)/;
+const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
@@ -98,8 +102,8 @@ const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|админис�
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
-/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся»): a denial without a «не». */
-const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до)/;
+/** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся», «сохраняется», «как обычно»): a denial without a «не». */
+const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до|сохраня\S*|как обычно)/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -127,7 +131,7 @@ const CONCEPTS: Readonly<Record<string, string>> = {
   power: 'свет света электричество электричества электроэнергия электроэнергии',
   heat: 'отопление отопления тепло тепла батареи',
   outage: 'отключение отключат отключить отключения останется перекроют перекрыть вырубят вырубить',
-  remote: 'дистанционка дистанционное дистант удаленка онлайн',
+  remote: 'дистанционка дистанционное дистант удаленка удаленный онлайн',
   pay: 'выплата выплатят выплаты дадут положена пособие компенсация',
   pensionfund: 'пфр соцфонд пенсионный фонд',
   evict: 'выселяют выселят выселение эвакуируют эвакуация вывозят',
@@ -152,6 +156,22 @@ const CONCEPTS: Readonly<Record<string, string>> = {
   teachers: 'учителя учителей учителям педагоги педагогов педагогам',
   women: 'женщины женщин женщинам девушки девушек девушкам',
   infants: 'малыши малышей младенцы младенцев новорожденные новорожденных',
+  // Threats, collapses and harms as rumours of any topic retell them («заминирован» / «бомба» / «взрывчатку ищут»).
+  bomb: 'бомба бомбу заминировано минирование взрывчатка теракт',
+  expel: 'выгнали вывели',
+  maul: 'загрызли задрали порвали утащили',
+  freeze: 'заморозят заблокируют арестуют',
+  bankrupt: 'банкротится лопается крах',
+  savings: 'вклады депозиты сбережения',
+  emission: 'выброс облако смог дымка',
+  stench: 'воняет',
+  plant: 'завод комбинат химзавода предприятии',
+  window: 'окна форточки',
+  tariff: 'тариф цена стоимость',
+  benefit: 'льготы субсидии скидку',
+  housingbill: 'коммуналка коммунальных жку квартплату',
+  elderly: 'пенсионеры бабушкам бабуля',
+  abolish: 'отменяют упраздняются лишаются отрубают',
 };
 const CONCEPT_OF = new Map<string, string>();
 for (const [concept, words] of Object.entries(CONCEPTS)) for (const w of words.split(' ')) CONCEPT_OF.set(stem(w).slice(0, 5), `~${concept}`);
@@ -245,7 +265,7 @@ function isContent(token: string, stem: string): boolean {
 }
 
 const CARDINALS: Readonly<Record<string, number>> = {
-  один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, вдвое: 2, три: 3, трое: 3, троих: 3, втрое: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
+  один: 1, одна: 1, два: 2, две: 2, двое: 2, двоих: 2, три: 3, трое: 3, троих: 3, четыре: 4, пять: 5, шесть: 6, семь: 7, восемь: 8, девять: 9, десять: 10,
   одиннадцать: 11, двенадцать: 12, тринадцать: 13, четырнадцать: 14, пятнадцать: 15, шестнадцать: 16, семнадцать: 17, восемнадцать: 18, девятнадцать: 19,
   // Collective numerals («десятеро заболели»).
   четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
@@ -256,8 +276,15 @@ const CARDINALS: Readonly<Record<string, number>> = {
   двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
   сорока: 40, пятидесяти: 50, шестидесяти: 60, семидесяти: 70, восьмидесяти: 80, девяноста: 90, ста: 100, двухсот: 200, трехсот: 300, пятисот: 500,
 };
-/** «удвоится», «утроят»: a multiple stated as a verb. */
-const MULTIPLE_VERBS: readonly [RegExp, number][] = [[/^удво/, 2], [/^утро[ия]/, 3]];
+/** «удвоится», «утроят», «вдвое», «втрое», «уполовинят», «наполовину»: a multiple in one word. */
+const MULTIPLE_WORDS: readonly [RegExp, number][] = [[/^(удво|вдвое$|наполовину$|уполовин)/, 2], [/^(утро[ия]|втрое$)/, 3], [/^вчетверо$/, 4], [/^впятеро$/, 5]];
+/** A span of time by its unit word («две недели», «на месяц», «30 дней»), in days. */
+const SPAN_UNITS: readonly [RegExp, number][] = [[/^(дн[яеи]й?|день|сут(ок|ки))$/, 1], [/^недел/, 7], [/^месяц/, 30]];
+/** A unit word alone is one unit when it is in the accusative of a span («на месяц», «неделю без воды»). */
+const SPAN_ALONE = /^(месяц|неделю|сутки)$/;
+/** Abbreviated weekdays («с пн»). */
+const WEEKDAY_ABBREVIATIONS: Readonly<Record<string, string>> = { пн: 'd1', чт: 'd4', пт: 'd5', сб: 'd6' };
+const MONTH_WORDS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'] as const;
 /** Ordinal stems; an ordinal is a number only in a date («с первого апреля», «девятого по одиннадцатое мая»). */
 const ORDINALS: readonly [string, number][] = (
   [['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10], ['одиннадцат', 11], ['двенадцат', 12], ['тринадцат', 13], ['четырнадцат', 14], ['пятнадцат', 15], ['шестнадцат', 16], ['семнадцат', 17], ['восемнадцат', 18], ['девятнадцат', 19], ['двадцат', 20], ['тридцат', 30]] as [string, number][]
@@ -269,7 +296,43 @@ const DATE_WORDS: readonly [RegExp, string][] = [
   [/^январ/, 'm1'], [/^феврал/, 'm2'], [/^март(а|е|ом|овск\S*)?$/, 'm3'], [/^апрел/, 'm4'], [/^(ма[йяюе]|майск)/, 'm5'], [/^июн/, 'm6'], [/^июл/, 'm7'], [/^август/, 'm8'], [/^сентябр/, 'm9'], [/^октябр/, 'm10'], [/^ноябр/, 'm11'], [/^декабр/, 'm12'],
   [/^понедельник/, 'd1'], [/^вторник/, 'd2'], [/^сред[уы]$/, 'd3'], [/^четверг/, 'd4'], [/^пятниц/, 'd5'], [/^суббот/, 'd6'], [/^воскресень/, 'd7'],
 ];
-const dateOf = (w: string): string | undefined => DATE_WORDS.find(([re]) => re.test(w))?.[1];
+const dateOf = (w: string): string | undefined => WEEKDAY_ABBREVIATIONS[w] ?? DATE_WORDS.find(([re]) => re.test(w))?.[1];
+
+/**
+ * A number's kind, read from its token: a month (`m4`), a weekday (`d1`), a multiple (`x3`), a
+ * span of days (`~14d`) or a plain figure. Two texts disagree on numbers only within a kind: one
+ * says when, the other how long («с понедельника» / «на 30 дней») is no disagreement.
+ */
+export function numberKind(token: string): 'month' | 'weekday' | 'times' | 'span' | 'figure' {
+  if (/^m\d/.test(token)) return 'month';
+  if (/^d\d/.test(token)) return 'weekday';
+  if (/^x\d/.test(token)) return 'times';
+  if (/^~\d+d$/.test(token)) return 'span';
+  return 'figure';
+}
+
+/** A span in days as a token; four weeks and a month are one span. */
+function spanToken(days: number): string {
+  return `~${days >= 28 && days <= 31 ? 30 : days}d`;
+}
+
+/** «1.01» is the first of January, «х3» / «x3» three times, «на половину» half (written as words the rest of numbersOf reads). */
+function numbersAsWords(normalized: string): string {
+  return normalized
+    .replace(/(^|[^\d.,])(\d{1,2})\.(0[1-9]|1[0-2])(?![\d.,])/g, (_, pre: string, day: string, month: string) => `${pre}${day} ${MONTH_WORDS[Number(month) - 1] ?? ''}`)
+    .replace(/(^|[^a-zа-я0-9])[xх×]\s?(\d+)(?![\d.,])/g, '$1 в $2 раза')
+    .replace(/(^|[^а-я])на половину(?![а-я])/g, '$1 наполовину');
+}
+
+/** «было 100 — станет 300», «было 50% — станет 25%»: the multiple a before-and-after states. */
+function ratioOf(normalized: string): number | undefined {
+  const m = /был[оа]?\s+(\d+)[^\d]{1,12}(?:станет|будет|стало)\s+(\d+)/.exec(normalized);
+  if (!m) return undefined;
+  const [from, to] = [Number(m[1]), Number(m[2])];
+  if (from === 0 || to === 0) return undefined;
+  const r = Math.max(from, to) / Math.min(from, to);
+  return Number.isInteger(r) && r > 1 ? r : undefined;
+}
 
 /** A month name within three words after `i`, or later across a range of days («с десятого по двадцать четвёртое июля»). */
 function monthFollows(words: readonly string[], i: number): boolean {
@@ -296,7 +359,11 @@ function numbersOf(normalized: string): Set<string> {
   const out = new Set<string>();
   // Digit groups of three after a space belong to the number before them («5 000»).
   // «ТГК-11», «АИ-92»: a number glued to letters is part of a name, not a figure.
-  const words = holidaysAsDates(normalized).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
+  const ratio = ratioOf(normalized);
+  if (ratio !== undefined) out.add(`x${ratio}`);
+  const span = dayRangeOf(normalized);
+  if (span !== undefined) out.add(spanToken(span));
+  const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const date = dateOf(w);
@@ -304,14 +371,25 @@ function numbersOf(normalized: string): Set<string> {
       out.add(date);
       continue;
     }
+    const times = MULTIPLE_WORDS.find(([re]) => re.test(w))?.[1];
+    if (times !== undefined) {
+      out.add(`x${times}`);
+      continue;
+    }
+    const compound = compoundToken(w);
+    if (compound) {
+      out.add(compound);
+      continue;
+    }
+    if (SPAN_ALONE.test(w) && !isNumberWord(words[i - 1] ?? '')) {
+      out.add(spanToken(spanDays(w) ?? 0));
+      continue;
+    }
     let n: number | undefined = /^\d+$/.test(w) ? Number(w) : CARDINALS[w];
     if (n === undefined) {
       const m = /^(\d+)[а-я]*$/.exec(w);
       if (m) n = Number(m[1]);
     }
-    n ??= MULTIPLE_VERBS.find(([re]) => re.test(w))?.[1];
-    // «двухнедельного», «трёхдневный», «пятиэтажка»: a number glued to a unit word.
-    n ??= compoundNumber(w);
     if (n === undefined) {
       const ord = ordinalOf(w);
       if (ord !== undefined && monthFollows(words, i)) n = ord;
@@ -330,19 +408,51 @@ function numbersOf(normalized: string): Set<string> {
     }
     // «в 11 вечера» is 23 o'clock.
     if (n >= 1 && n < 12 && /^вечер/.test(words[i + 1] ?? '')) n += 12;
-    const mult = MULTIPLIERS[words[i + 1] ?? ''];
-    out.add(String(mult ? n * mult : n));
+    const next = words[i + 1] ?? '';
+    const days = spanDays(next);
+    if (days !== undefined) out.add(spanToken(n * days));
+    else if (/^раза?$/.test(next)) out.add(`x${n}`);
+    else out.add(String(n * (MULTIPLIERS[next] ?? 1)));
   }
   return out;
+}
+
+/**
+ * A range of days without a month is a span: «с 12 числа по 19-е» is a week, «с 12 числа и до
+ * 12-го следующего месяца» a month.
+ */
+function dayRangeOf(normalized: string): number | undefined {
+  if (/(?:^|[^а-я])до (\d{1,2})(?:-?г?о)? (?:числа )?следующего месяца/.test(normalized)) return 30;
+  // Days, not hours («с 8 до 20»): «числа» or an ordinal ending says so; no month follows.
+  const m = /(?:^|[^а-я])с (\d{1,2})(-?г?о)?( числа)? (?:по|до) (\d{1,2})(-?(?:е|го|ое))?(?![\d])(?! [а-я]*(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр))/.exec(normalized);
+  if (!m || !(m[2] || m[3] || m[5])) return undefined;
+  const days = Number(m[4]) - Number(m[1]);
+  return days > 0 ? days : undefined;
+}
+
+/** Days in one unit of a span word, if it is one. */
+function spanDays(w: string): number | undefined {
+  return SPAN_UNITS.find(([re]) => re.test(w))?.[1];
+}
+
+/** A figure in digits or words («30», «тридцать»). */
+function isNumberWord(w: string): boolean {
+  return /^\d+$/.test(w) || CARDINALS[w] !== undefined;
 }
 
 /** Numeral stems that open a compound word («двух-недельный», «трёх-дневный», «десяти-процентный»). */
 const COMPOUND_NUMERALS: readonly [string, number][] = [['одно', 1], ['двух', 2], ['трех', 3], ['четырех', 4], ['пяти', 5], ['шести', 6], ['семи', 7], ['восьми', 8], ['девяти', 9], ['десяти', 10], ['пятнадцати', 15], ['двадцати', 20], ['тридцати', 30], ['сорока', 40], ['пятидесяти', 50], ['сто', 100], ['двухсот', 200], ['трехсот', 300], ['пятисот', 500]];
 const COMPOUND_UNIT = /^(недельн|дневн|месячн|часов|минутн|летн|годичн|кратн|процентн|этажн|комнатн|тысячн|рублев|литров|метров|километров)/;
-function compoundNumber(w: string): number | undefined {
+/** «двухнедельного» is a span of 14 days, «трёхкратном» three times, «пятиэтажка» the figure 5; «месячном» a month. */
+function compoundToken(w: string): string | undefined {
+  if (/^месячн/.test(w)) return spanToken(30);
   let best: [string, number] | undefined;
   for (const c of COMPOUND_NUMERALS) if (w.startsWith(c[0]) && COMPOUND_UNIT.test(w.slice(c[0].length)) && (!best || c[0].length > best[0].length)) best = c;
-  return best?.[1];
+  if (!best) return undefined;
+  const unit = w.slice(best[0].length);
+  if (/^кратн/.test(unit)) return `x${best[1]}`;
+  const span = /^недельн/.test(unit) ? 7 : /^дневн/.test(unit) ? 1 : /^месячн/.test(unit) ? 30 : undefined;
+  return span === undefined ? String(best[1]) : spanToken(best[1] * span);
 }
 
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
@@ -363,7 +473,7 @@ function holidaysAsDates(normalized: string): string {
 /** Days of a month a text states («с 9 по 11 мая» → 9 and 11 of m5), as roots: a retelling keeps the date. */
 function datesOf(normalized: string): Set<string> {
   const out = new Set<string>();
-  const words = holidaysAsDates(normalized).split(/[^0-9а-я]+/).filter(Boolean);
+  const words = holidaysAsDates(numbersAsWords(normalized)).split(/[^0-9а-я]+/).filter(Boolean);
   words.forEach((w, i) => {
     const month = dateOf(w);
     if (!month?.startsWith('m')) return;
@@ -387,6 +497,8 @@ export interface PlaceIndex {
   streets: ReadonlyMap<string, string>;
   /** The municipality a part or landmark is in when the text names no town (the regional capital). */
   capital?: string;
+  /** A part → the part it lies in (a neighbourhood's district): naming one is naming a place inside the other. */
+  within?: ReadonlyMap<string, string>;
 }
 
 const PLACE_PREFIX = 6;
@@ -417,7 +529,7 @@ const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|
  */
 export function placeIndex(
   groups: readonly { key: string; parent?: string; phrases: readonly string[] }[],
-  opts: { streets?: readonly { key: string; parent: string; phrases: readonly string[] }[]; capital?: string } = {},
+  opts: { streets?: readonly { key: string; parent: string; phrases: readonly string[] }[]; capital?: string; within?: readonly (readonly [string, string])[] } = {},
 ): PlaceIndex {
   const keys = new Map<string, string>();
   const parents = new Map<string, string>();
@@ -440,7 +552,7 @@ export function placeIndex(
     parents.set(st.key, st.parent);
     for (const phrase of st.phrases) if (!streets.has(phrase)) streets.set(phrase, st.key);
   }
-  return { keys, parents, streets, ...(opts.capital ? { capital: opts.capital } : {}) };
+  return { keys, parents, streets, within: new Map(opts.within ?? []), ...(opts.capital ? { capital: opts.capital } : {}) };
 }
 
 /** The place a text stem names, if any: its prefix, or a shorter place stem it starts with («азовск» → «азов»). */
@@ -458,7 +570,10 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): { names: Set<string>; towns: Set<string>; parts: Set<string>; elsewhere: boolean } {
+type Places = Pick<ClaimFingerprint, 'names' | 'towns' | 'parts' | 'areas' | 'elsewhere'>;
+const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), areas: new Set<string>(), elsewhere: false });
+
+function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): Places {
   const names = new Set<string>();
   const capitals = capitalisedWords(text);
   // Towns other than the capital named for sure: capitalised, or heading the text («тара: …»);
@@ -469,7 +584,8 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     if (!place) return;
     names.add(place);
     const town = index.parents.get(place) ?? place;
-    if (town !== index.capital && (capitals.has(t) || i === 0)) elsewhere = true;
+    // «до Марьяновки»: where a route ends, not where the claim happens.
+    if (town !== index.capital && (capitals.has(t) || i === 0) && tokens[i - 1] !== 'до') elsewhere = true;
   });
   // A capitalised word after «в/на/у» that the gazetteer lacks is a place still (a neighbourhood
   // such as «в Амуре»): key `cap:<stem>`, a part of the town.
@@ -513,7 +629,12 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
   }
   // A part or landmark named without its town: rumours drop the town's name only for the capital.
   if (towns.size === 0 && parts.size > 0 && index.capital) towns.add(index.capital);
-  return { names, towns, parts, elsewhere };
+  const areas = new Set(parts);
+  for (const p of parts) {
+    const area = index.within?.get(p);
+    if (area) areas.add(area);
+  }
+  return { names, towns, parts, areas, elsewhere };
 }
 
 /** Words written with a capital letter, lower-cased as the analyser writes them. */
@@ -567,7 +688,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '') || /^(заплат|оплат|плат)/.test(m[2] ?? '')) predicates.add('stopped');
-  const { names, towns, parts, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : { names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), elsewhere: false };
+  const { names, towns, parts, areas, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : NO_PLACES();
   const grams = new Map<string, number>();
   const concepts = new Set<string>();
   a.tokens.forEach((t, i) => {
@@ -591,6 +712,7 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     names,
     towns,
     parts,
+    areas,
     elsewhere,
     negated,
     absent: absentOf(a.normalized),
@@ -807,20 +929,19 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   // A copy is a near-duplicate whatever its paraphrase features say (src/text/similarity.ts).
   let score = Math.max(0.4 * overlap(a.stems, b.stems) + 0.6 * overlap(a.roots, b.roots), jaccard(a.nearDup, b.nearDup));
   let differ = false;
-  if (a.numbers.size > 0 && b.numbers.size > 0) {
-    if (bothHaveOwn(a.numbers, b.numbers)) {
-      differ = true;
-      reasons.push('numbers_differ');
-    } else {
-      score += CLAIM_WEIGHTS.numbersMatch;
-      reasons.push('numbers_match');
-    }
+  const numbers = numbersAgreement(a.numbers, b.numbers);
+  if (numbers === 'differ') {
+    differ = true;
+    reasons.push('numbers_differ');
+  } else if (numbers === 'match') {
+    score += CLAIM_WEIGHTS.numbersMatch;
+    reasons.push('numbers_match');
   }
   if (a.names.size > 0 && b.names.size > 0) {
     // Another town; or, in the same town, each names a part the other does not.
     // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
     const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
-    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && disjoint(a.parts, b.parts) && (known(a.parts) || known(b.parts)))) {
+    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts)))) {
       differ = true;
       reasons.push('places_differ');
     } else {
@@ -881,6 +1002,35 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
   return { score: Math.max(0, Math.min(1, score)), reasons };
 }
 
+/**
+ * Numbers of two texts, kind by kind (numberKind): they differ when, in some kind both state,
+ * each states one the other does not; they match when they share one and differ in no kind.
+ */
+function numbersAgreement(a: ReadonlySet<string>, b: ReadonlySet<string>): 'match' | 'differ' | null {
+  const byKind = (xs: ReadonlySet<string>) => {
+    const out = new Map<string, Set<string>>();
+    for (const x of xs) out.set(numberKind(x), (out.get(numberKind(x)) ?? new Set<string>()).add(x));
+    return out;
+  };
+  const kb = byKind(b);
+  for (const [kind, xs] of byKind(a)) {
+    const ys = kb.get(kind);
+    if (ys && bothHaveOwn(xs, ys)) return 'differ';
+  }
+  return disjoint(a, b) ? null : 'match';
+}
+
+/**
+ * One text names a part of the town the other names too: the same part, a part inside it
+ * («на Московке» / «в Ленинском округе»), or a name the gazetteer lacks that the other writes among
+ * its words («ТЦ «Сибирский Пассаж»» / «в Пассаже»).
+ */
+function placedAlike(x: ClaimFingerprint, y: ClaimFingerprint): boolean {
+  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && [...y.stems].some((s) => s.startsWith(p.slice(p.indexOf(':') + 1)))));
+}
+
+const statesTimes = (x: ClaimFingerprint) => [...x.numbers].some((n) => numberKind(n) === 'times');
+
 /** Cosine of two texts' character-gram counts. */
 function gramCosine(a: ClaimFingerprint, b: ClaimFingerprint): number {
   if (a.gramNorm === 0 || b.gramNorm === 0) return 0;
@@ -924,6 +1074,7 @@ export const CLAIM_FEATURES = [
   'numbers_match',
   'numbers_differ',
   'numbers_one_side',
+  'times_one_side',
   'places_match',
   'places_differ',
   'elsewhere_vs_none',
@@ -966,6 +1117,8 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     numbers_match: has('numbers_match'),
     numbers_differ: has('numbers_differ'),
     numbers_one_side: (a.numbers.size > 0) !== (b.numbers.size > 0) ? 1 : 0,
+    // «урежут вдвое» / «отменят»: a multiple a retelling keeps, in whatever form.
+    times_one_side: statesTimes(a) !== statesTimes(b) ? 1 : 0,
     places_match: has('places_match'),
     places_differ: has('places_differ'),
     elsewhere_vs_none: (a.elsewhere && b.towns.size === 0) || (b.elsewhere && a.towns.size === 0) ? 1 : 0,

@@ -212,7 +212,7 @@ describe('claim matching', () => {
   it('numbers: collective numerals, a number glued to a unit word, «11 вечера»', () => {
     const nums = (t: string) => [...claimFingerprint(t, { places }).numbers].sort();
     expect(nums('уже десятеро заболели')).toEqual(['10']);
-    expect(nums('двухнедельного отключения не будет')).toEqual(['2']);
+    expect(nums('двухнедельного отключения не будет')).toEqual(['~14d']);
     expect(nums('лифты отключат с 11 вечера до 6 утра')).toEqual(nums('лифты отключат с 23 до 6 часов'));
   });
 
@@ -243,5 +243,59 @@ describe('claim matching', () => {
     // Without the word lists the lexicon features are silent.
     const bare = claimFeatures(claimFingerprint(rumour, { places }), claimFingerprint(rumour, { places }), { lexicons: false }).values;
     for (const k of ['concepts', 'concepts_differ', 'predicate_agree', 'subject_differs', 'predicate_differs', 'no_predicate', 'topic_only'] as const) expect(bare[CLAIM_FEATURES.indexOf(k)]).toBe(0);
+  });
+});
+
+describe('claim matching, round 7: retellings across registers', () => {
+  const nums = (t: string) => [...claimFingerprint(t, { places }).numbers].sort();
+
+  it('reads multiples, spans and dates in their other forms', () => {
+    for (const t of ['подорожает в три раза', 'втрое дороже', 'электрички x3 по цене', 'трёхкратное повышение']) expect(nums(t)).toEqual(['x3']);
+    expect(nums('Было 100 — станет 300')).toEqual(['100', '300', 'x3']);
+    for (const t of ['урежут наполовину', 'урежут ровно на половину', 'сократится в 2 раза', 'уполовинят']) expect(nums(t)).toEqual(['x2']);
+    expect(nums('на две недели')).toEqual(nums('на 14 дней'));
+    expect(nums('на месяц без воды')).toEqual(nums('на четыре недели без воды'));
+    expect(nums('месяц без воды')).toEqual(['~30d']);
+    expect(nums('С 1.01 льготы убирают')).toEqual(nums('с 1 января льготы убирают'));
+    expect(nums('с пн дистант')).toEqual(['d1']);
+  });
+
+  it('a range of days without a month is a span; hours are not', () => {
+    expect(nums('с 12 числа по 19-е воды не будет')).toContain('~7d');
+    expect(nums('с 12 числа и до 12-го следующего месяца воды не будет')).toContain('~30d');
+    expect(nums('с 8 до 20 света не будет')).toEqual(['20', '8']);
+  });
+
+  it('flags a multiple stated by one side only («урежут вдвое» / «отменят»)', () => {
+    const f = (x: string, y: string) => claimFeatures(claimFingerprint(x, { places }), claimFingerprint(y, { places })).values[CLAIM_FEATURES.indexOf('times_one_side')];
+    expect(f('пенсионерам урежут льготы вдвое', 'пенсионерам отменят льготы')).toBe(1);
+    expect(f('пенсионерам урежут льготы вдвое', 'льготы пенсионерам сократят в 2 раза')).toBe(0);
+  });
+
+  it('a neighbourhood lies inside its district, a nickname is the district; a name the other text writes is the same place', () => {
+    const places_ = (x: string, y: string) => sim(x, y).reasons.filter((r) => r.startsWith('places_'));
+    expect(places_('у нас на Московке воду выключат на тридцать дней', 'в Ленинском округе на месяц отключат воду')).toEqual(['places_match']);
+    expect(places_('у нас на Московке воду выключат на тридцать дней', 'в Кировском округе на месяц отключат воду')).toEqual(['places_differ']);
+    expect(places_('на северах опять воняет химией, на заводе выброс', 'в Советском округе выброс на химзаводе')).toEqual(['places_match']);
+    expect(places_('на северах опять воняет химией, на заводе выброс', 'в Нефтяниках смог от химзавода')).toEqual(['places_match']);
+    expect(places_('у нас на Московке воду выключат на месяц', 'в Порт-Артуре воду выключат на месяц')).toEqual(['places_differ']);
+    expect(places_('ТЦ «Сибирский Пассаж» заминирован, всех вывели', 'в Пассаже ищут бомбу, всех вывели')).toEqual(['places_match']);
+    expect(places_('ТЦ «Мега» заминирован, всех вывели', 'ТЦ «Континент» заминирован, всех вывели')).toEqual(['places_differ']);
+    // «до Марьяновки» is where a route ends, not a town the claim is about.
+    expect(claimFingerprint('электрички втрое дороже, до Марьяновки как на автобусе', { places }).elsewhere).toBe(false);
+  });
+
+  it('numbers disagree only within a kind: when is no disagreement with how long', () => {
+    expect(sim('С понедельника в Кировском округе отключают воду на месяц', 'В Кировском округе воды не будет 30 дней').reasons).not.toContain('numbers_differ');
+    expect(sim('С понедельника в Кировском округе отключают воду на месяц', 'С понедельника в Кировском округе отключают воду на неделю').reasons).toContain('numbers_differ');
+    expect(sim('электрички подорожают втрое', 'электрички подорожают в 2 раза').reasons).toContain('numbers_differ');
+  });
+
+  it('reads denials that tell readers not to believe («не ведитесь», «да какие волки», «сообщения … ложными»)', () => {
+    const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
+    expect(debunk('Друзья, не ведитесь на рассылку про месяц без воды')).toBe(true);
+    expect(debunk('Да какие волки в Крутинке, это бродячие собаки. Не нагнетайте')).toBe(true);
+    expect(debunk('Льготы сохранятся — в ведомстве назвали сообщения об их отмене ложными.')).toBe(true);
+    expect(debunk('В Крутинке волки по улицам ходят, собаку утащили')).toBe(false);
   });
 });
