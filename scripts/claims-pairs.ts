@@ -22,8 +22,8 @@ export interface ClaimPair {
   split: 'dev' | 'test';
 }
 
-/** The first set (dev + the first test families) and a second held-out test set, written apart (data/claims/README.md); test-c was promoted to dev after its one run. */
-export const CLAIM_FILES = ['claims.jsonl', 'claims-test-b.jsonl'] as const;
+/** The first set (dev + the first test families) and held-out test sets written apart (data/claims/README.md); test-c was promoted to dev after its one run. */
+export const CLAIM_FILES = ['claims.jsonl', 'claims-test-b.jsonl', 'claims-test-d.jsonl'] as const;
 
 /** Rows of the given files (default: all), checked; `split` keeps only that split's rows. */
 export function loadClaimRows(opts: { files?: readonly string[]; split?: 'dev' | 'test' } = {}): ClaimRow[] {
