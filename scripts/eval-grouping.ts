@@ -14,10 +14,10 @@
  *
  * The thresholds are chosen on the tuning pairs (data/grouping/pairs.jsonl, first argument)
  * alone. Held-out files follow, each written after the features of its time were frozen:
- * data/grouping/heldout.jsonl, heldout-2.jsonl, heldout-3.jsonl and heldout-4.jsonl (second to fifth
- * arguments; the last three written by other hands that read no code) were run as tests and then
- * read, so their errors are listed and their figures flatter; data/grouping/heldout-5.jsonl (sixth
- * argument, written the same way) is the test now: its errors are not listed. The last line is
+ * data/grouping/heldout.jsonl and heldout-2.jsonl … heldout-5.jsonl (second to sixth arguments; the
+ * last four written by other hands that read no code) were run as tests and then read, so their
+ * errors are listed and their figures flatter; data/grouping/heldout-6.jsonl (seventh argument,
+ * written the same way) is the test now: its errors are not listed. The last line is
  * `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
  * `--tuning` runs the tuning pairs alone (for feature work). No threshold, concept or veto comes
  * from a held-out file (data/grouping/README.md says what reading them informed).
@@ -102,10 +102,11 @@ if (tuningOnly) {
   process.exit(0);
 }
 // Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
-const read = [args[1] ?? 'data/grouping/heldout.jsonl', args[2] ?? 'data/grouping/heldout-2.jsonl', args[3] ?? 'data/grouping/heldout-3.jsonl', args[4] ?? 'data/grouping/heldout-4.jsonl']
+const read = ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5']
+  .map((name, i) => args[i + 1] ?? `data/grouping/${name}.jsonl`)
   .filter((f) => existsSync(f))
   .map((f) => ({ file: f, pairs: score(load(f)) }));
-const testFile = args[5] ?? 'data/grouping/heldout-5.jsonl';
+const testFile = args[6] ?? 'data/grouping/heldout-6.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;

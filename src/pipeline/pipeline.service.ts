@@ -226,7 +226,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
 export function houseNumbers(numbers: readonly string[], house: string | undefined): string[] {
   if (!house || !/[/к]/.test(house)) return [...numbers];
   const parts = new Set((house.match(/\d+/g) ?? []).map((n) => `#${n}`));
-  return [...numbers.filter((n) => !parts.has(n)), `#${house.replace(/\s+/g, '')}`];
+  // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
+  return [...numbers.filter((n) => !parts.has(n)), `#${house.replace(/\s+/g, '').replace('к', '/')}`];
 }
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {

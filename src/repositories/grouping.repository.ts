@@ -65,8 +65,8 @@ export type GroupOutcome =
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
 // matching costs about 200 instructions a character (callgrind). A profile written before v3 (v2:
-// without the last two aspect groups, facility and entrance) or before v2 (sector|features|sets…)
-// is still read.
+// without the last three aspect groups: facility, entrance, vehicle) or before v2
+// (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
 local existing = redis.call('GET', KEYS[1])
@@ -78,8 +78,8 @@ local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
   if version == 'v3|' or version == 'v2|' then
-    -- A v2 profile has no facility and entrance groups (the last two sets): it reads as naming none.
-    local stored = version == 'v3|' and nsets or nsets - 2
+    -- A v2 profile has no facility, entrance and vehicle groups (the last three sets): it reads as naming none.
+    local stored = version == 'v3|' and nsets or nsets - 3
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)

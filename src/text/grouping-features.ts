@@ -258,8 +258,14 @@ function ordinalOf(stems: readonly string[], i: number): number | null {
 export function groupingFeatures(stems: readonly string[]): string[] {
   const rest: string[] = [];
   const out = new Set<string>();
+  const stairwell = stems.some((s) => starts(s, ['подъезд', 'лестниц', 'парадн']));
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i] as string;
+    // «в подъезде не горит свет»: the stairwell's lamps, not the flats' power.
+    if (s === 'свет' && stairwell && (stems[i - 1] === 'гор' || stems[i + 1] === 'гор' || stems[i - 2] === 'гор' || stems[i + 2] === 'гор')) {
+      out.add('~lamp');
+      continue;
+    }
     const n = numberOf(s) ?? ordinalOf(stems, i);
     if (n !== null) {
       out.add(`#${n}`);
@@ -276,11 +282,12 @@ export function groupingFeatures(stems: readonly string[]): string[] {
 }
 
 // What a number counts or when it happened, not which house, route or school it names.
-const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд|машин|пенсионер|детей|ребенка)`;
+const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка)`;
 const INCIDENTAL = [
   /(\d{1,2})[:.](\d{2})(?!\d)/g, // a time («с 18:00», «в 6.40»): both parts
   /[+\-−](\d{1,3})(?!\d)/g, // a temperature («+14 в классе», «-30») or «+1»
   new RegExp(String.raw`(\d{1,6})(?:-?[а-я]{1,3})?\s*${UNIT}`, 'g'), // «с 7 утра», «40 минут», «5 км», «на 9 этаже»
+  /подъезд[а-я]*\s*№?\s*(\d{1,2})(?!\d)/g, // «подъезд 2», «в подъезде №3»: an entrance, not a house
 ];
 
 /**
@@ -324,11 +331,14 @@ const MICRODISTRICTS: Record<string, string> = {
   левобережн: 'left-bank',
   старокировск: 'stary-kirovsk',
   куйбышевск: 'kuibyshevsky',
+  загородн: 'zagorodny',
+  сибнив: 'sibnivi',
+  кордн: 'kordny',
 };
 
 /**
  * Districts a text names: okrugs («Кировский округ», «в Ленинском административном округе»),
- * microdistricts («Амурский посёлок», «Нефтяники», «Левый берег»). Sorted, unique.
+ * microdistricts («Амурский посёлок», «Нефтяники», «Левый берег», «Порт-Артур», «Загородный»). Sorted, unique.
  */
 export function districtsOf(stems: readonly string[]): string[] {
   const out = new Set<string>();
@@ -339,6 +349,8 @@ export function districtsOf(stems: readonly string[]): string[] {
     const m = MICRODISTRICTS[s];
     if (m) out.add(m);
     if ((s === 'лев' || s === 'левом') && stems[i + 1]?.startsWith('берег')) out.add('left-bank');
+    if (s === 'порт' && stems[i + 1] === 'артур') out.add('port-artur');
+    if (s === 'крут' && stems[i + 1] === 'горк') out.add('krutaya-gorka');
   }
   return [...out].sort();
 }
@@ -351,10 +363,11 @@ export function districtsOf(stems: readonly string[]): string[] {
 // kindergarten); two posts naming aspects of one group, none in common, are two problems. A post
 // naming no aspect of a group (just «вода», «мусор») is never kept apart by that group. Two groups
 // are read in any post: the kind of facility (`site`: a school, a kindergarten, a clinic …) and the
-// entrance of a house (`entrance`: «первый подъезд», «подъезд 2»).
+// kind of vehicle (`vehicle`: tram, trolleybus, bus); the entrance of a house (`entrance`: «первый
+// подъезд», «подъезд 2») is read about a lift, the stairwell's lights or the door.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -362,7 +375,7 @@ const WATER_WORD = (s: string) => s === 'вод' || s.startsWith('водосна
 // Words that make «холодн» a dish or the water, not a cold room.
 const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', 'блюд', 'котлет', 'суп', 'чай', 'макарон', 'пюр', 'завтрак']);
 
-// «горячая идёт / бежит / есть»: the water that is still on.
+// «горячая идёт / бежит / есть», «идёт только горячая»: the water that is still on.
 const FLOWS = (s: string) => s === 'ид' || s === 'идет' || s === 'беж' || s === 'бежит' || s === 'теч' || s === 'течет' || s === 'ест';
 /** The kind of facility a stem names (school, kindergarten, clinic, hospital, pharmacy), or null. */
 function siteKind(s: string): string | null {
@@ -391,6 +404,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
   const snowy = concepts.has('snow') || concepts.has('ice') || concepts.has('icicle');
+  const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер']));
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
   const out = new Set<string>();
   const near = (i: number, test: (s: string) => boolean, span = 2) => {
@@ -411,7 +425,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
       // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
-      const flowing = prev !== 'не' && FLOWS(next);
+      const flowing = (prev !== 'не' && FLOWS(next)) || (prev === 'тольк' && FLOWS(stems[i - 2] ?? '') && stems[i - 3] !== 'не');
       if (conceptOf(s) === 'hot' && !flowing) out.add('temp:hot');
       if ((s === 'хвс' || (s === 'холодн' && WATER_WORD(next))) && !flowing) out.add('temp:cold');
     }
@@ -437,11 +451,16 @@ export function aspectsOf(stems: readonly string[]): string[] {
     // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
     const site = siteKind(s);
     if (site) out.add(`site:${site}`);
-    // Which entrance of a house: «первый подъезд», «подъезд 2», «в 3 парадной».
-    if (starts(s, ['подъезд', 'парадн'])) {
-      const n = entranceNumber(prev) ?? entranceNumber(next);
+    // Which entrance of a house («первый подъезд», «подъезд 2», «в 3 парадной»), for what an
+    // entrance has of its own (a lift, the stairwell's lights, the door): a roof or the heating is the house's.
+    if (entranceLevel && starts(s, ['подъезд', 'парадн'])) {
+      const n = entranceNumber(next) ?? entranceNumber(prev);
       if (n !== null) out.add(`entrance:${n}`);
     }
+    // Which kind of vehicle a route number belongs to: tram 8 and bus 8 are two routes.
+    if (starts(s, ['трамва'])) out.add('vehicle:tram');
+    else if (starts(s, ['троллейбус', 'тролик', 'троллик'])) out.add('vehicle:trolleybus');
+    else if (starts(s, ['автобус', 'маршрутк'])) out.add('vehicle:bus');
     if (care) {
       if (starts(s, ['корм', 'питан', 'столов', 'обед', 'завтрак', 'полдник', 'каш', 'порц', 'просроч']) || s === 'ед' || s === 'еда') out.add('care:meals');
       if (starts(s, ['плат', 'оплат', 'тариф', 'поборы', 'побор', 'взнос'])) out.add('care:fee');

@@ -74,14 +74,14 @@ describe('grouping sector veto', () => {
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
   });
 
-  it('a v2 profile (no facility or entrance group) is still read: its numbers veto, its words link, a facility never vetoes it', async () => {
+  it('a v2 profile (no facility, entrance or vehicle group) is still read: its numbers veto, its words link, a facility never vetoes it', async () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     // v2|sector|numbers|street|districts|problems|guessed street|six aspect groups|features
     await redis.set(key, ['v2', 'energy:0.95', '777', ...Array<string>(10).fill(''), WORDS.join(',')].join('|'), 'KEEPTTL');
     const [other] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [778] }], policy);
     expect(other?.kind).toBe('new');
-    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: ['site:school', 'entrance:2'] }], policy);
+    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: ['site:school', 'entrance:2', 'vehicle:tram'] }], policy);
     expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId, similarity: 1 });
   });
 

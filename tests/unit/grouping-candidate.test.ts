@@ -28,17 +28,30 @@ beforeAll(async () => {
 describe('houseNumbers', () => {
   it('keeps plain numbers, and makes a house with a block or a fraction one number', () => {
     expect(houseNumbers(['#9', '#40'], '9')).toEqual(['#9', '#40']);
-    expect(houseNumbers(['#9', '#4'], '9 к4')).toEqual(['#9к4']);
+    // «9 к4» and «9/4»: one notation of one building.
+    expect(houseNumbers(['#9', '#4'], '9 к4')).toEqual(['#9/4']);
+    expect(houseNumbers(['#9', '#4'], '9/4')).toEqual(['#9/4']);
     expect(houseNumbers(['#9', '#2', '#18'], '9/2')).toEqual(['#18', '#9/2']);
-    expect(houseNumbers(['#3', '#1', '#2'], '3/1 к2')).toEqual(['#3/1к2']);
+    expect(houseNumbers(['#3', '#1', '#2'], '3/1 к2')).toEqual(['#3/1/2']);
     expect(houseNumbers(['#5'], undefined)).toEqual(['#5']);
   });
 
   it('two buildings of one street number share no number, so grouping keeps them apart', () => {
     const a = candidate('Завертяева 9 корпус 4 — лифт не работает').c;
     const b = candidate('Завертяева 9/2 лифт не работает с пятницы').c;
-    expect(a.numbers).toEqual(featureHashes(['#9к4']));
+    expect(a.numbers).toEqual(featureHashes(['#9/4']));
     expect(a.numbers.some((n) => b.numbers.includes(n))).toBe(false);
+  });
+
+  it('a block written as «корп.» and as a fraction is one building; an entrance number is no house', () => {
+    const a = candidate('Двор на Дианова, д. 9 корп. 4 — мусор не вывозили неделю').c;
+    const b = candidate('Дианова 9/4 помойка опять до небес').c;
+    expect(a.numbers).toEqual(b.numbers);
+    const c = candidate('Взлетная 7 подъезд 2 — лампочки так и не вкрутили').c;
+    const d = candidate('Взлётная, 7, второй подъезд: неделю не горит свет на лестнице').c;
+    expect(c.numbers).toEqual(d.numbers);
+    expect(c.aspects).toEqual(['entrance:2']);
+    expect(d.aspects).toEqual(['entrance:2']);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/text/analyze';
-import { aspectsOf, conceptOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
+import { aspectsOf, conceptOf, districtsOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
 
 const aspects = (text: string) => aspectsOf(analyze(text).stems);
 
@@ -40,23 +40,24 @@ describe('aspectsOf', () => {
   it('tells a burning bin from uncollected rubbish, and a late bus from a crowded, dirty or cancelled one', () => {
     expect(aspects('Горит помойка, дым во дворе')).toEqual(['waste:fire']);
     expect(aspects('Не вывозят мусор, баки переполнены')).toEqual(['waste:uncollected']);
-    expect(aspects('Автобус 40 опаздывает')).toEqual(['bus:late']);
-    expect(aspects('Автобус 40 битком')).toEqual(['bus:crowded']);
-    expect(aspects('В автобусе 40 грязно')).toEqual(['bus:dirty']);
+    expect(aspects('Автобус 40 опаздывает')).toEqual(['bus:late', 'vehicle:bus']);
+    expect(aspects('Автобус 40 битком')).toEqual(['bus:crowded', 'vehicle:bus']);
+    expect(aspects('В автобусе 40 грязно')).toEqual(['bus:dirty', 'vehicle:bus']);
     expect(aspects('Отменили маршрут 40')).toEqual(['bus:cancelled']);
   });
 
   it('names which water is off, not the one still running', () => {
     expect(aspects('Чкалова 14 нет холодной воды, а горячая идёт')).toEqual(['temp:cold', 'water:none']);
     expect(aspects('холодной воды нет, из крана только горячая бежит')).toEqual(['temp:cold', 'water:none']);
+    expect(aspects('нет холодной воды, из крана идёт только горячая')).toEqual(['temp:cold', 'water:none']);
     expect(aspects('горячая не идёт второй день')).toEqual(['temp:hot', 'water:none']);
   });
 
   it('tells a cold cabin and a dearer fare from a late route', () => {
     expect(aspects('24 маршрут печка не работает')).toEqual(['bus:cold']);
-    expect(aspects('в 7 троллейбусе холодно как на улице')).toEqual(['bus:cold']);
+    expect(aspects('в 7 троллейбусе холодно как на улице')).toEqual(['bus:cold', 'vehicle:trolleybus']);
     expect(aspects('на 24 маршруте подняли проезд до 45 рублей')).toEqual(['bus:fare']);
-    expect(aspects('троллейбус 7 не ходит')).toEqual(['bus:late']);
+    expect(aspects('троллейбус 7 не ходит')).toEqual(['bus:late', 'vehicle:trolleybus']);
   });
 
   it('names the kind of facility: a school, a kindergarten, a clinic, a hospital, a pharmacy', () => {
@@ -68,11 +69,20 @@ describe('aspectsOf', () => {
     expect(aspects('во дворе яма')).toEqual([]);
   });
 
-  it('names the entrance of a house by its number or ordinal', () => {
+  it('names the entrance of a house by its number or ordinal, about what an entrance has of its own', () => {
     expect(aspects('Осташковская 10, первый подъезд — лифт не работает')).toEqual(['entrance:1']);
     expect(aspects('осташковская 10 третий подъезд лифт стоит')).toEqual(['entrance:3']);
     expect(aspects('в подъезде №2 не горит свет')).toEqual(['entrance:2']);
+    expect(aspects('Взлетная 7 подъезд 2 — лампочки не горят')).toEqual(['entrance:2']);
     expect(aspects('в подъезде не горит свет')).toEqual([]);
+    // A roof leaks over the whole house, whichever entrance writes.
+    expect(aspects('у нас в 4 подъезде на пятом крыша течёт')).toEqual([]);
+  });
+
+  it('names the kind of vehicle of a route', () => {
+    expect(aspects('Трамвай №8 вечером не дождаться')).toEqual(['bus:late', 'vehicle:tram']);
+    expect(aspects('Автобус №8 вечером не дождаться')).toEqual(['bus:late', 'vehicle:bus']);
+    expect(aspects('7 тролик опять встал')).toEqual(['vehicle:trolleybus']);
   });
 
   it('reads «холодной едой» as meals and «холодно в классах» as cold, only about a school or kindergarten', () => {
@@ -82,6 +92,19 @@ describe('aspectsOf', () => {
     expect(aspects('В подъезде холодно')).toEqual([]);
     // No kind named (water, waste, bus, school): «грязно» alone is no aspect.
     expect(aspects('Грязно во дворе')).toEqual([]);
+  });
+});
+
+describe('districtsOf and the stairwell', () => {
+  it('names Omsk microdistricts written as two words or an adjective', () => {
+    expect(districtsOf(analyze('Порт-Артур, стая собак у площадки').stems)).toEqual(['port-artur']);
+    expect(districtsOf(analyze('Мкр Загородный, дом 7').stems)).toEqual(['zagorodny']);
+  });
+
+  it('reads «в подъезде не горит свет» as the stairwell lamps, «нет света» as the power', () => {
+    expect(groupingFeatures(analyze('в подъезде 2 не горит свет на всех этажах').stems)).toContain('~lamp');
+    expect(groupingFeatures(analyze('в подъезде 2 не горит свет на всех этажах').stems)).not.toContain('~power');
+    expect(groupingFeatures(analyze('весь дом без света, в подъезде тоже').stems)).toContain('~power');
   });
 });
 
