@@ -23,7 +23,7 @@ export interface ClaimPair {
 }
 
 /** The first set (dev + the first test families) and held-out test sets written apart (data/claims/README.md); test-c was promoted to dev after its one run. */
-export const CLAIM_FILES = ['claims.jsonl', 'claims-test-b.jsonl', 'claims-test-d.jsonl'] as const;
+export const CLAIM_FILES = ['claims.jsonl', 'claims-test-b.jsonl', 'claims-test-d.jsonl', 'claims-test-e.jsonl'] as const;
 
 /** Rows of the given files (default: all), checked; `split` keeps only that split's rows. */
 export function loadClaimRows(opts: { files?: readonly string[]; split?: 'dev' | 'test' } = {}): ClaimRow[] {
