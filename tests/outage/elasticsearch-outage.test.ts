@@ -4,8 +4,10 @@ import { jobIdForPost } from '../../src/queue/queues';
 import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
 
 // A node of its own (own port, data and pidfile), so stopping it disturbs no other test and
-// works whoever started the shared node.
-const ES_PORT = String(9250 + (process.pid % 40));
+// works whoever started the shared node. Its ports (9270–9289) never meet the shared node's (9200)
+// or the fault suite's (9260, tests/faults/harness.ts): 9250 + pid % 40 once drew 9260, reused the
+// fault suite's node and could not stop it.
+const ES_PORT = String(9270 + (process.pid % 20));
 const services = (cmd: 'es-stop' | 'es-start') =>
   execFileSync('bash', ['scripts/services.sh', cmd], { env: { ...process.env, ES_INSTANCE: 'outage-test', ES_PORT }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 170_000 });
 
