@@ -1009,7 +1009,10 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
 function numbersAgreement(a: ReadonlySet<string>, b: ReadonlySet<string>): 'match' | 'differ' | null {
   const byKind = (xs: ReadonlySet<string>) => {
     const out = new Map<string, Set<string>>();
-    for (const x of xs) out.set(numberKind(x), (out.get(numberKind(x)) ?? new Set<string>()).add(x));
+    for (const x of xs) {
+      const kind = numberKind(x);
+      out.set(kind, (out.get(kind) ?? new Set<string>()).add(x));
+    }
     return out;
   };
   const kb = byKind(b);

@@ -250,6 +250,12 @@ function ordinalOf(stems: readonly string[], i: number): number | null {
   return NUMBERED(stems[i - 1] ?? '') || NUMBERED(stems[i + 1] ?? '') ? n : null;
 }
 
+/** A stem within `span` words of stem `i` (not itself) passes `test`. */
+function nearStem(stems: readonly string[], i: number, test: (s: string) => boolean, span = 2): boolean {
+  for (let j = Math.max(0, i - span); j <= Math.min(stems.length - 1, i + span); j++) if (j !== i && test(stems[j] as string)) return true;
+  return false;
+}
+
 /**
  * Grouping features of a text's stems: concept words as `~<concept>`, numbers as `#<n>` (also with
  * an ending or as a route nickname: «72й», «четвёрка»), other words cut to GROUPING_STEM_PREFIX
@@ -262,7 +268,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i] as string;
     // «в подъезде не горит свет»: the stairwell's lamps, not the flats' power.
-    if (s === 'свет' && stairwell && (stems[i - 1] === 'гор' || stems[i + 1] === 'гор' || stems[i - 2] === 'гор' || stems[i + 2] === 'гор')) {
+    if (s === 'свет' && stairwell && nearStem(stems, i, (x) => x === 'гор')) {
       out.add('~lamp');
       continue;
     }
@@ -407,21 +413,17 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер']));
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
   const out = new Set<string>();
-  const near = (i: number, test: (s: string) => boolean, span = 2) => {
-    for (let j = Math.max(0, i - span); j <= Math.min(stems.length - 1, i + span); j++) if (j !== i && test(stems[j] as string)) return true;
-    return false;
-  };
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i] as string;
     const prev = stems[i - 1] ?? '';
     const next = stems[i + 1] ?? '';
     if (water) {
-      if ((s === 'нет' || s === 'без' || starts(s, ['отключ', 'отклю'])) && near(i, WATER_WORD)) out.add('water:none');
-      if (s === 'сух' && near(i, (x) => x === 'кран')) out.add('water:none');
+      if ((s === 'нет' || s === 'без' || starts(s, ['отключ', 'отклю'])) && nearStem(stems, i, WATER_WORD)) out.add('water:none');
+      if (s === 'сух' && nearStem(stems, i, (x) => x === 'кран')) out.add('water:none');
       if (prev === 'не' && (starts(s, ['теч', 'ид']) || s === 'бежит')) out.add('water:none');
       if (starts(s, ['ржав', 'мутн', 'коричнев', 'тин', 'песок', 'песк', 'хлорк', 'питьев'])) out.add('water:quality');
-      if (starts(s, ['грязн', 'вонюч', 'желт']) && near(i, WATER_WORD)) out.add('water:quality');
-      if ((s === 'зап' || starts(s, ['пахн', 'воня'])) && near(i, WATER_WORD)) out.add('water:quality');
+      if (starts(s, ['грязн', 'вонюч', 'желт']) && nearStem(stems, i, WATER_WORD)) out.add('water:quality');
+      if ((s === 'зап' || starts(s, ['пахн', 'воня'])) && nearStem(stems, i, WATER_WORD)) out.add('water:quality');
       if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
       // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
@@ -441,7 +443,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['хам', 'груб', 'кур', 'матер', 'высадил'])) out.add('bus:rude');
       // A cold cabin («печка не работает», «в салоне холодно») and a dearer fare are their own problems.
       if (conceptOf(s) === 'heating' || (starts(s, ['холод']) && !WATER_WORD(next))) out.add('bus:cold');
-      if (starts(s, ['подорож', 'стоимост', 'тариф']) || (starts(s, ['подня', 'повыс']) && near(i, (x) => starts(x, ['проезд', 'цен', 'стоим', 'руб'])))) out.add('bus:fare');
+      if (starts(s, ['подорож', 'стоимост', 'тариф']) || (starts(s, ['подня', 'повыс']) && nearStem(stems, i, (x) => starts(x, ['проезд', 'цен', 'стоим', 'руб'])))) out.add('bus:fare');
     }
     if (snowy) {
       // Where the snow or ice is: on a roof (the building's manager) or underfoot (the road service).
