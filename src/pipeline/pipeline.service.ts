@@ -200,7 +200,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     postId: post.id,
     incidentId,
     features,
-    numbers: featureHashes(houseNumbers(named.filter((f) => f.startsWith('#')), address?.house)),
+    numbers: featureHashes(houseNumbers(named.filter((f) => f.startsWith('#')), address?.house, post.text)),
     sector: post.classification.sector.label,
     // Rounded as the grouping profile stores it, so the evaluation and Redis compare the same number.
     sectorConfidence: Math.round(post.classification.sector.confidence * 1000) / 1000,
@@ -221,14 +221,18 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
 /**
  * The number features grouping compares, with a house that has a block or a fraction («9 к4»,
  * «9/2») as one number: «Завертяева 9 корпус 4» and «Завертяева 9/2» are two buildings, though both
- * name 9. Numbers are the `#n` grouping features; `house` is the resolved address's house.
+ * name 9. Numbers are the `#n` grouping features; `house` is the resolved address's house; `text`
+ * the post's text, for a fraction the resolver did not take as the house («9/4 по Кирова»).
  */
-export function houseNumbers(numbers: readonly string[], house: string | undefined): string[] {
-  if (!house || !/[/к]/.test(house)) return [...numbers];
-  const parts = new Set((house.match(/\d+/g) ?? []).map((n) => `#${n}`));
+export function houseNumbers(numbers: readonly string[], house: string | undefined, text = ''): string[] {
+  const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
+  if (blocks.length === 0) return [...numbers];
+  const parts = new Set(blocks.flatMap((b) => (b.match(/\d+/g) ?? []).map((n) => `#${n}`)));
   // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
-  return [...numbers.filter((n) => !parts.has(n)), `#${house.replace(/\s+/g, '').replace('к', '/')}`];
+  return [...new Set([...numbers.filter((n) => !parts.has(n)), ...blocks.map((b) => `#${b.replace(/\s+/g, '').replace('к', '/')}`)])];
 }
+// A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).
+const HOUSE_BLOCK = /(?<!\d[./]?)(\d{1,4})\s*(?:\/|к\.|к(?=\d)|корп\.?|корпус)\s*(\d{1,2})(?![\d./])/g;
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {
   let json: unknown;

@@ -60,12 +60,13 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// v3|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
+// v4|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
 // lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
-// matching costs about 200 instructions a character (callgrind). A profile written before v3 (v2:
-// without the last three aspect groups: facility, entrance, vehicle) or before v2
+// matching costs about 200 instructions a character (callgrind). A profile written before v4 (v3:
+// without the last two aspect groups, operator and line; v2: without the three before them too,
+// facility, entrance, vehicle) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
@@ -77,9 +78,10 @@ local nsets = tonumber(ARGV[13])
 local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
-  if version == 'v3|' or version == 'v2|' then
-    -- A v2 profile has no facility, entrance and vehicle groups (the last three sets): it reads as naming none.
-    local stored = version == 'v3|' and nsets or nsets - 3
+  if version == 'v4|' or version == 'v3|' or version == 'v2|' then
+    -- A v3 profile has no operator and line groups (the last two sets), a v2 profile neither the
+    -- facility, entrance and vehicle groups before them: it reads as naming none.
+    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 2 or nsets - 5
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -115,7 +117,7 @@ for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
 -- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
 -- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
 local function scan(s)
-  local t = string.sub(s, 1, 3) ~= 'v3|' and fields(s) or nil
+  local t = string.sub(s, 1, 3) ~= 'v4|' and fields(s) or nil
   local pos = 4
   local function nextField(k)
     if t then return t[k] end
@@ -274,7 +276,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return ['v3', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
+  return ['v4', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

@@ -68,10 +68,21 @@ describe('grouping sector veto', () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     const stored = (await redis.get(key)) ?? '';
-    expect(stored.startsWith('v3|energy:0.95|')).toBe(true);
-    await redis.set(key, stored.replace(/^v3\|energy:0\.95\|/, 'v3|energy|'), 'KEEPTTL');
+    expect(stored.startsWith('v4|energy:0.95|')).toBe(true);
+    await redis.set(key, stored.replace(/^v4\|energy:0\.95\|/, 'v4|energy|'), 'KEEPTTL');
     const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
+  });
+
+  it('a v3 profile (no operator or line group) is still read: its numbers veto, its words link, an operator never vetoes it', async () => {
+    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
+    const key = `${prefix}:grp:c:${first?.incidentId}`;
+    // v3|sector|numbers|street|districts|problems|guessed street|nine aspect groups|features
+    await redis.set(key, ['v3', 'energy:0.95', '777', ...Array<string>(13).fill(''), WORDS.join(',')].join('|'), 'KEEPTTL');
+    const [other] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [778] }], policy);
+    expect(other?.kind).toBe('new');
+    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: ['operator:mts', 'line:mobile'] }], policy);
+    expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId, similarity: 1 });
   });
 
   it('a v2 profile (no facility, entrance or vehicle group) is still read: its numbers veto, its words link, a facility never vetoes it', async () => {

@@ -34,6 +34,13 @@ describe('houseNumbers', () => {
     expect(houseNumbers(['#9', '#2', '#18'], '9/2')).toEqual(['#18', '#9/2']);
     expect(houseNumbers(['#3', '#1', '#2'], '3/1 к2')).toEqual(['#3/1/2']);
     expect(houseNumbers(['#5'], undefined)).toEqual(['#5']);
+    // A fraction or a block the place resolver did not take as the house, read from the text.
+    expect(houseNumbers(['#9', '#4'], undefined, '9/4 по Кирова лифт так и стоит')).toEqual(['#9/4']);
+    expect(houseNumbers(['#9', '#4'], '9 к4', 'Кирова д.9 к.4 — лифт')).toEqual(['#9/4']);
+    expect(houseNumbers(['#9', '#4'], undefined, 'Кирова д.9 к.4 — лифт')).toEqual(['#9/4']);
+    // A date is no building.
+    expect(houseNumbers(['#12', '#3'], undefined, 'с 12.03 нет воды')).toEqual(['#12', '#3']);
+    expect(houseNumbers(['#10', '#11'], undefined, 'дом 10, обещали к 11 часам')).toEqual(['#10', '#11']);
   });
 
   it('two buildings of one street number share no number, so grouping keeps them apart', () => {

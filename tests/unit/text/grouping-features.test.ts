@@ -171,3 +171,43 @@ describe('sixth-iteration concepts', () => {
     expect(features('больница трубку не берёт')).toEqual(expect.arrayContaining(['~hospital', '~noanswer']));
   });
 });
+
+describe('ninth-iteration features', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('reads an entrance written «4-й подъезд», and a house with a letter as another building', () => {
+    expect(aspects('Мира 56, 4-й подъезд: лифт стоит')).toEqual(['entrance:4']);
+    expect(features('Королёва 10а — лифт не работает')).toContain('#10а');
+    expect(features('Королёва 10а — лифт не работает')).not.toContain('#10');
+    expect(features('Королёва 10 — лифт застревает')).toContain('#10');
+  });
+
+  it('a number after a hyphen glued to a word names it («БСМП-1»); after a space it is a temperature', () => {
+    expect(incidentalNumbers('В БСМП-1 холодно в палатах').size).toBe(0);
+    expect([...incidentalNumbers('в палатах -1, холодно')]).toEqual(['#1']);
+  });
+
+  it('«до сих пор» is no burst, «не топят» is the heating', () => {
+    expect(features('до сих пор не починили')).not.toContain('~burst');
+    expect(features('прорвало трубу, порыв на трассе')).toContain('~burst');
+    expect(features('Шербакуль, первая школа, до сих пор не топят')).toContain('~heating');
+  });
+
+  it('names a dug-up road, parking and a charge as problems of their own', () => {
+    expect(features('Пролетарская до сих пор перекопана')).toContain('~dug');
+    expect(features('раскопали дорогу, траншею бросили')).toContain('~dug');
+    expect(features('машины паркуются на газоне у площадки')).toContain('~parking');
+    expect(features('УК подняла плату за содержание')).toContain('~fee');
+    expect(features('подъезды не моют два месяца')).toContain('~clean');
+  });
+
+  it('about a telecom problem names the operator and the line (the flat\'s wired internet or the mobile network)', () => {
+    expect(aspects('Нижняя Омка — нет связи МТС')).toEqual(['line:mobile', 'operator:mts']);
+    expect(aspects('В Нижней Омке не работает Теле2, мобильный интернет не грузит')).toEqual(['line:mobile', 'operator:tele2']);
+    expect(aspects('Нет домашнего интернета Ростелеком на Комарова 25')).toEqual(['line:home', 'operator:rostelecom']);
+    expect(aspects('у кого мтс в нижней омке ловит? у нас ноль палок')).toEqual(['line:mobile', 'operator:mts']);
+    // Not about telecom: no operator or line is read.
+    expect(aspects('нет воды, сеть магазинов закрыта')).toEqual(['water:none']);
+  });
+});
+
