@@ -168,17 +168,21 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 // Posts that are not follow-ups of a complaint though they name its problem: thanks («спасибо, дали
 // свет»), official replies and announcements («плановое отключение»), news and debunks.
 const NOT_A_FOLLOW_UP = new Set(['thanks', 'official', 'news', 'debunk']);
+// Words that say something is wrong without naming the problem («так и стоит», «что случилось?»).
+const FAILURE = new Set(['нет', 'без', 'случил', 'сто', 'стоит']);
 
 /**
  * A post that opens no incident may still join an open one as a follow-up («у нас на Ленина 12 тоже
- * нет воды», «+1, до сих пор не починили»): when it names a problem, is no page's own reply, and
- * is not worded as thanks, an official reply or announcement, news or a debunk. The complaint head
+ * нет воды», «+1, до сих пор не починили»): when it names a problem or says something is wrong
+ * («не ходит», «так и стоит», «что случилось?»), is no page's own reply, and is not worded as
+ * thanks, an official reply or announcement, news or a debunk. The complaint head
  * misses many such short posts; they belong on the card (its count, networks and reach).
  */
 export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): boolean {
-  if (candidate.problems.length === 0) return false;
   if (post.kind === 'comment' && post.fromPage === true) return false;
-  for (const s of post.textStems.split(' ')) {
+  const stems = post.textStems.split(' ');
+  if (candidate.problems.length === 0 && !stems.some((s, i) => FAILURE.has(s) || (s === 'не' && i + 1 < stems.length))) return false;
+  for (const s of stems) {
     if (s.startsWith('планов')) return false;
     // Residents address officials too («Уважаемая администрация, …», «моё обращение»).
     if (s.startsWith('уважа') || s.startsWith('обращ')) continue;

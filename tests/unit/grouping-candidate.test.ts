@@ -74,9 +74,15 @@ describe('canFollowUp', () => {
       expect(no.c.problems.length).toBeGreaterThan(0);
       expect(canFollowUp(no.post, no.c), text).toBe(false);
     }
-    // Naming no problem: nothing to follow up.
+    // Naming no problem and saying nothing is wrong: nothing to follow up.
     const none = candidate('Кто-нибудь знает, во сколько открывается МФЦ?');
     expect(canFollowUp(none.post, none.c)).toBe(false);
+    // Saying something is wrong without a problem word the features know: a follow-up may still be one.
+    for (const text of ['паром в усть ишиме так и стоит, когда запустят?', 'восьмёрка трамвай не ходит весь день? что случилось']) {
+      const wrong = candidate(text);
+      expect(wrong.c.problems).toEqual([]);
+      expect(canFollowUp(wrong.post, wrong.c), text).toBe(true);
+    }
     // The watched page's own comment is its answer, not a resident's follow-up.
     const reply = candidate('На Ленина 12 нет воды из-за аварии, бригада работает', { kind: 'comment', fromPage: true });
     expect(canFollowUp(reply.post, reply.c)).toBe(false);
