@@ -170,6 +170,8 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 const NOT_A_FOLLOW_UP = new Set(['thanks', 'official', 'news', 'debunk']);
 // Words that say something is wrong without naming the problem («так и стоит», «что случилось?»).
 const FAILURE = new Set(['нет', 'без', 'случил', 'сто', 'стоит']);
+// «не ходит», «не пришла», «не горят», «не включили», «не дали»: a service that does not run.
+const NOT_DOING = ['ход', 'приш', 'приех', 'гор', 'дозвон', 'езд', 'пуска', 'запуст', 'включ', 'дал', 'работ'];
 
 /**
  * A post that opens no incident may still join an open one as a follow-up («у нас на Ленина 12 тоже
@@ -181,7 +183,7 @@ const FAILURE = new Set(['нет', 'без', 'случил', 'сто', 'стои
 export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): boolean {
   if (post.kind === 'comment' && post.fromPage === true) return false;
   const stems = post.textStems.split(' ');
-  if (candidate.problems.length === 0 && !stems.some((s, i) => FAILURE.has(s) || (s === 'не' && i + 1 < stems.length))) return false;
+  if (candidate.problems.length === 0 && !stems.some((s, i) => FAILURE.has(s) || (i > 0 && stems[i - 1] === 'не' && NOT_DOING.some((p) => s.startsWith(p))))) return false;
   for (const s of stems) {
     if (s.startsWith('планов')) return false;
     // Residents address officials too («Уважаемая администрация, …», «моё обращение»).

@@ -269,10 +269,14 @@ const NUMBERED = (s: string) => s === 'номер' || siteKind(s) !== null || st
 function ordinalOf(stems: readonly string[], i: number): number | null {
   const n = ORDINALS.get(stems[i] as string);
   if (n === undefined) return null;
+  // «школа № третью неделю», «больницы: первый аукцион»: an ordinal before another noun counts that.
+  if (starts(stems[i + 1] ?? '', COUNTED)) return null;
   const tens = TENS.get(stems[i - 1] ?? '');
   if (tens !== undefined) return NUMBERED(stems[i - 2] ?? '') || NUMBERED(stems[i + 1] ?? '') ? tens + n : null;
   return NUMBERED(stems[i - 1] ?? '') || NUMBERED(stems[i + 1] ?? '') ? n : null;
 }
+// What an ordinal after a facility's noun may count instead of naming the facility.
+const COUNTED = ['недел', 'ден', 'дня', 'дне', 'месяц', 'год', 'раз', 'час', 'сут', 'смен', 'аукцион', 'этаж', 'класс', 'очеред', 'квартал', 'полугод'];
 
 /** A stem within `span` words of stem `i` (not itself) passes `test`. */
 function nearStem(stems: readonly string[], i: number, test: (s: string) => boolean, span = 2): boolean {

@@ -130,6 +130,9 @@ describe('numbers', () => {
     expect(features('школа номер пять')).toContain('#5');
     expect(features('третий день нет воды, второй раз пишу')).not.toContain('#3');
     expect(features('третий день нет воды, второй раз пишу')).not.toContain('#2');
+    // After a facility's noun, an ordinal before another noun counts that: a duration, an auction.
+    expect(features('В школе №5 третью неделю нет горячего питания')).not.toContain('#3');
+    expect(features('ремонт кровли больницы: первый аукцион признан несостоявшимся')).not.toContain('#1');
     // «67 ребёнок застрял» is house 67; «2 ребёнка» count children.
     expect([...incidentalNumbers('на Пушкина 67 ребёнок застрял в лифте')]).toEqual([]);
     expect([...incidentalNumbers('застряли 2 ребёнка')]).toEqual(['#2']);
