@@ -38,11 +38,11 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
   else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
   const samePlace = sameTown && a.placeKey !== null && a.placeKey === b.placeKey;
-  const shares = (x: readonly number[], y: readonly number[]) => x.some((v) => y.includes(v));
+  const shares = <T>(x: readonly T[], y: readonly T[]) => x.some((v) => y.includes(v));
   return {
     similarity: sameTown ? jaccard(a.features, b.features) : 0,
     samePlace,
-    anchored: sameTown && shares(a.problems, b.problems) && (shares(a.numbers, b.numbers) || samePlace),
+    anchored: sameTown && shares(a.problems, b.problems) && (shares(a.numbers, b.numbers) || shares(a.districts, b.districts) || samePlace),
     sameSector: a.sector === b.sector,
     otherSectorConfidence: a.sector === b.sector ? null : Math.min(a.sectorConfidence, b.sectorConfidence),
     conflict,
@@ -110,7 +110,7 @@ export function chooseThresholds(pairs: readonly ScoredPair[], base: GroupingPol
   const vetoes: (number | null)[] = [null, ...grid(0.5, 1, 0.05).reverse()];
   let best: { f: number; policy: GroupingPolicy } | null = null;
   for (const placeBonus of grid(0, 0.2, 0.05))
-    for (const anchorBonus of grid(0, 0.2, 0.05))
+    for (const anchorBonus of grid(0, 0.3, 0.05))
       for (const otherSectorPenalty of grid(0, 0.3, 0.1))
         for (const sectorVeto of vetoes)
           for (const autoLink of links) {

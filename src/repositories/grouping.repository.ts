@@ -65,8 +65,8 @@ export type GroupOutcome =
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
 // matching costs about 200 instructions a character (callgrind). A profile written before v4 (v3:
-// without the last two aspect groups, operator and line; v2: without the three before them too,
-// facility, entrance, vehicle) or before v2
+// without the last three aspect groups, operator, line and date; v2: without the three before them
+// too, facility, entrance, vehicle) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
@@ -79,9 +79,9 @@ local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
   if version == 'v4|' or version == 'v3|' or version == 'v2|' then
-    -- A v3 profile has no operator and line groups (the last two sets), a v2 profile neither the
-    -- facility, entrance and vehicle groups before them: it reads as naming none.
-    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 2 or nsets - 5
+    -- A v3 profile has no operator, line and date groups (the last three sets), a v2 profile
+    -- neither the facility, entrance and vehicle groups before them: it reads as naming none.
+    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 3 or nsets - 6
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -129,8 +129,8 @@ local function scan(s)
   end
   local sector = nextField(1)
   if not sector then return nil end
-  -- Both name numbers (set 1) or problems (set 4) and were not vetoed: they share one.
-  local numbers, problems = false, false
+  -- Both name numbers (set 1), districts (set 3) or problems (set 4) and were not vetoed: they share one.
+  local numbers, districts, problems = false, false, false
   for k = 1, nsets do
     local list = nextField(k + 1)
     if not list then return nil end
@@ -139,11 +139,11 @@ local function scan(s)
       local shared = false
       for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
       if not shared then return nil end
-      if k == 1 then numbers = true elseif k == 4 then problems = true end
+      if k == 1 then numbers = true elseif k == 3 then districts = true elseif k == 4 then problems = true end
     end
   end
-  if t then return sector, t[nsets + 2], numbers, problems end
-  return sector, string.sub(s, pos), numbers, problems
+  if t then return sector, t[nsets + 2], numbers or districts, problems end
+  return sector, string.sub(s, pos), numbers or districts, problems
 end
 local function jac(list)
   if myCount == 0 then return 0 end
@@ -211,12 +211,12 @@ for r = 1, #ranked do
   local id = ranked[r]
   local c = profiles[r]
   if c then
-    local sectorField, features, sharedNumber, sharedProblem = scan(c)
+    local sectorField, features, sharedAnchor, sharedProblem = scan(c)
     if sectorField then
       local s = jac(features)
       if placeIds[id] then s = s + bonus end
-      -- The same problem at the same number or place (ARGV[17]).
-      if sharedProblem and (sharedNumber or placeIds[id]) then s = s + anchor end
+      -- The same problem at the same number, district or place (ARGV[17]).
+      if sharedProblem and (sharedAnchor or placeIds[id]) then s = s + anchor end
       local label, conf = sectorOf(sectorField)
       local other = label ~= myLabel
       if other then s = s - penalty end

@@ -214,3 +214,41 @@ describe('ninth-iteration features', () => {
   });
 });
 
+
+describe('tenth-iteration features', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('folds a problem told by its consequences into the problem', () => {
+    expect(features('весь день сидели на уроках в куртках и шапках')).toContain('~heating');
+    expect(features('мама в палате мёрзнет, медсёстры приносят пледы')).toContain('~heating');
+    expect(features('с утра сухо в кранах, ходим к колонке')).toContain('~water');
+    expect(features('сидим при свечах, холодильники потекли')).toContain('~power');
+    expect(features('с потолка капает прямо на диван')).toContain('~leak');
+    expect(features('в школе опять толчки не работают')).toContain('~toilet');
+    expect(features('рогатые на маркса встали все в ряд')).toContain('~bus');
+    expect(features('сына покусали у дома')).toContain('~stray');
+  });
+
+  it('«ни холодной ни горячей» is the water, not a cold room', () => {
+    expect(features('воды нет вообще ни холодной ни горячей')).not.toContain('~heating');
+    expect(aspects('70 лет Октября 13 — холодной нет, горячая идёт')).toEqual(['temp:cold']);
+  });
+
+  it('names the date of an outage, a dump apart from a container not emptied, a market and a station as sites', () => {
+    expect(aspects('Лобкова 4 — опять нет горячей, 12 марта')).toContain('date:12.3');
+    expect(aspects('с 9 мая нет горячей воды')).toContain('date:9.5');
+    expect(aspects('24 маршрут печка не работает')).not.toContain('date:24.5');
+    expect([...incidentalNumbers('Лобкова 4 нет горячей воды с 1 февраля')]).toEqual(['#1']);
+    expect(aspects('На пустыре кто-то вывалил строительный мусор')).toContain('waste:dump');
+    expect(aspects('Мусор не вывозят с контейнерной площадки')).toEqual(['waste:uncollected']);
+    expect(aspects('светофор у рынка мигает жёлтым')).toEqual(['site:market']);
+    expect(aspects('у вокзала яма')).toEqual(['site:station']);
+  });
+
+  it('reads «на Амуре» and «Городок» as districts, «Эр-Телеком» as Дом.ру', () => {
+    expect(districtsOf(analyze('на амуре опять света нет').stems)).toEqual(['amursky']);
+    expect(districtsOf(analyze('без тепла весь Городок').stems)).toEqual(['neftyaniki']);
+    expect(aspects('Эр-Телеком, с 18:00 интернет отвалился')).toContain('operator:domru');
+    expect(aspects('Дом.ру лёг по всему Омску? ни интернета ни тв')).toContain('operator:domru');
+  });
+});
