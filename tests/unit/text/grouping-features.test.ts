@@ -252,3 +252,18 @@ describe('tenth-iteration features', () => {
     expect(aspects('Дом.ру лёг по всему Омску? ни интернета ни тв')).toContain('operator:domru');
   });
 });
+
+describe('eleventh-iteration features', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('an intercom and an entrance door are problems of their own; a rude conductor is not a late bus', () => {
+    expect(features('Багратиона 21 — домофон не работает')).toContain('~intercom');
+    expect(features('сломан доводчик, входная дверь нараспашку')).toContain('~door');
+    expect(aspects('В 60-м автобусе кондуктор нахамила пенсионерке и высадила на морозе')).toContain('bus:rude');
+  });
+
+  it('reads operators written in Latin letters and «Левобережье» as the left bank', () => {
+    expect(aspects('в Ростовке MTS не ловит')).toEqual(['line:mobile', 'operator:mts']);
+    expect(districtsOf(analyze('на Левобережье нет связи').stems)).toEqual(['left-bank']);
+  });
+});
