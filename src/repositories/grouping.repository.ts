@@ -129,8 +129,8 @@ local function scan(s)
   end
   local sector = nextField(1)
   if not sector then return nil end
-  -- Both name numbers (set 1), districts (set 3) or problems (set 4) and were not vetoed: they share one.
-  local numbers, districts, problems = false, false, false
+  -- Both name numbers (set 1) or problems (set 4) and were not vetoed: they share one.
+  local numbers, problems = false, false
   for k = 1, nsets do
     local list = nextField(k + 1)
     if not list then return nil end
@@ -139,11 +139,11 @@ local function scan(s)
       local shared = false
       for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
       if not shared then return nil end
-      if k == 1 then numbers = true elseif k == 3 then districts = true elseif k == 4 then problems = true end
+      if k == 1 then numbers = true elseif k == 4 then problems = true end
     end
   end
-  if t then return sector, t[nsets + 2], numbers or districts, problems end
-  return sector, string.sub(s, pos), numbers or districts, problems
+  if t then return sector, t[nsets + 2], numbers, problems end
+  return sector, string.sub(s, pos), numbers, problems
 end
 local function jac(list)
   if myCount == 0 then return 0 end
@@ -211,12 +211,12 @@ for r = 1, #ranked do
   local id = ranked[r]
   local c = profiles[r]
   if c then
-    local sectorField, features, sharedAnchor, sharedProblem = scan(c)
+    local sectorField, features, sharedNumber, sharedProblem = scan(c)
     if sectorField then
       local s = jac(features)
       if placeIds[id] then s = s + bonus end
-      -- The same problem at the same number, district or place (ARGV[17]).
-      if sharedProblem and (sharedAnchor or placeIds[id]) then s = s + anchor end
+      -- The same problem at the same number or place (ARGV[17]).
+      if sharedProblem and (sharedNumber or placeIds[id]) then s = s + anchor end
       local label, conf = sectorOf(sectorField)
       local other = label ~= myLabel
       if other then s = s - penalty end
