@@ -89,7 +89,7 @@ const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 // Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
 const read = tuningOnly
   ? []
-  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8']
+  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9']
       .map((name, i) => args[i + 1] ?? `data/grouping/${name}.jsonl`)
       .filter((f) => existsSync(f))
       .map((f) => ({ file: f, pairs: score(load(f)) }));
@@ -110,7 +110,7 @@ if (tuningOnly) {
   console.log(`tuning with DEFAULT_GROUPING: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
   process.exit(0);
 }
-const testFile = args[9] ?? 'data/grouping/heldout-9.jsonl';
+const testFile = args[10] ?? 'data/grouping/heldout-10.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;

@@ -65,7 +65,7 @@ export type GroupOutcome =
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
 // matching costs about 200 instructions a character (callgrind). A profile written before v4 (v3:
-// without the last three aspect groups, operator, line and date; v2: without the three before them
+// without the last four aspect groups, operator, line, date and weekday; v2: without the three before them
 // too, facility, entrance, vehicle) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
@@ -79,9 +79,9 @@ local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
   if version == 'v4|' or version == 'v3|' or version == 'v2|' then
-    -- A v3 profile has no operator, line and date groups (the last three sets), a v2 profile
-    -- neither the facility, entrance and vehicle groups before them: it reads as naming none.
-    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 3 or nsets - 6
+    -- A v3 profile has no operator, line, date and weekday groups (the last four sets), a v2
+    -- profile neither the facility, entrance and vehicle groups before them: it reads as naming none.
+    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 4 or nsets - 7
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)

@@ -240,6 +240,11 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['домофон', 'intercom'],
   ['доводчик', 'door'], // an entrance door that does not close
   ['нараспашк', 'door'],
+  // Twelfth iteration (read on held-out-9 after its one run).
+  ['аттракцион', 'attraction'],
+  ['карусел', 'attraction'],
+  ['разметк', 'markings'], // a crossing's paint, not its sign
+  ['знак', 'sign'],
 ];
 const BY_PREFIX = new Map(PREFIX);
 const PREFIX_LENGTHS = [...new Set(PREFIX.map(([p]) => p.length))].sort((a, b) => b - a);
@@ -384,7 +389,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -444,7 +449,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // are two problems with two companies.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -472,6 +477,9 @@ function entranceNumber(s: string): number | null {
   if (/^\d{1,2}$/.test(s)) return Number(s);
   return ORDINALS.get(s) ?? null;
 }
+
+// Weekday stems in order («понедельник», «во вторник», «в среду», «четверг», «в пятницу», «субботу», «воскресенье»).
+const WEEKDAYS = ['понедельник', 'вторник', 'сред', 'четверг', 'пятниц', 'суббот', 'воскресен'];
 
 // Month stems in order («марта» → март; «мая» → ма, matched whole: «24 маршрут» is no date).
 const MONTHS = ['январ', 'феврал', 'март', 'апрел', 'ма', 'июн', 'июл', 'август', 'сентябр', 'октябр', 'ноябр', 'декабр'];
@@ -513,7 +521,8 @@ export function aspectsOf(stems: readonly string[]): string[] {
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
       // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
       const flowing = (prev !== 'не' && FLOWS(next)) || (prev === 'тольк' && FLOWS(stems[i - 2] ?? '') && stems[i - 3] !== 'не');
-      if (conceptOf(s) === 'hot' && !flowing) out.add('temp:hot');
+      // «кипятком не умоешься» is no hot water that is off.
+      if (conceptOf(s) === 'hot' && !s.startsWith('кипят') && !flowing) out.add('temp:hot');
       if ((s === 'хвс' || (s === 'холодн' && (WATER_WORD(next) || next === 'нет' || prev === 'нет' || prev === 'ни'))) && !flowing) out.add('temp:cold');
     }
     if (waste) {
@@ -550,6 +559,10 @@ export function aspectsOf(stems: readonly string[]): string[] {
     // Which day («12 марта», «с 1 февраля»): the same outage at one house on two dates is two.
     const month = /^\d{1,2}$/.test(s) ? MONTHS.findIndex((m) => (m === 'ма' ? next === m : next.startsWith(m))) : -1;
     if (month >= 0) out.add(`date:${Number(s)}.${month + 1}`);
+    // Which weekday («в понедельник» against «в среду»), apart from dates: a date has a weekday too.
+    // «сред» (среда, среду) only after a preposition: «среди жителей» has the same stem.
+    const weekday = WEEKDAYS.findIndex((w) => (w === 'сред' ? s === w && ['в', 'во', 'с', 'со', 'до', 'к', 'по', 'эт'].includes(prev) : s.startsWith(w)));
+    if (weekday >= 0) out.add(`weekday:${weekday + 1}`);
     // Which kind of vehicle a route number belongs to: tram 8 and bus 8 are two routes.
     if (starts(s, ['трамва'])) out.add('vehicle:tram');
     else if (starts(s, ['троллейбус', 'тролик', 'троллик'])) out.add('vehicle:trolleybus');

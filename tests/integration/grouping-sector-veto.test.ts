@@ -74,7 +74,7 @@ describe('grouping sector veto', () => {
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
   });
 
-  it('a v3 profile (no operator, line or date group) is still read: its numbers veto, its words link, an operator never vetoes it', async () => {
+  it('a v3 profile (no operator, line, date or weekday group) is still read: its numbers veto, its words link, an operator never vetoes it', async () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     // v3|sector|numbers|street|districts|problems|guessed street|nine aspect groups|features

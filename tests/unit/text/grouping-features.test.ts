@@ -267,3 +267,20 @@ describe('eleventh-iteration features', () => {
     expect(districtsOf(analyze('на Левобережье нет связи').stems)).toEqual(['left-bank']);
   });
 });
+
+describe('twelfth-iteration features', () => {
+  const features = (text: string) => groupingFeatures(analyze(text).stems);
+
+  it('names the weekday apart from the date, and «среди» is no Wednesday', () => {
+    expect(aspects('Октябрьская — света нет с 8 утра, понедельник')).toContain('weekday:1');
+    expect(aspects('в среду снова отключили электричество')).toContain('weekday:3');
+    expect(aspects('среди жителей опрос, свет отключили').filter((a) => a.startsWith('weekday'))).toEqual([]);
+  });
+
+  it('«кипятком не умоешься» names no hot water that is off; rides, road markings and signs are problems', () => {
+    expect(aspects('нет холодной воды. Горячая есть, а толку, кипятком же не умоешься')).not.toContain('temp:hot');
+    expect(features('половина аттракционов закрыта')).toContain('~attraction');
+    expect(features('переход стёрся, разметки не видно')).toContain('~markings');
+    expect(features('знак «Пешеходный переход» сбит машиной')).toContain('~sign');
+  });
+});
