@@ -14,9 +14,9 @@
  *
  * The thresholds are chosen on the development pairs: the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and the held-out files whose errors have been read — data/grouping/heldout.jsonl
- * and heldout-2.jsonl … heldout-8.jsonl (second to ninth arguments; the last seven written by other
+ * and heldout-2.jsonl … heldout-9.jsonl (second to tenth arguments; the last eight written by other
  * hands that read no code, each run once as the test of its iteration and read after). Their
- * errors are listed and their figures flatter. data/grouping/heldout-9.jsonl (tenth argument,
+ * errors are listed and their figures flatter. data/grouping/heldout-10.jsonl (eleventh argument,
  * written the same way) is the test now: its errors are not listed and it picks nothing. The last
  * line is `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
  * `--tuning` runs the tuning pairs alone (thresholds chosen on them) for quick feature work. No
