@@ -98,10 +98,9 @@ const fBeta = (m: PairMetrics, beta: number) => (m.tp === 0 ? 0 : ((1 + beta * b
  *   they say (on the demo stream, with 0.2, a rumour about the tap water took a basement leak
  *   sharing «10», and a district-wide outage rumour a post saying the radiators are hot), which
  *   pairs scored one against one do not show and a stream of hundreds of open incidents does.
- *   Among equals the smaller
- *   place bonus, then the smaller anchor bonus, then the smaller penalty, then no veto or the
- *   veto at the higher confidence (0.50 – 1.00 on a 0.05 grid: two confidently different sectors
- *   are at most a suggestion), then the lower threshold;
+ *   Among equals: the smaller place bonus, then the smaller anchor bonus, then the smaller
+ *   penalty, then no veto or the veto at the higher confidence (0.50 – 1.00 on a 0.05 grid: two
+ *   confidently different sectors are at most a suggestion), then the lower threshold;
  * - `suggest`: the highest value at which links plus suggestions still reach `suggestRecall` of
  *   the reachable same-problem pairs (the operator sees what automatic linking missed), never
  *   above `autoLink`.

@@ -215,7 +215,6 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['свитер', 'heating'],
   ['остыва', 'heating'], // «дом остывает»
   ['мерзн', 'heating'], // «мёрзнут в палате» (a pipe that froze is «замёрзла»: `freezing`)
-  ['сух', 'water'], // «сухо в кранах»
   ['колонк', 'water'], // «с вёдрами к колонке»
   ['смыт', 'water'], // «унитаз не смыть»
   ['свеч', 'power'], // «сидим при свечах»
@@ -345,6 +344,11 @@ export function groupingFeatures(stems: readonly string[]): string[] {
     // «до сих пор», «с тех пор» say how long, not «порыв»; «не топят» is the heating.
     if (s === 'пор' && (stems[i - 1] === 'сих' || stems[i - 1] === 'тех')) continue;
     if (stems[i - 1] === 'не' && starts(s, ['топ', 'грет'])) out.add('~heating');
+    // «сухо в кранах», «у нас тоже сухо»: the water; «сухая трава», «сухая погода» are not.
+    if (s === 'сух' && !starts(stems[i + 1] ?? '', ['трав', 'погод', 'лист', 'ветк', 'дерев', 'камыш'])) {
+      out.add('~water');
+      continue;
+    }
     const c = s.length >= 2 ? conceptOf(s) : null;
     if (c) out.add(`~${c}`);
     else rest.push(s);

@@ -284,3 +284,11 @@ describe('twelfth-iteration features', () => {
     expect(features('знак «Пешеходный переход» сбит машиной')).toContain('~sign');
   });
 });
+
+describe('dry taps and dry grass', () => {
+  it('«сухо в кранах» is the water, «сухую траву жгут» is not', () => {
+    expect(groupingFeatures(analyze('Тюкалинск, у нас тоже сухо').stems)).toContain('~water');
+    expect(groupingFeatures(analyze('с утра сухо в кранах').stems)).toContain('~water');
+    expect(groupingFeatures(analyze('за гаражами жгут сухую траву, дым').stems)).not.toContain('~water');
+  });
+});
