@@ -23,12 +23,13 @@
  *   --pairs                      with --families: every pair of those families with its out-of-fold score
  *   --errors                     the dev pairs the out-of-fold scores misjudge at the suggestion threshold
  *   --top-negatives              the dev negatives with the highest out-of-fold scores
+ *   --penalty p                  that penalty only (quicker while trying features)
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { regionPlaces } from '../src/services/claim-matcher.service';
 import { loadRegion } from '../src/services/gazetteer.service';
-import { CLAIM_FEATURES, claimFeatures, claimFingerprint, isVetoed, nothingShared } from '../src/text/claim-similarity';
+import { CLAIM_FEATURES, claimFeatures, claimFingerprint, copyOf, isVetoed, nothingShared } from '../src/text/claim-similarity';
 import { claimPairs, loadClaimRows } from './claims-pairs';
 
 const PENALTIES = [0.000001, 0.000003, 0.00001, 0.00003, 0.0001, 0.0003] as const;
@@ -47,6 +48,8 @@ interface Example {
   served: boolean;
   /** A hard disagreement (isVetoed): the served score stays below the bands whatever the combiner says. */
   vetoed: boolean;
+  /** A copy (copyOf): served in the link band whatever the combiner says. */
+  copy: boolean;
   /** The pair's texts, for --errors. */
   texts: [string, string];
 }
@@ -152,19 +155,23 @@ function main(): void {
     if (a.roots.size < 2 || b.roots.size < 2) return [];
     const x = (lexicons: boolean) => claimFeatures(a, b, { lexicons }).values.map((v, k) => (dropped.has(CLAIM_FEATURES[k]!) ? 0 : v));
     // Served as 0 (claimSimilarity): fitted on, but never above a threshold.
-    const vetoed = nothingShared(a, b) || isVetoed(claimFeatures(a, b).reasons);
-    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed };
+    const asServed = claimFeatures(a, b);
+    const vetoed = nothingShared(a, b) || isVetoed(asServed.reasons);
+    const copy = !nothingShared(a, b) && copyOf(a, b, asServed.values, asServed.reasons);
+    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed, copy };
     return [{ ...e, x: x(true), served: true }, ...(LEXICON_DROPOUT ? [{ ...e, x: x(false), served: false }] : [])];
   });
   const f = (x: number) => x.toFixed(3);
   let best: { penalty: number; loss: number; z: number[] } | null = null;
   // Judged on the pairs as served (with the word lists); the copies without them only train.
   const served = data.filter((e) => e.served);
-  for (const penalty of PENALTIES) {
+  // --penalty p: only that penalty (quicker, for trying a feature out of fold).
+  const fixed = Number(arg('--penalty'));
+  for (const penalty of fixed > 0 ? [fixed] : PENALTIES) {
     const raw = outOfFold(data, penalty).filter((_, i) => data[i]!.served);
     const loss = raw.reduce((s, v, i) => s + Math.log(1 + Math.exp(served[i]!.y ? -v : v)), 0) / raw.length;
-    // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band.
-    const z = raw.map((v, i) => (served[i]!.vetoed ? -Infinity : v));
+    // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band; a copy always links.
+    const z = raw.map((v, i) => (served[i]!.copy ? Infinity : served[i]!.vetoed ? -Infinity : v));
     const t = thresholdFor(served, z, SUGGEST_PRECISION);
     const r = at(served, z, t);
     const curve = [0.9, 0.95, 0.97, 0.99].map((p) => `r@p${p}=${f(at(served, z, thresholdFor(served, z, p)).recall)}`).join(' ');

@@ -69,6 +69,8 @@ export interface ClaimFingerprint {
   entities: Set<string>;
   /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» / «по причине» («штраф за костёр», «из-за морозов», «карантин по гриппу»). */
   reasons: Set<string>;
+  /** Character 4-grams of the text as a copy keeps it (copyText), hashed and sorted: for copySimilarity. */
+  shingles: number[];
 }
 
 const STOP = new Set(
@@ -650,7 +652,9 @@ function isOfficial(text: string, normalized: string): boolean {
 }
 
 /** The fingerprint of one text; `places` (from the region's gazetteer) finds named places in any case. */
-export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {}): ClaimFingerprint {
+export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}): ClaimFingerprint {
+  // A forwarded message's header names who forwarded it, not what it claims.
+  const text = raw.replace(FORWARD_HEADER, '');
   const a = analyze(text);
   const stems = new Set<string>();
   const negated = new Set<string>();
@@ -726,8 +730,97 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     concepts,
     entities: entitiesOf(text, opts.places),
     reasons: reasonsOf(a.tokens, a.stems),
+    shingles: featureHashes(copyShingles(a.tokens)),
   };
 }
+
+/**
+ * A forward's header line («Переслано от Омск Life», «↪️ Пересланное сообщение», «Forwarded from
+ * …»), up to its line end or colon.
+ */
+const FORWARD_HEADER = /^[^\p{L}\n]*(?:переслано|пересланное сообщение|forwarded(?: message)?(?: from)?|fwd)(?!\p{L})[^\n:]{0,80}(?::|\n)\s*/iu;
+
+/** Words a copy adds or drops without changing the claim: kept out of the shingles. */
+const COPY_KEEP = new Set(['не', 'нет', 'без', 'ни']);
+
+/**
+ * The text as a copy keeps it: its words in order, without stop words and rumour boilerplate
+ * («СРОЧНО», «ПЕРЕШЛИТЕ ВСЕМ», «репост») or emoji, numbers kept, as character 4-grams. A re-typed
+ * copy shares most of them (a typo changes four); a retelling in other words shares few.
+ */
+function copyShingles(tokens: readonly string[]): string[] {
+  const words = tokens.filter((t) => !PLACEHOLDERS.has(t) && (COPY_KEEP.has(t) || !STOP.has(t)) && /[а-яa-z0-9]/.test(t));
+  const line = ` ${words.join(' ')} `;
+  const out: string[] = [];
+  for (let k = 0; k + COPY_GRAM <= line.length; k++) out.push(line.slice(k, k + COPY_GRAM));
+  return out;
+}
+const COPY_GRAM = 4;
+
+/**
+ * How nearly one text is a copy of the other, 0..1: the Jaccard overlap of their copy shingles
+ * (copyShingles). Paraphrase is not a copy: this is the copy path to the link band (claimSimilarity).
+ */
+export function copySimilarity(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  return jaccard(a.shingles, b.shingles);
+}
+
+/** One edit apart (a letter typed wrong, added, dropped or two swapped), two in a long word. */
+function typoOf(x: string, y: string): boolean {
+  if (x === y) return true;
+  const limit = Math.min(x.length, y.length) >= 8 ? 2 : 1;
+  if (Math.min(x.length, y.length) < 4 || Math.abs(x.length - y.length) > limit) return false;
+  // Damerau–Levenshtein (optimal string alignment) on short words.
+  let prev2: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur.push(v);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[y.length]! <= limit;
+}
+
+/** Words of a figure («тыс», «рублей», «пять», «мая»): numbers are compared as numbers. */
+const FIGURE_WORD = /^(тыс|руб|млн|млрд|процент|проц|коп)/;
+const isFigureWord = (w: string) => FIGURE_WORD.test(w) || w in CARDINALS || w in MULTIPLIERS || dateOf(w) !== undefined;
+
+/** Content words of `a` that `b` has in no form and no typo of (figures, and typos of stop words such as «врачь», aside): what a copy would not add. */
+export function ownWords(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
+  const typoOfStop = (w: string) => [...STOP].some((x) => typoOf(w, x));
+  return a.sequence.filter((t) => !isFigureWord(t.word) && !b.roots.has(t.root) && !b.sequence.some((u) => typoOf(t.word, u.word)) && !typoOfStop(t.word)).map((t) => t.word);
+}
+
+/**
+ * The copy path to the link band: a re-typed copy (typos, «ПЕРЕШЛИТЕ ВСЕМ», emoji, a forward's
+ * header) links whatever the learned combiner says — a combiner fitted on hard negatives that are
+ * near copies with one change learns to distrust similarity itself (docs/ARCHITECTURE.md, the
+ * eighth round). A copy: copy shingles overlap at least COPY_LINK, neither side has a content word
+ * the other lacks in every form and typo, and nothing disagrees — no hard veto (isVetoed), no
+ * swapped slot or name, no reason, multiple or number stated by one side only.
+ */
+export const COPY_LINK = 0.5;
+const COPY_VETO = /^(other_subject)/;
+function isCopy(a: ClaimFingerprint, b: ClaimFingerprint, f: Readonly<Record<ClaimFeature, number>>, reasons: readonly string[]): boolean {
+  if (copySimilarity(a, b) < COPY_LINK || isVetoed(reasons) || reasons.some((r) => COPY_VETO.test(r))) return false;
+  if (f.template_own > 0 || f.entities_differ > 0 || f.reason_differs > 0 || f.times_one_side > 0 || f.numbers_one_side > 0) return false;
+  return ownWords(a, b).length === 0 && ownWords(b, a).length === 0;
+}
+
+/** A pair is a copy (isCopy), from its feature vector in CLAIM_FEATURES order. */
+export function copyOf(a: ClaimFingerprint, b: ClaimFingerprint, values: readonly number[], reasons: readonly string[]): boolean {
+  const f = Object.fromEntries(CLAIM_FEATURES.map((k, i) => [k, values[i] ?? 0])) as Record<ClaimFeature, number>;
+  return isCopy(a, b, f, reasons);
+}
+
+/** A copy's score: above any sensible link band (0.9 … 1 with its overlap). */
+const copyScore = (a: ClaimFingerprint, b: ClaimFingerprint) => 0.9 + 0.1 * copySimilarity(a, b);
 
 /** At most this many words open a text as an address to its readers («Поклонники Шамана, …», «Жители Тары, …»). */
 const ADDRESS_WORDS = 3;
@@ -1172,19 +1265,28 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   if (nothingShared(a, b)) return { score: 0, reasons: ['nothing_shared'] };
   if (!MODEL_MATCHES) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
   const { values, reasons } = claimFeatures(a, b);
+  if (copyOf(a, b, values, reasons)) return { score: copyScore(a, b), reasons: [...reasons, 'copy'] };
   let z = CLAIM_MODEL.bias;
   values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));
   const score = 1 / (1 + Math.exp(-z));
   return { score: isVetoed(reasons) ? score * CLAIM_WEIGHTS.differ : score, reasons };
 }
 
-/** Best similarity of `post` to any of a claim's texts. */
+/**
+ * Best similarity of `post` to any of a claim's texts. A post that is one of those texts with one
+ * thing changed — a near copy of it (copy shingles ≥ COPY_LINK) that hard-disagrees with it
+ * (another number, town, the denial) — is another claim, even when a shorter text of the claim
+ * (its title, naming no number) would match it: its best score is cut as a veto cuts a pair.
+ */
 export function bestSimilarity(post: ClaimFingerprint, claimTexts: readonly ClaimFingerprint[]): ClaimSimilarity {
   let best: ClaimSimilarity = { score: 0, reasons: [] };
+  let contradicted: string[] | null = null;
   for (const t of claimTexts) {
     const s = claimSimilarity(post, t);
     if (s.score > best.score) best = s;
+    if (!contradicted && isVetoed(s.reasons) && copySimilarity(post, t) >= COPY_LINK) contradicted = s.reasons.filter((r) => HARD.test(r));
   }
+  if (contradicted && !best.reasons.includes('copy')) return { score: best.score * CLAIM_WEIGHTS.differ, reasons: [...best.reasons, ...contradicted.map((r) => `claim_text:${r}`)] };
   return best;
 }
 
