@@ -208,8 +208,8 @@ function main(): void {
     });
   }
   if (process.argv.includes('--top-negatives')) {
-    const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, 15);
-    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
+    const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, Number(arg('--top-negatives')) || 15);
+    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${e.family} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
   }
   const model = fit(data, penalty);
   // score = sigmoid(alpha·(z − tSuggest)): tSuggest → 0.5, tLink → 0.6.
