@@ -24,6 +24,7 @@
  *   --errors                     the dev pairs the out-of-fold scores misjudge at the suggestion threshold
  *   --top-negatives              the dev negatives with the highest out-of-fold scores
  *   --penalty p                  that penalty only (quicker while trying features)
+ *   --fit-vetoed                 fit on vetoed pairs and copies too (as before the ninth round)
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +103,15 @@ function solve(A: number[][], y: number[]): number[] {
   return m.map((row, i) => row[n]! / (row[i]! || 1e-12));
 }
 
+/**
+ * Pairs the combiner is fitted on: not those a veto keeps out of the bands or the copy path puts in
+ * the link band, whatever their logit (claimSimilarity). Fitted on those too, it learned that a near
+ * copy is a hard negative — most vetoed negatives are a copy with one thing changed — and weighed
+ * the near-duplicate overlap against a match (docs/ARCHITECTURE.md, the eighth round).
+ */
+const FIT_SERVED_ONLY = !process.argv.includes('--fit-vetoed');
+const fitted = (e: Example) => !FIT_SERVED_ONLY || (!e.vetoed && !e.copy);
+
 const logit = (m: { w: number[]; b: number }, x: readonly number[]) => x.reduce((s, v, i) => s + v * m.w[i]!, m.b);
 
 /** A pair's non-zero features by name, for the --errors and --top-negatives listings. */
@@ -111,7 +121,7 @@ const named = (x: readonly number[]) => x.map((v, k) => (v !== 0 ? `${CLAIM_FEAT
 function outOfFold(data: readonly Example[], penalty: number): number[] {
   const z = new Array<number>(data.length).fill(0);
   for (const family of new Set(data.map((e) => e.family))) {
-    const model = fit(data.filter((e) => e.family !== family), penalty);
+    const model = fit(data.filter((e) => e.family !== family && fitted(e)), penalty);
     data.forEach((e, i) => {
       if (e.family === family) z[i] = logit(model, e.x);
     });
@@ -169,7 +179,9 @@ function main(): void {
   const fixed = Number(arg('--penalty'));
   for (const penalty of fixed > 0 ? [fixed] : PENALTIES) {
     const raw = outOfFold(data, penalty).filter((_, i) => data[i]!.served);
-    const loss = raw.reduce((s, v, i) => s + Math.log(1 + Math.exp(served[i]!.y ? -v : v)), 0) / raw.length;
+    // Log-loss over the pairs the combiner decides (fitted): a vetoed pair or a copy is served apart.
+    const decided = raw.map((v, i) => (fitted(served[i]!) ? Math.log(1 + Math.exp(served[i]!.y ? -v : v)) : null)).filter((v): v is number => v !== null);
+    const loss = decided.reduce((s, v) => s + v, 0) / decided.length;
     // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band; a copy always links.
     const z = raw.map((v, i) => (served[i]!.copy ? Infinity : served[i]!.vetoed ? -Infinity : v));
     const t = thresholdFor(served, z, SUGGEST_PRECISION);
@@ -211,7 +223,7 @@ function main(): void {
     const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, Number(arg('--top-negatives')) || 15);
     for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${e.family} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
   }
-  const model = fit(data, penalty);
+  const model = fit(data.filter(fitted), penalty);
   // score = sigmoid(alpha·(z − tSuggest)): tSuggest → 0.5, tLink → 0.6.
   const logitOf = (p: number) => Math.log(p / (1 - p));
   const alpha = (logitOf(LINK_SCORE) - logitOf(SUGGEST_SCORE)) / (tLink - tSuggest);
