@@ -273,9 +273,9 @@ const CARDINALS: Readonly<Record<string, number>> = {
   четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
   // Colloquial: «сотка», «косарь», «тыща».
   сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000, полтыщи: 500, пятихатка: 500, пятихатку: 500, полтинник: 50,
-  двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
+  двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, четыреста: 400, пятьсот: 500, шестьсот: 600, семьсот: 700, восемьсот: 800, девятьсот: 900, полсотни: 50,
   // Oblique forms («не быстрее сорока», «от пяти до десяти», «больше ста»).
-  двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
+  двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, тринадцати: 13, четырнадцати: 14, пятнадцати: 15, шестнадцати: 16, семнадцати: 17, восемнадцати: 18, девятнадцати: 19, двадцати: 20, тридцати: 30,
   сорока: 40, пятидесяти: 50, шестидесяти: 60, семидесяти: 70, восьмидесяти: 80, девяноста: 90, ста: 100, двухсот: 200, трехсот: 300, пятисот: 500,
 };
 /** «удвоится», «утроят», «вдвое», «втрое», «уполовинят», «наполовину»: a multiple in one word. */
@@ -292,7 +292,7 @@ const ORDINALS: readonly [string, number][] = (
   [['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10], ['одиннадцат', 11], ['двенадцат', 12], ['тринадцат', 13], ['четырнадцат', 14], ['пятнадцат', 15], ['шестнадцат', 16], ['семнадцат', 17], ['восемнадцат', 18], ['девятнадцат', 19], ['двадцат', 20], ['тридцат', 30]] as [string, number][]
 ).sort((x, y) => y[0].length - x[0].length);
 const ORDINAL_END = /^(ый|ой|ий|ое|ого|ая|ую|ом|ому|ые|ых|ье|ья|ьего|ьему)$/;
-const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
+const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, тыщ: 1000, тыщи: 1000, тыщу: 1000, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
 /** Month and weekday words → a date token: «с 1 апреля» and «с 1 мая» state different dates. */
 const DATE_WORDS: readonly [RegExp, string][] = [
   [/^январ/, 'm1'], [/^феврал/, 'm2'], [/^март(а|е|ом|овск\S*)?$/, 'm3'], [/^апрел/, 'm4'], [/^(ма[йяюе]|майск)/, 'm5'], [/^июн/, 'm6'], [/^июл/, 'm7'], [/^август/, 'm8'], [/^сентябр/, 'm9'], [/^октябр/, 'm10'], [/^ноябр/, 'm11'], [/^декабр/, 'm12'],
@@ -367,7 +367,7 @@ function numbersOf(normalized: string): Set<string> {
   if (span !== undefined) out.add(spanToken(span));
   const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
+    let w = words[i] as string;
     const date = dateOf(w);
     if (date) {
       out.add(date);
@@ -388,6 +388,9 @@ function numbersOf(normalized: string): Set<string> {
       continue;
     }
     let n: number | undefined = /^\d+$/.test(w) ? Number(w) : CARDINALS[w];
+    // «5к», «150к»: thousands.
+    const thousands = /^(\d+)к$/.exec(w);
+    if (n === undefined && thousands) n = Number(thousands[1]) * 1000;
     if (n === undefined) {
       const m = /^(\d+)[а-я]*$/.exec(w);
       if (m) n = Number(m[1]);
@@ -399,8 +402,17 @@ function numbersOf(normalized: string): Set<string> {
     if (n === undefined || !Number.isFinite(n)) continue;
     // «40 вместо 60»: the figure replaced is not the one claimed.
     if (words[i - 1] === 'вместо') continue;
+    // «сто пятьдесят», «триста двадцать пять»: hundreds, tens and a unit are one number.
+    if (n >= 100 && n < 1000 && n % 100 === 0 && CARDINALS[w] !== undefined) {
+      const tens = CARDINALS[words[i + 1] ?? ''];
+      if (tens !== undefined && tens < 100) {
+        n += tens;
+        i++;
+        w = words[i] as string;
+      }
+    }
     // «двадцать четвёртое», «сорок пять»: tens and a unit are one number.
-    if (n >= 20 && n < 100 && n % 10 === 0 && CARDINALS[w] !== undefined) {
+    if (n >= 20 && n < 1000 && n % 10 === 0 && CARDINALS[w] !== undefined && (CARDINALS[w] as number) < 100) {
       const next = words[i + 1] ?? '';
       const unit = CARDINALS[next] ?? ordinalOf(next);
       if (unit !== undefined && unit < 10) {
@@ -414,7 +426,11 @@ function numbersOf(normalized: string): Set<string> {
     const days = spanDays(next);
     if (days !== undefined) out.add(spanToken(n * days));
     else if (/^раза?$/.test(next)) out.add(`x${n}`);
-    else out.add(String(n * (MULTIPLIERS[next] ?? 1)));
+    else if (MULTIPLIERS[next] !== undefined) {
+      // «3 тыщи»: the multiplier is part of this number, not one of its own.
+      out.add(String(n * MULTIPLIERS[next]));
+      i++;
+    } else out.add(String(n));
   }
   return out;
 }
@@ -453,6 +469,8 @@ function compoundToken(w: string): string | undefined {
   if (!best) return undefined;
   const unit = w.slice(best[0].length);
   if (/^кратн/.test(unit)) return `x${best[1]}`;
+  // «пятитысячные» (banknotes) are 5000.
+  if (/^тысячн/.test(unit)) return String(best[1] * 1000);
   const span = /^недельн/.test(unit) ? 7 : /^дневн/.test(unit) ? 1 : /^месячн/.test(unit) ? 30 : undefined;
   return span === undefined ? String(best[1]) : spanToken(best[1] * span);
 }
@@ -460,7 +478,7 @@ function compoundToken(w: string): string | undefined {
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
 const HOLIDAYS: readonly [RegExp, string][] = [
   [/(?:дн[еяюё]м?|праздник[аоу]?м?) победы/g, '9 мая'],
-  [/(?:нового года|новому году|новый год|новым годом)/g, '1 января'],
+  [/(?:нового года|новому году|новый год|новым годом|конца года|конец года)/g, '1 января'],
   [/(?:дн[еяюё]м? знаний)/g, '1 сентября'],
   [/(?:международн\S* женск\S* д\S*)/g, '8 марта'],
   [/(?:дн[еяюё]м? защитника отечества)/g, '23 февраля'],
