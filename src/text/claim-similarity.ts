@@ -1205,6 +1205,7 @@ export const CLAIM_FEATURES = [
   'other_subject',
   'length_ratio',
   'reason_differs',
+  'overlap_all',
 ] as const;
 export type ClaimFeature = (typeof CLAIM_FEATURES)[number];
 
@@ -1249,8 +1250,11 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     topic_only: has('topic_only'),
     other_subject: swapped ? Math.min(2, swapped.split(',').length) / 2 : 0,
     length_ratio: sizes[1] === 0 ? 0 : sizes[0] / sizes[1],
+    // Every measure of shared content high at once: a retelling shares roots, letters and cores alike.
+    overlap_all: 0,
     reason_differs: a.reasons.size > 0 && b.reasons.size > 0 && disjoint(a.reasons, b.roots) && disjoint(b.reasons, a.roots) ? 1 : 0,
   };
+  f.overlap_all = Math.min(f.chars, f.contain, f.cores) ** 2;
   return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
 }
 
