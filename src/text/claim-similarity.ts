@@ -69,6 +69,8 @@ export interface ClaimFingerprint {
   entities: Set<string>;
   /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» / «по причине» («штраф за костёр», «из-за морозов», «карантин по гриппу»). */
   reasons: Set<string>;
+  /** Roots of what the text is about: its roots without denial words and without the places it names (topicContainment). */
+  topic: Set<string>;
   /** Character 4-grams of the text as a copy keeps it (copyText), hashed and sorted: for copySimilarity. */
   shingles: number[];
 }
@@ -749,6 +751,14 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
     entities: entitiesOf(text, opts.places),
     reasons: reasonsOf(a.tokens, a.stems),
     shingles: featureHashes(copyShingles(a.tokens)),
+    topic: new Set(
+      a.tokens.flatMap((t, i) => {
+        const st = a.stems[i] ?? t;
+        if (!isContent(t, st)) return [];
+        const r = rootOf(st);
+        return DENIAL_WORDS.has(r) || (opts.places && placeOf(opts.places, t, st, a.tokens[i + 1])) || /^(област|регион|город|жител)/.test(st) || /^обл/.test(a.tokens[i + 1] ?? '') ? [] : [r];
+      }),
+    ),
   };
 }
 
@@ -1162,6 +1172,18 @@ function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
   return own(a, b) && own(b, a) ? 1 : 0;
 }
 
+/** Words every denial and every text of the region says: what two denials share without being about one rumour. */
+const DENIAL_WORDS = new Set(
+  'фейк фейком неправда опровергли опроверг опровергает слухи слух информация информации соответствует действительности рассылка рассылку рассылки мэрия мэрии администрации администрация сообщили заявили пояснили ложная ложной ложь недостоверная выдумка вброс ерунда чушь'
+    .split(' ')
+    .map((w) => rootOf(stem(w))),
+);
+/** The share of the shorter text's topic roots (ClaimFingerprint.topic: denial words and places aside) that the other holds. */
+function topicContainment(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  const [x, y] = a.topic.size <= b.topic.size ? [a.topic, b.topic] : [b.topic, a.topic];
+  return x.size === 0 ? 0 : intersect(x, y) / x.size;
+}
+
 /** Names of a's own: not among b's names, nor a prefix of any of b's content words (b wrote it in lower case). */
 function ownEntities(a: ClaimFingerprint, b: ClaimFingerprint): number {
   let n = 0;
@@ -1241,7 +1263,7 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     entities_differ: aOwn > 0 && bOwn > 0 ? 1 : 0,
     debunk_vs_claim: has('debunk_vs_claim'),
     // Two denials of one rumour share its words; two denials of two rumours share only the denying.
-    both_debunk: a.debunk && b.debunk ? (sizes[0] === 0 ? 0 : common / sizes[0]) : 0,
+    both_debunk: a.debunk && b.debunk ? topicContainment(a, b) : 0,
     negation_differs: has('negation_differs'),
     subject_differs: has('subject_differs'),
     predicate_agree: lexicons && a.predicates.size > 0 && b.predicates.size > 0 && !disjoint(a.predicates, b.predicates) ? 1 : 0,
