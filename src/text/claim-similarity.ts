@@ -521,7 +521,12 @@ export interface PlaceIndex {
   capital?: string;
   /** A part → the part it lies in (a neighbourhood's district): naming one is naming a place inside the other. */
   within?: ReadonlyMap<string, string>;
+  /** Names of several words as stem prefixes («тарск ворот» → the landmark): a text writing them names that place, not what one word of them names. */
+  phrases?: readonly { stems: readonly string[]; key: string }[];
 }
+
+/** Letters of each stem a name of several words is matched on («у Тарских ворот» / «тарские ворота»). */
+const PHRASE_PREFIX = 5;
 
 const PLACE_PREFIX = 6;
 
@@ -555,18 +560,29 @@ export function placeIndex(
 ): PlaceIndex {
   const keys = new Map<string, string>();
   const parents = new Map<string, string>();
-  for (const g of groups) {
-    if (g.parent) parents.set(g.key, g.parent);
-    for (const phrase of g.phrases) {
-      const a = analyze(phrase);
-      a.tokens.forEach((t, i) => {
-        const s = a.stems[i] ?? t;
-        if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
-        // «Большие Уки», «Красный Яр»: the common adjective of a longer name is not the place («больше», «красный»).
-        if (a.tokens.length > 1 && PLACE_ADJECTIVE.test(t)) return;
-        const k = s.slice(0, PLACE_PREFIX);
-        if (!keys.has(k)) keys.set(k, g.key);
-      });
+  const phrases: { stems: string[]; key: string }[] = [];
+  for (const g of groups) if (g.parent) parents.set(g.key, g.parent);
+  // A word that is a whole name first, then the words of longer names: «тарским» is the town Тара
+  // («тарский»), not the landmark «Тарские ворота» listed before it.
+  for (const whole of [true, false]) {
+    for (const g of groups) {
+      for (const phrase of g.phrases) {
+        const a = analyze(phrase);
+        if ((a.tokens.length === 1) !== whole) continue;
+        if (!whole) {
+          // «в таре», «г. тара»: a preposition or an abbreviation does not make a name of two words.
+          const words = a.stems.filter((x, i) => (a.tokens[i] ?? '').length >= 3 && !STOP.has(a.tokens[i] ?? '')).map((x) => x.slice(0, PHRASE_PREFIX));
+          if (words.length > 1 && !phrases.some((p) => p.key === g.key && p.stems.join(' ') === words.join(' '))) phrases.push({ stems: words, key: g.key });
+        }
+        a.tokens.forEach((t, i) => {
+          const s = a.stems[i] ?? t;
+          if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
+          // «Большие Уки», «Красный Яр»: the common adjective of a longer name is not the place («больше», «красный»).
+          if (a.tokens.length > 1 && PLACE_ADJECTIVE.test(t)) return;
+          const k = s.slice(0, PLACE_PREFIX);
+          if (!keys.has(k)) keys.set(k, g.key);
+        });
+      }
     }
   }
   const streets = new Map<string, string>();
@@ -574,7 +590,7 @@ export function placeIndex(
     parents.set(st.key, st.parent);
     for (const phrase of st.phrases) if (!streets.has(phrase)) streets.set(phrase, st.key);
   }
-  return { keys, parents, streets, within: new Map(opts.within ?? []), ...(opts.capital ? { capital: opts.capital } : {}) };
+  return { keys, parents, streets, within: new Map(opts.within ?? []), phrases, ...(opts.capital ? { capital: opts.capital } : {}) };
 }
 
 /** The place a text stem names, if any: its prefix, or a shorter place stem it starts with («азовск» → «азов»). */
@@ -597,11 +613,22 @@ const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<stri
 
 function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): Places {
   const names = new Set<string>();
-  const capitals = capitalisedWords(text);
   // Towns other than the capital named for sure: capitalised, or heading the text («тара: …»);
   // a lower-case word inside a sentence may only share a prefix with a settlement («у новорождённых»).
   let elsewhere = false;
+  const capitals = capitalisedWords(text);
+  // A name of several words written out is that place; its words name nothing else («на Любинском проспекте» is no Любинский район).
+  const covered = new Set<number>();
+  for (const p of index.phrases ?? []) {
+    for (let i = 0; i + p.stems.length <= tokens.length; i++) {
+      if (!p.stems.every((x, j) => (stems[i + j] ?? '').slice(0, PHRASE_PREFIX) === x)) continue;
+      names.add(p.key);
+      for (let j = 0; j < p.stems.length; j++) covered.add(i + j);
+      if ((index.parents.get(p.key) ?? p.key) !== index.capital && (p.stems.some((_, j) => capitals.has(tokens[i + j] ?? '')) || i === 0) && tokens[i - 1] !== 'до') elsewhere = true;
+    }
+  }
   tokens.forEach((t, i) => {
+    if (covered.has(i)) return;
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (!place) return;
     names.add(place);
