@@ -23,12 +23,14 @@
  *   --pairs                      with --families: every pair of those families with its out-of-fold score
  *   --errors                     the dev pairs the out-of-fold scores misjudge at the suggestion threshold
  *   --top-negatives              the dev negatives with the highest out-of-fold scores
+ *   --penalty p                  that penalty only (quicker while trying features)
+ *   --fit-vetoed                 fit on vetoed pairs and copies too (as before the ninth round)
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { regionPlaces } from '../src/services/claim-matcher.service';
 import { loadRegion } from '../src/services/gazetteer.service';
-import { CLAIM_FEATURES, claimFeatures, claimFingerprint, isVetoed, nothingShared } from '../src/text/claim-similarity';
+import { CLAIM_FEATURES, claimFeatures, claimFingerprint, copyOf, isVetoed, nothingShared } from '../src/text/claim-similarity';
 import { claimPairs, loadClaimRows } from './claims-pairs';
 
 const PENALTIES = [0.000001, 0.000003, 0.00001, 0.00003, 0.0001, 0.0003] as const;
@@ -47,6 +49,8 @@ interface Example {
   served: boolean;
   /** A hard disagreement (isVetoed): the served score stays below the bands whatever the combiner says. */
   vetoed: boolean;
+  /** A copy (copyOf): served in the link band whatever the combiner says. */
+  copy: boolean;
   /** The pair's texts, for --errors. */
   texts: [string, string];
 }
@@ -99,6 +103,15 @@ function solve(A: number[][], y: number[]): number[] {
   return m.map((row, i) => row[n]! / (row[i]! || 1e-12));
 }
 
+/**
+ * Pairs the combiner is fitted on: not those a veto keeps out of the bands or the copy path puts in
+ * the link band, whatever their logit (claimSimilarity). Fitted on those too, it learned that a near
+ * copy is a hard negative — most vetoed negatives are a copy with one thing changed — and weighed
+ * the near-duplicate overlap against a match (docs/ARCHITECTURE.md, the eighth round).
+ */
+const FIT_SERVED_ONLY = !process.argv.includes('--fit-vetoed');
+const fitted = (e: Example) => !FIT_SERVED_ONLY || (!e.vetoed && !e.copy);
+
 const logit = (m: { w: number[]; b: number }, x: readonly number[]) => x.reduce((s, v, i) => s + v * m.w[i]!, m.b);
 
 /** A pair's non-zero features by name, for the --errors and --top-negatives listings. */
@@ -108,7 +121,7 @@ const named = (x: readonly number[]) => x.map((v, k) => (v !== 0 ? `${CLAIM_FEAT
 function outOfFold(data: readonly Example[], penalty: number): number[] {
   const z = new Array<number>(data.length).fill(0);
   for (const family of new Set(data.map((e) => e.family))) {
-    const model = fit(data.filter((e) => e.family !== family), penalty);
+    const model = fit(data.filter((e) => e.family !== family && fitted(e)), penalty);
     data.forEach((e, i) => {
       if (e.family === family) z[i] = logit(model, e.x);
     });
@@ -152,19 +165,25 @@ function main(): void {
     if (a.roots.size < 2 || b.roots.size < 2) return [];
     const x = (lexicons: boolean) => claimFeatures(a, b, { lexicons }).values.map((v, k) => (dropped.has(CLAIM_FEATURES[k]!) ? 0 : v));
     // Served as 0 (claimSimilarity): fitted on, but never above a threshold.
-    const vetoed = nothingShared(a, b) || isVetoed(claimFeatures(a, b).reasons);
-    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed };
+    const asServed = claimFeatures(a, b);
+    const vetoed = nothingShared(a, b) || isVetoed(asServed.reasons);
+    const copy = !nothingShared(a, b) && copyOf(a, b, asServed.values, asServed.reasons);
+    const e = { y: p.same ? (1 as const) : (0 as const), family: rows[p.a]!.family, texts: [rows[p.a]!.text, rows[p.b]!.text] as [string, string], vetoed, copy };
     return [{ ...e, x: x(true), served: true }, ...(LEXICON_DROPOUT ? [{ ...e, x: x(false), served: false }] : [])];
   });
   const f = (x: number) => x.toFixed(3);
   let best: { penalty: number; loss: number; z: number[] } | null = null;
   // Judged on the pairs as served (with the word lists); the copies without them only train.
   const served = data.filter((e) => e.served);
-  for (const penalty of PENALTIES) {
+  // --penalty p: only that penalty (quicker, for trying a feature out of fold).
+  const fixed = Number(arg('--penalty'));
+  for (const penalty of fixed > 0 ? [fixed] : PENALTIES) {
     const raw = outOfFold(data, penalty).filter((_, i) => data[i]!.served);
-    const loss = raw.reduce((s, v, i) => s + Math.log(1 + Math.exp(served[i]!.y ? -v : v)), 0) / raw.length;
-    // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band.
-    const z = raw.map((v, i) => (served[i]!.vetoed ? -Infinity : v));
+    // Log-loss over the pairs the combiner decides (fitted): a vetoed pair or a copy is served apart.
+    const decided = raw.map((v, i) => (fitted(served[i]!) ? Math.log(1 + Math.exp(served[i]!.y ? -v : v)) : null)).filter((v): v is number => v !== null);
+    const loss = decided.reduce((s, v) => s + v, 0) / decided.length;
+    // A hard disagreement vetoes the pair whatever its logit (claimSimilarity): it never reaches a band; a copy always links.
+    const z = raw.map((v, i) => (served[i]!.copy ? Infinity : served[i]!.vetoed ? -Infinity : v));
     const t = thresholdFor(served, z, SUGGEST_PRECISION);
     const r = at(served, z, t);
     const curve = [0.9, 0.95, 0.97, 0.99].map((p) => `r@p${p}=${f(at(served, z, thresholdFor(served, z, p)).recall)}`).join(' ');
@@ -201,10 +220,10 @@ function main(): void {
     });
   }
   if (process.argv.includes('--top-negatives')) {
-    const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, 15);
-    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
+    const neg = served.map((e, i) => ({ e, z: z[i]! - tSuggest })).filter((x) => !x.e.y).sort((x, y) => y.z - x.z).slice(0, Number(arg('--top-negatives')) || 15);
+    for (const { e, z: v } of neg) console.log(`NEG ${v.toFixed(2)} ${e.family} ${named(e.x)}\n   ${e.texts[0]}\n   ${e.texts[1]}`);
   }
-  const model = fit(data, penalty);
+  const model = fit(data.filter(fitted), penalty);
   // score = sigmoid(alpha·(z − tSuggest)): tSuggest → 0.5, tLink → 0.6.
   const logitOf = (p: number) => Math.log(p / (1 - p));
   const alpha = (logitOf(LINK_SCORE) - logitOf(SUGGEST_SCORE)) / (tLink - tSuggest);

@@ -69,6 +69,10 @@ export interface ClaimFingerprint {
   entities: Set<string>;
   /** Roots of what a fine, a price or a cause is for: the words after «за» / «из-за» / «по причине» («штраф за костёр», «из-за морозов», «карантин по гриппу»). */
   reasons: Set<string>;
+  /** Roots of what the text is about: its roots without denial words and without the places it names (topicContainment). */
+  topic: Set<string>;
+  /** Character 4-grams of the text as a copy keeps it (copyText), hashed and sorted: for copySimilarity. */
+  shingles: number[];
 }
 
 const STOP = new Set(
@@ -87,13 +91,13 @@ const STOP = new Set(
  * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
  * штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенни|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
+const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
  * отключать», «это старая рассылка».
  */
-const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут)(?![а-я])|никто не (?:собирается|собираются|планирует)|стар(?:ая|ую) рассылк)/;
+const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут)(?![а-я])|никто (?:ничего |их |это |\S+ )?не (?:собирается|собираются|планирует|отменял|отменил|отменяет)|так(?:ой|ого|их) (?!\S+ \S+ нет)\S+ нет(?![а-я])|стар(?:ая|ую) рассылк)/;
 /**
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
@@ -199,7 +203,7 @@ const SUBJECTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   /** Public events. */
   event: { parade: 'парад парада параде', salute: 'салют салюта фейерверк фейерверка', concert: 'концерт концерта концерты', fair: 'ярмарка ярмарки ярмарку', march: 'шествие шествия', marathon: 'марафон марафона забег забега' },
   /** Animals. */
-  animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', bear: 'медведь медведя медведи', wolf: 'волк волки волков', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
+  animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', mosquito: 'комары комаров комарами комар мошка мошки мошкара мошкары', bear: 'медведь медведя медведи', wolf: 'волк волки волков', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
   utility: { water: 'вода воду воды водой водоснабжение водопровод', gas: 'газ газа газом газоснабжение', power: 'свет света электричество электричества электроэнергия электроэнергии', heat: 'отопление отопления тепло тепла', internet: 'интернет интернета', waste: 'мусор мусора тко', sewer: 'канализация канализации', lift: 'лифт лифты лифта' },
 };
 const SUBJECT_OF = new Map<string, [string, string]>();
@@ -215,7 +219,7 @@ const PREDICATES: Readonly<Record<string, RegExp>> = {
   dearer: /^(платн|подорож|дорож|вырастет|вырастут|вырос|повыс|повыш|подним|поднял|удво|утро|дороже|рост|стоить|стоимост|платить|заплат)/,
   cheaper: /^(подешев|снизят|снизи|сниж|уреж|урез|среж|срез|уменьш|сократ|сокращ|понизят|понижен)/,
   // A service stops, whether cut off, closed, cancelled or run out: one kind («бензина не будет» / «бензин кончится»).
-  stopped: /^(отключ|перекро|перекрыв|вырубя|вырубит|отрежут|остан[ео]тся|задерж|перебо|закро|закры|ликвид|отмен|убер|убира|сним[уе]т|демонт|расформир|снос|снесут|запрет|пропал|пропад|дефицит|нехват|кончи|законч|исчез|хватит)/,
+  stopped: /^(прекра|упраздн|лишат|лишит|перестан|отключ|перекро|перекрыв|вырубя|вырубит|отрежут|остан[ео]тся|задерж|перебо|закро|закры|ликвид|отмен|убер|убира|сним[уе]т|демонт|расформир|снос|снесут|запрет|пропал|пропад|дефицит|нехват|кончи|законч|исчез|хватит)/,
   poisoned: /^(отрав|яд|ядов|токсич|выброс|загрязн)/,
   infected: /^(зараж|заболе|вспышк|эпидеми|инфицир|карантин|болеют)/,
   attacked: /^(напал|нападе|покус|укус|загрыз|избил|избиени|затащ|похищ|похит|зазыва|караул)/,
@@ -270,10 +274,10 @@ const CARDINALS: Readonly<Record<string, number>> = {
   // Collective numerals («десятеро заболели»).
   четверо: 4, пятеро: 5, шестеро: 6, семеро: 7, восьмеро: 8, девятеро: 9, десятеро: 10, четверых: 4, пятерых: 5, шестерых: 6, семерых: 7, восьмерых: 8, десятерых: 10,
   // Colloquial: «сотка», «косарь», «тыща».
-  сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000,
-  двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, пятьсот: 500,
+  сотка: 100, сотку: 100, сотки: 100, косарь: 1000, косаря: 1000, тыща: 1000, тыщу: 1000, тыщи: 1000, полтыщи: 500, пятихатка: 500, пятихатку: 500, полтинник: 50,
+  двадцать: 20, тридцать: 30, сорок: 40, пятьдесят: 50, шестьдесят: 60, семьдесят: 70, восемьдесят: 80, девяносто: 90, сто: 100, двести: 200, триста: 300, четыреста: 400, пятьсот: 500, шестьсот: 600, семьсот: 700, восемьсот: 800, девятьсот: 900, полсотни: 50,
   // Oblique forms («не быстрее сорока», «от пяти до десяти», «больше ста»).
-  двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, пятнадцати: 15, двадцати: 20, тридцати: 30,
+  двух: 2, трех: 3, четырех: 4, пяти: 5, шести: 6, семи: 7, восьми: 8, девяти: 9, десяти: 10, одиннадцати: 11, двенадцати: 12, тринадцати: 13, четырнадцати: 14, пятнадцати: 15, шестнадцати: 16, семнадцати: 17, восемнадцати: 18, девятнадцати: 19, двадцати: 20, тридцати: 30,
   сорока: 40, пятидесяти: 50, шестидесяти: 60, семидесяти: 70, восьмидесяти: 80, девяноста: 90, ста: 100, двухсот: 200, трехсот: 300, пятисот: 500,
 };
 /** «удвоится», «утроят», «вдвое», «втрое», «уполовинят», «наполовину»: a multiple in one word. */
@@ -290,7 +294,7 @@ const ORDINALS: readonly [string, number][] = (
   [['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10], ['одиннадцат', 11], ['двенадцат', 12], ['тринадцат', 13], ['четырнадцат', 14], ['пятнадцат', 15], ['шестнадцат', 16], ['семнадцат', 17], ['восемнадцат', 18], ['девятнадцат', 19], ['двадцат', 20], ['тридцат', 30]] as [string, number][]
 ).sort((x, y) => y[0].length - x[0].length);
 const ORDINAL_END = /^(ый|ой|ий|ое|ого|ая|ую|ом|ому|ые|ых|ье|ья|ьего|ьему)$/;
-const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
+const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, тыщ: 1000, тыщи: 1000, тыщу: 1000, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
 /** Month and weekday words → a date token: «с 1 апреля» and «с 1 мая» state different dates. */
 const DATE_WORDS: readonly [RegExp, string][] = [
   [/^январ/, 'm1'], [/^феврал/, 'm2'], [/^март(а|е|ом|овск\S*)?$/, 'm3'], [/^апрел/, 'm4'], [/^(ма[йяюе]|майск)/, 'm5'], [/^июн/, 'm6'], [/^июл/, 'm7'], [/^август/, 'm8'], [/^сентябр/, 'm9'], [/^октябр/, 'm10'], [/^ноябр/, 'm11'], [/^декабр/, 'm12'],
@@ -365,7 +369,7 @@ function numbersOf(normalized: string): Set<string> {
   if (span !== undefined) out.add(spanToken(span));
   const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
+    let w = words[i] as string;
     const date = dateOf(w);
     if (date) {
       out.add(date);
@@ -386,6 +390,9 @@ function numbersOf(normalized: string): Set<string> {
       continue;
     }
     let n: number | undefined = /^\d+$/.test(w) ? Number(w) : CARDINALS[w];
+    // «5к», «150к»: thousands.
+    const thousands = /^(\d+)к$/.exec(w);
+    if (n === undefined && thousands) n = Number(thousands[1]) * 1000;
     if (n === undefined) {
       const m = /^(\d+)[а-я]*$/.exec(w);
       if (m) n = Number(m[1]);
@@ -397,8 +404,17 @@ function numbersOf(normalized: string): Set<string> {
     if (n === undefined || !Number.isFinite(n)) continue;
     // «40 вместо 60»: the figure replaced is not the one claimed.
     if (words[i - 1] === 'вместо') continue;
+    // «сто пятьдесят», «триста двадцать пять»: hundreds, tens and a unit are one number.
+    if (n >= 100 && n < 1000 && n % 100 === 0 && CARDINALS[w] !== undefined) {
+      const tens = CARDINALS[words[i + 1] ?? ''];
+      if (tens !== undefined && tens < 100) {
+        n += tens;
+        i++;
+        w = words[i] as string;
+      }
+    }
     // «двадцать четвёртое», «сорок пять»: tens and a unit are one number.
-    if (n >= 20 && n < 100 && n % 10 === 0 && CARDINALS[w] !== undefined) {
+    if (n >= 20 && n < 1000 && n % 10 === 0 && CARDINALS[w] !== undefined && (CARDINALS[w] as number) < 100) {
       const next = words[i + 1] ?? '';
       const unit = CARDINALS[next] ?? ordinalOf(next);
       if (unit !== undefined && unit < 10) {
@@ -412,7 +428,11 @@ function numbersOf(normalized: string): Set<string> {
     const days = spanDays(next);
     if (days !== undefined) out.add(spanToken(n * days));
     else if (/^раза?$/.test(next)) out.add(`x${n}`);
-    else out.add(String(n * (MULTIPLIERS[next] ?? 1)));
+    else if (MULTIPLIERS[next] !== undefined) {
+      // «3 тыщи»: the multiplier is part of this number, not one of its own.
+      out.add(String(n * MULTIPLIERS[next]));
+      i++;
+    } else out.add(String(n));
   }
   return out;
 }
@@ -451,6 +471,8 @@ function compoundToken(w: string): string | undefined {
   if (!best) return undefined;
   const unit = w.slice(best[0].length);
   if (/^кратн/.test(unit)) return `x${best[1]}`;
+  // «пятитысячные» (banknotes) are 5000.
+  if (/^тысячн/.test(unit)) return String(best[1] * 1000);
   const span = /^недельн/.test(unit) ? 7 : /^дневн/.test(unit) ? 1 : /^месячн/.test(unit) ? 30 : undefined;
   return span === undefined ? String(best[1]) : spanToken(best[1] * span);
 }
@@ -458,7 +480,7 @@ function compoundToken(w: string): string | undefined {
 /** Holidays named instead of their dates: «к Дню Победы» is «к 9 мая». */
 const HOLIDAYS: readonly [RegExp, string][] = [
   [/(?:дн[еяюё]м?|праздник[аоу]?м?) победы/g, '9 мая'],
-  [/(?:нового года|новому году|новый год|новым годом)/g, '1 января'],
+  [/(?:нового года|новому году|новый год|новым годом|конца года|конец года)/g, '1 января'],
   [/(?:дн[еяюё]м? знаний)/g, '1 сентября'],
   [/(?:международн\S* женск\S* д\S*)/g, '8 марта'],
   [/(?:дн[еяюё]м? защитника отечества)/g, '23 февраля'],
@@ -499,7 +521,12 @@ export interface PlaceIndex {
   capital?: string;
   /** A part → the part it lies in (a neighbourhood's district): naming one is naming a place inside the other. */
   within?: ReadonlyMap<string, string>;
+  /** Names of several words as stem prefixes («тарск ворот» → the landmark): a text writing them names that place, not what one word of them names. */
+  phrases?: readonly { stems: readonly string[]; key: string }[];
 }
+
+/** Letters of each stem a name of several words is matched on («у Тарских ворот» / «тарские ворота»). */
+const PHRASE_PREFIX = 5;
 
 const PLACE_PREFIX = 6;
 
@@ -533,18 +560,29 @@ export function placeIndex(
 ): PlaceIndex {
   const keys = new Map<string, string>();
   const parents = new Map<string, string>();
-  for (const g of groups) {
-    if (g.parent) parents.set(g.key, g.parent);
-    for (const phrase of g.phrases) {
-      const a = analyze(phrase);
-      a.tokens.forEach((t, i) => {
-        const s = a.stems[i] ?? t;
-        if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
-        // «Большие Уки», «Красный Яр»: the common adjective of a longer name is not the place («больше», «красный»).
-        if (a.tokens.length > 1 && PLACE_ADJECTIVE.test(t)) return;
-        const k = s.slice(0, PLACE_PREFIX);
-        if (!keys.has(k)) keys.set(k, g.key);
-      });
+  const phrases: { stems: string[]; key: string }[] = [];
+  for (const g of groups) if (g.parent) parents.set(g.key, g.parent);
+  // A word that is a whole name first, then the words of longer names: «тарским» is the town Тара
+  // («тарский»), not the landmark «Тарские ворота» listed before it.
+  for (const whole of [true, false]) {
+    for (const g of groups) {
+      for (const phrase of g.phrases) {
+        const a = analyze(phrase);
+        if ((a.tokens.length === 1) !== whole) continue;
+        if (!whole) {
+          // «в таре», «г. тара»: a preposition or an abbreviation does not make a name of two words.
+          const words = a.stems.filter((x, i) => (a.tokens[i] ?? '').length >= 3 && !STOP.has(a.tokens[i] ?? '')).map((x) => x.slice(0, PHRASE_PREFIX));
+          if (words.length > 1 && !phrases.some((p) => p.key === g.key && p.stems.join(' ') === words.join(' '))) phrases.push({ stems: words, key: g.key });
+        }
+        a.tokens.forEach((t, i) => {
+          const s = a.stems[i] ?? t;
+          if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
+          // «Большие Уки», «Красный Яр»: the common adjective of a longer name is not the place («больше», «красный»).
+          if (a.tokens.length > 1 && PLACE_ADJECTIVE.test(t)) return;
+          const k = s.slice(0, PLACE_PREFIX);
+          if (!keys.has(k)) keys.set(k, g.key);
+        });
+      }
     }
   }
   const streets = new Map<string, string>();
@@ -552,7 +590,7 @@ export function placeIndex(
     parents.set(st.key, st.parent);
     for (const phrase of st.phrases) if (!streets.has(phrase)) streets.set(phrase, st.key);
   }
-  return { keys, parents, streets, within: new Map(opts.within ?? []), ...(opts.capital ? { capital: opts.capital } : {}) };
+  return { keys, parents, streets, within: new Map(opts.within ?? []), phrases, ...(opts.capital ? { capital: opts.capital } : {}) };
 }
 
 /** The place a text stem names, if any: its prefix, or a shorter place stem it starts with («азовск» → «азов»). */
@@ -575,11 +613,22 @@ const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<stri
 
 function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): Places {
   const names = new Set<string>();
-  const capitals = capitalisedWords(text);
   // Towns other than the capital named for sure: capitalised, or heading the text («тара: …»);
   // a lower-case word inside a sentence may only share a prefix with a settlement («у новорождённых»).
   let elsewhere = false;
+  const capitals = capitalisedWords(text);
+  // A name of several words written out is that place; its words name nothing else («на Любинском проспекте» is no Любинский район).
+  const covered = new Set<number>();
+  for (const p of index.phrases ?? []) {
+    for (let i = 0; i + p.stems.length <= tokens.length; i++) {
+      if (!p.stems.every((x, j) => (stems[i + j] ?? '').slice(0, PHRASE_PREFIX) === x)) continue;
+      names.add(p.key);
+      for (let j = 0; j < p.stems.length; j++) covered.add(i + j);
+      if ((index.parents.get(p.key) ?? p.key) !== index.capital && (p.stems.some((_, j) => capitals.has(tokens[i + j] ?? '')) || i === 0) && tokens[i - 1] !== 'до') elsewhere = true;
+    }
+  }
   tokens.forEach((t, i) => {
+    if (covered.has(i)) return;
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (!place) return;
     names.add(place);
@@ -650,7 +699,9 @@ function isOfficial(text: string, normalized: string): boolean {
 }
 
 /** The fingerprint of one text; `places` (from the region's gazetteer) finds named places in any case. */
-export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {}): ClaimFingerprint {
+export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}): ClaimFingerprint {
+  // A forwarded message's header names who forwarded it, not what it claims.
+  const text = raw.replace(FORWARD_HEADER, '');
   const a = analyze(text);
   const stems = new Set<string>();
   const negated = new Set<string>();
@@ -726,8 +777,105 @@ export function claimFingerprint(text: string, opts: { places?: PlaceIndex } = {
     concepts,
     entities: entitiesOf(text, opts.places),
     reasons: reasonsOf(a.tokens, a.stems),
+    shingles: featureHashes(copyShingles(a.tokens)),
+    topic: new Set(
+      a.tokens.flatMap((t, i) => {
+        const st = a.stems[i] ?? t;
+        if (!isContent(t, st)) return [];
+        const r = rootOf(st);
+        return DENIAL_WORDS.has(r) || (opts.places && placeOf(opts.places, t, st, a.tokens[i + 1])) || /^(област|регион|город|жител)/.test(st) || /^обл/.test(a.tokens[i + 1] ?? '') ? [] : [r];
+      }),
+    ),
   };
 }
+
+/**
+ * A forward's header line («Переслано от Омск Life», «↪️ Пересланное сообщение», «Forwarded from
+ * …»), up to its line end or colon.
+ */
+const FORWARD_HEADER = /^[^\p{L}\n]*(?:переслано|пересланное сообщение|forwarded(?: message)?(?: from)?|fwd)(?!\p{L})[^\n:]{0,80}(?::|\n)\s*/iu;
+
+/** Words a copy adds or drops without changing the claim: kept out of the shingles. */
+const COPY_KEEP = new Set(['не', 'нет', 'без', 'ни']);
+
+/**
+ * The text as a copy keeps it: its words in order, without stop words and rumour boilerplate
+ * («СРОЧНО», «ПЕРЕШЛИТЕ ВСЕМ», «репост») or emoji, numbers kept, as character 4-grams. A re-typed
+ * copy shares most of them (a typo changes four); a retelling in other words shares few.
+ */
+function copyShingles(tokens: readonly string[]): string[] {
+  const words = tokens.filter((t) => !PLACEHOLDERS.has(t) && (COPY_KEEP.has(t) || !STOP.has(t)) && /[а-яa-z0-9]/.test(t));
+  const line = ` ${words.join(' ')} `;
+  const out: string[] = [];
+  for (let k = 0; k + COPY_GRAM <= line.length; k++) out.push(line.slice(k, k + COPY_GRAM));
+  return out;
+}
+const COPY_GRAM = 4;
+
+/**
+ * How nearly one text is a copy of the other, 0..1: the Jaccard overlap of their copy shingles
+ * (copyShingles). Paraphrase is not a copy: this is the copy path to the link band (claimSimilarity).
+ */
+export function copySimilarity(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  return jaccard(a.shingles, b.shingles);
+}
+
+/** One edit apart (a letter typed wrong, added, dropped or two swapped), two in a long word. */
+function typoOf(x: string, y: string): boolean {
+  if (x === y) return true;
+  const limit = Math.min(x.length, y.length) >= 8 ? 2 : 1;
+  if (Math.min(x.length, y.length) < 4 || Math.abs(x.length - y.length) > limit) return false;
+  // Damerau–Levenshtein (optimal string alignment) on short words.
+  let prev2: number[] = [];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur.push(v);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[y.length]! <= limit;
+}
+
+/** Words of a figure («тыс», «рублей», «пять», «мая»): numbers are compared as numbers. */
+const FIGURE_WORD = /^(тыс|руб|млн|млрд|процент|проц|коп)/;
+const isFigureWord = (w: string) => FIGURE_WORD.test(w) || w in CARDINALS || w in MULTIPLIERS || dateOf(w) !== undefined;
+
+/** Content words of `a` that `b` has in no form and no typo of (figures, and typos of stop words such as «врачь», aside): what a copy would not add. */
+export function ownWords(a: ClaimFingerprint, b: ClaimFingerprint): string[] {
+  const typoOfStop = (w: string) => [...STOP].some((x) => typoOf(w, x));
+  return a.sequence.filter((t) => !isFigureWord(t.word) && !b.roots.has(t.root) && !b.sequence.some((u) => typoOf(t.word, u.word)) && !typoOfStop(t.word)).map((t) => t.word);
+}
+
+/**
+ * The copy path to the link band: a re-typed copy (typos, «ПЕРЕШЛИТЕ ВСЕМ», emoji, a forward's
+ * header) links whatever the learned combiner says — a combiner fitted on hard negatives that are
+ * near copies with one change learns to distrust similarity itself (docs/ARCHITECTURE.md, the
+ * eighth round). A copy: copy shingles overlap at least COPY_LINK, neither side has a content word
+ * the other lacks in every form and typo, and nothing disagrees — no hard veto (isVetoed), no
+ * swapped slot or name, no reason, multiple or number stated by one side only.
+ */
+export const COPY_LINK = 0.5;
+const COPY_VETO = /^(other_subject)/;
+function isCopy(a: ClaimFingerprint, b: ClaimFingerprint, f: Readonly<Record<ClaimFeature, number>>, reasons: readonly string[]): boolean {
+  if (copySimilarity(a, b) < COPY_LINK || isVetoed(reasons) || reasons.some((r) => COPY_VETO.test(r))) return false;
+  if (f.template_own > 0 || f.entities_differ > 0 || f.reason_differs > 0 || f.times_one_side > 0 || f.numbers_one_side > 0) return false;
+  return ownWords(a, b).length === 0 && ownWords(b, a).length === 0;
+}
+
+/** A pair is a copy (isCopy), from its feature vector in CLAIM_FEATURES order. */
+export function copyOf(a: ClaimFingerprint, b: ClaimFingerprint, values: readonly number[], reasons: readonly string[]): boolean {
+  const f = Object.fromEntries(CLAIM_FEATURES.map((k, i) => [k, values[i] ?? 0])) as Record<ClaimFeature, number>;
+  return isCopy(a, b, f, reasons);
+}
+
+/** A copy's score: above any sensible link band (0.9 … 1 with its overlap). */
+const copyScore = (a: ClaimFingerprint, b: ClaimFingerprint) => 0.9 + 0.1 * copySimilarity(a, b);
 
 /** At most this many words open a text as an address to its readers («Поклонники Шамана, …», «Жители Тары, …»). */
 const ADDRESS_WORDS = 3;
@@ -1051,6 +1199,18 @@ function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
   return own(a, b) && own(b, a) ? 1 : 0;
 }
 
+/** Words every denial and every text of the region says: what two denials share without being about one rumour. */
+const DENIAL_WORDS = new Set(
+  'фейк фейком неправда опровергли опроверг опровергает слухи слух информация информации соответствует действительности рассылка рассылку рассылки мэрия мэрии администрации администрация сообщили заявили пояснили ложная ложной ложь недостоверная выдумка вброс ерунда чушь'
+    .split(' ')
+    .map((w) => rootOf(stem(w))),
+);
+/** The share of the shorter text's topic roots (ClaimFingerprint.topic: denial words and places aside) that the other holds. */
+function topicContainment(a: ClaimFingerprint, b: ClaimFingerprint): number {
+  const [x, y] = a.topic.size <= b.topic.size ? [a.topic, b.topic] : [b.topic, a.topic];
+  return x.size === 0 ? 0 : intersect(x, y) / x.size;
+}
+
 /** Names of a's own: not among b's names, nor a prefix of any of b's content words (b wrote it in lower case). */
 function ownEntities(a: ClaimFingerprint, b: ClaimFingerprint): number {
   let n = 0;
@@ -1094,6 +1254,7 @@ export const CLAIM_FEATURES = [
   'other_subject',
   'length_ratio',
   'reason_differs',
+  'overlap_all',
 ] as const;
 export type ClaimFeature = (typeof CLAIM_FEATURES)[number];
 
@@ -1128,7 +1289,8 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     entities_match: a.entities.size > 0 && !disjoint(a.entities, b.entities) ? 1 : 0,
     entities_differ: aOwn > 0 && bOwn > 0 ? 1 : 0,
     debunk_vs_claim: has('debunk_vs_claim'),
-    both_debunk: a.debunk && b.debunk ? 1 : 0,
+    // Two denials of one rumour share its words; two denials of two rumours share only the denying.
+    both_debunk: a.debunk && b.debunk ? topicContainment(a, b) : 0,
     negation_differs: has('negation_differs'),
     subject_differs: has('subject_differs'),
     predicate_agree: lexicons && a.predicates.size > 0 && b.predicates.size > 0 && !disjoint(a.predicates, b.predicates) ? 1 : 0,
@@ -1137,8 +1299,11 @@ export function claimFeatures(a: ClaimFingerprint, b: ClaimFingerprint, opts: Le
     topic_only: has('topic_only'),
     other_subject: swapped ? Math.min(2, swapped.split(',').length) / 2 : 0,
     length_ratio: sizes[1] === 0 ? 0 : sizes[0] / sizes[1],
+    // Every measure of shared content high at once: a retelling shares roots, letters and cores alike.
+    overlap_all: 0,
     reason_differs: a.reasons.size > 0 && b.reasons.size > 0 && disjoint(a.reasons, b.roots) && disjoint(b.reasons, a.roots) ? 1 : 0,
   };
+  f.overlap_all = Math.min(f.chars, f.contain, f.cores) ** 2;
   return { values: CLAIM_FEATURES.map((k) => f[k]), reasons: rule.reasons };
 }
 
@@ -1172,19 +1337,28 @@ export function claimSimilarity(a: ClaimFingerprint, b: ClaimFingerprint): Claim
   if (nothingShared(a, b)) return { score: 0, reasons: ['nothing_shared'] };
   if (!MODEL_MATCHES) throw new Error('src/text/claim-model.ts was trained on other features: run npm run train:claims');
   const { values, reasons } = claimFeatures(a, b);
+  if (copyOf(a, b, values, reasons)) return { score: copyScore(a, b), reasons: [...reasons, 'copy'] };
   let z = CLAIM_MODEL.bias;
   values.forEach((v, i) => (z += v * (CLAIM_MODEL.weights[i] ?? 0)));
   const score = 1 / (1 + Math.exp(-z));
   return { score: isVetoed(reasons) ? score * CLAIM_WEIGHTS.differ : score, reasons };
 }
 
-/** Best similarity of `post` to any of a claim's texts. */
+/**
+ * Best similarity of `post` to any of a claim's texts. A post that is one of those texts with one
+ * thing changed — a near copy of it (copy shingles ≥ COPY_LINK) that hard-disagrees with it
+ * (another number, town, the denial) — is another claim, even when a shorter text of the claim
+ * (its title, naming no number) would match it: its best score is cut as a veto cuts a pair.
+ */
 export function bestSimilarity(post: ClaimFingerprint, claimTexts: readonly ClaimFingerprint[]): ClaimSimilarity {
   let best: ClaimSimilarity = { score: 0, reasons: [] };
+  let contradicted: string[] | null = null;
   for (const t of claimTexts) {
     const s = claimSimilarity(post, t);
     if (s.score > best.score) best = s;
+    if (!contradicted && isVetoed(s.reasons) && copySimilarity(post, t) >= COPY_LINK) contradicted = s.reasons.filter((r) => HARD.test(r));
   }
+  if (contradicted && !best.reasons.includes('copy')) return { score: best.score * CLAIM_WEIGHTS.differ, reasons: [...best.reasons, ...contradicted.map((r) => `claim_text:${r}`)] };
   return best;
 }
 

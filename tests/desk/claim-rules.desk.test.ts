@@ -4,7 +4,7 @@ import { canMoveStatus, isAccelerating, queuePriority, reachOf, riskFromVerdict,
 import { regionPlaces } from '../../src/services/claim-matcher.service';
 import { loadRegion } from '../../src/services/gazetteer.service';
 import { CLAIM_MODEL } from '../../src/text/claim-model';
-import { bandOf, CLAIM_FEATURES, claimFeatures, claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS } from '../../src/text/claim-similarity';
+import { bandOf, bestSimilarity, CLAIM_FEATURES, claimFeatures, claimFingerprint, claimSimilarity, DEFAULT_MATCH_BANDS } from '../../src/text/claim-similarity';
 
 const places = regionPlaces(loadRegion('omsk'));
 const sim = (a: string, b: string) => claimSimilarity(claimFingerprint(a, { places }), claimFingerprint(b, { places }));
@@ -60,6 +60,32 @@ describe('claim matching', () => {
   it('links a copy, suggests a retelling', () => {
     expect(bandOf(sim(rumour, 'срочно в омске отравили воду в водопроводе, 40 человек в реанимации!!! не пейте из крана, перешлите').score, DEFAULT_MATCH_BANDS)).toBe('link');
     expect(bandOf(sim(rumour, 'Омичи, водопроводную воду лучше не пить — её отравили, человек 40 лежат в реанимации, об этом молчат').score, DEFAULT_MATCH_BANDS)).not.toBeNull();
+  });
+
+  it('links a near copy whatever the combiner says: forward header, typos, emoji, «ПЕРЕШЛИТЕ ВСЕМ»', () => {
+    const copy = sim(rumour, '↪️ Переслано от Омск Сейчас\nсрочно!!! в омске отравленна вода в водопроводе 😱 уже 40 человек в реанимаций, не пейте из под крана!!! ПЕРЕШЛИТЕ ВСЕМ 🙏');
+    expect(copy.reasons).toContain('copy');
+    expect(bandOf(copy.score, DEFAULT_MATCH_BANDS)).toBe('link');
+    expect(sim(rumour, `Forwarded from Омск Live: ${rumour} 😱😱`).reasons).toContain('copy');
+    // One change makes another claim, however much of the text is copied: a number, a town, the denial never link.
+    for (const other of [
+      'СРОЧНО! В Омске отравлена вода в водопроводе, уже 60 человек в реанимации, не пейте из-под крана',
+      'СРОЧНО! В Таре отравлена вода в водопроводе, уже 40 человек в реанимации, не пейте из-под крана',
+      'ФЕЙК: «в Омске отравлена вода в водопроводе, уже 40 человек в реанимации» — неправда, вода соответствует нормам',
+    ]) {
+      const r = sim(rumour, other);
+      expect(r.reasons).not.toContain('copy');
+      expect(bandOf(r.score, DEFAULT_MATCH_BANDS)).not.toBe('link');
+    }
+    // Against a claim: the title names no number, but the post is the claim's own text with another number.
+    const fp = (t: string) => claimFingerprint(t, { places });
+    const other = fp('СРОЧНО! В Омске отравлена вода в водопроводе, уже 60 человек в реанимации, не пейте из-под крана');
+    const vsClaim = bestSimilarity(other, [fp('В Омске отравлена вода в водопроводе'), fp(rumour)]);
+    expect(vsClaim.reasons).toContain('claim_text:numbers_differ');
+    expect(bandOf(vsClaim.score, DEFAULT_MATCH_BANDS)).toBeNull();
+    // A word swapped or added is no copy: the combiner judges it («в бассейне», «школы»).
+    expect(sim(rumour, 'СРОЧНО! В Омске отравлена вода в бассейне, уже 40 человек в реанимации, не пейте из-под крана').reasons).not.toContain('copy');
+    expect(sim(rumour, 'СРОЧНО! В Омске отравлена вода в водопроводе школы, уже 40 человек в реанимации, не пейте из-под крана').reasons).not.toContain('copy');
   });
 
   it('keeps apart another town, another number, and the official denial', () => {

@@ -21,9 +21,15 @@ let n = 0;
 
 const RUMOUR = 'СРОЧНО!!! В Омске отравлена вода в водопроводе, не пейте из-под крана, знакомый врач из БСМП сказал уже 40 человек в реанимации. Перешлите всем!';
 const COPY = 'срочно в омске отравили воду в водопроводе не пейте из крана!!! уже 40 человек в реанимации бсмп, перешлите';
-/** A retelling in the middle band (similarity ≈0.55 to the rumour, below 0.5 to the claim's title): the desk is asked. */
-const RETELLING = 'В водопроводе яд, воду не пейте, многие лежат по больницам, об этом молчат';
+/** A retelling in the middle band (similarity ≈0.52 to the rumour, ≈0.57 to the claim's title): the desk is asked. */
+const RETELLING = 'Водопроводную воду не пейте, её отравили, многие лежат по больницам, об этом молчат';
 const UNRELATED = 'На улице Гагарина 12 утечка газа, жильцов тайно выселяют, дом аварийный';
+/** The rumour as a forward carries it: a forward header, typos, emoji, «ПЕРЕШЛИТЕ ВСЕМ». */
+const NEAR_COPY = '↪️ Переслано от Омск Сейчас\nсрочно!!! в омске отравленна вода в водопроводе 😱😱 не пейте из под крана, знакомый врачь из бсмп сказал уже 40 человек в реанимаций. ПЕРЕШЛИТЕ ВСЕМ!!! 🙏🙏';
+/** The same text with one thing changed, and the rumour's debunk in its own words: other claims. */
+const OTHER_NUMBER = 'СРОЧНО!!! В Омске отравлена вода в водопроводе, не пейте из-под крана, знакомый врач из БСМП сказал уже 60 человек в реанимации. Перешлите всем!';
+const OTHER_TOWN = 'СРОЧНО!!! В Таре отравлена вода в водопроводе, не пейте из-под крана, знакомый врач сказал уже 40 человек в реанимации. Перешлите всем!';
+const DEBUNK = 'ФЕЙК! «В Омске отравлена вода в водопроводе, 40 человек в реанимации» — неправда, вода соответствует нормам, не пересылайте';
 const EVIDENCE = [{ kind: 'organisation_statement', url: 'https://omskvodokanal.ru/news/1', title: 'Вода соответствует нормам', publisher: 'Омскводоканал' }];
 
 function post(text: string, over: Partial<IncomingPost> = {}): IncomingPost {
@@ -167,6 +173,29 @@ describe('desk: claims, verdicts, propagation', () => {
     expect(corrections.find((c) => c.field === 'claim_match')?.newValue).toEqual({ claimId, same: true });
   });
 
+  it('a near copy (forward header, typos, emoji, «ПЕРЕШЛИТЕ ВСЕМ») links and takes the verdict; another number, another town and the debunk do not', async () => {
+    const [copy, number, town, debunk] = [NEAR_COPY, OTHER_NUMBER, OTHER_TOWN, DEBUNK].map((text, k) => post(text, { externalId: `${TAG}-near${k}` })) as [IncomingPost, IncomingPost, IncomingPost, IncomingPost];
+    await ingestAndWait([copy, number, town, debunk]);
+    const linked = await stored(idOf(copy));
+    expect(linked?.claim_id).toBe(claimId);
+    expect(linked?.misinfo_score).toBe(1);
+    expect(linked?.misinfo_reasons).toContain('verdict:false');
+    for (const p of [number, town, debunk]) {
+      const doc = await stored(idOf(p));
+      expect(doc?.claim_id).toBeUndefined();
+      expect(doc?.claim_verdict).toBeUndefined();
+    }
+    const detail = await eventually(async () => {
+      const r = await api<ClaimDetailDto>(desk, 'GET', `/api/desk/claims/${claimId}`);
+      return r.body.posts.some((x) => x.postId === idOf(copy)) ? r.body : null;
+    }, 10_000, 'near copy linked');
+    expect(detail.posts.find((x) => x.postId === idOf(copy))?.kind).toBe('auto');
+    // Not linked, and not offered to the desk as the same claim either.
+    const others = new Set([number, town, debunk].map(idOf));
+    expect(detail.posts.filter((x) => others.has(x.postId))).toEqual([]);
+    expect(detail.suggestions.filter((x) => others.has(x.postId))).toEqual([]);
+  });
+
   it('a repost joins its original’s claim through the network’s repost field', async () => {
     const repost = post('Жесть какая, берегите себя', { externalId: `${TAG}-repost`, repostOf: idOf(seedPost) });
     await ingestAndWait([repost]);
@@ -193,7 +222,7 @@ describe('desk: claims, verdicts, propagation', () => {
   it('alerts the desk when the false claim accelerates past N copies an hour', async () => {
     const before = await api<{ items: { claimId: string }[] }>(desk, 'GET', '/api/desk/alerts');
     expect(before.body.items.map((a) => a.claimId)).not.toContain(claimId);
-    // Copies in the last hour: seed, early copy, late copy, retelling, repost = 5 < 8; three more make 8.
+    // Copies in the last hour: seed, early copy, late copy, retelling, near copy, repost = 6 < 8; three more make 9.
     const burst = [1, 2, 3].map((k) => post(`${COPY} ${'!'.repeat(k)}`, { externalId: `${TAG}-burst${k}` }));
     await ingestAndWait(burst);
     const alerts = await eventually(async () => {
