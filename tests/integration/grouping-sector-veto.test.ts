@@ -74,25 +74,18 @@ describe('grouping sector veto', () => {
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
   });
 
-  it('a v3 profile (no operator, line, date or weekday group) is still read: its numbers veto, its words link, an operator never vetoes it', async () => {
+  // v2 and v3 profiles: sector|numbers|street|districts|problems|guessed street|aspect groups|features,
+  // with six (v2) or nine (v3) aspect groups; the groups added since read as naming none.
+  it.each([
+    { version: 'v3', groups: 9, added: ['operator:mts', 'line:mobile', 'date:12.3', 'weekday:1'] },
+    { version: 'v2', groups: 6, added: ['site:school', 'entrance:2', 'vehicle:tram', 'operator:mts'] },
+  ])('a $version profile is still read: its numbers veto, its words link, a group added since never vetoes it', async ({ version, groups, added }) => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
-    // v3|sector|numbers|street|districts|problems|guessed street|nine aspect groups|features
-    await redis.set(key, ['v3', 'energy:0.95', '777', ...Array<string>(13).fill(''), WORDS.join(',')].join('|'), 'KEEPTTL');
+    await redis.set(key, [version, 'energy:0.95', '777', ...Array<string>(4 + groups).fill(''), WORDS.join(',')].join('|'), 'KEEPTTL');
     const [other] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [778] }], policy);
     expect(other?.kind).toBe('new');
-    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: ['operator:mts', 'line:mobile'] }], policy);
-    expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId, similarity: 1 });
-  });
-
-  it('a v2 profile (no facility, entrance or vehicle group) is still read: its numbers veto, its words link, a facility never vetoes it', async () => {
-    const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
-    const key = `${prefix}:grp:c:${first?.incidentId}`;
-    // v2|sector|numbers|street|districts|problems|guessed street|six aspect groups|features
-    await redis.set(key, ['v2', 'energy:0.95', '777', ...Array<string>(10).fill(''), WORDS.join(',')].join('|'), 'KEEPTTL');
-    const [other] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [778] }], policy);
-    expect(other?.kind).toBe('new');
-    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: ['site:school', 'entrance:2', 'vehicle:tram'] }], policy);
+    const [same] = await repo.group([{ ...candidate(WORDS, 'energy', 0.95), numbers: [777], aspects: added }], policy);
     expect(same).toMatchObject({ kind: 'attach', incidentId: first?.incidentId, similarity: 1 });
   });
 
