@@ -12,7 +12,7 @@ import type { IncidentPolicy } from './domain/incident';
 import { rateOrganisations } from './domain/ratings';
 import { createLogger, type Logger } from './lib/logger';
 import { createPipelineService } from './pipeline/pipeline.service';
-import { createQueue } from './queue/queues';
+import { closeQueue, createQueue } from './queue/queues';
 import { createAuditRepository } from './repositories/audit.repository';
 import { createCorrectionsRepository } from './repositories/corrections.repository';
 import { createDeskRepository } from './repositories/desk.repository';
@@ -151,7 +151,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
     vkQuota: createVkQuotaRepository({ redis, prefix }),
   };
   const groupingPolicy: GroupingPolicy = { ...DEFAULT_GROUPING, windowMinutes: config.INCIDENT_GROUPING_WINDOW_MINUTES };
-  const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS } });
+  const postsQueue = createQueue('posts', { connection: queueRedis, prefix, policy: { attempts: config.PIPELINE_ATTEMPTS }, log });
   const policy: IncidentPolicy = {
     complaintThreshold: config.INCIDENT_COMPLAINT_THRESHOLD,
     misinformationThreshold: config.INCIDENT_MISINFO_THRESHOLD,
@@ -218,7 +218,7 @@ export async function createContainer(config: Config, opts: { name: string; log?
   const deadlineSetup = loadDeadlineSetup({ timeZone: gazetteer.region.timeZone ?? 'Europe/Moscow', taxonomy: loadTaxonomy() });
   for (const w of deadlineSetup.warnings) log.warn(w);
   const deadlines = createDeadlinesService(deadlineSetup);
-  const escalationQueue = createQueue('escalations', { connection: queueRedis, prefix, policy: { attempts: 5 } });
+  const escalationQueue = createQueue('escalations', { connection: queueRedis, prefix, policy: { attempts: 5 }, log });
   const response = createResponseService({
     incidents: repos.incidents,
     deadlines,
@@ -358,8 +358,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     activeModel: () => activeModel,
     async close(): Promise<void> {
       activeModel?.stop();
-      await postsQueue.close();
-      await escalationQueue.close();
+      await closeQueue(postsQueue);
+      await closeQueue(escalationQueue);
       mailer?.close();
       redis.disconnect();
       queueRedis.disconnect();

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../src/adapters/redis';
 import type { Logger } from '../src/lib/logger';
-import { createQueue, createWorker } from '../src/queue/queues';
+import { closeQueue, createQueue, createWorker } from '../src/queue/queues';
 import type { AlertsService } from '../src/services/alerts.service';
 import type { ReportsService } from '../src/services/reports.service';
 
@@ -21,7 +21,7 @@ export function createArchiveScheduleWorker(deps: {
   everyMs: number;
 }) {
   const log = deps.log.child({ module: 'archive-schedule' });
-  const queue = createQueue('archive-schedule', { connection: deps.connection, prefix: deps.prefix, policy: { attempts: 1 } });
+  const queue = createQueue('archive-schedule', { connection: deps.connection, prefix: deps.prefix, policy: { attempts: 1 }, log });
   const worker = createWorker(
     'archive-schedule',
     async () => {
@@ -42,7 +42,7 @@ export function createArchiveScheduleWorker(deps: {
     },
     async close(): Promise<void> {
       await worker.close();
-      await queue.close();
+      await closeQueue(queue);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../src/adapters/redis';
 import type { Logger } from '../src/lib/logger';
-import { createQueue, createWorker } from '../src/queue/queues';
+import { closeQueue, createQueue, createWorker } from '../src/queue/queues';
 import type { RetentionReport, RetentionService } from '../src/services/retention.service';
 
 /** The one scheduler id: every pipeline process upserts the same schedule, so it exists once. */
@@ -14,7 +14,7 @@ export const RETENTION_SCHEDULER_ID = 'sweep' as const;
  */
 export function createRetentionWorker(deps: { retention: Pick<RetentionService, 'run'>; connection: RedisClient; prefix: string; log: Logger; everyMs: number }) {
   const log = deps.log.child({ module: 'retention' });
-  const queue = createQueue('retention', { connection: deps.connection, prefix: deps.prefix, policy: { attempts: 1 } });
+  const queue = createQueue('retention', { connection: deps.connection, prefix: deps.prefix, policy: { attempts: 1 }, log });
   const reports: RetentionReport[] = [];
   const worker = createWorker(
     'retention',
@@ -41,7 +41,7 @@ export function createRetentionWorker(deps: { retention: Pick<RetentionService, 
     completed: (): readonly RetentionReport[] => reports,
     async close(): Promise<void> {
       await worker.close();
-      await queue.close();
+      await closeQueue(queue);
     },
   };
 }

@@ -38,12 +38,36 @@ export function defaultJobOptions(policy: QueuePolicy): JobsOptions {
   };
 }
 
-export function createQueue<Q extends QueueName>(name: Q, deps: { connection: RedisClient; prefix: string; policy: QueuePolicy }): Queue<JobData<Q>, unknown, JobName<Q>> {
-  return new Queue<JobData<Q>, unknown, JobName<Q>>(name, {
+/**
+ * Creates a queue whose connection errors are logged: a queue without an `error` listener throws
+ * them (Node's rule for EventEmitters), and a connection closed while it still initialises — a
+ * worker stopping on SIGTERM — would crash the process instead of letting it drain.
+ */
+export function createQueue<Q extends QueueName>(name: Q, deps: { connection: RedisClient; prefix: string; policy: QueuePolicy; log: Logger }): Queue<JobData<Q>, unknown, JobName<Q>> {
+  const queue = new Queue<JobData<Q>, unknown, JobName<Q>>(name, {
     connection: deps.connection,
     prefix: `${deps.prefix}:bull`,
     defaultJobOptions: defaultJobOptions(deps.policy),
   });
+  queue.on('error', (err) => deps.log.warn({ queue: name, err: err.message }, 'queue connection error'));
+  return queue;
+}
+
+/**
+ * Closes a queue once its connection has finished initialising (at most `waitMs`). bullmq drops the
+ * listeners of a shared connection when the queue closes; an initialisation still running then
+ * (its version check) fails when the shared client quits a moment later, and that failure is an
+ * `error` event nobody hears: a worker stopped on SIGTERM right after it started crashed with exit
+ * code 1 instead of draining.
+ */
+export async function closeQueue(queue: Queue, waitMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([queue.waitUntilReady().then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
+  await queue.close();
 }
 
 /**
