@@ -39,7 +39,9 @@ describe('kill -9 of a pipeline worker mid-batch', () => {
     // Stalled jobs come back when their lock expires (BullMQ's lockDuration) and the checker runs.
     await waitQueueDrained(f.container, 240_000);
     const failed = await f.container.postsQueue.getJobCounts('failed');
-    expect(failed.failed).toBe(0);
+    // Why, when some failed (seen once in CI under a full parallel run: 193 failed, not reproduced since).
+    const reasons = failed.failed ? (await f.container.postsQueue.getFailed(0, 4)).map((j) => `${j.failedReason} (attempts ${j.attemptsMade})`).join('; ') : '';
+    expect(failed.failed, reasons).toBe(0);
     expect(await f.container.postsQueue.getJob(jobIdForPost(ids[0] as string))).toBeFalsy();
 
     const { lost, duplicated } = await countPosts(f.container, ids);
