@@ -494,6 +494,12 @@ const OPERATORS: readonly (readonly [string, string])[] = [
   ['мтс', 'mts'], ['mts', 'mts'], ['билайн', 'beeline'], ['beeline', 'beeline'], ['мегафон', 'megafon'], ['megafon', 'megafon'],
   ['теле2', 'tele2'], ['tele2', 'tele2'], ['ростелек', 'rostelecom'], ['rostelecom', 'rostelecom'], ['домру', 'domru'], ['йот', 'yota'], ['yota', 'yota'],
 ];
+/** The operator stem `i` names («мтс», «дом» «ру», «эр» «телек»), or undefined. */
+function operatorAt(stems: readonly string[], i: number): string | undefined {
+  const s = stems[i] as string;
+  const next = stems[i + 1] ?? '';
+  return OPERATORS.find(([stem]) => s.startsWith(stem))?.[1] ?? ((s === 'эр' && next.startsWith('телек')) || (s === 'дом' && next === 'ру') ? 'domru' : undefined);
+}
 
 /** Aspects (`<group>:<value>`) a text's stems name, sorted, unique. */
 export function aspectsOf(stems: readonly string[]): string[] {
@@ -507,7 +513,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
   const snowy = concepts.has('snow') || concepts.has('ice') || concepts.has('icicle');
   const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер']));
-  const telecom = concepts.has('internet') || stems.some((s, i) => s === 'связ' || OPERATORS.some(([stem]) => s.startsWith(stem)) || (s === 'дом' && stems[i + 1] === 'ру') || (s === 'эр' && stems[i + 1]?.startsWith('телек')));
+  const telecom = concepts.has('internet') || stems.some((s, i) => s === 'связ' || operatorAt(stems, i) !== undefined);
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
   const out = new Set<string>();
   for (let i = 0; i < stems.length; i++) {
@@ -572,7 +578,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
     else if (starts(s, ['троллейбус', 'тролик', 'троллик'])) out.add('vehicle:trolleybus');
     else if (starts(s, ['автобус', 'маршрутк'])) out.add('vehicle:bus');
     if (telecom) {
-      const operator = OPERATORS.find(([stem]) => s.startsWith(stem))?.[1] ?? ((s === 'эр' && next.startsWith('телек')) || (s === 'дом' && next === 'ру') ? 'domru' : undefined);
+      const operator = operatorAt(stems, i);
       if (operator) out.add(`operator:${operator}`);
       if (operator === 'rostelecom' || operator === 'domru' || starts(s, ['домашн', 'роутер', 'провайдер', 'кабел', 'оптик', 'вайфа', 'wifi', 'wi'])) out.add('line:home');
       if ((operator && operator !== 'rostelecom' && operator !== 'domru') || starts(s, ['сотов', 'мобильн', 'вышк', 'палк', 'палок']) || s === 'лов' || s === 'сет' || s === 'связ') out.add('line:mobile');

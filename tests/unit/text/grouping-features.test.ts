@@ -7,6 +7,7 @@ import { analyze } from '../../../src/text/analyze';
 import { aspectsOf, conceptOf, districtsOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
 
 const aspects = (text: string) => aspectsOf(analyze(text).stems);
+const features = (text: string) => groupingFeatures(analyze(text).stems);
 
 describe('conceptOf', () => {
   it('names the concept of whole stems and stem prefixes, the same when asked again, and nothing for names of object properties', () => {
@@ -102,9 +103,9 @@ describe('districtsOf and the stairwell', () => {
   });
 
   it('reads «в подъезде не горит свет» as the stairwell lamps, «нет света» as the power', () => {
-    expect(groupingFeatures(analyze('в подъезде 2 не горит свет на всех этажах').stems)).toContain('~lamp');
-    expect(groupingFeatures(analyze('в подъезде 2 не горит свет на всех этажах').stems)).not.toContain('~power');
-    expect(groupingFeatures(analyze('весь дом без света, в подъезде тоже').stems)).toContain('~power');
+    expect(features('в подъезде 2 не горит свет на всех этажах')).toContain('~lamp');
+    expect(features('в подъезде 2 не горит свет на всех этажах')).not.toContain('~power');
+    expect(features('весь дом без света, в подъезде тоже')).toContain('~power');
   });
 });
 
@@ -117,8 +118,6 @@ describe('guessedStreetKey', () => {
 });
 
 describe('numbers', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('reads a number with an ending or a route nickname as the number', () => {
     expect(features('где 72й?? полчаса жду')).toContain('#72');
     expect(features('95я школа, левый берег')).toContain('#95');
@@ -156,8 +155,6 @@ describe('numbers', () => {
 });
 
 describe('sixth-iteration concepts', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('a cold room is the heating, cold water or a cold meal is not', () => {
     expect(features('в классах холодно, дети в куртках')).toContain('~heating');
     expect(features('в квартирах холодрыга')).toContain('~heating');
@@ -176,8 +173,6 @@ describe('sixth-iteration concepts', () => {
 });
 
 describe('ninth-iteration features', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('reads an entrance written «4-й подъезд», and a house with a letter as another building', () => {
     expect(aspects('Мира 56, 4-й подъезд: лифт стоит')).toEqual(['entrance:4']);
     expect(features('Королёва 10а — лифт не работает')).toContain('#10а');
@@ -214,10 +209,7 @@ describe('ninth-iteration features', () => {
   });
 });
 
-
 describe('tenth-iteration features', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('folds a problem told by its consequences into the problem', () => {
     expect(features('весь день сидели на уроках в куртках и шапках')).toContain('~heating');
     expect(features('мама в палате мёрзнет, медсёстры приносят пледы')).toContain('~heating');
@@ -254,8 +246,6 @@ describe('tenth-iteration features', () => {
 });
 
 describe('eleventh-iteration features', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('an intercom and an entrance door are problems of their own; a rude conductor is not a late bus', () => {
     expect(features('Багратиона 21 — домофон не работает')).toContain('~intercom');
     expect(features('сломан доводчик, входная дверь нараспашку')).toContain('~door');
@@ -269,8 +259,6 @@ describe('eleventh-iteration features', () => {
 });
 
 describe('twelfth-iteration features', () => {
-  const features = (text: string) => groupingFeatures(analyze(text).stems);
-
   it('names the weekday apart from the date, and «среди» is no Wednesday', () => {
     expect(aspects('Октябрьская — света нет с 8 утра, понедельник')).toContain('weekday:1');
     expect(aspects('в среду снова отключили электричество')).toContain('weekday:3');
@@ -287,8 +275,8 @@ describe('twelfth-iteration features', () => {
 
 describe('dry taps and dry grass', () => {
   it('«сухо в кранах» is the water, «сухую траву жгут» is not', () => {
-    expect(groupingFeatures(analyze('Тюкалинск, у нас тоже сухо').stems)).toContain('~water');
-    expect(groupingFeatures(analyze('с утра сухо в кранах').stems)).toContain('~water');
-    expect(groupingFeatures(analyze('за гаражами жгут сухую траву, дым').stems)).not.toContain('~water');
+    expect(features('Тюкалинск, у нас тоже сухо')).toContain('~water');
+    expect(features('с утра сухо в кранах')).toContain('~water');
+    expect(features('за гаражами жгут сухую траву, дым')).not.toContain('~water');
   });
 });
