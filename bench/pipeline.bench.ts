@@ -5,7 +5,9 @@
  *  2. Sustained throughput: N posts enqueued at once, through a pipeline worker process
  *     (validate, stem, classify, bulk-index, open incidents, publish) until all are indexed;
  *     measured with incident grouping on and off (window 0) in the same run: the cost per post
- *     of each and their ratio (issue 10: grouping keeps it within 10%).
+ *     of each and their ratio (issue 10: grouping keeps it within 10%), in wall time and in CPU
+ *     time (the worker processes, Redis and Elasticsearch together: less disturbed by what else
+ *     runs on the machine than the wall clock, which waits on it).
  *  3. Latency: posts enqueued at a steady 100/s, grouping on, 20% of them reposts of an earlier
  *     post (BENCH_REPEAT_SHARE); time from enqueue to a new incident arriving at a connected
  *     socket.io client, p50 and p99.
@@ -16,11 +18,13 @@
  * linked to an existing incident (expected 0 there, about the repost share in the latency phase).
  *
  * Last line: es_bulk_docs_per_s=… pipeline_posts_per_s=… ratio=… p50_ms=… p99_ms=…
- *   grouping_on_ms_per_post=… grouping_off_ms_per_post=… grouping_cost_ratio=… (on one line;
- *   pipeline_posts_per_s is with grouping on).
+ *   grouping_on_ms_per_post=… grouping_off_ms_per_post=… grouping_cost_ratio=…
+ *   grouping_cpu_cost_ratio=… (on one line; pipeline_posts_per_s is with grouping on; the CPU
+ *   ratio needs the workers' /proc, so Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadDemoPosts } from '../connectors/demo/demo.connector';
 import { loadConfig } from '../src/config/env';
 import { createContainer } from '../src/container';
@@ -125,9 +129,10 @@ await c.es.indices.delete({ index: baseIndex });
 
 // 2. Sustained pipeline throughput through separate worker processes, with grouping on (the
 // default window) and off (INCIDENT_GROUPING_WINDOW_MINUTES=0), in this same process and on the
-// same indices. The rounds go off, on, on, off (N/2 posts each) so that the indices growing under
-// the later rounds weigh on both modes alike; each round first drains a warm-up batch so worker
-// start-up is not timed.
+// same indices. The rounds go off, on, on, off, off, on, on, off (N/4 posts each) so that the
+// indices growing under the later rounds, and a merge or a neighbour's load landing on one round,
+// weigh on both modes alike; each round first drains a warm-up batch so worker start-up is not
+// timed.
 let workers: ChildProcess[] = [];
 // Never leave a worker behind, whatever happens to this process.
 process.on('exit', () => workers.forEach((w) => w.exitCode === null && w.kill('SIGKILL')));
@@ -152,20 +157,57 @@ const pending = async () => {
 const drain = async () => {
   while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 50));
 };
+/**
+ * CPU milliseconds used so far by the worker processes (their /proc stat: user + system ticks),
+ * Redis (INFO cpu) and Elasticsearch (node stats): the work a post costs wherever it runs.
+ * Null off Linux (no /proc), where only the wall-clock ratio is printed.
+ */
+const TICK_MS = 10; // USER_HZ is 100 on every Linux platform Node supports
+interface CpuMs {
+  workers: number;
+  redis: number;
+  es: number;
+}
+async function cpuMs(): Promise<CpuMs | null> {
+  let workerMs = 0;
+  for (const w of workers) {
+    try {
+      // Fields after the process name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${w.pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      workerMs += (Number(rest[11]) + Number(rest[12])) * TICK_MS;
+    } catch {
+      return null;
+    }
+  }
+  const info = await c.redis.info('cpu');
+  const redisS = ['used_cpu_user', 'used_cpu_sys'].reduce((sum, k) => sum + Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN), 0);
+  const stats = await c.es.nodes.stats({ metric: 'process' });
+  const esMs = Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0);
+  const cpu = { workers: workerMs, redis: redisS * 1000, es: esMs };
+  return Object.values(cpu).every(Number.isFinite) ? cpu : null;
+}
+const cpuSpent = (a: CpuMs | null, b: CpuMs | null, sum: CpuMs | null): CpuMs | null =>
+  a === null || b === null || sum === null ? null : { workers: sum.workers + b.workers - a.workers, redis: sum.redis + b.redis - a.redis, es: sum.es + b.es - a.es };
+const cpuTotal = (x: CpuMs) => x.workers + x.redis + x.es;
 const WARMUP = 50;
-const timed = { on: { posts: 0, ms: 0, opened: 0, linked: 0 }, off: { posts: 0, ms: 0, opened: 0, linked: 0 } };
+const noCpu = (): CpuMs | null => ({ workers: 0, redis: 0, es: 0 });
+const timed = { on: { posts: 0, ms: 0, cpu: noCpu(), opened: 0, linked: 0 }, off: { posts: 0, ms: 0, cpu: noCpu(), opened: 0, linked: 0 } };
 let expected = 0;
-for (const mode of ['off', 'on', 'on', 'off'] as const) {
-  const n = Math.ceil(N / 2);
+for (const mode of ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const) {
+  const n = Math.ceil(N / 4);
   startWorkers(mode === 'on');
   await c.services.ingest.ingest(makePosts(WARMUP));
   await drain();
   const posts = makePosts(n);
   const before = await groupingCounts();
+  const cpuBefore = await cpuMs();
   t0 = performance.now();
   for (let i = 0; i < posts.length; i += 500) await c.services.ingest.ingest(posts.slice(i, i + 500));
   await drain();
   timed[mode].ms += performance.now() - t0;
+  const cpuAfter = await cpuMs();
+  timed[mode].cpu = cpuSpent(cpuBefore, cpuAfter, timed[mode].cpu);
   timed[mode].posts += n;
   const after = await groupingCounts();
   timed[mode].opened += after.withIncident - before.withIncident;
@@ -178,12 +220,24 @@ if (landed !== expected) throw new Error(`expected ${expected} posts indexed, fo
 const pipelinePerS = timed.on.posts / (timed.on.ms / 1000);
 const msPerPost = { on: timed.on.ms / timed.on.posts, off: timed.off.ms / timed.off.posts };
 const groupingRatio = msPerPost.on / msPerPost.off;
+const perPost = (mode: 'on' | 'off', f: (x: CpuMs) => number) => {
+  const cpu = timed[mode].cpu;
+  return cpu === null ? null : f(cpu) / timed[mode].posts;
+};
+const cpuPerPost = { on: perPost('on', cpuTotal), off: perPost('off', cpuTotal) };
+const cpuRatio = cpuPerPost.on !== null && cpuPerPost.off !== null ? cpuPerPost.on / cpuPerPost.off : null;
+const parts = (mode: 'on' | 'off') => (['workers', 'redis', 'es'] as const).map((k) => `${k} ${perPost(mode, (x) => x[k])?.toFixed(3)}`).join(', ');
 log(`pipeline: ${pipelinePerS.toFixed(0)} posts/s sustained with grouping over ${timed.on.posts} posts (${WORKERS} worker process${WORKERS > 1 ? 'es' : ''})`);
 for (const mode of ['off', 'on'] as const) {
   const t = timed[mode];
   log(`throughput workload, grouping ${mode}: ${t.posts} unique posts, ${share(t.opened, t.posts)} in an incident, ${t.linked} (${share(t.linked, t.posts)}) linked to an existing incident (expected 0: every post names its own house number)`);
 }
 log(`cost per post: grouping on ${msPerPost.on.toFixed(3)} ms, off ${msPerPost.off.toFixed(3)} ms, ratio ${groupingRatio.toFixed(3)} (issue 10: within 1.10)`);
+log(
+  cpuRatio === null
+    ? 'CPU per post: not measured (no /proc: not Linux)'
+    : `CPU per post (workers, Redis, Elasticsearch): grouping on ${cpuPerPost.on?.toFixed(3)} ms (${parts('on')}), off ${cpuPerPost.off?.toFixed(3)} ms (${parts('off')}), ratio ${cpuRatio.toFixed(3)}`,
+);
 startWorkers(true);
 await c.services.ingest.ingest(makePosts(WARMUP));
 await drain();
@@ -242,5 +296,5 @@ await c.close();
 
 const p50 = pct(latencies, 50);
 const p99 = pct(latencies, 99);
-console.log(`es_bulk_docs_per_s=${esBulk.toFixed(0)} pipeline_posts_per_s=${pipelinePerS.toFixed(0)} ratio=${(pipelinePerS / esBulk).toFixed(3)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} grouping_on_ms_per_post=${msPerPost.on.toFixed(3)} grouping_off_ms_per_post=${msPerPost.off.toFixed(3)} grouping_cost_ratio=${groupingRatio.toFixed(3)}`);
+console.log(`es_bulk_docs_per_s=${esBulk.toFixed(0)} pipeline_posts_per_s=${pipelinePerS.toFixed(0)} ratio=${(pipelinePerS / esBulk).toFixed(3)} p50_ms=${p50.toFixed(1)} p99_ms=${p99.toFixed(1)} grouping_on_ms_per_post=${msPerPost.on.toFixed(3)} grouping_off_ms_per_post=${msPerPost.off.toFixed(3)} grouping_cost_ratio=${groupingRatio.toFixed(3)} grouping_cpu_cost_ratio=${cpuRatio === null ? 'NaN' : cpuRatio.toFixed(3)}`);
 process.exit(0);
