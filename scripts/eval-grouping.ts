@@ -14,14 +14,15 @@
  *
  * The thresholds are chosen on the development pairs: the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and the held-out files whose errors have been read — data/grouping/heldout.jsonl
- * and heldout-2.jsonl … heldout-9.jsonl (second to tenth arguments; the last eight written by other
- * hands that read no code, each run once as the test of its iteration and read after). Their
- * errors are listed and their figures flatter. data/grouping/heldout-10.jsonl (eleventh argument,
+ * and heldout-2.jsonl … heldout-10.jsonl (second to eleventh arguments; the last nine written by
+ * other hands that read no code, each run once as the test of its iteration and read after). Their
+ * errors are listed and their figures flatter. data/grouping/heldout-11.jsonl (twelfth argument,
  * written the same way) is the test now: its errors are not listed and it picks nothing. The last
  * line is `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
- * `--tuning` runs the tuning pairs alone (thresholds chosen on them) for quick feature work. No
- * threshold, concept or veto comes from the test file (data/grouping/README.md says what reading
- * the others informed).
+ * `--tuning` runs the tuning pairs alone (thresholds chosen on them) for quick feature work;
+ * `--folds` adds how thresholds carry over to a file written apart: each read held-out file in
+ * turn is left out, the thresholds chosen on the rest and measured on it. No threshold, concept or
+ * veto comes from the test file (data/grouping/README.md says what reading the others informed).
  * Lines starting with `#` in either file are comments.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -83,13 +84,14 @@ const retrieval = (pairs: readonly (ScoredPair & { found: boolean })[]) => {
 };
 
 // `--tuning`: the tuning pairs only (while working on features: the held-out pairs stay unseen).
-const args = process.argv.slice(2).filter((a) => a !== '--tuning');
-const tuningOnly = args.length !== process.argv.length - 2;
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const tuningOnly = flags.has('--tuning');
 const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 // Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
 const read = tuningOnly
   ? []
-  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9']
+  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9', 'heldout-10']
       .map((name, i) => args[i + 1] ?? `data/grouping/${name}.jsonl`)
       .filter((f) => existsSync(f))
       .map((f) => ({ file: f, pairs: score(load(f)) }));
@@ -110,7 +112,12 @@ if (tuningOnly) {
   console.log(`tuning with DEFAULT_GROUPING: ${fmt(measure(tuning, DEFAULT_GROUPING))}`);
   process.exit(0);
 }
-const testFile = args[10] ?? 'data/grouping/heldout-10.jsonl';
+if (flags.has('--folds')) {
+  const f05 = (m: PairMetrics) => (m.tp === 0 ? 0 : (1.25 * m.precision * m.recall) / (0.25 * m.precision + m.recall));
+  const folds = read.map((r) => ({ file: r.file, m: measure(r.pairs, chooseThresholds([...tuning, ...read.filter((o) => o !== r).flatMap((o) => o.pairs)], DEFAULT_GROUPING)) }));
+  console.log(`leave one read file out (thresholds chosen on the others): mean F0.5 ${(folds.reduce((s, f) => s + f05(f.m), 0) / Math.max(1, folds.length)).toFixed(3)}; ${folds.map((f) => `${f.file} ${f.m.precision.toFixed(2)}/${f.m.recall.toFixed(2)}`).join(', ')}`);
+}
+const testFile = args[11] ?? 'data/grouping/heldout-11.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;
