@@ -21,7 +21,9 @@
  * line is `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
  * `--tuning` runs the tuning pairs alone (thresholds chosen on them) for quick feature work;
  * `--folds` adds how thresholds carry over to a file written apart: each read held-out file in
- * turn is left out, the thresholds chosen on the rest and measured on it. No threshold, concept or
+ * turn is left out, the thresholds chosen on the rest and measured on it. `--operators=<file>`
+ * measures the shipped rule on the operators' own decisions (`npm run export:grouping-labels`:
+ * merges, splits and dismissed suggestions on the stream); they choose nothing. No threshold, concept or
  * veto comes from the test file (data/grouping/README.md says what reading the others informed).
  * Lines starting with `#` in either file are comments.
  */
@@ -84,7 +86,8 @@ const retrieval = (pairs: readonly (ScoredPair & { found: boolean })[]) => {
 };
 
 // `--tuning`: the tuning pairs only (while working on features: the held-out pairs stay unseen).
-const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')));
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.split('=')[0]));
+const operatorsFile = process.argv.slice(2).find((a) => a.startsWith('--operators='))?.slice('--operators='.length);
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const tuningOnly = flags.has('--tuning');
 const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
@@ -116,6 +119,11 @@ if (flags.has('--folds')) {
   const f05 = (m: PairMetrics) => (m.tp === 0 ? 0 : (1.25 * m.precision * m.recall) / (0.25 * m.precision + m.recall));
   const folds = read.map((r) => ({ file: r.file, m: measure(r.pairs, chooseThresholds([...tuning, ...read.filter((o) => o !== r).flatMap((o) => o.pairs)], DEFAULT_GROUPING)) }));
   console.log(`leave one read file out (thresholds chosen on the others): mean F0.5 ${(folds.reduce((s, f) => s + f05(f.m), 0) / Math.max(1, folds.length)).toFixed(3)}; ${folds.map((f) => `${f.file} ${f.m.precision.toFixed(2)}/${f.m.recall.toFixed(2)}`).join(', ')}`);
+}
+if (operatorsFile !== undefined) {
+  const decided = score(load(operatorsFile));
+  const m = measure(decided, DEFAULT_GROUPING);
+  console.log(`operators' decisions (${operatorsFile}, ${decided.filter((p) => p.same).length} merges, ${decided.filter((p) => !p.same).length} splits or dismissed suggestions): ${fmt(m)}; suggestion band ${m.suggested.same} merged later, ${m.suggested.different} dismissed or split`);
 }
 const testFile = args[11] ?? 'data/grouping/heldout-11.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;

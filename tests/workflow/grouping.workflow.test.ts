@@ -1,10 +1,12 @@
 /**
  * One card per problem, on real Elasticsearch and Redis: a burst about one outage ends in one
  * incident whatever the arrival order, a duplicate delivery counts once, a middle-band post is a
- * suggestion, a post can be split out again.
+ * suggestion, a post can be split out again; the operators' decisions (split, merge, dismissed
+ * suggestion) come back as labelled pairs (`npm run export:grouping-labels`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingPost } from '../../src/domain/post';
+import { operatorGroupingPairs } from '../../src/services/grouping-labels';
 import { complaintPost, eventually, startSystem, type TestSystem } from '../helpers/system';
 
 let sys: TestSystem;
@@ -105,6 +107,15 @@ describe('grouping', () => {
     const merged = await call(lead, 'POST', `/api/incidents/${encodeURIComponent(created.body.id as string)}/actions`, { action: 'merge', version: created.body.version, targetId: a });
     expect(merged.status).toBe(200);
     expect((await call(token, 'GET', `/api/incidents/${encodeURIComponent(a as string)}`)).body.postCount).toBe(2);
+    // The operators' decisions as a labelled pair: split, then merged back — the merge stands.
+    const pair = await eventually(async () => {
+      await sys.container.es.indices.refresh({ index: sys.container.names.audit });
+      const pairs = await operatorGroupingPairs({ audit: sys.container.repos.audit, incidents: sys.container.repos.incidents });
+      return pairs.find((p) => p.a === heating.text && p.b === heating2.text) ?? null;
+    }, 10_000, 'the labelled pair');
+    expect(pair).toMatchObject({ same: true, m: heating.municipality, source: 'operators' });
+    expect(pair.note).toMatch(/^operators: merge /);
+    expect(JSON.stringify(pair)).not.toMatch(/lead|operator1|Bearer/);
   });
 
   it('a follow-up that opens no incident of its own («в Кировском округе свет у всех пропал?») joins the open incident and counts on its card', async () => {
@@ -143,5 +154,12 @@ describe('grouping', () => {
     const dismissed = await call(token, 'POST', `/api/incidents/${encodeURIComponent(b as string)}/actions`, { action: 'dismiss_suggestion', version: card.body.version });
     expect(dismissed.status).toBe(200);
     expect(dismissed.body.suggestion).toBeUndefined();
+    // A dismissed suggestion is a labelled pair of two problems.
+    const pair = await eventually(async () => {
+      await sys.container.es.indices.refresh({ index: sys.container.names.audit });
+      const pairs = await operatorGroupingPairs({ audit: sys.container.repos.audit, incidents: sys.container.repos.incidents });
+      return pairs.find((p) => p.a === first.text && p.b === second.text) ?? null;
+    }, 10_000, 'the labelled pair');
+    expect(pair).toMatchObject({ same: false, note: expect.stringMatching(/^operators: dismiss_suggestion /) });
   });
 });
