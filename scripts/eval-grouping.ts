@@ -31,27 +31,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadClassifier } from '../src/classifier/classifier';
 import { DEFAULT_GROUPING, type GroupingPolicy } from '../src/domain/incident-workflow';
-import { chooseThresholds, measure, pairEvidence, verdictOf, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
+import { chooseThresholds, measure, pairEvidence, verdictOf, type GroupingPair, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
 import { decideIncident, enrichPost } from '../src/pipeline/enrich';
 import { canFollowUp, groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
 
-interface Pair {
-  same: boolean;
-  note: string;
-  a: string;
-  b: string;
-  /** Municipality of the source of `a` (and of `b` unless `mb`). */
-  m: string;
-  mb?: string;
-}
 
 const load = (file: string) =>
   readFileSync(resolve(file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-    .map((l) => JSON.parse(l) as Pair);
+    .map((l) => JSON.parse(l) as GroupingPair);
 
 const classifier = await loadClassifier();
 const gazetteer = createGazetteer(loadRegion(process.env.REGION ?? 'omsk'));
@@ -70,7 +61,7 @@ function candidate(text: string, municipality: string) {
   return { ...c, opens: decideIncident(post, policy, now) !== null, follows: canFollowUp(post, c) };
 }
 
-const score = (pairs: Pair[]): (ScoredPair & { found: boolean })[] =>
+const score = (pairs: GroupingPair[]): (ScoredPair & { found: boolean })[] =>
   pairs.map((p) => {
     const a = candidate(p.a, p.m);
     const b = candidate(p.b, p.mb ?? p.m);

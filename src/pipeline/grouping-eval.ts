@@ -11,6 +11,21 @@ import type { GroupCandidate } from '../repositories/grouping.repository';
 import { ASPECT_GROUPS, aspectsIn } from '../text/grouping-features';
 import { jaccard } from '../text/similarity';
 
+/**
+ * One labelled pair of post texts, as data/grouping/*.jsonl holds them (one JSON object a line):
+ * written by hand, or the operators' decisions (src/services/grouping-labels.ts).
+ */
+export interface GroupingPair {
+  same: boolean;
+  note: string;
+  /** The earlier post. */
+  a: string;
+  b: string;
+  /** Municipality of the source of `a` (and of `b` unless `mb`). */
+  m: string;
+  mb?: string;
+}
+
 /** One labelled pair, reduced to what the grouping rule sees. */
 export interface ScoredPair extends GroupingEvidence {
   same: boolean;

@@ -16,18 +16,12 @@
  * (docs/ARCHITECTURE.md, "Thirteenth iteration"). These labels are the stream's own.
  */
 import type { AuditAction } from '../domain/audit';
+import type { GroupingPair } from '../pipeline/grouping-eval';
 import type { AuditRepository } from '../repositories/audit.repository';
 import type { IncidentDoc, IncidentsRepository } from '../repositories/incidents.repository';
 
-/** One labelled pair, as data/grouping/*.jsonl writes it (plus where it came from and when). */
-export interface OperatorPair {
-  same: boolean;
-  note: string;
-  a: string;
-  b: string;
-  /** Municipality of `a` (and of `b` unless `mb`). */
-  m: string;
-  mb?: string;
+/** One labelled pair, as data/grouping/*.jsonl writes it, with where it came from and when. */
+export interface OperatorPair extends GroupingPair {
   /** When the decision was made. */
   at: string;
   source: 'operators';
