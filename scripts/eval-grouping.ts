@@ -37,7 +37,6 @@ import { canFollowUp, groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
 
-
 const load = (file: string) =>
   readFileSync(resolve(file), 'utf8')
     .split('\n')

@@ -1,6 +1,6 @@
 /**
  * The operators' grouping decisions as labelled post pairs, in the pair format of
- * data/grouping (`npm run eval:grouping` reads such a file with `--operators <file>`):
+ * data/grouping (`npm run eval:grouping -- --operators=<file>` measures the rule on such a file):
  * - a merge says the two incidents tell one problem (`same: true`), whether the operator merged by
  *   hand or confirmed a suggestion;
  * - a split says the post split out tells another problem than the incident it was taken from;
@@ -9,7 +9,8 @@
  * than once (split, then merged back), the latest decision stands. The decisions come from the
  * audit trail (indexed by action), the texts from the incidents as they are now (an erasure has
  * already rewritten them). Who decided is not written: the pairs carry texts, municipalities and
- * the decision's time only.
+ * the decision's time only. At most the newest 10,000 decisions of each kind are read (Elasticsearch's
+ * result window); `from` / `to` take older ones in slices.
  *
  * Pair files written by hand weigh a post against one other post; the stream weighs it against
  * hundreds of open incidents, and a model fitted on hand-written pairs learned their mixture
