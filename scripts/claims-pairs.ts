@@ -28,7 +28,7 @@ const pathOf = (file: string) => fileURLToPath(new URL(`../data/claims/${file}`,
  * Blind test files added later by another hand: read when present, skipped while absent, so the
  * eval runs before and after one lands.
  */
-const LATER_FILES = ['claims-test-f.jsonl'] as const;
+const LATER_FILES = ['claims-test-f.jsonl', 'claims-test-g.jsonl'] as const;
 
 /**
  * The first set (dev + the first test families), the held-out test-b, and each later blind file
