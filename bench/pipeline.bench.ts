@@ -191,8 +191,8 @@ const cpuSpent = (a: CpuMs | null, b: CpuMs | null, sum: CpuMs | null): CpuMs | 
   a === null || b === null || sum === null ? null : { workers: sum.workers + b.workers - a.workers, redis: sum.redis + b.redis - a.redis, es: sum.es + b.es - a.es };
 const cpuTotal = (x: CpuMs) => x.workers + x.redis + x.es;
 const WARMUP = 50;
-const noCpu = (): CpuMs | null => ({ workers: 0, redis: 0, es: 0 });
-const timed = { on: { posts: 0, ms: 0, cpu: noCpu(), opened: 0, linked: 0 }, off: { posts: 0, ms: 0, cpu: noCpu(), opened: 0, linked: 0 } };
+const zeroCpu = (): CpuMs | null => ({ workers: 0, redis: 0, es: 0 });
+const timed = { on: { posts: 0, ms: 0, cpu: zeroCpu(), opened: 0, linked: 0 }, off: { posts: 0, ms: 0, cpu: zeroCpu(), opened: 0, linked: 0 } };
 let expected = 0;
 for (const mode of ['off', 'on', 'on', 'off', 'off', 'on', 'on', 'off'] as const) {
   const n = Math.ceil(N / 4);
