@@ -31,7 +31,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadClassifier } from '../src/classifier/classifier';
 import { DEFAULT_GROUPING, type GroupingPolicy } from '../src/domain/incident-workflow';
-import { chooseThresholds, measure, pairEvidence, verdictOf, type GroupingPair, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
+import { chooseThresholds, fBeta, measure, pairEvidence, verdictOf, type GroupingPair, type PairMetrics, type ScoredPair } from '../src/pipeline/grouping-eval';
 import { decideIncident, enrichPost } from '../src/pipeline/enrich';
 import { canFollowUp, groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
@@ -106,9 +106,8 @@ if (tuningOnly) {
   process.exit(0);
 }
 if (flags.has('--folds')) {
-  const f05 = (m: PairMetrics) => (m.tp === 0 ? 0 : (1.25 * m.precision * m.recall) / (0.25 * m.precision + m.recall));
   const folds = read.map((r) => ({ file: r.file, m: measure(r.pairs, chooseThresholds([...tuning, ...read.filter((o) => o !== r).flatMap((o) => o.pairs)], DEFAULT_GROUPING)) }));
-  console.log(`leave one read file out (thresholds chosen on the others): mean F0.5 ${(folds.reduce((s, f) => s + f05(f.m), 0) / Math.max(1, folds.length)).toFixed(3)}; ${folds.map((f) => `${f.file} ${f.m.precision.toFixed(2)}/${f.m.recall.toFixed(2)}`).join(', ')}`);
+  console.log(`leave one read file out (thresholds chosen on the others): mean F0.5 ${(folds.reduce((s, f) => s + fBeta(f.m, 0.5), 0) / Math.max(1, folds.length)).toFixed(3)}; ${folds.map((f) => `${f.file} ${f.m.precision.toFixed(2)}/${f.m.recall.toFixed(2)}`).join(', ')}`);
 }
 if (operatorsFile !== undefined) {
   const decided = score(load(operatorsFile));

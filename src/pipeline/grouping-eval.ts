@@ -99,7 +99,8 @@ export function measure(pairs: readonly ScoredPair[], policy: GroupingPolicy): P
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => round2(from + i * step));
 
-const fBeta = (m: PairMetrics, beta: number) => (m.tp === 0 ? 0 : ((1 + beta * beta) * m.precision * m.recall) / (beta * beta * m.precision + m.recall));
+/** F-beta of automatic links (0 when nothing links rightly). */
+export const fBeta = (m: PairMetrics, beta: number) => (m.tp === 0 ? 0 : ((1 + beta * beta) * m.precision * m.recall) / (beta * beta * m.precision + m.recall));
 
 /**
  * Picks the thresholds on the development pairs: the tuning pairs and the held-out files whose
