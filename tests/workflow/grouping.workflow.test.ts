@@ -38,6 +38,19 @@ async function incidentsOf(posts: IncomingPost[]): Promise<string[]> {
   );
 }
 
+/** Waits until the operators' decisions (the audit trail) give the labelled pair of these two texts. */
+function labelledPair(a: string, b: string) {
+  return eventually(
+    async () => {
+      await sys.container.es.indices.refresh({ index: sys.container.names.audit });
+      const pairs = await operatorGroupingPairs({ audit: sys.container.repos.audit, incidents: sys.container.repos.incidents });
+      return pairs.find((p) => p.a === a && p.b === b) ?? null;
+    },
+    10_000,
+    'the labelled pair',
+  );
+}
+
 const OUTAGE = [
   'В Амурском посёлке нет света с шести утра, сидим без электричества, холодильники текут',
   'Амурский посёлок опять без электричества, света нет с шести утра, холодильники текут',
@@ -108,11 +121,7 @@ describe('grouping', () => {
     expect(merged.status).toBe(200);
     expect((await call(token, 'GET', `/api/incidents/${encodeURIComponent(a as string)}`)).body.postCount).toBe(2);
     // The operators' decisions as a labelled pair: split, then merged back — the merge stands.
-    const pair = await eventually(async () => {
-      await sys.container.es.indices.refresh({ index: sys.container.names.audit });
-      const pairs = await operatorGroupingPairs({ audit: sys.container.repos.audit, incidents: sys.container.repos.incidents });
-      return pairs.find((p) => p.a === heating.text && p.b === heating2.text) ?? null;
-    }, 10_000, 'the labelled pair');
+    const pair = await labelledPair(heating.text, heating2.text);
     expect(pair).toMatchObject({ same: true, m: heating.municipality, source: 'operators' });
     expect(pair.note).toMatch(/^operators: merge /);
     expect(JSON.stringify(pair)).not.toMatch(/lead|operator1|Bearer/);
@@ -155,11 +164,7 @@ describe('grouping', () => {
     expect(dismissed.status).toBe(200);
     expect(dismissed.body.suggestion).toBeUndefined();
     // A dismissed suggestion is a labelled pair of two problems.
-    const pair = await eventually(async () => {
-      await sys.container.es.indices.refresh({ index: sys.container.names.audit });
-      const pairs = await operatorGroupingPairs({ audit: sys.container.repos.audit, incidents: sys.container.repos.incidents });
-      return pairs.find((p) => p.a === first.text && p.b === second.text) ?? null;
-    }, 10_000, 'the labelled pair');
+    const pair = await labelledPair(first.text, second.text);
     expect(pair).toMatchObject({ same: false, note: expect.stringMatching(/^operators: dismiss_suggestion /) });
   });
 });
