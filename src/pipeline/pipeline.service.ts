@@ -20,7 +20,8 @@ import type { TombstonesRepository } from '../repositories/tombstones.repository
 
 /** What happened to one post of a batch. `retry` failures are transient, `park` ones are the post's own. */
 export type PostOutcome =
-  | { status: 'done'; incident: 'created' | 'exists' | 'attached' | 'none' }
+  /** `earlier`: a delivery before this one finished the post (its staged payload already removed). */
+  | { status: 'done'; incident: 'created' | 'exists' | 'attached' | 'none' | 'earlier' }
   | { status: 'retry'; reason: string }
   | { status: 'park'; reason: string };
 
@@ -55,11 +56,16 @@ export function createPipelineService(deps: PipelineDeps) {
       const raw = await deps.staging.get(postIds);
       const at = now();
 
+      // A payload is removed once its post is done. A worker killed after that and before the
+      // queue recorded the job as completed leaves the job to run again: its post is indexed, so
+      // the job is done, not parked.
+      const missing = postIds.filter((_, i) => raw[i] === null);
+      const finished = await deps.posts.indexed(missing);
       const enriched: { i: number; post: EnrichedPost }[] = [];
       raw.forEach((payload, i) => {
         const id = postIds[i] as string;
         if (payload === null) {
-          outcomes[i] = { status: 'park', reason: 'staged payload missing (expired or never staged)' };
+          outcomes[i] = finished.has(id) ? { status: 'done', incident: 'earlier' } : { status: 'park', reason: 'staged payload missing (expired or never staged)' };
           return;
         }
         const result = parseStaged(payload, id);

@@ -277,6 +277,16 @@ export function createPostsRepository(deps: { es: EsClient; names: IndexNames })
       return res.items.map((it) => classifyBulkItem(it.index));
     },
 
+    /**
+     * Which of these post ids are indexed (a search on the alias, so a post indexed since the last
+     * refresh, about a second ago, is not seen yet).
+     */
+    async indexed(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const res = await es.search({ index: names.posts, size: ids.length, _source: false, query: { ids: { values: [...ids] } }, ignore_unavailable: true, allow_no_indices: true });
+      return new Set(res.hits.hits.map((h) => h._id ?? ''));
+    },
+
     /** The human corrections (`corrected`) already stored on these posts, by post id. */
     async correctionMarks(posts: readonly { id: string; publishedAt: string }[]): Promise<Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>> {
       const out = new Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>();

@@ -41,7 +41,7 @@ function post(externalId: string, over: Partial<IncomingPost> = {}): IncomingPos
   };
 }
 
-function harness(opts: { classifier: TextClassifier; staged: Record<string, string>; postResults?: (n: number) => BulkItemResult[]; incidentResults?: (docs: readonly IncidentDoc[]) => CreateResult[] }) {
+function harness(opts: { classifier: TextClassifier; staged: Record<string, string>; postResults?: (n: number) => BulkItemResult[]; incidentResults?: (docs: readonly IncidentDoc[]) => CreateResult[]; indexed?: readonly string[] }) {
   const published: FeedEntry[] = [];
   const removed: string[] = [];
   const indexedIds: string[] = [];
@@ -57,6 +57,7 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
       indexedIds.push(...ps.map((p) => p.id));
       return opts.postResults ? opts.postResults(ps.length) : ps.map(() => ({ ok: true as const, status: 201 }));
     },
+    indexed: async (ids) => new Set(ids.filter((id) => opts.indexed?.includes(id))),
     correctionMarks: async () => new Map(),
     ofSourcesSince: async () => [],
     search: async () => ({ total: 0, hits: [] }),
@@ -130,6 +131,15 @@ describe('pipeline service', () => {
     expect(out[3]).toMatchObject({ reason: expect.stringMatching(/missing/) });
     expect(h.indexedIds).toEqual([]);
     expect(h.removed).toEqual([]);
+  });
+
+  it('a job whose post an earlier delivery finished (payload already removed, post indexed) is done, not parked', async () => {
+    const h = harness({ classifier: complaint, staged: {}, indexed: ['vk:5'] });
+    const out = await h.service.processBatch(['vk:5', 'vk:6']);
+    expect(out[0]).toEqual({ status: 'done', incident: 'earlier' });
+    expect(out[1]).toMatchObject({ status: 'park', reason: expect.stringMatching(/missing/) });
+    expect(h.indexedIds).toEqual([]);
+    expect(h.published).toEqual([]);
   });
 
   it('retries a document Elasticsearch pushed back on, and parks one it rejected', async () => {

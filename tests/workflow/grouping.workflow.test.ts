@@ -93,6 +93,8 @@ describe('grouping', () => {
     await sys.container.es.indices.refresh({ index: sys.container.names.incidents });
     const count = await sys.container.es.count({ index: sys.container.names.incidents, query: { terms: { post_id: posts.map((p) => `${p.network}:${p.externalId}`) } } });
     expect(count.count).toBe(1);
+    // What a job re-run after its payload was removed asks (src/pipeline/pipeline.service.ts): is the post indexed?
+    expect(await sys.container.repos.posts.indexed([`${posts[0]?.network}:${posts[0]?.externalId}`, 'vk:never-delivered'])).toEqual(new Set([`${posts[0]?.network}:${posts[0]?.externalId}`]));
   });
 
   it('a different problem on the same street opens its own incident; a split post becomes its own incident', async () => {
