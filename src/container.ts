@@ -12,7 +12,7 @@ import type { IncidentPolicy } from './domain/incident';
 import { rateOrganisations } from './domain/ratings';
 import { createLogger, type Logger } from './lib/logger';
 import { createPipelineService } from './pipeline/pipeline.service';
-import { closeQueue, createQueue } from './queue/queues';
+import { closeWhenReady, createQueue } from './queue/queues';
 import { createAuditRepository } from './repositories/audit.repository';
 import { createCorrectionsRepository } from './repositories/corrections.repository';
 import { createDeskRepository } from './repositories/desk.repository';
@@ -358,8 +358,8 @@ export async function createContainer(config: Config, opts: { name: string; log?
     activeModel: () => activeModel,
     async close(): Promise<void> {
       activeModel?.stop();
-      await closeQueue(postsQueue);
-      await closeQueue(escalationQueue);
+      await closeWhenReady(postsQueue);
+      await closeWhenReady(escalationQueue);
       mailer?.close();
       redis.disconnect();
       queueRedis.disconnect();

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../src/adapters/redis';
 import type { Logger } from '../src/lib/logger';
-import { closeQueue, createQueue, createWorker } from '../src/queue/queues';
+import { closeWhenReady, createQueue, createWorker } from '../src/queue/queues';
 import type { AlertsService } from '../src/services/alerts.service';
 import type { ReportsService } from '../src/services/reports.service';
 
@@ -41,8 +41,8 @@ export function createArchiveScheduleWorker(deps: {
       void worker.run();
     },
     async close(): Promise<void> {
-      await worker.close();
-      await closeQueue(queue);
+      await closeWhenReady(worker);
+      await closeWhenReady(queue);
     },
   };
 }

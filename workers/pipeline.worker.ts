@@ -4,7 +4,7 @@ import { isRedisUnavailable, type RedisClient } from '../src/adapters/redis';
 import { createBatcher } from '../src/lib/batcher';
 import type { Logger } from '../src/lib/logger';
 import type { PipelineService, PostOutcome } from '../src/pipeline/pipeline.service';
-import { createWorker } from '../src/queue/queues';
+import { closeWhenReady, createWorker } from '../src/queue/queues';
 
 export interface PipelineWorkerOptions {
   concurrency: number;
@@ -69,7 +69,7 @@ export function createPipelineWorker(deps: { pipeline: PipelineService; connecti
     },
     /** Stops taking jobs, finishes the ones in flight (their batches included), then returns. */
     async close(): Promise<void> {
-      const closing = worker.close();
+      const closing = closeWhenReady(worker);
       await batcher.drain();
       await closing;
     },

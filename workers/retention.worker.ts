@@ -1,6 +1,6 @@
 import type { RedisClient } from '../src/adapters/redis';
 import type { Logger } from '../src/lib/logger';
-import { closeQueue, createQueue, createWorker } from '../src/queue/queues';
+import { closeWhenReady, createQueue, createWorker } from '../src/queue/queues';
 import type { RetentionReport, RetentionService } from '../src/services/retention.service';
 
 /** The one scheduler id: every pipeline process upserts the same schedule, so it exists once. */
@@ -40,8 +40,8 @@ export function createRetentionWorker(deps: { retention: Pick<RetentionService, 
     /** The last sweeps completed by this process (up to 20), oldest first. */
     completed: (): readonly RetentionReport[] => reports,
     async close(): Promise<void> {
-      await worker.close();
-      await closeQueue(queue);
+      await closeWhenReady(worker);
+      await closeWhenReady(queue);
     },
   };
 }

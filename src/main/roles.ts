@@ -5,6 +5,7 @@ import { createDemoConnector } from '../../connectors/demo/demo.connector';
 import { createConnectorFor, maxUpdatesStreams } from '../../workers/connector.factory';
 import { runConnector, superviseSources, type SourceSupervisor } from '../../workers/connector.runner';
 import { createPipelineWorker } from '../../workers/pipeline.worker';
+import { closeWhenReady } from '../queue/queues';
 import { createEscalationWorker } from '../../workers/escalation.worker';
 import { createRetentionWorker } from '../../workers/retention.worker';
 import { createArchiveScheduleWorker } from '../../workers/archive-schedule.worker';
@@ -83,7 +84,7 @@ export async function startPipelineRole(c: Container): Promise<RunningRole> {
   return {
     name: 'pipeline',
     async stop() {
-      await escalations.close();
+      await closeWhenReady(escalations);
       await archiveSchedule.close();
       await retention.close();
       await worker.close();

@@ -54,20 +54,21 @@ export function createQueue<Q extends QueueName>(name: Q, deps: { connection: Re
 }
 
 /**
- * Closes a queue once its connection has finished initialising (at most `waitMs`). bullmq drops the
- * listeners of a shared connection when the queue closes; an initialisation still running then
- * (its version check) fails when the shared client quits a moment later, and that failure is an
- * `error` event nobody hears: a worker stopped on SIGTERM right after it started crashed with exit
- * code 1 instead of draining.
+ * Closes a queue or a worker once its connections have finished initialising (at most `waitMs`).
+ * bullmq drops every listener of a connection when it closes; an initialisation still running then
+ * (the version check of a shared connection, the connect of a worker's own blocking connection)
+ * fails a moment later, and that failure is an `error` event nobody hears. A worker stopped on
+ * SIGTERM right after it started crashed with exit code 1 ("Connection is closed") instead of
+ * draining: first through a queue, later through the escalation worker's blocking connection.
  */
-export async function closeQueue(queue: Queue, waitMs = 2000): Promise<void> {
+export async function closeWhenReady(target: Pick<Queue, 'waitUntilReady' | 'close'> | Pick<Worker, 'waitUntilReady' | 'close'>, waitMs = 2000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, waitMs);
   });
-  await Promise.race([queue.waitUntilReady().then(() => undefined, () => undefined), timeout]);
+  await Promise.race([(target.waitUntilReady() as Promise<unknown>).then(() => undefined, () => undefined), timeout]);
   clearTimeout(timer);
-  await queue.close();
+  await target.close();
 }
 
 /**
