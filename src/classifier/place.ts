@@ -31,6 +31,28 @@ const NOT_A_STREET = new Set(['и', 'в', 'на', 'по', 'у', 'нет', 'не'
 // Adjective street names («Омская», «Заозерной»): at the start of a post they may name something else.
 const ADJECTIVE_ENDING = /(ая|ой|ий|ый|ое|ей|ую)$/;
 const HOUSE = /^(\d{1,4}[а-я]?)(?:\/(\d{1,3}[а-я]?))?$/;
+// A month after a number makes it a date: «Бархатовой, 14 ноября света не будет» names no house 14.
+const MONTH = /^(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)$/;
+// A house's letter written apart from its number, after a space only («Дмитриева 5 А», «Комкова 3 б»).
+// «а» and «в» are also words («5 а у соседей», «5 в подъезде»): they count only where a punctuation
+// mark or the end of the text follows; «г» and «д» not before a full stop («17 г.» is a year or a town).
+const HOUSE_LETTER_APART = /^[бгд]$/;
+const HOUSE_LETTER_AMBIGUOUS = /^[ав]$/;
+
+// A numbered street, as Omsk has many («1-я Молодёжная», «на 3-й Енисейской», «5-я Северная»): an
+// ordinal, then an adjective. Not an institution («15-я городская больница», «2-я детская
+// поликлиника») nor a count («2-я полная неделя»).
+const STREET_ORDINAL = /^(\d{1,2})-?(?:я|й|ая|ой|ей|ю|ую)$/;
+const NOT_A_NUMBERED_STREET = /^(городск|детск|областн|районн|клиническ|стоматологическ|средн|общеобразовательн|полн|нов|последн|очередн|друг|горячая|холодн)/;
+const INSTITUTION = /^(больниц|поликлиник|школ|гимнази|лице|детск|сад|аптек|подстанц|котельн|смен|недел|очеред|групп|волн|част|линия|линии)/;
+
+/** «3-я Молодёжная» at word `i` as `улица 3-я Молодёжная` (the ordinal's ending folded to «-я»), or null. */
+function numberedStreetAt(ws: readonly Word[], i: number): string | null {
+  const m = STREET_ORDINAL.exec(ws[i]?.w ?? '');
+  const name = ws[i + 1]?.w ?? '';
+  if (!m || name.length < 5 || !ADJECTIVE_ENDING.test(name) || NOT_A_NUMBERED_STREET.test(name) || INSTITUTION.test(ws[i + 2]?.w ?? '')) return null;
+  return `улица ${Number(m[1])}-я ${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
 
 interface Word {
   w: string;
@@ -59,14 +81,22 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     return null;
   }
 
-  /** House number after the street: «12», «д 5», «д. 5», «дом 7а», «12/1», «12 к2», «12 корп. 3». */
-  function houseAt(ws: Word[], i: number): { house: string; next: number } | null {
+  /** House number after the street: «12», «д 5», «д. 5», «дом 7а», «5 а,», «12/1», «12 к2», «12 корп. 3»; not a date («14 ноября»). */
+  function houseAt(ws: Word[], i: number, text: string): { house: string; next: number } | null {
     let j = i;
     if (ws[j] && (ws[j]!.w === 'д' || ws[j]!.w === 'дом')) j++;
     const m = ws[j] ? HOUSE.exec(ws[j]!.w) : null;
     if (!m) return null;
+    if (ws[j + 1] && MONTH.test(ws[j + 1]!.w)) return null;
     let house = m[2] ? `${m[1]}/${m[2]}` : (m[1] as string);
     j++;
+    const letter = ws[j];
+    const after = letter ? text.slice(letter.end, letter.end + 3) : '';
+    const apart = letter !== undefined && /^ +$/.test(text.slice(ws[j - 1]!.end, letter.start));
+    if (!m[2] && /^\d+$/.test(house) && letter && apart && ((HOUSE_LETTER_APART.test(letter.w) && !/^\./.test(after)) || (HOUSE_LETTER_AMBIGUOUS.test(letter.w) && /^\s*(?:[,;:!?)—–-]|\.(?!\S)|$)/.test(after)))) {
+      house += letter.w;
+      j++;
+    }
     if (ws[j] && /^(к|корп|корпус)$/.test(ws[j]!.w) && ws[j + 1] && /^\d{1,2}$/.test(ws[j + 1]!.w)) {
       house += ` к${ws[j + 1]!.w}`;
       j += 2;
@@ -85,17 +115,23 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       if (type && i + 1 < ws.length && !NOT_A_STREET.has(ws[i + 1]!.w)) {
         const known = knownAt(ws, i + 1);
         const nameEnd = known ? known.next : /^\d/.test(ws[i + 1]!.w) && ws[i + 2] ? i + 3 : i + 2;
-        const house = houseAt(ws, nameEnd);
+        const house = houseAt(ws, nameEnd, text);
         const end = house ? house.next : nameEnd;
         const raw = text.slice(ws[i]!.start, ws[end - 1]!.end);
         if (known) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
         const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
         if (/\p{L}{3,}/u.test(name)) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
       }
+      const numbered = numberedStreetAt(ws, i);
+      if (numbered) {
+        const house = houseAt(ws, i + 2, text);
+        const end = house ? house.next : i + 2;
+        return { street: numbered, house: house?.house, known: false, raw: text.slice(ws[i]!.start, ws[end - 1]!.end) };
+      }
       const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
       const known = knownAt(ws, i);
       if (known) {
-        const house = houseAt(ws, known.next);
+        const house = houseAt(ws, known.next, text);
         // A post that opens with a known street's name names the place («Дианова снег не убирают»),
         // unless the name is an adjective that may be the start of something else («Омская область»).
         const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);

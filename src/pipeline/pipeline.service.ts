@@ -237,6 +237,9 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
  * the post's text, for a fraction the resolver did not take as the house («9/4 по Кирова»).
  */
 export function houseNumbers(numbers: readonly string[], house: string | undefined, text = ''): string[] {
+  // A letter the resolver read apart from its number («Дмитриева 5 А»): the house is `#5а`, as «5а» written together.
+  const lettered = house ? /^(\d{1,4})([а-я])$/.exec(house) : null;
+  if (lettered) numbers = numbers.map((n) => (n === `#${Number(lettered[1])}` ? `#${Number(lettered[1])}${lettered[2]}` : n));
   const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
   if (blocks.length === 0) return [...numbers];
   const parts = new Set(blocks.flatMap((b) => (b.match(/\d+/g) ?? []).map((n) => `#${n}`)));

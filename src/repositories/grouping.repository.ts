@@ -60,13 +60,13 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// v4|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
+// v5|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
 // lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
-// matching costs about 200 instructions a character (callgrind). A profile written before v4 (v3:
-// without the last four aspect groups, operator, line, date and weekday; v2: without the three before them
-// too, facility, entrance, vehicle) or before v2
+// matching costs about 200 instructions a character (callgrind). A profile written before v5 (v4:
+// without the year group; v3: without the four aspect groups before it too, operator, line, date and
+// weekday; v2: without the three before those too, facility, entrance, vehicle) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]
@@ -78,10 +78,11 @@ local nsets = tonumber(ARGV[13])
 local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
-  if version == 'v4|' or version == 'v3|' or version == 'v2|' then
-    -- A v3 profile has no operator, line, date and weekday groups (the last four sets), a v2
-    -- profile neither the facility, entrance and vehicle groups before them: it reads as naming none.
-    local stored = version == 'v4|' and nsets or version == 'v3|' and nsets - 4 or nsets - 7
+  if version == 'v5|' or version == 'v4|' or version == 'v3|' or version == 'v2|' then
+    -- A v4 profile has no year group (the last set), a v3 profile neither the operator, line, date
+    -- and weekday groups before it, a v2 profile neither the facility, entrance and vehicle groups
+    -- before those: it reads as naming none.
+    local stored = version == 'v5|' and nsets or version == 'v4|' and nsets - 1 or version == 'v3|' and nsets - 5 or nsets - 8
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -109,15 +110,20 @@ end
 local mine = fields(ARGV[3])
 -- The post's features as a set of their decimal strings: a profile's features are counted against
 -- it without converting them (both lists are unique, so |A∩B| / (|A|+|B|-|A∩B|) is the Jaccard index).
-local myFeatures, myCount = {}, 0
-for n in string.gmatch(mine[nsets + 2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
+-- Built on the first candidate that needs it: when every candidate is vetoed by a set (a burst of
+-- alike posts at other houses) the post's own list, the longest field, is never parsed.
+local myFeatures, myCount = nil, 0
+local function ownFeatures()
+  myFeatures = {}
+  for n in string.gmatch(mine[nsets + 2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
+end
 -- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
 local mySets = {}
 for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
 -- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
 -- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
 local function scan(s)
-  local t = string.sub(s, 1, 3) ~= 'v4|' and fields(s) or nil
+  local t = string.sub(s, 1, 3) ~= 'v5|' and fields(s) or nil
   local pos = 4
   local function nextField(k)
     if t then return t[k] end
@@ -146,6 +152,7 @@ local function scan(s)
   return sector, string.sub(s, pos), numbers, problems
 end
 local function jac(list)
+  if not myFeatures then ownFeatures() end
   if myCount == 0 then return 0 end
   local n, inter = 0, 0
   for f in string.gmatch(list, '[^,]+') do
@@ -276,7 +283,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return ['v4', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
+  return ['v5', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

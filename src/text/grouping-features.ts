@@ -193,6 +193,10 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['дыр', 'pothole'], // «дыра в асфальте»
   ['плитк', 'tiles'], // a sidewalk's tiles, not the road
   ['лампочк', 'lamp'], // a stairwell's lamps, not the flats' power
+  ['граффит', 'graffiti'], // painted walls are a problem of their own, not the stairwell's lights
+  ['изрисова', 'graffiti'],
+  ['разрисова', 'graffiti'],
+  ['исписа', 'graffiti'],
   // Ninth iteration (read on held-out-5 and held-out-6 after their runs).
   ['раскопа', 'dug'], // a road or yard dug up and left («раскопали», «перекопана», «траншея»)
   ['перекопа', 'dug'],
@@ -280,6 +284,10 @@ const NUMBER_WITH_ENDING = /^(\d{1,4})-?(?:й|я|ю|е|ой|ая|ую|го|ом|
 // A house with a letter glued to its number («10а», «5Б»): another building than «10».
 const HOUSE_LETTER = /^(\d{1,4})([абвгд])$/;
 
+// The same letter written apart from its number, where it cannot be a word or an abbreviation
+// («3 б»; «а» and «в» are words, «г» and «д» also «город», «год» and «дом»).
+const HOUSE_LETTER_APART = new Set(['б']);
+
 /** A house number with its letter («10а»), or null. */
 function houseLetterOf(stem: string): string | null {
   const m = HOUSE_LETTER.exec(stem);
@@ -336,6 +344,12 @@ export function groupingFeatures(stems: readonly string[]): string[] {
       out.add('~lamp');
       continue;
     }
+    // A house's letter written apart («Комкова 3 б»).
+    if (/^\d{1,4}$/.test(s) && HOUSE_LETTER_APART.has(stems[i + 1] ?? '')) {
+      out.add(`#${Number(s)}${stems[i + 1]}`);
+      i++;
+      continue;
+    }
     const n = numberOf(s) ?? houseLetterOf(s) ?? ordinalOf(stems, i);
     if (n !== null) {
       out.add(`#${n}`);
@@ -363,6 +377,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
 const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка)`;
 const INCIDENTAL = [
   /(\d{1,2})[:.](\d{2})(?!\d)/g, // a time («с 18:00», «в 6.40»): both parts
+  /(?<!дом[а-я]*\s*)(?<![а-яa-z\d])с\s+([01]?\d|2[0-4])\s+до\s+([01]?\d|2[0-4])(?![\d:.,]*\d)(?!\s*(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))/g, // hours («с 10 до 16»), not houses («дома с 8 до 16»)
   /(?<![а-яa-z\d])[+\-−](\d{1,3})(?!\d)/g, // a temperature («+14 в классе», «-30») or «+1»; not «БСМП-1»
   new RegExp(String.raw`(\d{1,6})(?:-?[а-я]{1,3})?\s*${UNIT}`, 'g'), // «с 7 утра», «40 минут», «5 км», «на 9 этаже»
   /подъезд[а-я]*\s*№?\s*(\d{1,2})(?!\d)/g, // «подъезд 2», «в подъезде №3»: an entrance, not a house
@@ -393,7 +408,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /** The problem concepts among grouping features (`~<concept>`), sorted. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -453,7 +468,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // are two problems with two companies.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -487,6 +502,9 @@ const WEEKDAYS = ['понедельник', 'вторник', 'сред', 'че�
 
 // Month stems in order («марта» → март; «мая» → ма, matched whole: «24 маршрут» is no date).
 const MONTHS = ['январ', 'феврал', 'март', 'апрел', 'ма', 'июн', 'июл', 'август', 'сентябр', 'октябр', 'ноябр', 'декабр'];
+
+// Season stems («зимой», «весной», «летом», «осенью»), before a year.
+const SEASONS = ['зим', 'весн', 'лет', 'осен', 'зимо', 'весно', 'лето', 'осень'];
 
 // Telecom operators by their names' stems (analyze keeps «теле2» whole; «дом.ру» is «дом», «ру» and
 // «Эр-Телеком» «эр», «телек»: both read as Дом.ру, one company).
@@ -573,6 +591,9 @@ export function aspectsOf(stems: readonly string[]): string[] {
     // «сред» (среда, среду) only after a preposition: «среди жителей» has the same stem.
     const weekday = WEEKDAYS.findIndex((w) => (w === 'сред' ? s === w && ['в', 'во', 'с', 'со', 'до', 'к', 'по', 'эт'].includes(prev) : s.startsWith(w)));
     if (weekday >= 0) out.add(`weekday:${weekday + 1}`);
+    // Which year an event is dated to («апрель 2023», «12 апреля 2024 г.», «весной 2023»): the same yard
+    // flooded two springs running is two incidents. A year alone («с 2019 года») says since when.
+    if (/^(?:19|20)\d\d$/.test(s) && (MONTHS.some((m) => (m === 'ма' ? prev === m : prev.startsWith(m))) || SEASONS.includes(prev))) out.add(`year:${s}`);
     // Which kind of vehicle a route number belongs to: tram 8 and bus 8 are two routes.
     if (starts(s, ['трамва'])) out.add('vehicle:tram');
     else if (starts(s, ['троллейбус', 'тролик', 'троллик'])) out.add('vehicle:trolleybus');
@@ -605,7 +626,8 @@ const NOT_A_STREET = new Set(['без', 'нет', 'вся', 'весь', 'вс', 
  * name's stems («светл»), so that word forms meet; null when the guess is no name («улица без света»).
  */
 export function guessedStreetKey(stems: readonly string[]): string | null {
-  const name = stems.filter((s) => !['улиц', 'ул', 'проспект', 'пр', 'переулок', 'переул', 'пер', 'бульвар', 'проезд', 'шоссе', 'набережн'].includes(s));
-  if (name.length === 0 || name.some((s) => NOT_A_STREET.has(s) || s.length < 3)) return null;
+  // A numbered street's ordinal ending («3-я» is analysed as «3», «я») is no part of its name.
+  const name = stems.filter((s, i) => !['улиц', 'ул', 'проспект', 'пр', 'переулок', 'переул', 'пер', 'бульвар', 'проезд', 'шоссе', 'набережн'].includes(s) && !(/^\d/.test(stems[i - 1] ?? '') && /^(?:я|й|ая|ой|ей|ю|ую)$/.test(s)));
+  if (name.length === 0 || name.some((s) => NOT_A_STREET.has(s) || (s.length < 3 && !/^\d{1,2}$/.test(s))) || name.every((s) => /^\d+$/.test(s))) return null;
   return name.join(' ');
 }

@@ -92,6 +92,22 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     expect(at('В Таре на Ленина нет воды').municipality).toBe('tara');
   });
 
+  it('reads no house from a date, a house letter written apart, and a numbered street', () => {
+    // «14 ноября» is a date, not house 14.
+    expect(at('Соседи с Бархатовой, 14 ноября света не будет').address).toMatchObject({ street: 'улица Бархатовой', known: true });
+    expect(at('Соседи с Бархатовой, 14 ноября света не будет').address?.house).toBeUndefined();
+    // A letter after a space: «б» always; «а» and «в» before punctuation only («5 в подъезде» is house 5).
+    expect(at('Дмитриева 5 А — во дворе горка сломана').address?.house).toBe('5а');
+    expect(at('ул. Пролетарская 3 б, мусоропровод').address?.house).toBe('3б');
+    expect(at('Дмитриева 5 в подъезде нет света').address?.house).toBe('5');
+    // «17 (г. Называевск)» and «17 г.» are no house 17г.
+    expect(at('по ул. Пролетарской, 17 (г. Называевск)').address?.house).toBe('17');
+    // Omsk's numbered streets, unknown to the street list, in any case form; not a hospital.
+    expect(at('На 3-й Молодёжной у дома 10 открытый колодец').address).toMatchObject({ street: 'улица 3-я Молодежной', known: false });
+    expect(at('1-я Молодёжная 10, колодец без люка').address).toMatchObject({ street: 'улица 1-я Молодежная', house: '10', known: false });
+    expect(at('в 15-й городской больнице нет лекарств').address ?? null).toBeNull();
+  });
+
   it('finds no address in text without one', () => {
     expect(at('Когда уже починят дорогу? Сил нет').address).toBeNull();
     expect(at('').address).toBeNull();

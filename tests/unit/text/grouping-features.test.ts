@@ -280,3 +280,30 @@ describe('dry taps and dry grass', () => {
     expect(features('за гаражами жгут сухую траву, дым')).not.toContain('~water');
   });
 });
+
+describe('fourteenth-iteration features', () => {
+  it('names the year an event is dated to, not the year something has lasted since', () => {
+    expect(aspects('Двор опять затопило. Апрель 2023, а ливнёвки нет')).toContain('year:2023');
+    expect(aspects('12 апреля 2024 г. снова в луже по колено')).toContain('year:2024');
+    expect(aspects('весной 2024 двор снова в луже')).toContain('year:2024');
+    expect(aspects('яма тут с 2019 года, никто не чинит').filter((a) => a.startsWith('year'))).toEqual([]);
+  });
+
+  it('reads «с 10 до 16» as hours, not houses; «дома с 8 до 16» are houses', () => {
+    expect([...incidentalNumbers('14 ноября света не будет с 10 до 16')].sort()).toEqual(['#10', '#14', '#16']);
+    expect(incidentalNumbers('отключение по дома с 8 до 16').size).toBe(0);
+    // Hours are at most 24: «с 30 до 40» are no hours.
+    expect(incidentalNumbers('дома с 30 до 40 без воды').size).toBe(0);
+  });
+
+  it('reads a house letter «б» written apart as the house; «г» and «д» may be «год», «город», «дом»', () => {
+    expect(features('Комкова 3 б, мусоропровод забит')).toContain('#3б');
+    expect(features('Комкова 3Б мусоропровод забит')).toContain('#3б');
+    expect(features('детский сад № 5 г. Калачинска')).toContain('#5');
+  });
+
+  it('keeps the number of a numbered street in its guessed name', () => {
+    expect(guessedStreetKey(analyze('улица 3-я Молодёжной').stems)).toBe(guessedStreetKey(analyze('улица 3-я Молодёжная').stems));
+    expect(guessedStreetKey(analyze('улица 3-я Молодёжная').stems)).not.toBe(guessedStreetKey(analyze('улица 1-я Молодёжная').stems));
+  });
+});
