@@ -28,6 +28,9 @@ const TYPES = new Map<string, string>([
 const PREPOSITIONS = new Set(['на', 'по', 'у', 'возле', 'около', 'с', 'со', 'напротив', 'угол']);
 // A word after a street type that is not a street name.
 const NOT_A_STREET = new Set(['и', 'в', 'на', 'по', 'у', 'нет', 'не', 'уже', 'опять', 'с', 'до', 'от', 'весь', 'вся', 'всей', 'всю']);
+// What follows «на улице» without naming a street («на улице фонари не горят», «свет на улице
+// сделают», «на улице темно»): a verb, a plural noun, or a word of the weather or the dark.
+const NOT_A_STREET_NAME = /^(?:[а-яё]*(?:ют|ут|ят|ешь|ишь|ете|ите|ал|ала|али|ало|ил|ила|или|ило|ыл|ыла|ыли|ать|ять|еть|ить|уть|ться|тся|сь)|[а-яё]+[^и][иы]|темно|темнота|холодно|скользко|грязь|грязно|снег|лед|лёд|мусор|вода|пробка|гололед|гололёд|каток|света|свет|минус|плюс|мороз|жара|дождь|ветер|холод|тепло|светло|мокро|под|над|возле|около|за|перед|при|для|через|после|утром|вечером|ночью|днем|днём|сегодня|вчера|завтра|снова|еще|ещё|тоже|также|целый|целую|нашей|нашу|моей|моя|этой|эта|той|эту|такая|такой|одна|одной|полная|полной)$/;
 // Adjective street names («Омская», «Заозерной»): at the start of a post they may name something else.
 const ADJECTIVE_ENDING = /(ая|ой|ий|ый|ое|ей|ую)$/;
 const HOUSE = /^(\d{1,4}[а-я]?)(?:\/(\d{1,3}[а-я]?))?$/;
@@ -44,12 +47,15 @@ const HOUSE_LETTER_AMBIGUOUS = /^[ав]$/;
 // поликлиника») nor a count («2-я полная неделя»).
 const STREET_ORDINAL = /^(\d{1,2})-?(?:я|й|ая|ой|ей|ю|ую)$/;
 const NOT_A_NUMBERED_STREET = /^(городск|детск|областн|районн|клиническ|стоматологическ|средн|общеобразовательн|полн|нов|последн|очередн|друг|горячая|холодн)/;
+const BARE_NUMBERED_NAME = /(?:ская|ской|скую|ная|ной|ную)$/;
 const INSTITUTION = /^(больниц|поликлиник|школ|гимнази|лице|детск|сад|аптек|подстанц|котельн|смен|недел|очеред|групп|волн|част|линия|линии)/;
 
 /** «3-я Молодёжная» at word `i` as `улица 3-я Молодёжная` (the ordinal's ending folded to «-я»), or null. */
 function numberedStreetAt(ws: readonly Word[], i: number): string | null {
-  const m = STREET_ORDINAL.exec(ws[i]?.w ?? '');
   const name = ws[i + 1]?.w ?? '';
+  // Without its ending («21 амурская», «3 Енисейская света нет») only a street-like feminine
+  // adjective counts, after a number a street could have.
+  const m = STREET_ORDINAL.exec(ws[i]?.w ?? '') ?? (/^(?:[1-9]|[1-3]\d|40)$/.test(ws[i]?.w ?? '') && BARE_NUMBERED_NAME.test(name) ? [ws[i]!.w, ws[i]!.w] : null);
   if (!m || name.length < 5 || !ADJECTIVE_ENDING.test(name) || NOT_A_NUMBERED_STREET.test(name) || INSTITUTION.test(ws[i + 2]?.w ?? '')) return null;
   return `улица ${Number(m[1])}-я ${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }
@@ -85,6 +91,9 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
   function houseAt(ws: Word[], i: number, text: string): { house: string; next: number } | null {
     let j = i;
     if (ws[j] && (ws[j]!.w === 'д' || ws[j]!.w === 'дом')) j++;
+    // «9-к2», «9к2»: a house and its block in one word.
+    const glued = ws[j] ? /^(\d{1,4}[а-я]?)-?к(\d{1,2})$/.exec(ws[j]!.w) : null;
+    if (glued) return { house: `${glued[1]} к${glued[2]}`, next: j + 1 };
     const m = ws[j] ? HOUSE.exec(ws[j]!.w) : null;
     if (!m) return null;
     if (ws[j + 1] && MONTH.test(ws[j + 1]!.w)) return null;
@@ -120,28 +129,57 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const raw = text.slice(ws[i]!.start, ws[end - 1]!.end);
         if (known) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
         const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
-        if (/\p{L}{3,}/u.test(name)) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
+        if (/\p{L}{3,}/u.test(name) && !NOT_A_STREET_NAME.test(ws[i + 1]!.w)) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
       }
-      const numbered = numberedStreetAt(ws, i);
+      const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
+      const known = knownAt(ws, i);
+      // A numbered street the list does not have (the list's own, «21-я Амурская», are known).
+      const numbered = known ? null : numberedStreetAt(ws, i);
       if (numbered) {
         const house = houseAt(ws, i + 2, text);
         const end = house ? house.next : i + 2;
         return { street: numbered, house: house?.house, known: false, raw: text.slice(ws[i]!.start, ws[end - 1]!.end) };
       }
-      const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
-      const known = knownAt(ws, i);
       if (known) {
         const house = houseAt(ws, known.next, text);
         // A post that opens with a known street's name names the place («Дианова снег не убирают»),
-        // unless the name is an adjective that may be the start of something else («Омская область»).
+        // unless the name is an adjective that may be the start of something else («Омская область»);
+        // a numbered one («21-я Амурская») names it anywhere.
         const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
-        if (afterPrep || house || opening) {
+        // «Граничная улица», «на Заозёрной улице»: the name before its type.
+        const typed = TYPES.has(ws[known.next]?.w ?? '');
+        if (afterPrep || house || opening || typed || STREET_ORDINAL.test(w)) {
           const end = house ? house.next : known.next;
           return { street: known.street.name, house: house?.house, known: true, raw: text.slice(ws[i]!.start, ws[end - 1]!.end), municipality: known.street.municipality };
         }
       }
     }
     return null;
+  }
+
+  /**
+   * Every known street the text names where `address` would take it (after a preposition, before a
+   * house, opening the post) or as the next item of a list of them («по ул. 22 Апреля, Заозёрной и
+   * Волкова»), once each, in order.
+   */
+  function knownStreets(text: string): Street[] {
+    const ws = words(text.length > 5000 ? text.slice(0, 5000) : text);
+    const out: Street[] = [];
+    let listEnd = -1;
+    for (let i = 0; i < ws.length; i++) {
+      const known = knownAt(ws, i);
+      if (!known) continue;
+      const house = houseAt(ws, known.next, text);
+      const afterPrep = i > 0 && (PREPOSITIONS.has(ws[i - 1]!.w) || TYPES.has(ws[i - 1]!.w));
+      const inList = i > 0 && (i === listEnd || (i === listEnd + 1 && ws[i - 1]!.w === 'и'));
+      const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
+      const typed = TYPES.has(ws[known.next]?.w ?? '');
+      if (!(afterPrep || house || opening || inList || typed || STREET_ORDINAL.test(ws[i]!.w))) continue;
+      if (!out.includes(known.street)) out.push(known.street);
+      listEnd = house ? house.next : known.next;
+      i = listEnd - 1;
+    }
+    return out;
   }
 
   return {
@@ -155,7 +193,8 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       if (!found) return { municipality, municipalitySource, address: null };
       // A known street name in another town is the same name, not the same street.
       const known = found.known && found.municipality === municipality;
-      return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw } };
+      const streets = known ? knownStreets(normalized).filter((s) => s.municipality === municipality).map((s) => s.name) : [];
+      return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw }, ...(streets.length > 1 ? { streets } : {}) };
     },
   };
 }

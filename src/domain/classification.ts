@@ -25,6 +25,11 @@ export interface Place {
     /** The span of text it was read from. */
     raw: string;
   } | null;
+  /**
+   * Every street of the region's list the text names, when it names more than one (an outage
+   * notice: «по ул. 22 Апреля, Заозёрной, Волкова»); absent otherwise. `address` is the first.
+   */
+  streets?: string[];
 }
 
 /** An organisation named in the post (rule-based extraction). */

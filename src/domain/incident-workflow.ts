@@ -158,8 +158,8 @@ export interface GroupingPolicy {
    */
   placeBonus: number;
   /**
-   * Both posts name the same problem concept and the same house, route or school number or place
-   * key («нет воды» at «Ленина 12» in other words): this much is added to the score. The bonus links
+   * Both posts name the same problem concept and the same house, route or school number, street or
+   * place key («нет воды» at «Ленина 12» in other words): this much is added to the score. The bonus links
    * posts whose words barely meet, so it is capped (src/pipeline/grouping-eval.ts).
    */
   anchorBonus: number;
@@ -175,7 +175,7 @@ export interface GroupingPolicy {
 }
 
 // Thresholds chosen on the development pairs: data/grouping/pairs.jsonl and the read held-out files (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.21, suggest: 0.1, placeBonus: 0, anchorBonus: 0.1, otherSectorPenalty: 0, sectorVeto: 0.6, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.21, suggest: 0.1, placeBonus: 0.15, anchorBonus: 0.1, otherSectorPenalty: 0, sectorVeto: 0.6, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 
@@ -185,7 +185,7 @@ export interface GroupingEvidence {
   similarity: number;
   /** The place rule holds: same municipality, category and street. */
   samePlace: boolean;
-  /** Both name a problem concept in common and a number in common or the same place key. */
+  /** Both name a problem concept in common and a number, a street or the place key in common. */
   anchored?: boolean;
   sameSector: boolean;
   /** When the sectors differ, the lower of the two classifier confidences in them; null when they agree. */

@@ -48,8 +48,8 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   const sameTown = a.buckets[0]?.split(':')[0] === b.buckets[0]?.split(':')[0];
   let conflict: GroupingEvidence['conflict'] = null;
   if (disjointNonEmpty(a.numbers, b.numbers)) conflict = 'numbers';
-  else if (a.street !== null && b.street !== null && a.street !== b.street) conflict = 'street';
-  else if (a.guessedStreet !== null && b.guessedStreet !== null && a.guessedStreet !== b.guessedStreet) conflict = 'street';
+  else if (disjointNonEmpty(a.streets, b.streets)) conflict = 'street';
+  else if (disjointNonEmpty(a.streetKeys, b.streetKeys)) conflict = 'street';
   else if (disjointNonEmpty(a.districts, b.districts)) conflict = 'district';
   else if (disjointNonEmpty(a.problems, b.problems) || ASPECT_GROUPS.some((g) => disjointNonEmpty(aspectsIn(a.aspects, g), aspectsIn(b.aspects, g)))) conflict = 'problem';
   const samePlace = sameTown && a.placeKey !== null && a.placeKey === b.placeKey;
@@ -57,7 +57,7 @@ export function pairEvidence(a: GroupCandidate, b: GroupCandidate): GroupingEvid
   return {
     similarity: sameTown ? jaccard(a.features, b.features) : 0,
     samePlace,
-    anchored: sameTown && shares(a.problems, b.problems) && (shares(a.numbers, b.numbers) || samePlace),
+    anchored: sameTown && shares(a.problems, b.problems) && (shares(a.numbers, b.numbers) || samePlace || shares(a.streets, b.streets) || shares(a.streetKeys, b.streetKeys)),
     sameSector: a.sector === b.sector,
     otherSectorConfidence: a.sector === b.sector ? null : Math.min(a.sectorConfidence, b.sectorConfidence),
     conflict,

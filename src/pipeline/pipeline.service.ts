@@ -201,25 +201,31 @@ export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): bool
 
 /** What grouping needs of a post that would open an incident (or follow one up). */
 export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCandidate {
+  const address = post.classification.place?.address;
   const stems = post.textStems.split(' ');
   const incidental = incidentalNumbers(post.text);
   const named = incidental.size === 0 ? groupingFeatures(stems) : groupingFeatures(stems).filter((f) => !incidental.has(f));
   const features = featureHashes(named);
+  // Numbers in a street's name («70 лет Октября», «22 Апреля», «3-я Молодёжная») name no house.
+  const streetNames = [...(post.classification.place?.streets ?? []), ...(address ? [address.street] : [])];
+  const streetNumbers = new Set(streetNames.flatMap((s) => (s.match(/\d+/g) ?? []).map((n) => `#${Number(n)}`)));
+  if (address?.house) for (const n of address.house.match(/\d+/g) ?? []) streetNumbers.delete(`#${Number(n)}`);
+  const streets = post.classification.place?.streets ?? (address?.known ? [address.street] : []);
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
-  const address = post.classification.place?.address;
   return {
     postId: post.id,
     incidentId,
     features,
-    numbers: featureHashes(houseNumbers(named.filter((f) => f.startsWith('#')), address?.house, post.text)),
+    numbers: featureHashes(houseNumbers(named.filter((f) => f.startsWith('#') && !streetNumbers.has(f)), address?.house, post.text)),
     sector: post.classification.sector.label,
     // Rounded as the grouping profile stores it, so the evaluation and Redis compare the same number.
     sectorConfidence: Math.round(post.classification.sector.confidence * 1000) / 1000,
-    // Only a street found in the region's street list: a guessed one («улица Без») is no evidence.
-    street: address?.known ? address.street.toLowerCase() : null,
-    // A guessed one («улица Светлой», not in the list) only against another guessed one, by its stems.
-    guessedStreet: address && !address.known ? guessedStreetKey(analyze(address.street).stems) : null,
+    // Only streets found in the region's street list: a guessed one («улица Без») is no evidence.
+    streets: streets.map((s) => s.toLowerCase()),
+    // Every street named, known or guessed («улица Светлой», not in the list), by its name's stems;
+    // not a street named as a district is («улица Московка»: the post may mean the district).
+    streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
     districts: districtsOf(stems),
     problems: featureHashes(problemsOf(named)),
     aspects: aspectsOf(stems),
@@ -237,6 +243,13 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
  * the post's text, for a fraction the resolver did not take as the house («9/4 по Кирова»).
  */
 export function houseNumbers(numbers: readonly string[], house: string | undefined, text = ''): string[] {
+  // A range of houses («дома с 20 по 30», «д. 8–16», «№ 2-6»): every house in it, so a resident of
+  // one of them shares a number with the notice.
+  const ranged = [...text.toLowerCase().matchAll(HOUSE_RANGE)].flatMap((m) => {
+    const [from, to] = [Number(m[1]), Number(m[2])];
+    return to > from && to - from <= 60 ? Array.from({ length: to - from + 1 }, (_, k) => `#${from + k}`) : [];
+  });
+  if (ranged.length > 0) numbers = [...new Set([...numbers, ...ranged])];
   // A letter the resolver read apart from its number («Дмитриева 5 А»): the house is `#5а`, as «5а» written together.
   const lettered = house ? /^(\d{1,4})([а-я])$/.exec(house) : null;
   if (lettered) numbers = numbers.map((n) => (n === `#${Number(lettered[1])}` ? `#${Number(lettered[1])}${lettered[2]}` : n));
@@ -246,8 +259,10 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
   // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
   return [...new Set([...numbers.filter((n) => !parts.has(n)), ...blocks.map((b) => `#${b.replace(/\s+/g, '').replace('к', '/')}`)])];
 }
-// A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).
-const HOUSE_BLOCK = /(?<!\d[./]?)(\d{1,4})\s*(?:\/|к\.|к(?=\d)|корп\.?|корпус)\s*(\d{1,2})(?![\d./])/g;
+// A range of houses: after «дом(а)», «д.» or «№», «с 20 по 30», «20-30», «8–16».
+const HOUSE_RANGE = /(?:дом[а-я]*|д\.|№)\s*(?:с\s*)?(\d{1,4})\s*(?:по|-|–|—)\s*(\d{1,4})(?!\d)/g;
+// A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9-к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).
+const HOUSE_BLOCK = /(?<!\d[./]?)(\d{1,4})\s*-?\s*(?:\/|к\.|к(?=\d)|корп\.?|корпус)\s*(\d{1,2})(?![\d./])/g;
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {
   let json: unknown;

@@ -20,13 +20,17 @@ export interface GroupCandidate {
   sector: string;
   /** The classifier's confidence in `sector` (0..1, three decimals): two confident, different sectors are never linked automatically (`sectorVeto`). */
   sectorConfidence: number;
-  /** A known street the post names (lowercase), or null: another known street vetoes a link. */
-  street: string | null;
   /**
-   * A street the place resolver guessed (not in the street list), as stems, or null: another
-   * guessed street vetoes a link (a guessed one is not compared with a known one).
+   * The known streets the post names (lowercase; one, or an outage notice's list), or none: two
+   * posts naming known streets, none in common, are two places.
    */
-  guessedStreet: string | null;
+  streets: readonly string[];
+  /**
+   * Every street the post names, known or guessed, by its name's stems («улица Светлой» and
+   * «Светлая» meet; «2-я Солнечная» from the list and a guessed «3-я Солнечная» do not): naming
+   * streets, none in common, vetoes a link.
+   */
+  streetKeys: readonly string[];
   /** Districts the post names (src/text/grouping-features.ts): none in common vetoes a link. */
   districts: readonly string[];
   /** The hashes of the problem concepts it names (src/text/grouping-features.ts): none in common vetoes a link. */
@@ -60,12 +64,12 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// v5|sector:confidence|numbers|street|districts|problems|guessed street|<one field per aspect group>|features,
+// v6|sector:confidence|numbers|streets|districts|problems|street keys|<one field per aspect group>|features,
 // lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
-// matching costs about 200 instructions a character (callgrind). A profile written before v5 (v4:
-// without the year group; v3: without the four aspect groups before it too, operator, line, date and
+// matching costs about 200 instructions a character (callgrind). A profile written before v6 (v5:
+// without the month and report groups; v4: without the year group too; v3: without the four aspect groups before it too, operator, line, date and
 // weekday; v2: without the three before those too, facility, entrance, vehicle) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
@@ -78,11 +82,11 @@ local nsets = tonumber(ARGV[13])
 local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
-  if version == 'v5|' or version == 'v4|' or version == 'v3|' or version == 'v2|' then
-    -- A v4 profile has no year group (the last set), a v3 profile neither the operator, line, date
-    -- and weekday groups before it, a v2 profile neither the facility, entrance and vehicle groups
-    -- before those: it reads as naming none.
-    local stored = version == 'v5|' and nsets or version == 'v4|' and nsets - 1 or version == 'v3|' and nsets - 5 or nsets - 8
+  if version == 'v6|' or version == 'v5|' or version == 'v4|' or version == 'v3|' or version == 'v2|' then
+    -- A v5 profile has no month and report groups (the last two sets), a v4 profile no year group
+    -- either, a v3 profile neither the operator, line, date and weekday groups before it, a v2
+    -- profile neither the facility, entrance and vehicle groups before those: it reads as naming none.
+    local stored = version == 'v6|' and nsets or version == 'v5|' and nsets - 2 or version == 'v4|' and nsets - 3 or version == 'v3|' and nsets - 7 or nsets - 10
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -117,13 +121,13 @@ local function ownFeatures()
   myFeatures = {}
   for n in string.gmatch(mine[nsets + 2], '[^,]+') do myFeatures[n] = true; myCount = myCount + 1 end
 end
--- Numbers, street, districts, problems, guessed street, each aspect group: both name some and none in common vetoes a link.
+-- Numbers, streets, districts, problems, street keys, each aspect group: both name some and none in common vetoes a link.
 local mySets = {}
 for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
 -- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
 -- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
 local function scan(s)
-  local t = string.sub(s, 1, 3) ~= 'v5|' and fields(s) or nil
+  local t = string.sub(s, 1, 3) ~= 'v6|' and fields(s) or nil
   local pos = 4
   local function nextField(k)
     if t then return t[k] end
@@ -135,7 +139,7 @@ local function scan(s)
   end
   local sector = nextField(1)
   if not sector then return nil end
-  -- Both name numbers (set 1) or problems (set 4) and were not vetoed: they share one.
+  -- Both name numbers (set 1), streets (sets 2 and 5) or problems (set 4) and were not vetoed: they share one.
   local numbers, problems = false, false
   for k = 1, nsets do
     local list = nextField(k + 1)
@@ -145,7 +149,8 @@ local function scan(s)
       local shared = false
       for n in string.gmatch(list, '[^,]+') do if ours[n] then shared = true; break end end
       if not shared then return nil end
-      if k == 1 then numbers = true elseif k == 4 then problems = true end
+      -- A shared street anchors as a shared number does: the same problem on the same street.
+      if k == 1 or k == 2 or k == 5 then numbers = true elseif k == 4 then problems = true end
     end
   end
   if t then return sector, t[nsets + 2], numbers, problems end
@@ -283,7 +288,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return ['v5', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.street === null ? '' : String(hash32(c.street)), featureHashes(c.districts).join(','), c.problems.join(','), c.guessedStreet === null ? '' : String(hash32(c.guessedStreet)), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
+  return ['v6', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.streets.map((x) => hash32(x)).join(','), featureHashes(c.districts).join(','), c.problems.join(','), c.streetKeys.map((x) => hash32(x)).join(','), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

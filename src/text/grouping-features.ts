@@ -468,7 +468,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // are two problems with two companies.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -586,7 +586,15 @@ export function aspectsOf(stems: readonly string[]): string[] {
     }
     // Which day («12 марта», «с 1 февраля»): the same outage at one house on two dates is two.
     const month = /^\d{1,2}$/.test(s) ? MONTHS.findIndex((m) => (m === 'ма' ? next === m : next.startsWith(m))) : -1;
-    if (month >= 0) out.add(`date:${Number(s)}.${month + 1}`);
+    if (month >= 0) {
+      out.add(`date:${Number(s)}.${month + 1}`);
+      out.add(`month:${month + 1}`);
+    }
+    // Which month an event happened in («в мае лифт опять встал» against «29 декабря застрял»).
+    if (prev === 'в' || prev === 'во') {
+      const m = MONTHS.findIndex((x) => (x === 'ма' ? s === x || s === 'мае' : s.startsWith(x)));
+      if (m >= 0) out.add(`month:${m + 1}`);
+    }
     // Which weekday («в понедельник» against «в среду»), apart from dates: a date has a weekday too.
     // «сред» (среда, среду) only after a preposition: «среди жителей» has the same stem.
     const weekday = WEEKDAYS.findIndex((w) => (w === 'сред' ? s === w && ['в', 'во', 'с', 'со', 'до', 'к', 'по', 'эт'].includes(prev) : s.startsWith(w)));
@@ -610,12 +618,27 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if ((starts(s, ['холод']) && !COLD_NOUNS.has(next) && !COLD_NOUNS.has(prev)) || starts(s, ['мерз', 'замерза', 'куртк']) || conceptOf(s) === 'heating' || (prev === 'не' && starts(s, ['топ', 'грет']))) out.add('care:cold');
     }
   }
+  // Thanks for a problem fixed («спасибо, яму наконец заделали»): a resolution is not the open
+  // incident it was about. Every other post reports (`aspectsIn` reads it as `open`).
+  if (resolved(stems)) out.add('report:resolved');
   return [...out].sort();
+}
+
+// Thanks («спасибо», «благодарим») and a thing done («починили», «наконец заделали», «дали свет»),
+// not «заранее спасибо» and not «так и не сделали».
+const THANKS = (s: string) => s.startsWith('спасиб') || s.startsWith('благодар');
+const DONE = ['почин', 'задела', 'сдела', 'восстанов', 'убра', 'вывез', 'отремонт', 'заасфальт', 'устран', 'наконец', 'дал', 'включ', 'почист', 'расчист', 'залата', 'замен', 'поменя', 'установ', 'запуст', 'отсыпа', 'откача'];
+function resolved(stems: readonly string[]): boolean {
+  const thanks = stems.some((s, i) => THANKS(s) && !stems[i - 1]?.startsWith('заран') && !stems[i + 1]?.startsWith('заран'));
+  return thanks && stems.some((s, i) => stems[i - 1] !== 'не' && DONE.some((d) => s.startsWith(d)));
 }
 
 /** The aspects of one group (`aspectsOf` output), values only. */
 export function aspectsIn(aspects: readonly string[], group: AspectGroup): string[] {
-  return aspects.filter((a) => a.startsWith(`${group}:`)).map((a) => a.slice(group.length + 1));
+  const values = aspects.filter((a) => a.startsWith(`${group}:`)).map((a) => a.slice(group.length + 1));
+  // A post that thanks for nothing fixed reports a problem: `open`, so that a resolution and a report
+  // name different values of the group.
+  return group === 'report' && values.length === 0 ? ['open'] : values;
 }
 
 // Words the place guesser takes for a street name after «улица» that are not one («вся улица без света»).

@@ -58,4 +58,32 @@ describe('grouping anchor bonus', () => {
       expect(next).toMatchObject({ kind: 'new', suggestion: { incidentId: opened?.incidentId } });
     }
   });
+
+  it('the same problem on the same street (known or guessed) anchors like a number; a resolution never joins a report', async () => {
+    for (const [i, over] of [{ streets: ['улица кордная'], streetKeys: ['кордн'] }, { streetKeys: ['3 енисейск'] }].entries()) {
+      repo = createGroupingRepository({ redis, prefix: `${prefix}-street${i}` });
+      const first = candidate(A, { ...over, problems: [7] });
+      const second = candidate(B, { ...over, problems: [7] });
+      expect(groupingVerdict(pairEvidence(first, second), policy).verdict).toBe('link');
+      const [opened] = await repo.group([first], policy);
+      const [joined] = await repo.group([second], policy);
+      expect(joined).toMatchObject({ kind: 'attach', incidentId: opened?.incidentId });
+    }
+    // Two streets, none in common (a list from the list and a guessed one by its stems): apart.
+    repo = createGroupingRepository({ redis, prefix: `${prefix}-apart` });
+    const there = candidate(A, { streetKeys: ['2 солнечн'], problems: [7] });
+    const elsewhere = candidate(A, { streetKeys: ['3 солнечн'], problems: [7] });
+    expect(pairEvidence(there, elsewhere).conflict).toBe('street');
+    await repo.group([there], policy);
+    const [apart] = await repo.group([elsewhere], policy);
+    expect(apart).toMatchObject({ kind: 'new', suggestion: null });
+    // The same words, one of them thanks for the problem fixed: never linked, not even suggested.
+    repo = createGroupingRepository({ redis, prefix: `${prefix}-resolved` });
+    const report = candidate(A, { problems: [7] });
+    const thanks = candidate(A, { problems: [7], aspects: ['report:resolved'] });
+    expect(pairEvidence(report, thanks).conflict).toBe('problem');
+    await repo.group([report], policy);
+    const [resolved] = await repo.group([thanks], policy);
+    expect(resolved).toMatchObject({ kind: 'new', suggestion: null });
+  });
 });

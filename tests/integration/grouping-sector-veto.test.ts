@@ -68,16 +68,17 @@ describe('grouping sector veto', () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     const stored = (await redis.get(key)) ?? '';
-    expect(stored.startsWith('v5|energy:0.95|')).toBe(true);
-    await redis.set(key, stored.replace(/^v5\|energy:0\.95\|/, 'v5|energy|'), 'KEEPTTL');
+    expect(stored.startsWith('v6|energy:0.95|')).toBe(true);
+    await redis.set(key, stored.replace(/^v6\|energy:0\.95\|/, 'v6|energy|'), 'KEEPTTL');
     const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
   });
 
-  // v2, v3 and v4 profiles: sector|numbers|street|districts|problems|guessed street|aspect groups|features,
-  // with six (v2), nine (v3) or thirteen (v4) aspect groups; the groups added since read as naming none.
+  // v2 … v5 profiles: sector|numbers|street|districts|problems|guessed street|aspect groups|features,
+  // with six (v2), nine (v3), thirteen (v4) or fourteen (v5) aspect groups; the groups added since read as naming none.
   it.each([
-    { version: 'v4', groups: 13, added: ['year:2024'] },
+    { version: 'v5', groups: 14, added: ['month:5', 'report:resolved'] },
+    { version: 'v4', groups: 13, added: ['year:2024', 'month:5'] },
     { version: 'v3', groups: 9, added: ['operator:mts', 'line:mobile', 'date:12.3', 'weekday:1'] },
     { version: 'v2', groups: 6, added: ['site:school', 'entrance:2', 'vehicle:tram', 'operator:mts'] },
   ])('a $version profile is still read: its numbers veto, its words link, a group added since never vetoes it', async ({ version, groups, added }) => {

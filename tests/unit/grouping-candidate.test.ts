@@ -88,3 +88,34 @@ describe('canFollowUp', () => {
     expect(canFollowUp(reply.post, reply.c)).toBe(false);
   });
 });
+
+describe('fifteenth-iteration readings (held-out-12)', () => {
+  it('a range of houses holds every house in it; «9-к2» is a block', () => {
+    expect(houseNumbers(['#20', '#30'], undefined, 'дома с 20 по 30 без воды')).toEqual(expect.arrayContaining(['#20', '#25', '#30']));
+    expect(houseNumbers(['#182', '#196'], undefined, 'подача тепла в жилые дома №№ 182–196')).toContain('#190');
+    // Not hours, and not a span too wide to be houses.
+    expect(houseNumbers(['#10', '#16'], undefined, 'света не будет с 10 до 16')).toEqual(['#10', '#16']);
+    expect(houseNumbers(['#9', '#2'], undefined, 'лифт так и не запустили, 9-к2')).toEqual(['#9/2']);
+  });
+
+  it('numbers of a street\'s name name no house; every street of a notice counts', () => {
+    const { c } = candidate('70 лет Октября 19/1 — батареи чуть тёплые, ребёнок болеет');
+    const { c: other } = candidate('на 70 лет Октября 25 отопление вообще не дали до сих пор');
+    // 19/1 and 25, no shared 70: two houses.
+    expect(c.numbers.some((n) => other.numbers.includes(n))).toBe(false);
+    const { c: notice } = candidate('Омскводоканал: в связи с аварией с 10:00 будет прекращена подача холодной воды в дома по ул. 22 Апреля, Заозёрной, Волкова.');
+    expect(notice.streets).toEqual(['улица 22 апреля', 'улица заозерная']);
+    const { c: resident } = candidate('заозерная 11 воды нет, что опять случилось?');
+    expect(resident.streets).toEqual(['улица заозерная']);
+    expect(notice.numbers).not.toContain(featureHashes(['#22'])[0]);
+  });
+
+  it('a known street and a guessed one are compared by their names\' stems', () => {
+    const { c: known } = candidate('2-я солнечная 45 — на детской площадке по вечерам пьют');
+    const { c: guessed } = candidate('3-я Солнечная 45: компания до ночи сидит на детской площадке');
+    expect(known.streetKeys).toEqual(['2 солнечн']);
+    expect(guessed.streetKeys).toEqual(['3 солнечн']);
+    // A street named as a district is («Московка») is no street key.
+    expect(candidate('Московка без холодной воды с ночи').c.streetKeys).toEqual([]);
+  });
+});

@@ -108,6 +108,24 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     expect(at('в 15-й городской больнице нет лекарств').address ?? null).toBeNull();
   });
 
+  it('reads no street from words after «улица» that name none; a name before its type; numbered streets without an ending', () => {
+    expect(at('знаменское, на центральной улице фонари не горят').address ?? null).toBeNull();
+    expect(at('когда в шербакуле свет на улице сделают?').address ?? null).toBeNull();
+    expect(at('на улице минус, батареи холодные').address ?? null).toBeNull();
+    expect(at('Граничная улица вечером в полной темноте').address).toMatchObject({ street: 'улица Граничная', known: true });
+    expect(at('3 Енисейская света нет с 2 ночи').address).toMatchObject({ street: 'улица 3-я Енисейская', known: false });
+    // A numbered street of the list is read wherever it stands.
+    expect(at('опять при свечах сидим. 21-я Амурская, уже 4 часа').address).toMatchObject({ street: 'улица 21-я Амурская', known: true });
+    expect(at('Завертяева 9-к2 лифт стоит').address?.house).toBe('9 к2');
+  });
+
+  it('lists every street of the list an outage notice names, and only then', () => {
+    // «Волкова» is not in the list.
+    expect(at('отключение воды в дома по ул. 22 Апреля, Заозёрной и Волкова').streets).toEqual(['улица 22 Апреля', 'улица Заозерная']);
+    expect(at('отключение воды в дома по ул. 22 Апреля и Заозёрной').streets).toEqual(['улица 22 Апреля', 'улица Заозерная']);
+    expect(at('Масленникова 70, течёт крыша').streets).toBeUndefined();
+  });
+
   it('finds no address in text without one', () => {
     expect(at('Когда уже починят дорогу? Сил нет').address).toBeNull();
     expect(at('').address).toBeNull();

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../src/text/analyze';
-import { aspectsOf, conceptOf, districtsOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
+import { aspectsIn, aspectsOf, conceptOf, districtsOf, groupingFeatures, guessedStreetKey, incidentalNumbers } from '../../../src/text/grouping-features';
 
 const aspects = (text: string) => aspectsOf(analyze(text).stems);
 const features = (text: string) => groupingFeatures(analyze(text).stems);
@@ -305,5 +305,20 @@ describe('fourteenth-iteration features', () => {
   it('keeps the number of a numbered street in its guessed name', () => {
     expect(guessedStreetKey(analyze('улица 3-я Молодёжной').stems)).toBe(guessedStreetKey(analyze('улица 3-я Молодёжная').stems));
     expect(guessedStreetKey(analyze('улица 3-я Молодёжная').stems)).not.toBe(guessedStreetKey(analyze('улица 1-я Молодёжная').stems));
+  });
+});
+
+describe('fifteenth-iteration features', () => {
+  it('names the month an event happened in, from a date or «в мае»', () => {
+    expect(aspects('29 декабря на волгоградской 24 лифт застрял')).toContain('month:12');
+    expect(aspects('в мае лифт опять встал между этажами')).toContain('month:5');
+    expect(aspects('с мая обещают починить').filter((a) => a.startsWith('month'))).toEqual([]);
+  });
+
+  it('tells thanks for a problem fixed from a report, and «заранее спасибо» is a report', () => {
+    expect(aspects('спасибо дорожникам, яму на ленина наконец заделали!')).toContain('report:resolved');
+    expect(aspectsIn(aspects('яма на яме, помогите, заранее спасибо, сделайте что-нибудь'), 'report')).toEqual(['open']);
+    expect(aspectsIn(aspects('спасибо за ответ, но так и не сделали'), 'report')).toEqual(['open']);
+    expect(aspectsIn(aspects('на перекрёстке яма на яме'), 'report')).toEqual(['open']);
   });
 });
