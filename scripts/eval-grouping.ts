@@ -10,7 +10,8 @@
  * (src/domain/incident-workflow.ts `groupingVerdict`). `link` is the positive prediction;
  * suggestions are counted separately. The first post of a pair is the earlier one: a pair links
  * when both open an incident, or when the first opens one and the second, opening none, is a
- * follow-up (`canFollowUp`) at the link threshold.
+ * follow-up (`canFollowUp`) at the link threshold, or when the first, opening none, waited as a
+ * follow-up and the second opens an incident that links it.
  *
  * The thresholds are chosen on the development pairs: the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and the held-out files whose errors have been read — data/grouping/heldout.jsonl
@@ -36,6 +37,7 @@ import { decideIncident, enrichPost } from '../src/pipeline/enrich';
 import { canFollowUp, groupCandidate } from '../src/pipeline/pipeline.service';
 import { createGazetteer, loadRegion } from '../src/services/gazetteer.service';
 import { analyze } from '../src/text/analyze';
+import { WAIT_BANDS } from '../src/repositories/grouping.repository';
 
 const load = (file: string) =>
   readFileSync(resolve(file), 'utf8')
@@ -67,7 +69,9 @@ const score = (pairs: GroupingPair[]): (ScoredPair & { found: boolean })[] =>
     // Found: the candidate search (LSH bands or the place bucket) puts the two in one bucket.
     const bands = new Set(a.buckets);
     const found = b.buckets.some((k) => bands.has(k)) || (a.placeKey !== null && a.placeKey === b.placeKey);
-    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens, followUp: a.opens && !b.opens && b.follows, found };
+    // A waiting follow-up is listed under the place bucket and the first WAIT_BANDS bands only.
+    const waitFound = (a.placeKey !== null && a.placeKey === b.placeKey) || a.buckets.slice(0, WAIT_BANDS).some((k) => b.buckets.slice(0, WAIT_BANDS).includes(k));
+    return { same: p.same, note: p.note, ...pairEvidence(a, b), bothOpen: a.opens && b.opens, followUp: a.opens && !b.opens && b.follows, waiting: !a.opens && a.follows && b.opens && waitFound, found };
   });
 /** Of the same-problem pairs the rule links or suggests, how many the candidate search finds at all. */
 const retrieval = (pairs: readonly (ScoredPair & { found: boolean })[]) => {
@@ -95,7 +99,7 @@ const show = (p: GroupingPolicy) => `link ≥ ${p.autoLink}, suggest ≥ ${p.sug
 const errors = (name: string, pairs: readonly ScoredPair[]) => {
   for (const p of pairs) {
     const v = verdictOf(p, DEFAULT_GROUPING);
-    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : `, other sector (confidence ${p.otherSectorConfidence?.toFixed(2)})`}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : p.followUp ? ', a follow-up' : ', a post opens no incident'}`;
+    const why = `${v}, similarity ${p.similarity.toFixed(2)}${p.samePlace ? ', same place' : ''}${p.sameSector ? '' : `, other sector (confidence ${p.otherSectorConfidence?.toFixed(2)})`}${p.conflict ? `, ${p.conflict} conflict` : ''}${p.bothOpen ? '' : p.followUp ? ', a follow-up' : p.waiting ? ', an earlier follow-up waiting' : ', a post opens no incident'}`;
     if ((v === 'link') !== p.same) console.log(`${name}: ${p.same ? 'missed' : 'wrongly linked'} (${why}): ${p.note}`);
   }
 };

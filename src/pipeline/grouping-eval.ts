@@ -37,6 +37,12 @@ export interface ScoredPair extends GroupingEvidence {
    * (src/pipeline/pipeline.service.ts `canFollowUp`): it joins on a link, never as a suggestion.
    */
   followUp: boolean;
+  /**
+   * The first post opens no incident but waits as a follow-up, and the second opens one: the
+   * first joins it on a link as it opens (src/repositories/grouping.repository.ts), never as a
+   * suggestion.
+   */
+  waiting?: boolean;
 }
 
 /**
@@ -77,7 +83,7 @@ export interface PairMetrics {
 
 export function verdictOf(p: ScoredPair, policy: GroupingPolicy): 'link' | 'suggest' | 'separate' {
   if (p.bothOpen) return groupingVerdict(p, policy).verdict;
-  if (p.followUp) return groupingVerdict(p, policy).verdict === 'link' ? 'link' : 'separate';
+  if (p.followUp || p.waiting) return groupingVerdict(p, policy).verdict === 'link' ? 'link' : 'separate';
   return 'separate';
 }
 

@@ -29,7 +29,7 @@ export interface PipelineDeps extends EnrichDeps {
   staging: StagingRepository;
   posts: PostsRepository;
   incidents: Pick<IncidentsRepository, 'bulkCreate'>;
-  grouping: Pick<GroupingRepository, 'group' | 'follow'>;
+  grouping: Pick<GroupingRepository, 'group' | 'follow' | 'members'>;
   groupingPolicy: GroupingPolicy;
   feed: Pick<FeedRepository, 'publishOnce' | 'publishUpdates'>;
   names: IndexNames;
@@ -49,6 +49,25 @@ export interface PipelineDeps extends EnrichDeps {
  */
 export function createPipelineService(deps: PipelineDeps) {
   const now = deps.now ?? (() => new Date());
+
+  /**
+   * The post documents of follow-ups that joined an incident as it opened (their membership, which
+   * the card counts, is already in Redis): their `incident_id`, found by their stored publication
+   * time. A failure is logged, not retried: the card and the grouping state are already right.
+   */
+  async function storeFollowers(followers: readonly { postId: string; incidentId: string }[]): Promise<void> {
+    try {
+      const members = await deps.grouping.members([...new Set(followers.map((f) => f.incidentId))]);
+      const updates = followers.flatMap((f) => {
+        const m = members.get(f.incidentId)?.find((x) => x.postId === f.postId);
+        return m?.publishedAt ? [{ id: f.postId, publishedAt: m.publishedAt, incidentId: f.incidentId }] : [];
+      });
+      await deps.posts.setIncident(updates);
+      deps.log.info({ followers: updates.length }, 'waiting follow-ups joined new incidents');
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, followers: followers.length }, 'follow-ups joined incidents; their post documents were not updated');
+    }
+  }
 
   return {
     async processBatch(postIds: readonly string[]): Promise<PostOutcome[]> {
@@ -109,8 +128,11 @@ export function createPipelineService(deps: PipelineDeps) {
         f.post.incidentId = target;
         attached.set(f.i, target);
       });
+      // Earlier follow-ups that waited for an incident and joined one of these as it opened.
+      const followers: { postId: string; incidentId: string }[] = [];
       opening.forEach((o, k) => {
         const g = grouped[k];
+        if (g?.kind === 'new') for (const postId of g.followers) followers.push({ postId, incidentId: g.incidentId });
         if (g && g.incidentId !== o.incident.id) {
           o.post.incidentId = g.incidentId;
           attached.set(o.i, g.incidentId);
@@ -162,6 +184,7 @@ export function createPipelineService(deps: PipelineDeps) {
         if (target && outcomes[e.i]?.status === 'done') grown.set(target, e.post);
       }
       await deps.feed.publishUpdates([...grown].map(([incidentId, p]) => ({ incidentId, sector: p.classification.sector.label, municipality: p.municipality })));
+      if (followers.length > 0) await storeFollowers(followers);
 
       // Parked posts keep their staged payload (until its TTL) so an administrator can inspect it.
       await deps.staging.remove(postIds.filter((_, i) => outcomes[i]?.status === 'done'));

@@ -54,8 +54,12 @@ export interface GroupMember {
 }
 
 export type GroupOutcome =
-  /** No open incident matches: the post opens its own (with a suggestion when one came close). */
-  | { kind: 'new'; incidentId: string; suggestion: { incidentId: string; similarity: number } | null }
+  /**
+   * No open incident matches: the post opens its own (with a suggestion when one came close).
+   * `followers`: earlier posts that opened no incident and waited for one (follow-ups) that it
+   * links, now its members.
+   */
+  | { kind: 'new'; incidentId: string; suggestion: { incidentId: string; similarity: number } | null; followers: string[] }
   /** Attached to an open incident. */
   | { kind: 'attach'; incidentId: string; similarity: number }
   /** Delivered before: the earlier decision stands. */
@@ -241,6 +245,12 @@ for r = 1, #ranked do
   end
 end
 local keep = ARGV[11]
+local window = ARGV[8]
+local first = 3
+if ARGV[4] == '1' then first = 2 end
+-- Waiting follow-ups are listed beside the place bucket and the first WAIT_BANDS bands only
+-- (ARGV[18]): every new incident reads those lists, so they are kept few.
+local waitLast = math.min(#KEYS, 2 + tonumber(ARGV[18]))
 local memberKey
 if linkId and link >= tonumber(ARGV[5]) then
   redis.call('SET', KEYS[1], linkId, 'EX', keep)
@@ -249,14 +259,24 @@ if linkId and link >= tonumber(ARGV[5]) then
   redis.call('EXPIRE', memberKey, keep)
   return {'attach', linkId, tostring(link), ''}
 end
--- A follow-up (ARGV[16]) joins an incident or nothing: it opens none and suggests none.
-if ARGV[16] == '1' then return {'none', '', tostring(best), ''} end
+-- A follow-up (ARGV[16]) joins an incident or nothing: it opens none and suggests none. With none
+-- to join yet it waits for one (within the window): its profile and member entry, its id ('w:' and
+-- the post id) in waiting lists beside the buckets (':w'), so that an incident opening later that
+-- links it takes it in.
+if ARGV[16] == '1' then
+  local waitId = 'w:' .. ARGV[10]
+  redis.call('SET', prefix .. ':grp:c:' .. waitId, ARGV[3], 'EX', window)
+  redis.call('SET', prefix .. ':grp:wm:' .. ARGV[10], ARGV[9], 'EX', window)
+  for i = first, waitLast do
+    local waiting = KEYS[i] .. ':w'
+    if redis.call('LPUSH', waiting, waitId) > BUCKET then redis.call('LTRIM', waiting, '0', LAST) end
+    redis.call('EXPIRE', waiting, window)
+  end
+  return {'none', '', tostring(best), ''}
+end
 local newId = ARGV[2]
-local window = ARGV[8]
 redis.call('SET', KEYS[1], newId, 'EX', keep)
 redis.call('SET', prefix .. ':grp:c:' .. newId, ARGV[3], 'EX', window)
-local first = 3
-if ARGV[4] == '1' then first = 2 end
 for i = first, #KEYS do
   -- Bucket lists stay at BUCKET ids; trimming only when one grew past that saves a call per bucket.
   if redis.call('LPUSH', KEYS[i], newId) > BUCKET then redis.call('LTRIM', KEYS[i], '0', LAST) end
@@ -264,10 +284,54 @@ for i = first, #KEYS do
 end
 memberKey = prefix .. ':grp:m:' .. newId
 redis.call('HSET', memberKey, ARGV[10], ARGV[9])
+-- Earlier posts that opened no incident and wait for one (follow-ups, place list first, at most
+-- 4): those this incident links, as a post would link an incident, join it now.
+local waitIds, waitSeen, waitPlace = {}, {}, {}
+for i = first, waitLast do
+  if #waitIds >= 4 then break end
+  for _, id in ipairs(redis.call('LRANGE', KEYS[i] .. ':w', '0', LAST)) do
+    if not waitSeen[id] and #waitIds < 4 then
+      waitSeen[id] = true
+      waitIds[#waitIds + 1] = id
+      if i == 2 then waitPlace[id] = true end
+    end
+  end
+end
+local result = {'new', newId, tostring(best), ''}
+if #waitIds > 0 then
+  local profileKeys, memberKeys = {}, {}
+  for r = 1, #waitIds do
+    profileKeys[r] = prefix .. ':grp:c:' .. waitIds[r]
+    memberKeys[r] = prefix .. ':grp:wm:' .. string.sub(waitIds[r], 3)
+  end
+  local waiting = redis.call('MGET', unpack(profileKeys))
+  local entries = redis.call('MGET', unpack(memberKeys))
+  for r = 1, #waitIds do
+    local c, entry = waiting[r], entries[r]
+    if c and entry then
+      local sectorField, features, sharedNumber, sharedProblem = scan(c)
+      if sectorField then
+        local id = waitIds[r]
+        local s = jac(features)
+        if waitPlace[id] then s = s + bonus end
+        if sharedProblem and (sharedNumber or waitPlace[id]) then s = s + anchor end
+        local label, conf = sectorOf(sectorField)
+        local other = label ~= myLabel
+        if other then s = s - penalty end
+        if s >= tonumber(ARGV[5]) and not (other and vetoMine and conf and conf >= veto) then
+          local postId = string.sub(id, 3)
+          redis.call('SET', prefix .. ':grp:post:' .. postId, newId, 'EX', keep)
+          redis.call('HSET', memberKey, postId, entry)
+          redis.call('DEL', profileKeys[r], memberKeys[r])
+          result[#result + 1] = postId
+        end
+      end
+    end
+  end
+end
 redis.call('EXPIRE', memberKey, keep)
-local sug = ''
-if bestId and best >= tonumber(ARGV[6]) then sug = bestId end
-return {'new', newId, tostring(best), sug}`;
+if bestId and best >= tonumber(ARGV[6]) then result[4] = bestId end
+return result`;
 
 const GROUP_SHA = createHash('sha1').update(GROUP).digest('hex');
 
@@ -279,6 +343,13 @@ const PROFILE_SETS = 5 + ASPECT_GROUPS.length;
  * the bucket (20 before: 2.5 times the ids to read, for candidates a post shares fewer bands with).
  */
 const BUCKET_SIZE = 8;
+
+/**
+ * Bands a waiting follow-up is listed under, beside the place bucket (of 16): each new incident
+ * reads these lists, so the cost of waiting falls on every incident. Two posts with Jaccard 0.3
+ * share one of four single-value bands with probability 0.76 (0.94 at 0.5).
+ */
+export const WAIT_BANDS = 4;
 
 /** How long membership facts are kept (the card's post count and reach). */
 const KEEP_SECONDS = 90 * 24 * 3600;
@@ -316,7 +387,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
   const bandBucket = (key: string) => `${prefix}:grp:b:${key}`;
 
   /** Runs the script for every candidate in order, atomically each (one round trip for the batch). */
-  async function run(candidates: readonly GroupCandidate[], policy: GroupingPolicy, followUp: boolean): Promise<[string, string, string, string][]> {
+  async function run(candidates: readonly GroupCandidate[], policy: GroupingPolicy, followUp: boolean): Promise<string[][]> {
     if (candidates.length === 0) return [];
     const args = (c: GroupCandidate) => {
       const keys = [postKey(c.postId), placeBucket(c.placeKey ?? '-'), ...c.buckets.map(bandBucket)];
@@ -340,6 +411,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
         String(BUCKET_SIZE),
         followUp ? '1' : '0',
         String(policy.anchorBonus),
+        String(WAIT_BANDS),
       ] as const;
     };
     // EVALSHA: the script's text is not sent (and hashed by Redis) for every post. A Redis that
@@ -354,7 +426,7 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
     }
     return res.map(([err, val]) => {
       if (err) throw err;
-      return val as [string, string, string, string];
+      return val as string[];
     });
   }
 
@@ -362,21 +434,22 @@ export function createGroupingRepository(deps: { redis: RedisClient; prefix: str
     /** Decides every candidate in order, atomically each (one round trip for the batch). */
     async group(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<GroupOutcome[]> {
       const res = await run(candidates, policy, false);
-      return res.map(([kind, id, score, sug]): GroupOutcome => {
+      return res.map(([kind = '', id = '', score = '0', sug = '', ...followers]): GroupOutcome => {
         if (kind === 'dup') return { kind: 'dup', incidentId: id };
         if (kind === 'attach') return { kind: 'attach', incidentId: id, similarity: Number(score) };
-        return { kind: 'new', incidentId: id, suggestion: sug ? { incidentId: sug, similarity: Number(score) } : null };
+        return { kind: 'new', incidentId: id, suggestion: sug ? { incidentId: sug, similarity: Number(score) } : null, followers };
       });
     },
 
     /**
      * Follow-ups: posts that open no incident of their own («у нас тоже нет воды», «+1, до сих пор
      * не починили»). Each joins the open incident it matches at the link threshold (the incident's
-     * id), or nothing is written and the answer is null: no profile, no bucket entry, no suggestion.
+     * id), or the answer is null and the post waits, within the window, for an incident opening
+     * later that links it (`group`'s `followers`); it never opens one or makes a suggestion.
      */
     async follow(candidates: readonly GroupCandidate[], policy: GroupingPolicy): Promise<(string | null)[]> {
       const res = await run(candidates, policy, true);
-      return res.map(([kind, id]) => (kind === 'attach' || kind === 'dup' ? id : null));
+      return res.map(([kind, id]) => (kind === 'attach' || kind === 'dup' ? (id ?? null) : null));
     },
 
     /** Members of each incident (posts grouped into it, the opening post included). */

@@ -287,6 +287,19 @@ export function createPostsRepository(deps: { es: EsClient; names: IndexNames })
       return new Set(res.hits.hits.map((h) => h._id ?? ''));
     },
 
+    /**
+     * Sets the incident of posts already stored (follow-ups that waited for an incident and joined
+     * it when it opened). A post gone since (erased, expired) is skipped; any other failure throws.
+     */
+    async setIncident(updates: readonly { id: string; publishedAt: string; incidentId: string }[]): Promise<void> {
+      if (updates.length === 0) return;
+      const operations: unknown[] = [];
+      for (const u of updates) operations.push({ update: { _index: names.postsIndexFor(u.publishedAt), _id: u.id } }, { doc: { incident_id: u.incidentId } });
+      const res = await es.bulk({ operations });
+      const bad = res.items.map((it) => classifyBulkItem(it.update)).find((r) => !r.ok && r.status !== 404);
+      if (bad && !bad.ok) throw new Error(`post incident update failed: ${bad.reason}`);
+    },
+
     /** The human corrections (`corrected`) already stored on these posts, by post id. */
     async correctionMarks(posts: readonly { id: string; publishedAt: string }[]): Promise<Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>> {
       const out = new Map<string, { fields: string[]; at: string; by: string; values: Record<string, unknown> }>();

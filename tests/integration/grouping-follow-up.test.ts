@@ -1,8 +1,8 @@
 /**
  * Follow-ups on real Redis: a post that opens no incident of its own joins the open incident it
  * matches at the link threshold (the card's members grow, a re-delivery gives the same answer);
- * one that matches none, or only in the suggestion band, writes nothing (no profile, no bucket
- * entry, no post key): a later post cannot be grouped into it.
+ * one that matches none waits within the window, and an incident opening later that links it takes
+ * it in, once; it never opens an incident, makes a suggestion or is grouped into as one.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -45,18 +45,46 @@ describe('grouping follow-ups', () => {
     expect(members.find((m) => m.postId === follow.postId)).toMatchObject({ network: 'telegram', reach: 5 });
   });
 
-  it('a follow-up that matches nothing, or only in the suggestion band, writes nothing', async () => {
+  it('a follow-up that matches nothing waits: an incident opening later that links it takes it in, once', async () => {
     await repo.group([candidate(WORDS)], DEFAULT_GROUPING);
-    const before = (await redis.keys(`${prefix}:*`)).sort();
     // Jaccard 2/10: above the suggestion threshold, below the link threshold.
     const near = candidate([11, 22, 101, 102, 103, 104]);
     const far = candidate([201, 202, 203, 204]);
     expect(DEFAULT_GROUPING.suggest).toBeLessThanOrEqual(0.2);
     expect(DEFAULT_GROUPING.autoLink).toBeGreaterThan(0.2);
     expect(await repo.follow([near, far], DEFAULT_GROUPING)).toEqual([null, null]);
-    expect((await redis.keys(`${prefix}:*`)).sort()).toEqual(before);
-    // Nothing to join later: a post like the unregistered follow-up opens its own incident.
-    const [later] = await repo.group([candidate([201, 202, 203, 204])], DEFAULT_GROUPING);
-    expect(later?.kind).toBe('new');
+    // Waiting is no incident: a post like it opens its own and takes the waiting one in.
+    const opener = candidate([201, 202, 203, 205]);
+    const [later] = await repo.group([opener], DEFAULT_GROUPING);
+    expect(later).toMatchObject({ kind: 'new', suggestion: null, followers: [far.postId] });
+    const incident = later?.incidentId ?? '';
+    const members = (await repo.members([incident])).get(incident) ?? [];
+    expect(members.map((m) => m.postId).sort()).toEqual([far.postId, opener.postId].sort());
+    expect(members.find((m) => m.postId === far.postId)).toMatchObject({ network: 'telegram', reach: 5 });
+    // A re-delivery of the follow-up answers the incident it joined.
+    expect(await repo.follow([far], DEFAULT_GROUPING)).toEqual([incident]);
+    // Joined once: another incident like it does not take it again.
+    const [again] = await repo.group([candidate([201, 202, 203, 206])], DEFAULT_GROUPING);
+    expect(again?.kind === 'new' ? again.followers : []).toEqual([]);
+  });
+
+  it('a waiting follow-up joins only an incident that links it: the suggestion band, another sector held with confidence or a conflict leave it waiting', async () => {
+    const waiting = candidate([301, 302, 303, 304, 305, 306]);
+    expect(await repo.follow([waiting], DEFAULT_GROUPING)).toEqual([null]);
+    // Jaccard 2/10 (a suggestion at most), and 5/7 but in another sector, both held with confidence.
+    const suggestOnly = candidate([301, 302, 401, 402, 403, 404]);
+    const vetoed = { ...candidate([301, 302, 303, 304, 305, 307]), sector: 'roads', sectorConfidence: 0.95 };
+    for (const c of [suggestOnly, { ...vetoed, postId: `${vetoed.postId}-v` }]) {
+      const [o] = await repo.group([c], DEFAULT_GROUPING);
+      expect(o?.kind === 'new' ? o.followers : ['attached']).toEqual([]);
+    }
+    // The waiting post names a number of its own: another number is another house.
+    const numbered = candidate([501, 502, 503, 504]);
+    await repo.follow([{ ...numbered, numbers: [7] }], DEFAULT_GROUPING);
+    const [o] = await repo.group([{ ...candidate([501, 502, 503, 505]), numbers: [9] }], DEFAULT_GROUPING);
+    expect(o?.kind === 'new' ? o.followers : ['attached']).toEqual([]);
+    // The same words in the same sector, no number: it joins.
+    const [joins] = await repo.group([candidate([301, 302, 303, 304, 305, 309])], DEFAULT_GROUPING);
+    expect(joins).toMatchObject({ kind: 'new', followers: [waiting.postId] });
   });
 });

@@ -38,7 +38,7 @@ describe('grouping sector veto', () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     expect(first?.kind).toBe('new');
     const [second] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
-    expect(second).toEqual({ kind: 'new', incidentId: expect.any(String), suggestion: { incidentId: first?.incidentId, similarity: 1 } });
+    expect(second).toEqual({ kind: 'new', incidentId: expect.any(String), suggestion: { incidentId: first?.incidentId, similarity: 1 }, followers: [] });
     // The veto off (another prefix: nothing registered yet).
     const off = createGroupingRepository({ redis, prefix: `${prefix}-off` });
     const [a] = await off.group([candidate(WORDS, 'energy', 0.95)], { ...policy, sectorVeto: null });

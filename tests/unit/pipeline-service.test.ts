@@ -61,6 +61,7 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
     correctionMarks: async () => new Map(),
     ofSourcesSince: async () => [],
     search: async () => ({ total: 0, hits: [] }),
+    setIncident: async () => undefined,
   } satisfies PostsRepository;
   const incidents = {
     bulkCreate: async (docs) => (opts.incidentResults ? opts.incidentResults(docs) : docs.map(() => ({ outcome: 'created' as const }))),
@@ -77,8 +78,9 @@ function harness(opts: { classifier: TextClassifier; staged: Record<string, stri
   } as unknown as FeedRepository;
   // Every post is new to grouping here (grouping itself is tested on real Redis in tests/workflow).
   const grouping = {
-    group: async (cs: readonly GroupCandidate[]) => cs.map((c): GroupOutcome => ({ kind: 'new', incidentId: c.incidentId, suggestion: null })),
+    group: async (cs: readonly GroupCandidate[]) => cs.map((c): GroupOutcome => ({ kind: 'new', incidentId: c.incidentId, suggestion: null, followers: [] })),
     follow: async (cs: readonly GroupCandidate[]) => cs.map(() => null),
+    members: async () => new Map(),
   };
   const deps: PipelineDeps = {
     staging,

@@ -150,6 +150,33 @@ describe('grouping', () => {
     expect(card.networks).toEqual(['telegram', 'vk']);
   });
 
+  it('a follow-up posted before any incident waits, and joins the incident a later complaint opens: its document and the card say so', async () => {
+    const early = complaintPost({ text: 'соседи, в Ленинском округе свет у всех пропал?', network: 'telegram', engagement: { views: 25 } });
+    const complaint = complaintPost({ text: 'Ленинский округ обесточен, света нет с утра, когда дадут электричество?' });
+    await sys.ingest([early]);
+    // Indexed with no incident: nothing was open to join.
+    const earlyId = `${early.network}:${early.externalId}`;
+    await eventually(async () => {
+      await sys.container.es.indices.refresh({ index: sys.container.names.posts });
+      const r = await sys.container.es.search<{ incident_id?: string; complaint?: boolean }>({ index: sys.container.names.posts, query: { ids: { values: [earlyId] } } });
+      const doc = r.hits.hits[0]?._source;
+      return doc ? doc : null;
+    }, 20_000, 'the early post indexed').then((doc) => {
+      expect(doc.incident_id).toBeUndefined();
+      expect(doc.complaint, 'pick a follow-up text the complaint head rejects').toBe(false);
+    });
+    await sys.ingest([complaint]);
+    const [id] = await incidentsOf([complaint]);
+    // The early post's document now carries the incident, and the card counts it.
+    const [joined] = await incidentsOf([early]);
+    expect(joined).toBe(id);
+    const card = await eventually(async () => {
+      const r = await call(token, 'GET', `/api/incidents/${encodeURIComponent(id as string)}`);
+      return r.body.postCount === 2 ? r.body : null;
+    }, 10_000, 'two posts on the card');
+    expect(card.networks).toEqual(['telegram', 'vk']);
+  });
+
   it('a post in the middle band opens its own incident with a suggestion the operator can dismiss', async () => {
     // Similarity 0.19 (pairEvidence), no anchor (the second names no district): between
     // DEFAULT_GROUPING.suggest (0.1) and .autoLink (0.21).
