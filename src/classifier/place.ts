@@ -47,6 +47,10 @@ const HOUSE_LETTER_AMBIGUOUS = /^[ав]$/;
 // поликлиника») nor a count («2-я полная неделя»).
 const STREET_ORDINAL = /^(\d{1,2})-?(?:я|й|ая|ой|ей|ю|ую)$/;
 const NOT_A_NUMBERED_STREET = /^(городск|детск|областн|районн|клиническ|стоматологическ|средн|общеобразовательн|полн|нов|последн|очередн|друг|горячая|холодн)/;
+// A street named by an adjective alone («Ленинградская», «Солнечной»), and adjectives before a
+// number that name none («которой 10 лет», «каждую 5 минут», «ближайшей 2 км»).
+const ADJECTIVE_STREET = /^[а-яё]{5,}(?:ая|ой|ей|ую)$/;
+const NOT_AN_ADJECTIVE_STREET = /^(котор|как|так|эт|сам|кажд|люб|друг|ближайш|соседн|перв|втор|треть|четверт|пят|шест|седьм|восьм|девят|десят|больш|маленьк|огромн|страшн|ужасн|плох|хорош|холодн|горяч|тепл|нашей|вашей|своей|мо|тво)/;
 const BARE_NUMBERED_NAME = /(?:ская|ской|скую|ная|ной|ную)$/;
 const INSTITUTION = /^(больниц|поликлиник|школ|гимнази|лице|детск|сад|аптек|подстанц|котельн|смен|недел|очеред|групп|волн|част|линия|линии)/;
 
@@ -139,6 +143,12 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const house = houseAt(ws, i + 2, text);
         const end = house ? house.next : i + 2;
         return { street: numbered, house: house?.house, known: false, raw: text.slice(ws[i]!.start, ws[end - 1]!.end) };
+      }
+      // «ленинградская 10, во дворе…», «на Солнечной 22»: an adjective and a house number, opening
+      // the post or after a preposition, name a street the list does not have.
+      if (!known && (i === 0 || afterPrep) && ADJECTIVE_STREET.test(w) && !NOT_A_NUMBERED_STREET.test(w) && !NOT_AN_ADJECTIVE_STREET.test(w)) {
+        const house = houseAt(ws, i + 1, text);
+        if (house) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
       }
       if (known) {
         const house = houseAt(ws, known.next, text);

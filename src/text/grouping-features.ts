@@ -432,15 +432,14 @@ const MICRODISTRICTS: Record<string, string> = {
 };
 
 /**
- * Districts a text names: okrugs («Кировский округ», «в Ленинском административном округе»),
- * microdistricts («Амурский посёлок», «Нефтяники», «Левый берег», «Порт-Артур», «Загородный»). Sorted, unique.
+ * Microdistricts a text names («Амурский посёлок», «Нефтяники», «Левый берег», «Порт-Артур»,
+ * «Загородный»). Sorted, unique. The okrugs are the `okrug` aspect group (`okrugsOf`): a
+ * microdistrict lies in one, so «Московка» and «Ленинский округ» may be one place.
  */
 export function districtsOf(stems: readonly string[]): string[] {
   const out = new Set<string>();
-  const okrug = stems.some((s) => s === 'округ');
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i] as string;
-    if (okrug && OKRUGS.has(s)) out.add(`okrug:${s}`);
     const m = MICRODISTRICTS[s];
     if (m) out.add(m);
     if (s.startsWith('левобереж')) out.add('left-bank'); // «Левобережье», «на Левобережье»
@@ -449,6 +448,31 @@ export function districtsOf(stems: readonly string[]): string[] {
     if (s === 'крут' && stems[i + 1] === 'горк') out.add('krutaya-gorka');
     // «Городок Нефтяников», «весь Городок»: the Neftyaniki district.
     if (s === 'городок' || s === 'городк') out.add('neftyaniki');
+  }
+  return [...out].sort();
+}
+
+// The okrug of microdistricts whose okrug is certain (others name none: never kept apart by it).
+const OKRUG_OF: Record<string, string> = {
+  moskovka: 'ленинск',
+  'port-artur': 'ленинск',
+  neftyaniki: 'советск',
+  'krutaya-gorka': 'советск',
+  'left-bank': 'кировск',
+  'stary-kirovsk': 'кировск',
+  chkalovsky: 'октябрьск',
+};
+
+/**
+ * Okrugs a text names («Кировский округ», «в Ленинском административном округе») or implies by a
+ * microdistrict in it («Московка»: Ленинский), as stems. Sorted, unique.
+ */
+export function okrugsOf(stems: readonly string[]): string[] {
+  const out = new Set<string>();
+  if (stems.some((s) => s === 'округ' || s === 'ао')) for (const s of stems) if (OKRUGS.has(s)) out.add(s);
+  for (const d of districtsOf(stems)) {
+    const o = OKRUG_OF[d];
+    if (o) out.add(o);
   }
   return [...out].sort();
 }
@@ -468,7 +492,7 @@ export function districtsOf(stems: readonly string[]): string[] {
 // are two problems with two companies.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -502,6 +526,10 @@ const WEEKDAYS = ['понедельник', 'вторник', 'сред', 'че�
 
 // Month stems in order («марта» → март; «мая» → ма, matched whole: «24 маршрут» is no date).
 const MONTHS = ['январ', 'феврал', 'март', 'апрел', 'ма', 'июн', 'июл', 'август', 'сентябр', 'октябр', 'ноябр', 'декабр'];
+
+// The season of each month, and season words by their stems (not «лет»: «5 лет»).
+const SEASON_OF_MONTH = ['winter', 'winter', 'spring', 'spring', 'spring', 'summer', 'summer', 'summer', 'autumn', 'autumn', 'autumn', 'winter'];
+const SEASON_WORDS: Record<string, string> = { зим: 'winter', зимо: 'winter', весн: 'spring', весно: 'spring', осен: 'autumn', осень: 'autumn' };
 
 // Season stems («зимой», «весной», «летом», «осенью»), before a year.
 const SEASONS = ['зим', 'весн', 'лет', 'осен', 'зимо', 'весно', 'лето', 'осень'];
@@ -590,11 +618,19 @@ export function aspectsOf(stems: readonly string[]): string[] {
       out.add(`date:${Number(s)}.${month + 1}`);
       out.add(`month:${month + 1}`);
     }
-    // Which month an event happened in («в мае лифт опять встал» against «29 декабря застрял»).
-    if (prev === 'в' || prev === 'во') {
+    // Which month an event happened in («в мае лифт опять встал» against «29 декабря застрял»,
+    // «октябрь, отопления нет», «конец апреля — отопление отключили»).
+    if (prev === 'в' || prev === 'во' || i === 0 || starts(prev, ['конц', 'конец', 'начал', 'середин'])) {
       const m = MONTHS.findIndex((x) => (x === 'ма' ? s === x || s === 'мае' : s.startsWith(x)));
-      if (m >= 0) out.add(`month:${m + 1}`);
+      if (m >= 0) {
+        out.add(`month:${m + 1}`);
+        out.add(`season:${SEASON_OF_MONTH[m]}`);
+      }
     }
+    if (month >= 0) out.add(`season:${SEASON_OF_MONTH[month]}`);
+    // Which season («весной отключили рано» against «в октябре не включили»); «летом» is «лет», as «5 лет».
+    const season = SEASON_WORDS[s];
+    if (season) out.add(`season:${season}`);
     // Which weekday («в понедельник» against «в среду»), apart from dates: a date has a weekday too.
     // «сред» (среда, среду) only after a preposition: «среди жителей» has the same stem.
     const weekday = WEEKDAYS.findIndex((w) => (w === 'сред' ? s === w && ['в', 'во', 'с', 'со', 'до', 'к', 'по', 'эт'].includes(prev) : s.startsWith(w)));
@@ -621,6 +657,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
   // Thanks for a problem fixed («спасибо, яму наконец заделали»): a resolution is not the open
   // incident it was about. Every other post reports (`aspectsIn` reads it as `open`).
   if (resolved(stems)) out.add('report:resolved');
+  for (const o of okrugsOf(stems)) out.add(`okrug:${o}`);
   return [...out].sort();
 }
 

@@ -119,6 +119,12 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     expect(at('Завертяева 9-к2 лифт стоит').address?.house).toBe('9 к2');
   });
 
+  it('reads an adjective and a house number opening a post as a street the list does not have', () => {
+    expect(at('ленинградская 10, во дворе из колодца течёт').address).toMatchObject({ street: 'улица Ленинградская', house: '10', known: false });
+    expect(at('На Солнечной 22 отопления нет').address).toMatchObject({ street: 'улица Солнечной', house: '22', known: false });
+    expect(at('в которой 10 лет не было ремонта').address ?? null).toBeNull();
+  });
+
   it('lists every street of the list an outage notice names, and only then', () => {
     // «Волкова» is not in the list.
     expect(at('отключение воды в дома по ул. 22 Апреля, Заозёрной и Волкова').streets).toEqual(['улица 22 Апреля', 'улица Заозерная']);

@@ -322,3 +322,20 @@ describe('fifteenth-iteration features', () => {
     expect(aspectsIn(aspects('на перекрёстке яма на яме'), 'report')).toEqual(['open']);
   });
 });
+
+describe('sixteenth-iteration features', () => {
+  it('names the season of an event, from a season word or a month', () => {
+    expect(aspects('октябрь, отопление так и не дали')).toContain('season:autumn');
+    expect(aspects('конец апреля — отопление отключили, в квартире холодно')).toContain('season:spring');
+    expect(aspects('весной опять затопило двор')).toContain('season:spring');
+    // «5 лет» is no summer.
+    expect(aspects('5 лет не ремонтировали').filter((a) => a.startsWith('season'))).toEqual([]);
+  });
+
+  it('reads the okrug a microdistrict lies in, apart from the microdistrict', () => {
+    expect(aspectsIn(aspects('в Московке нет связи Теле2'), 'okrug')).toEqual(['ленинск']);
+    expect(aspectsIn(aspects('авария в Ленинском округе, связи нет'), 'okrug')).toEqual(['ленинск']);
+    expect(districtsOf(analyze('авария в Ленинском округе').stems)).toEqual([]);
+    expect(aspectsIn(aspects('на Левом берегу нет воды'), 'okrug')).toEqual(['кировск']);
+  });
+});
