@@ -105,8 +105,10 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     j++;
     const letter = ws[j];
     const after = letter ? text.slice(letter.end, letter.end + 3) : '';
-    const apart = letter !== undefined && /^ +$/.test(text.slice(ws[j - 1]!.end, letter.start));
-    if (!m[2] && /^\d+$/.test(house) && letter && apart && ((HOUSE_LETTER_APART.test(letter.w) && !/^\./.test(after)) || (HOUSE_LETTER_AMBIGUOUS.test(letter.w) && /^\s*(?:[,;:!?)—–-]|\.(?!\S)|$)/.test(after)))) {
+    // After a space, or in quotes («4 «А»»).
+    const apart = letter !== undefined && /^ *[«"'„]?$/.test(text.slice(ws[j - 1]!.end, letter.start)) && text.slice(ws[j - 1]!.end, letter.start).length > 0;
+    const quoted = /[«"'„]$/.test(text.slice(ws[j - 1]?.end ?? 0, letter?.start ?? 0)) && /^[»"'“]/.test(after);
+    if (!m[2] && /^\d+$/.test(house) && letter && apart && (quoted || (HOUSE_LETTER_APART.test(letter.w) && !/^\./.test(after)) || (HOUSE_LETTER_AMBIGUOUS.test(letter.w) && /^\s*(?:[,;:!?)—–-]|\.(?!\S)|$)/.test(after)))) {
       house += letter.w;
       j++;
     }

@@ -273,15 +273,18 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
     return to > from && to - from <= 60 ? Array.from({ length: to - from + 1 }, (_, k) => `#${from + k}`) : [];
   });
   if (ranged.length > 0) numbers = [...new Set([...numbers, ...ranged])];
-  // A letter the resolver read apart from its number («Дмитриева 5 А»): the house is `#5а`, as «5а» written together.
-  const lettered = house ? /^(\d{1,4})([а-я])$/.exec(house) : null;
-  if (lettered) numbers = numbers.map((n) => (n === `#${Number(lettered[1])}` ? `#${Number(lettered[1])}${lettered[2]}` : n));
+  // A letter the resolver read apart from its number («Дмитриева 5 А»), or one in quotes where no
+  // street was read («дом 4 «А»»): the house is `#5а`, as «5а» written together.
+  const letters = [...(house ? [/^(\d{1,4})([а-я])$/.exec(house)] : []), ...text.toLowerCase().matchAll(QUOTED_HOUSE_LETTER)].filter((m): m is RegExpExecArray => m !== null);
+  for (const l of letters) numbers = numbers.map((n) => (n === `#${Number(l[1])}` ? `#${Number(l[1])}${l[2]}` : n));
   const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
   if (blocks.length === 0) return [...numbers];
   const parts = new Set(blocks.flatMap((b) => (b.match(/\d+/g) ?? []).map((n) => `#${n}`)));
   // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
   return [...new Set([...numbers.filter((n) => !parts.has(n)), ...blocks.map((b) => `#${b.replace(/\s+/g, '').replace('к', '/')}`)])];
 }
+// A house's letter in quotes: «4 «А»», «12 "б"».
+const QUOTED_HOUSE_LETTER = /(?<!\d)(\d{1,4}) ?[«"„]([а-е])[»"“]/g;
 // A range of houses: after «дом(а)», «д.» or «№», «с 20 по 30», «20-30», «8–16».
 const HOUSE_RANGE = /(?:дом[а-я]*|д\.|№)\s*(?:с\s*)?(\d{1,4})\s*(?:по|-|–|—)\s*(\d{1,4})(?!\d)/g;
 // A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9-к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).

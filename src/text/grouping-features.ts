@@ -657,6 +657,9 @@ export function aspectsOf(stems: readonly string[]): string[] {
   // Thanks for a problem fixed («спасибо, яму наконец заделали»): a resolution is not the open
   // incident it was about. Every other post reports (`aspectsIn` reads it as `open`).
   if (resolved(stems)) out.add('report:resolved');
+  // A lost or found pet, or an advertisement, that names the place of a problem is not a report of it.
+  else if (lostPet(stems)) out.add('report:pet');
+  else if (advertisement(stems)) out.add('report:ad');
   for (const o of okrugsOf(stems)) out.add(`okrug:${o}`);
   return [...out].sort();
 }
@@ -665,6 +668,20 @@ export function aspectsOf(stems: readonly string[]): string[] {
 // not «заранее спасибо» and not «так и не сделали».
 const THANKS = (s: string) => s.startsWith('спасиб') || s.startsWith('благодар');
 const DONE = ['почин', 'задела', 'сдела', 'восстанов', 'убра', 'вывез', 'отремонт', 'заасфальт', 'устран', 'наконец', 'дал', 'включ', 'почист', 'расчист', 'залата', 'замен', 'поменя', 'установ', 'запуст', 'отсыпа', 'откача'];
+// «потерялся кот», «пропала собака», «нашли пёсика, ищем хозяев».
+const PETS = ['кот', 'кошк', 'котик', 'котенок', 'котенк', 'собак', 'собачк', 'пес', 'пёс', 'песик', 'щенок', 'щенк', 'попуга', 'хомяк'];
+const LOST = ['потеря', 'пропа', 'убежа', 'сбежа', 'нашл', 'найден', 'хозя'];
+function lostPet(stems: readonly string[]): boolean {
+  // Not a stray pack («бездомные собаки», «стая»): that is a report.
+  if (stems.some((s) => conceptOf(s) === 'stray')) return false;
+  return stems.some((s) => PETS.some((p) => s.startsWith(p))) && stems.some((s) => LOST.some((l) => s.startsWith(l)));
+}
+// «Уборка снега недорого, звоните», «услуги ремонта лифтов, скидки».
+const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ'];
+function advertisement(stems: readonly string[]): boolean {
+  return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
+}
+
 function resolved(stems: readonly string[]): boolean {
   const thanks = stems.some((s, i) => THANKS(s) && !stems[i - 1]?.startsWith('заран') && !stems[i + 1]?.startsWith('заран'));
   return thanks && stems.some((s, i) => stems[i - 1] !== 'не' && DONE.some((d) => s.startsWith(d)));

@@ -119,3 +119,10 @@ describe('fifteenth-iteration readings (held-out-12)', () => {
     expect(candidate('Московка без холодной воды с ночи').c.streetKeys).toEqual([]);
   });
 });
+
+describe('seventeenth-iteration readings (held-out-14)', () => {
+  it('a house letter in quotes is the house\'s, where no street was read', () => {
+    expect(houseNumbers(['#4'], undefined, 'На Туполева, дом 4 «А», во втором подъезде темно')).toEqual(['#4а']);
+    expect(houseNumbers(['#4'], undefined, 'Туполева 4, «Атлант» рядом')).toEqual(['#4']);
+  });
+});

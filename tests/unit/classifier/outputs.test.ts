@@ -117,6 +117,7 @@ describe('place: municipality and street address against the Omsk gazetteer', ()
     // A numbered street of the list is read wherever it stands.
     expect(at('опять при свечах сидим. 21-я Амурская, уже 4 часа').address).toMatchObject({ street: 'улица 21-я Амурская', known: true });
     expect(at('Завертяева 9-к2 лифт стоит').address?.house).toBe('9 к2');
+    expect(at('ул. Туполева, дом 4 «А», во втором подъезде темно').address?.house).toBe('4а');
   });
 
   it('reads an adjective and a house number opening a post as a street the list does not have', () => {

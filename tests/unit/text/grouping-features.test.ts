@@ -339,3 +339,13 @@ describe('sixteenth-iteration features', () => {
     expect(aspectsIn(aspects('на Левом берегу нет воды'), 'okrug')).toEqual(['кировск']);
   });
 });
+
+describe('seventeenth-iteration features', () => {
+  it('a lost or found pet and an advertisement that name a place are no report of its problem', () => {
+    expect(aspectsIn(aspects('Пропал кот у мусорных баков на Волочаевской, рыжий, помогите найти'), 'report')).toEqual(['pet']);
+    expect(aspectsIn(aspects('Вывоз снега! Трактор, самосвал, Чкаловский и весь Омск, недорого, звоните 24/7'), 'report')).toEqual(['ad']);
+    // A stray pack is a report, and one word of trade is not an advertisement.
+    expect(aspectsIn(aspects('стая бездомных собак у школы, одна собака покусала ребёнка'), 'report')).toEqual(['open']);
+    expect(aspectsIn(aspects('звонила в УК, лифт так и стоит'), 'report')).toEqual(['open']);
+  });
+});
