@@ -219,6 +219,22 @@ local function sectorOf(f)
 end
 local myLabel, myConf = sectorOf(mine[1])
 local vetoMine = veto and myConf and myConf >= veto
+-- The score of a stored profile against the post (nil when one of its sets vetoes it) and whether
+-- the sector veto keeps the pair from linking; inPlace: found in the post's place bucket.
+local function scored(c, inPlace)
+  local sectorField, features, sharedNumber, sharedProblem = scan(c)
+  if not sectorField then return nil, false end
+  local s = jac(features)
+  if inPlace then s = s + bonus end
+  -- The same problem at the same number, street or place (ARGV[17]).
+  if sharedProblem and (sharedNumber or inPlace) then s = s + anchor end
+  local label, conf = sectorOf(sectorField)
+  local other = label ~= myLabel
+  if other then s = s - penalty end
+  if s > 1 then s = 1 end
+  if s < 0 then s = 0 end
+  return s, other and vetoMine and conf ~= nil and conf >= veto
+end
 local bestId, best, linkId, link = nil, -1, nil, -1
 -- The ranked candidates' profiles in one call (false for one deactivated or expired).
 local profileKeys = {}
@@ -228,20 +244,11 @@ for r = 1, #ranked do
   local id = ranked[r]
   local c = profiles[r]
   if c then
-    local sectorField, features, sharedNumber, sharedProblem = scan(c)
-    if sectorField then
-      local s = jac(features)
-      if placeIds[id] then s = s + bonus end
-      -- The same problem at the same number or place (ARGV[17]).
-      if sharedProblem and (sharedNumber or placeIds[id]) then s = s + anchor end
-      local label, conf = sectorOf(sectorField)
-      local other = label ~= myLabel
-      if other then s = s - penalty end
-      if s > 1 then s = 1 end
-      if s < 0 then s = 0 end
+    local s, vetoed = scored(c, placeIds[id])
+    if s then
       -- Ties go to the earlier registration (ranked first).
       if s > best then best = s; bestId = id end
-      if s > link and not (other and vetoMine and conf and conf >= veto) then link = s; linkId = id end
+      if s > link and not vetoed then link = s; linkId = id end
     end
   end
 end
@@ -310,22 +317,13 @@ if #waitIds > 0 then
   for r = 1, #waitIds do
     local c, entry = waiting[r], entries[r]
     if c and entry then
-      local sectorField, features, sharedNumber, sharedProblem = scan(c)
-      if sectorField then
-        local id = waitIds[r]
-        local s = jac(features)
-        if waitPlace[id] then s = s + bonus end
-        if sharedProblem and (sharedNumber or waitPlace[id]) then s = s + anchor end
-        local label, conf = sectorOf(sectorField)
-        local other = label ~= myLabel
-        if other then s = s - penalty end
-        if s >= tonumber(ARGV[5]) and not (other and vetoMine and conf and conf >= veto) then
-          local postId = string.sub(id, 3)
-          redis.call('SET', prefix .. ':grp:post:' .. postId, newId, 'EX', keep)
-          redis.call('HSET', memberKey, postId, entry)
-          redis.call('DEL', profileKeys[r], memberKeys[r])
-          result[#result + 1] = postId
-        end
+      local s, vetoed = scored(c, waitPlace[waitIds[r]])
+      if s and s >= tonumber(ARGV[5]) and not vetoed then
+        local postId = string.sub(waitIds[r], 3)
+        redis.call('SET', prefix .. ':grp:post:' .. postId, newId, 'EX', keep)
+        redis.call('HSET', memberKey, postId, entry)
+        redis.call('DEL', profileKeys[r], memberKeys[r])
+        result[#result + 1] = postId
       end
     end
   end
