@@ -104,11 +104,11 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     let house = m[2] ? `${m[1]}/${m[2]}` : (m[1] as string);
     j++;
     const letter = ws[j];
+    // The letter after a space, or in quotes («4 «А»»).
+    const gap = letter ? text.slice(ws[j - 1]!.end, letter.start) : '';
     const after = letter ? text.slice(letter.end, letter.end + 3) : '';
-    // After a space, or in quotes («4 «А»»).
-    const apart = letter !== undefined && /^ *[«"'„]?$/.test(text.slice(ws[j - 1]!.end, letter.start)) && text.slice(ws[j - 1]!.end, letter.start).length > 0;
-    const quoted = /[«"'„]$/.test(text.slice(ws[j - 1]?.end ?? 0, letter?.start ?? 0)) && /^[»"'“]/.test(after);
-    if (!m[2] && /^\d+$/.test(house) && letter && apart && (quoted || (HOUSE_LETTER_APART.test(letter.w) && !/^\./.test(after)) || (HOUSE_LETTER_AMBIGUOUS.test(letter.w) && /^\s*(?:[,;:!?)—–-]|\.(?!\S)|$)/.test(after)))) {
+    const quoted = /[«"'„]$/.test(gap) && /^[»"'“]/.test(after);
+    if (!m[2] && /^\d+$/.test(house) && letter && /^ *[«"'„]?$/.test(gap) && gap.length > 0 && (quoted || (HOUSE_LETTER_APART.test(letter.w) && !/^\./.test(after)) || (HOUSE_LETTER_AMBIGUOUS.test(letter.w) && /^\s*(?:[,;:!?)—–-]|\.(?!\S)|$)/.test(after)))) {
       house += letter.w;
       j++;
     }
@@ -122,8 +122,19 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     return { house, next: j };
   }
 
-  function address(text: string): { street: string; house?: string | undefined; known: boolean; raw: string; municipality?: string } | null {
-    const ws = words(text.length > 5000 ? text.slice(0, 5000) : text);
+  /**
+   * Whether a known street's name at word `i` names the street: after a preposition, before a
+   * house, before its type («Граничная улица»), as a numbered name («21-я Амурская») anywhere, or
+   * opening the post — unless the name is an adjective that may start something else («Омская
+   * область», while «Дианова снег не убирают» names Дианова).
+   */
+  function namesKnownStreet(ws: readonly Word[], i: number, known: { next: number }, house: unknown, afterPrep: boolean): boolean {
+    const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
+    const typed = TYPES.has(ws[known.next]?.w ?? '');
+    return afterPrep || Boolean(house) || opening || typed || STREET_ORDINAL.test(ws[i]!.w);
+  }
+
+  function address(ws: Word[], text: string): { street: string; house?: string | undefined; known: boolean; raw: string; municipality?: string } | null {
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!.w;
       const type = TYPES.get(w);
@@ -154,13 +165,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       }
       if (known) {
         const house = houseAt(ws, known.next, text);
-        // A post that opens with a known street's name names the place («Дианова снег не убирают»),
-        // unless the name is an adjective that may be the start of something else («Омская область»);
-        // a numbered one («21-я Амурская») names it anywhere.
-        const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
-        // «Граничная улица», «на Заозёрной улице»: the name before its type.
-        const typed = TYPES.has(ws[known.next]?.w ?? '');
-        if (afterPrep || house || opening || typed || STREET_ORDINAL.test(w)) {
+        if (namesKnownStreet(ws, i, known, house, afterPrep)) {
           const end = house ? house.next : known.next;
           return { street: known.street.name, house: house?.house, known: true, raw: text.slice(ws[i]!.start, ws[end - 1]!.end), municipality: known.street.municipality };
         }
@@ -174,19 +179,17 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
    * house, opening the post) or as the next item of a list of them («по ул. 22 Апреля, Заозёрной и
    * Волкова»), once each, in order.
    */
-  function knownStreets(text: string): Street[] {
-    const ws = words(text.length > 5000 ? text.slice(0, 5000) : text);
+  function knownStreets(ws: Word[], text: string): Street[] {
     const out: Street[] = [];
     let listEnd = -1;
     for (let i = 0; i < ws.length; i++) {
       const known = knownAt(ws, i);
       if (!known) continue;
       const house = houseAt(ws, known.next, text);
+      // After a street type too: `address` reads «ул. Заозёрной» through the type itself.
       const afterPrep = i > 0 && (PREPOSITIONS.has(ws[i - 1]!.w) || TYPES.has(ws[i - 1]!.w));
       const inList = i > 0 && (i === listEnd || (i === listEnd + 1 && ws[i - 1]!.w === 'и'));
-      const opening = i === 0 && !ADJECTIVE_ENDING.test(ws[known.next - 1]!.w);
-      const typed = TYPES.has(ws[known.next]?.w ?? '');
-      if (!(afterPrep || house || opening || inList || typed || STREET_ORDINAL.test(ws[i]!.w))) continue;
+      if (!inList && !namesKnownStreet(ws, i, known, house, afterPrep)) continue;
       if (!out.includes(known.street)) out.push(known.street);
       listEnd = house ? house.next : known.next;
       i = listEnd - 1;
@@ -199,13 +202,15 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     resolve(normalized: string, sourceMunicipality?: string | null): Place {
       const fromText = gazetteer.detect(normalized);
       const fromSource = sourceMunicipality && sourceMunicipality !== WHOLE_REGION && gazetteer.isKnown(sourceMunicipality) ? sourceMunicipality : null;
-      const found = address(normalized);
+      // One reading of the words (of the first 5,000 characters) for the address and the streets of a list.
+      const ws = words(normalized.length > 5000 ? normalized.slice(0, 5000) : normalized);
+      const found = address(ws, normalized);
       const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
       const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'unknown';
       if (!found) return { municipality, municipalitySource, address: null };
       // A known street name in another town is the same name, not the same street.
       const known = found.known && found.municipality === municipality;
-      const streets = known ? knownStreets(normalized).filter((s) => s.municipality === municipality).map((s) => s.name) : [];
+      const streets = known ? knownStreets(ws, normalized).filter((s) => s.municipality === municipality).map((s) => s.name) : [];
       return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw }, ...(streets.length > 1 ? { streets } : {}) };
     },
   };
