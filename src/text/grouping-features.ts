@@ -532,7 +532,8 @@ const SEASON_OF_MONTH = ['winter', 'winter', 'spring', 'spring', 'spring', 'summ
 const SEASON_WORDS: Record<string, string> = { зим: 'winter', зимо: 'winter', весн: 'spring', весно: 'spring', осен: 'autumn', осень: 'autumn' };
 
 // Season stems («зимой», «весной», «летом», «осенью»), before a year.
-const SEASONS = ['зим', 'весн', 'лет', 'осен', 'зимо', 'весно', 'лето', 'осень'];
+// Before a year «летом» is summer too («летом 2023»), not «5 лет».
+const SEASONS = [...Object.keys(SEASON_WORDS), 'лет', 'лето'];
 
 // Telecom operators by their names' stems (analyze keeps «теле2» whole; «дом.ру» is «дом», «ру» and
 // «Эр-Телеком» «эр», «телек»: both read as Дом.ру, one company).

@@ -262,7 +262,7 @@ describe('twelfth-iteration features', () => {
   it('names the weekday apart from the date, and «среди» is no Wednesday', () => {
     expect(aspects('Октябрьская — света нет с 8 утра, понедельник')).toContain('weekday:1');
     expect(aspects('в среду снова отключили электричество')).toContain('weekday:3');
-    expect(aspects('среди жителей опрос, свет отключили').filter((a) => a.startsWith('weekday'))).toEqual([]);
+    expect(aspectsIn(aspects('среди жителей опрос, свет отключили'), 'weekday')).toEqual([]);
   });
 
   it('«кипятком не умоешься» names no hot water that is off; rides, road markings and signs are problems', () => {
@@ -286,7 +286,7 @@ describe('fourteenth-iteration features', () => {
     expect(aspects('Двор опять затопило. Апрель 2023, а ливнёвки нет')).toContain('year:2023');
     expect(aspects('12 апреля 2024 г. снова в луже по колено')).toContain('year:2024');
     expect(aspects('весной 2024 двор снова в луже')).toContain('year:2024');
-    expect(aspects('яма тут с 2019 года, никто не чинит').filter((a) => a.startsWith('year'))).toEqual([]);
+    expect(aspectsIn(aspects('яма тут с 2019 года, никто не чинит'), 'year')).toEqual([]);
   });
 
   it('reads «с 10 до 16» as hours, not houses; «дома с 8 до 16» are houses', () => {
@@ -312,7 +312,7 @@ describe('fifteenth-iteration features', () => {
   it('names the month an event happened in, from a date or «в мае»', () => {
     expect(aspects('29 декабря на волгоградской 24 лифт застрял')).toContain('month:12');
     expect(aspects('в мае лифт опять встал между этажами')).toContain('month:5');
-    expect(aspects('с мая обещают починить').filter((a) => a.startsWith('month'))).toEqual([]);
+    expect(aspectsIn(aspects('с мая обещают починить'), 'month')).toEqual([]);
   });
 
   it('tells thanks for a problem fixed from a report, and «заранее спасибо» is a report', () => {
@@ -329,7 +329,7 @@ describe('sixteenth-iteration features', () => {
     expect(aspects('конец апреля — отопление отключили, в квартире холодно')).toContain('season:spring');
     expect(aspects('весной опять затопило двор')).toContain('season:spring');
     // «5 лет» is no summer.
-    expect(aspects('5 лет не ремонтировали').filter((a) => a.startsWith('season'))).toEqual([]);
+    expect(aspectsIn(aspects('5 лет не ремонтировали'), 'season')).toEqual([]);
   });
 
   it('reads the okrug a microdistrict lies in, apart from the microdistrict', () => {
