@@ -73,8 +73,9 @@ export type GroupOutcome =
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
 // matching costs about 200 instructions a character (callgrind). A profile written before v7 (v6:
-// without the season and okrug groups; v5: without the month and report groups too; v4: without the year group too; v3: without the four aspect groups before it too, operator, line, date and
-// weekday; v2: without the three before those too, facility, entrance, vehicle) or before v2
+// without the season and okrug groups; v5: without the month and report groups too; v4: without
+// the year group too; v3: without the operator, line, date and weekday groups too; v2: without the
+// facility, entrance and vehicle groups too) or before v2
 // (sector|features|sets…) is still read.
 const GROUP = `
 local prefix = ARGV[1]

@@ -489,7 +489,10 @@ export function okrugsOf(stems: readonly string[]): string[] {
 // подъезд», «подъезд 2») is read about a lift, the stairwell's lights or the door. About a telecom
 // problem, the operator (`operator`: МТС, Билайн, Ростелеком …) and the line (`line`: the flat's
 // wired internet or the mobile network) are read: «Ростелеком дома» and «не ловит МТС» at one house
-// are two problems with two companies.
+// are two problems with two companies. When an event happened is read in any post (`date`,
+// `weekday`, `year`, `month`, `season`), and so is where in the city (`okrug`, named or implied by a
+// microdistrict) and what kind of post it is (`report`: open by default; `resolved` thanks, a lost
+// `pet`, an `ad`): two posts of different kinds are never one incident.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
 export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug'] as const;
