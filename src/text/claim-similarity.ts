@@ -45,6 +45,8 @@ export interface ClaimFingerprint {
   areas: Set<string>;
   /** It names a town other than the region's capital (a text naming none is read as about the capital). */
   elsewhere: boolean;
+  /** The towns it names other than the capital («Омск — Калачинск» / «Омск — Тюкалинск» differ here). */
+  outside: Set<string>;
   /** Roots of verbs asserted as not happening («не отключат» → ~outage); advice («не пейте») is not a claim. */
   negated: Set<string>;
   /** Roots of things said to be absent («без компенсации», «нет денег»): not a fact the other side's «не» denies. */
@@ -103,6 +105,8 @@ const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(
  * of the facts, that is the denial of a rumour, not the rumour.
  */
 const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции))/;
+/** Who passes a rumour on: kin, acquaintances, someone who works somewhere and «said». */
+const HEARSAY = /(?:^|[^а-я])(?:знаком\S*|сестр\S*|брат\S*|кум[аы]?|подруг\S*|сосед\S*|муж|жена|мам[аы]|пап[аы]|друг\S*|коллег\S*|родственни\S*|тет[яи]|дяд[яи]|работает|работаю|сказал[аи]?|говорит|по секрету)(?![а-я])/;
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
@@ -204,6 +208,8 @@ const SUBJECTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   event: { parade: 'парад парада параде', salute: 'салют салюта фейерверк фейерверка', concert: 'концерт концерта концерты', fair: 'ярмарка ярмарки ярмарку', march: 'шествие шествия', marathon: 'марафон марафона забег забега' },
   /** Animals. */
   animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', mosquito: 'комары комаров комарами комар мошка мошки мошкара мошкары', bear: 'медведь медведя медведи', wolf: 'волк волки волков', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
+  /** Who or what caused a spill, a fire or a crash: a lorry's accident is not a plant's discharge or a train's derailment. */
+  culprit: { lorry: 'грузовик грузовика грузовая грузовой фура фуры бензовоз бензовоза автоцистерна автоцистерны', train: 'поезд поезда состав состава вагон вагона вагоны рельсов', plant: 'завод завода заводы заводом комбинат комбината предприятие предприятия' },
   utility: { water: 'вода воду воды водой водоснабжение водопровод', gas: 'газ газа газом газоснабжение', power: 'свет света электричество электричества электроэнергия электроэнергии', heat: 'отопление отопления тепло тепла', internet: 'интернет интернета', waste: 'мусор мусора тко', sewer: 'канализация канализации', lift: 'лифт лифты лифта' },
 };
 const SUBJECT_OF = new Map<string, [string, string]>();
@@ -283,7 +289,7 @@ const CARDINALS: Readonly<Record<string, number>> = {
 /** «удвоится», «утроят», «вдвое», «втрое», «уполовинят», «наполовину»: a multiple in one word. */
 const MULTIPLE_WORDS: readonly [RegExp, number][] = [[/^(удво|вдвое$|наполовину$|уполовин)/, 2], [/^(утро[ия]|втрое$)/, 3], [/^вчетверо$/, 4], [/^впятеро$/, 5]];
 /** A span of time by its unit word («две недели», «на месяц», «30 дней»), in days. */
-const SPAN_UNITS: readonly [RegExp, number][] = [[/^(дн[яеи]й?|день|сут(ок|ки))$/, 1], [/^недел/, 7], [/^месяц/, 30]];
+const SPAN_UNITS: readonly [RegExp, number][] = [[/^(дн[яеи]й?|день|сут(ок|ки))$/, 1], [/^недел/, 7], [/^месяц/, 30], [/^(год|года|лет)$/, 360]];
 /** A unit word alone is one unit when it is in the accusative of a span («на месяц», «неделю без воды»). */
 const SPAN_ALONE = /^(месяц|неделю|сутки)$/;
 /** Abbreviated weekdays («с пн»). */
@@ -383,6 +389,20 @@ function numbersOf(normalized: string): Set<string> {
     const compound = compoundToken(w);
     if (compound) {
       out.add(compound);
+      continue;
+    }
+    // «на полгода», «полугода»; «на год» (not «Новый год»: a holiday is read as a date before this).
+    // «навсегда» against «на три месяца»: a span without end.
+    if (w === 'навсегда' || w === 'насовсем') {
+      out.add(spanToken(100_000));
+      continue;
+    }
+    if (/^пол(у)?года$/.test(w) || (w === 'год' && words[i - 1] === 'на')) {
+      out.add(spanToken(w === 'год' ? 360 : 180));
+      continue;
+    }
+    if (/^пятилетк/.test(w)) {
+      out.add(spanToken(1800));
       continue;
     }
     if (SPAN_ALONE.test(w) && !isNumberWord(words[i - 1] ?? '')) {
@@ -540,9 +560,10 @@ const STREET_CUE = new Set(['ул', 'улица', 'улице', 'улицу', '�
  * Landmarks: a market, park, mall, lake… named by a word after it («парк Победы», «ТЦ Мега»,
  * «озеро Эбейты») or an adjective before it («Левобережный рынок»). Key: `lm:<stem>`.
  */
-const LANDMARK = '(?:парк|парке|парка|сквер|сквере|рынок|рынке|рынка|тц|трц|тк|озеро|озере|озера|стадион|стадионе|площадь|площади|мост|мосту|моста|аэропорт|аэропорту|вокзал|вокзале)';
+const LANDMARK = '(?:парк|парке|парка|сквер|сквере|рынок|рынке|рынка|тц|трц|тк|озеро|озере|озера|стадион|стадионе|площадь|площади|мост|мосту|моста|аэропорт|аэропорту|вокзал|вокзале|кладбище|кладбища|кладбищу)';
 const LANDMARK_AFTER = new RegExp(`(?:^|[^а-я0-9])${LANDMARK}\\s+«?([а-я][а-я-]{2,})`, 'g');
-const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])([а-я]{4,}(?:ый|ий|ой|ая|ое|ом|ем|ого|его))\\s+${LANDMARK}(?![а-я])`, 'g');
+// «Старо-Восточное кладбище» / «Северо-Восточное кладбище»: a hyphenated name is one word.
+const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])((?:[а-я]{2,}-)?[а-я]{4,}(?:ый|ий|ой|ая|ое|ом|ем|ого|его))\\s+${LANDMARK}(?![а-я])`, 'g');
 /** A capitalised word after a preposition of place. */
 const UNKNOWN_PLACE = /(?:^|[^А-ЯЁа-яё])(?:[Вв]|[Вв]о|[Нн]а|[Уу]|[Вв]озле|[Оо]коло|[Пп]од|[Ии]з|[Сс])\s+([А-ЯЁ][а-яё]{2,})(?![а-яё-])/g;
 /** Capitalised words after «в/на» that are services and media, not places (word starts; «вк» and «Макс» whole, not «вкладчики», «Максим»). */
@@ -608,8 +629,8 @@ function placeOf(index: PlaceIndex, token: string, s: string, next: string | und
 }
 
 /** Places a text names: gazetteer words, streets after a cue, landmarks. */
-type Places = Pick<ClaimFingerprint, 'names' | 'towns' | 'parts' | 'areas' | 'elsewhere'>;
-const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), areas: new Set<string>(), elsewhere: false });
+type Places = Pick<ClaimFingerprint, 'names' | 'towns' | 'parts' | 'areas' | 'elsewhere' | 'outside'>;
+const NO_PLACES = (): Places => ({ names: new Set<string>(), towns: new Set<string>(), parts: new Set<string>(), areas: new Set<string>(), elsewhere: false, outside: new Set<string>() });
 
 function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: readonly string[], stems: readonly string[]): Places {
   const names = new Set<string>();
@@ -629,6 +650,8 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
   }
   tokens.forEach((t, i) => {
     if (covered.has(i)) return;
+    // «северо-восточное», «старо-»: the first part of a compound adjective names no place («на северах»).
+    if (/о$/.test(t) && normalized.includes(`${t}-`)) return;
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (!place) return;
     names.add(place);
@@ -662,9 +685,11 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     for (const m of normalized.matchAll(re)) {
       const word = m[1] ?? '';
       if (NOT_A_NAME.test(word) || STOP.has(word)) continue;
+      // «кладбище закрывают», «рынок закрыли»: a verb after the landmark is what happens, not its name («стадион «Зенит»» is).
+      if (re === LANDMARK_AFTER && VERB.test(word) && !m[0].includes('«')) continue;
       const s = stem(word);
       // A landmark named after a place of the gazetteer is that place («Левобережный рынок»).
-      if (placeOf(index, word, s, undefined)) continue;
+      if (!word.includes('-') && placeOf(index, word, s, undefined)) continue;
       names.add(`lm:${s.slice(0, 5)}`);
     }
   }
@@ -683,7 +708,7 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     const area = index.within?.get(p);
     if (area) areas.add(area);
   }
-  return { names, towns, parts, areas, elsewhere };
+  return { names, towns, parts, areas, elsewhere, outside: new Set([...towns].filter((t) => t !== index.capital)) };
 }
 
 /** Words written with a capital letter, lower-cased as the analyser writes them. */
@@ -692,8 +717,20 @@ function capitalisedWords(text: string): Set<string> {
 }
 
 /** An authority speaks: named at the head or at the end, or an acronym heads the text (not «СРОЧНО:»). */
+/**
+ * The text denies a rumour: a denial cue, or an authority saying «не» or that all goes on. A cue
+ * inside quotes is quoted, not said («ждём официальное «всё в норме»», «это не «фейк»»).
+ */
+function isDenial(text: string, normalized: string): boolean {
+  const said = normalized.replace(/«[^«»]{1,60}»/g, ' ');
+  return DEBUNK.test(said) || DENIAL_PHRASE.test(said) || (isOfficial(text, normalized) && (OFFICIAL_DENIES.test(said) || OFFICIAL_NORMAL.test(said)));
+}
+
 function isOfficial(text: string, normalized: string): boolean {
-  if (OFFICIAL.test(normalized)) return true;
+  const official = OFFICIAL.exec(normalized);
+  // «Сестра в мэрии работает, сказала: …», «Кума у меня в администрации, сказала по секрету: …»:
+  // hearsay from someone who works there is the rumour's own source, not the authority speaking.
+  if (official && !HEARSAY.test(official[0])) return true;
   const head = ACRONYM_HEAD.exec(text)?.[1];
   return head !== undefined && !STOP.has(head.toLowerCase());
 }
@@ -739,7 +776,7 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '') || /^(заплат|оплат|плат)/.test(m[2] ?? '')) predicates.add('stopped');
-  const { names, towns, parts, areas, elsewhere } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : NO_PLACES();
+  const { names, towns, parts, areas, elsewhere, outside } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : NO_PLACES();
   const grams = new Map<string, number>();
   const concepts = new Set<string>();
   a.tokens.forEach((t, i) => {
@@ -765,11 +802,12 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
     parts,
     areas,
     elsewhere,
+    outside,
     negated,
     absent: absentOf(a.normalized),
     subjects,
     sequence,
-    debunk: DEBUNK.test(a.normalized) || DENIAL_PHRASE.test(a.normalized) || (isOfficial(text, a.normalized) && (OFFICIAL_DENIES.test(a.normalized) || OFFICIAL_NORMAL.test(a.normalized))),
+    debunk: isDenial(text, a.normalized),
     predicates,
     nearDup: featureHashes(similarityFeatures(text)),
     grams,
@@ -1089,7 +1127,7 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
     // Another town; or, in the same town, each names a part the other does not.
     // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
     const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
-    if (disjoint(a.towns, b.towns) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts)))) {
+    if (disjoint(a.towns, b.towns) || (a.outside.size > 0 && b.outside.size > 0 && disjoint(a.outside, b.outside)) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts)))) {
       differ = true;
       reasons.push('places_differ');
     } else {

@@ -325,3 +325,45 @@ describe('claim matching, round 7: retellings across registers', () => {
     expect(debunk('В Крутинке волки по улицам ходят, собаку утащили')).toBe(false);
   });
 });
+
+describe('claim matching, round 11: hearsay, long spans, towns beyond the capital', () => {
+  const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
+  const numbers = (t: string) => [...claimFingerprint(t, { places }).numbers];
+
+  it('hearsay from someone who works at the mayor’s office is the rumour, not the authority denying it', () => {
+    expect(debunk('Сестра в мэрии работает, сказала: с 1 апреля набережную закрывают. Машины тоже пускать не будут')).toBe(false);
+    expect(debunk('Кума у меня в районной администрации, сказала по секрету: пенсионерам дают уголь. Официально пока не объявляли')).toBe(false);
+    expect(debunk('Мэрия Омска: набережную не закрывают, работы идут на одном участке')).toBe(true);
+  });
+
+  it('a denial cue inside quotes is quoted, not said', () => {
+    expect(debunk('тара, иртыш, дохлая рыба ковром. ждём официальное «всё в норме»')).toBe(false);
+    expect(debunk('в Таре гибели рыбы не выявлено, вода в норме')).toBe(true);
+  });
+
+  it('reads spans in months and years, half a year and «навсегда»', () => {
+    expect(numbers('работы на 24 месяца')).toEqual(numbers('работы на 2 года'));
+    expect(numbers('закрывают на целых полгода')).toEqual(numbers('закрывают на шесть месяцев'));
+    expect(numbers('закрывают на год')).toEqual(numbers('закрывают на 12 месяцев'));
+    expect(numbers('на Новый год салюты запретят')).not.toContain('~360d');
+    expect(sim('С 1 апреля набережную закрывают на полгода', 'С 1 апреля набережную закрывают на 5 лет').reasons).toContain('numbers_differ');
+    expect(sim('ПЕРЕЕЗД В КОРМИЛОВКЕ ЗАКРЫВАЮТ НАВСЕГДА С 1 АВГУСТА', 'С 1 августа переезд в Кормиловке закрывают на три месяца').reasons).toContain('numbers_differ');
+  });
+
+  it('two routes out of the capital to two towns are two places', () => {
+    expect(sim('ОМСК-КАЛАЧИНСК С 1 ИЮЛЯ ПЛАТНО 300 Р', 'С 1 июля трасса Омск — Тюкалинск станет платной, 300 рублей').reasons).toContain('places_differ');
+    expect(sim('ОМСК-КАЛАЧИНСК С 1 ИЮЛЯ ПЛАТНО 300 Р', 'С 1 июля трасса Омск — Калачинск станет платной, 300 рублей').reasons).toContain('places_match');
+  });
+
+  it('a landmark’s hyphenated name is its own, and a verb after the landmark is no name', () => {
+    const r = sim('с 1 января Старо-Восточное кладбище Омска закроют для захоронений', 'С 1 ЯНВАРЯ СЕВЕРО-ВОСТОЧНОЕ КЛАДБИЩЕ ЗАКРЫВАЮТ ДЛЯ ЗАХОРОНЕНИЙ').reasons;
+    expect(r).toContain('places_differ');
+    expect([...claimFingerprint('кладбище закрывают для захоронений', { places }).names]).toEqual([]);
+    // «северо-» opens a compound adjective; it is not the nickname «на северах».
+    expect([...claimFingerprint('Северо-Восточное кладбище закрывают', { places }).parts]).not.toContain('omsk:сов');
+  });
+
+  it('another culprit of a spill is another rumour', () => {
+    expect(sim('воду из-под крана не пить 3 дня, у водозабора перевернулся грузовик с химикатами', 'воду из-под крана не пить 3 дня, завод сбросил химикаты в Иртыш').reasons.some((x) => x.startsWith('subject_differs:'))).toBe(true);
+  });
+});
