@@ -12,7 +12,7 @@ import { WHOLE_REGION, type Region, type Street } from '../domain/gazetteer';
  * text, else the known street's (a street list belongs to one city), else the whole region.
  */
 export interface PlaceGazetteer {
-  region: Pick<Region, 'streets'>;
+  region: Pick<Region, 'streets'> & Partial<Pick<Region, 'municipalities' | 'ambiguous'>>;
   isKnown(code: string): boolean;
   detect(text: string): string | null;
 }
@@ -52,6 +52,10 @@ const NOT_A_NUMBERED_STREET = /^(городск|детск|областн|рай
 const ADJECTIVE_STREET = /^[а-яё]{5,}(?:ая|ой|ей|ую)$/;
 const NOT_AN_ADJECTIVE_STREET = /^(котор|как|так|эт|сам|кажд|люб|друг|ближайш|соседн|перв|втор|треть|четверт|пят|шест|седьм|восьм|девят|десят|больш|маленьк|огромн|страшн|ужасн|плох|хорош|холодн|горяч|тепл|нашей|вашей|своей|мо|тво)/;
 const BARE_NUMBERED_NAME = /(?:ская|ской|скую|ная|ной|ную)$/;
+// A street named after someone, in the genitive («Серафимовича 16», «на Лукашевича 14», «Бархатовой 7»).
+const SURNAME_STREET = /^[а-яё]{3,}(?:ова|ева|ёва|ина|ына|ича|овой|евой|иной)$/;
+// What a number before it counts when it is no house («Иванова 5 лет», «у Петрова 3 машины»).
+const NOT_A_HOUSE_AFTER = /^(лет|год|года|минут|мин|час|часа|часов|км|метров|человек|чел|руб|рублей|раз|раза|штук|шт|дней|дня|недел[иь]|месяц[аев]*|машин[ыа]?|детей|кг|литров)$/;
 const INSTITUTION = /^(больниц|поликлиник|школ|гимнази|лице|детск|сад|аптек|подстанц|котельн|смен|недел|очеред|групп|волн|част|линия|линии)/;
 
 /** «3-я Молодёжная» at word `i` as `улица 3-я Молодёжная` (the ordinal's ending folded to «-я»), or null. */
@@ -63,6 +67,13 @@ function numberedStreetAt(ws: readonly Word[], i: number): string | null {
   if (!m || name.length < 5 || !ADJECTIVE_ENDING.test(name) || NOT_A_NUMBERED_STREET.test(name) || INSTITUTION.test(ws[i + 2]?.w ?? '')) return null;
   return `улица ${Number(m[1])}-я ${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 }
+
+// «с. Заливино», «д. Ложниково», «в посёлке Шевченко»: a word that says a settlement's name follows.
+const SETTLEMENT_CUE = new Set(['с', 'село', 'селе', 'села', 'д', 'дер', 'деревня', 'деревне', 'деревни', 'п', 'пос', 'поселок', 'посёлок', 'поселке', 'посёлке', 'поселка', 'посёлка', 'аул', 'ауле']);
+const DISTRICT_WORD = /^(район|района|районе|р-н|р-на|р-не|мр)$/;
+// «Заливино (Тарский р-н)», «Екатерининское, Тарский район»: a name before its district, opening the post or a sentence.
+const BEFORE_DISTRICT = /(?:^|[.!?\n]\s*)([а-яё][а-яё-]{3,})\s*[,(—–-]\s*[а-яё]+(?:ский|ского|ском)\s+(?:р-н|р-на|р-не|район|района|районе)(?![а-яё])/g;
+const ADJECTIVE_FORM = /(ский|ского|ском|скому|ская|ской|скую|ское|ские|ских)$/;
 
 interface Word {
   w: string;
@@ -76,7 +87,61 @@ function words(text: string): Word[] {
   return out;
 }
 
+/** A settlement's name as words, each matched by itself or, when long, by its form in another case («Екатерининском», «Москаленках»). */
+function settlementWordMatches(name: string, w: string): boolean {
+  if (w === name) return true;
+  // Only the last letter changes with the case («Марьяновка» / «Марьяновке», «Москаленки» / «Москаленках»): «Хорошки» is not «хорошо».
+  if (name.length < 4 || ADJECTIVE_FORM.test(w) !== ADJECTIVE_FORM.test(name)) return false;
+  // A short name only by a one-letter ending («Таре», «Тарой»): «яма» is not «Яман».
+  return w.startsWith(name.slice(0, -1)) && w.length <= name.length + 2 && (name.length >= 5 || w.length >= name.length);
+}
+
 export function createPlaceResolver(gazetteer: PlaceGazetteer) {
+  // Villages and towns of the region's districts (not a city's parts: those are its districts and microdistricts).
+  const ambiguous = new Set((gazetteer.region.ambiguous ?? []).map((p) => p.toLowerCase().replaceAll('ё', 'е')));
+  // A city named in a district's list («Омск» for the Omsk district) is where people travel to, not a village.
+  const cities = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map((n) => n.toLowerCase().replaceAll('ё', 'е')));
+  const settlements = (gazetteer.region.municipalities ?? [])
+    .filter((m) => m.kind === 'district')
+    .flatMap((m) => [...m.settlements, ...(m.center ? [m.center] : [])])
+    .map((name) => name.toLowerCase().replaceAll('ё', 'е'))
+    .filter((name, i, all) => all.indexOf(name) === i && !cities.has(name))
+    .map((name) => ({ name, words: name.split(/[\s]+/), ambiguous: ambiguous.has(name) }));
+  // By their first three letters: a word is compared with the few names it could be.
+  const settlementsByStart = new Map<string, typeof settlements>();
+  for (const s of settlements) settlementsByStart.set(s.name.slice(0, 3), [...(settlementsByStart.get(s.name.slice(0, 3)) ?? []), s]);
+
+  /**
+   * The settlements of a district a post names: a known one (not as its district's adjective:
+   * «Москаленский р-н» is the district, «Москаленки» its centre), a name after «с.», «д.»,
+   * «пос.», or a name before its district («Заливино (Тарский р-н)»). Two posts in one district
+   * that name two villages are about two places.
+   */
+  function settlementsIn(ws: readonly Word[], normalized: string): string[] {
+    const out = new Set<string>();
+    for (let i = 0; i < ws.length; i++) {
+      // «с», «д», «п» are prepositions and letters too («в связи с размывом»): as cues they are written with a full stop.
+      const prev = ws[i - 1];
+      const gap = prev ? normalized.slice(prev.end, ws[i]!.start) : '';
+      const cue = prev !== undefined && SETTLEMENT_CUE.has(prev.w) && (prev.w.length > 3 ? /^\s+$/.test(gap) : /^\.\s*$/.test(gap));
+      // «ул. Калинина» is a street, not the village Калинино.
+      if (prev && TYPES.has(prev.w)) continue;
+      for (const s of settlementsByStart.get(ws[i]!.w.slice(0, 3)) ?? []) {
+        if (s.ambiguous && !cue) continue;
+        if (!s.words.every((x, j) => settlementWordMatches(x, ws[i + j]?.w ?? ''))) continue;
+        if (DISTRICT_WORD.test(ws[i + s.words.length]?.w ?? '')) continue;
+        out.add(s.name);
+      }
+      // An unknown name after a cue: «с. Заливино».
+      if (cue && ws[i]!.w.length >= 4 && /^[а-яё-]+$/.test(ws[i]!.w) && ![...out].some((n) => settlementWordMatches(n.split(' ')[0]!, ws[i]!.w))) out.add(ws[i]!.w);
+    }
+    for (const m of normalized.matchAll(BEFORE_DISTRICT)) {
+      const w = m[1]!;
+      if (![...out].some((n) => settlementWordMatches(n.split(' ')[0]!, w))) out.add(w);
+    }
+    return [...out];
+  }
+
   // Street keys by their word count, longest first, so «карла маркса» wins over «маркса».
   const byKey = new Map<string, Street>();
   for (const s of gazetteer.region.streets ?? []) for (const k of s.keys) if (!byKey.has(k)) byKey.set(k, s);
@@ -112,7 +177,11 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       house += letter.w;
       j++;
     }
-    if (ws[j] && /^(к|корп|корпус)$/.test(ws[j]!.w) && ws[j + 1] && /^\d{1,2}$/.test(ws[j + 1]!.w)) {
+    // «д.24 корп.А», «24 лит. А»: a letter written as a block is the house's letter.
+    if (!m[2] && /^\d+$/.test(house) && ws[j] && /^(корп|корпус|лит|литера)$/.test(ws[j]!.w) && ws[j + 1] && /^[а-е]$/.test(ws[j + 1]!.w)) {
+      house += ws[j + 1]!.w;
+      j += 2;
+    } else if (ws[j] && /^(к|корп|корпус)$/.test(ws[j]!.w) && ws[j + 1] && /^\d{1,2}$/.test(ws[j + 1]!.w)) {
       house += ` к${ws[j + 1]!.w}`;
       j += 2;
     } else if (ws[j] && /^к\d{1,2}$/.test(ws[j]!.w)) {
@@ -163,6 +232,12 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const house = houseAt(ws, i + 1, text);
         if (house) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
       }
+      // «Серафимовича 16 — люк открыт», «на Лукашевича 14»: a surname and a house number, opening the
+      // post or after a preposition, name a street the list does not have.
+      if (!known && (i === 0 || afterPrep) && SURNAME_STREET.test(w)) {
+        const house = houseAt(ws, i + 1, text);
+        if (house && !NOT_A_HOUSE_AFTER.test(ws[house.next]?.w ?? '')) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
+      }
       if (known) {
         const house = houseAt(ws, known.next, text);
         if (namesKnownStreet(ws, i, known, house, afterPrep)) {
@@ -207,11 +282,13 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const found = address(ws, normalized);
       const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
       const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'unknown';
-      if (!found) return { municipality, municipalitySource, address: null };
+      const named = settlementsIn(ws, normalized);
+      const villages = named.length > 0 ? { settlements: named } : {};
+      if (!found) return { municipality, municipalitySource, address: null, ...villages };
       // A known street name in another town is the same name, not the same street.
       const known = found.known && found.municipality === municipality;
       const streets = known ? knownStreets(ws, normalized).filter((s) => s.municipality === municipality).map((s) => s.name) : [];
-      return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw }, ...(streets.length > 1 ? { streets } : {}) };
+      return { municipality, municipalitySource, address: { street: found.street, ...(found.house ? { house: found.house } : {}), known, raw: found.raw }, ...(streets.length > 1 ? { streets } : {}), ...villages };
     },
   };
 }

@@ -30,6 +30,11 @@ export interface Place {
    * notice: «по ул. 22 Апреля, Заозёрной, Волкова»); absent otherwise. `address` is the first.
    */
   streets?: string[];
+  /**
+   * The villages and towns of a district the text names («Екатерининское, Тарский район», «с.
+   * Заливино», «в Шевченко»), in lower case; absent when it names none (src/classifier/place.ts).
+   */
+  settlements?: string[];
 }
 
 /** An organisation named in the post (rule-based extraction). */

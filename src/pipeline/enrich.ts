@@ -9,7 +9,7 @@ export interface EnrichDeps {
   analyze(text: string): AnalyzedText;
   classifier: TextClassifier;
   /** `region.streets` (optional) lets addresses resolve against the region's street list. */
-  gazetteer: { isKnown(code: string): boolean; detect(text: string): string | null; region?: Pick<Region, 'streets'> };
+  gazetteer: { isKnown(code: string): boolean; detect(text: string): string | null; region?: Pick<Region, 'streets'> & Partial<Pick<Region, 'municipalities' | 'ambiguous'>> };
 }
 
 // One place resolver per gazetteer (it indexes the street list once).

@@ -197,6 +197,8 @@ export type PipelineService = ReturnType<typeof createPipelineService>;
 // Posts that are not follow-ups of a complaint though they name its problem: thanks («спасибо, дали
 // свет»), official replies and announcements («плановое отключение»), news and debunks.
 const NOT_A_FOLLOW_UP = new Set(['thanks', 'official', 'news', 'debunk']);
+/** Words of an emergency a notice reports (a break, an accident, a fault). */
+const EMERGENCY = ['авари', 'поврежд', 'порыв', 'прорыв', 'прорвал', 'неисправн'];
 // Words that say something is wrong without naming the problem («так и стоит», «что случилось?»).
 const FAILURE = new Set(['нет', 'без', 'случил', 'сто', 'стоит']);
 // «не ходит», «не пришла», «не горят», «не включили», «не дали»: a service that does not run.
@@ -213,11 +215,16 @@ export function canFollowUp(post: EnrichedPost, candidate: GroupCandidate): bool
   if (post.kind === 'comment' && post.fromPage === true) return false;
   const stems = post.textStems.split(' ');
   if (candidate.problems.length === 0 && !stems.some((s, i) => FAILURE.has(s) || (i > 0 && stems[i - 1] === 'не' && NOT_DOING.some((p) => s.startsWith(p))))) return false;
+  // A utility's notice of an emergency («в связи с повреждением на тепловой сети ограничено
+  // теплоснабжение») is about the outage residents complain of; planned work is not.
+  const emergency = stems.some((s) => EMERGENCY.some((e) => s.startsWith(e)));
   for (const s of stems) {
     if (s.startsWith('планов')) return false;
     // Residents address officials too («Уважаемая администрация, …», «моё обращение»).
     if (s.startsWith('уважа') || s.startsWith('обращ')) continue;
-    if (lexiconRegisters(s)?.some((r) => NOT_A_FOLLOW_UP.has(r))) return false;
+    // A preposition carries no register of its own (the news register's «по данным» lists «по»).
+    if (s.length <= 2) continue;
+    if (lexiconRegisters(s)?.some((r) => NOT_A_FOLLOW_UP.has(r) && !(emergency && r === 'official'))) return false;
   }
   return true;
 }
@@ -249,7 +256,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     // Every street named, known or guessed («улица Светлой», not in the list), by its name's stems;
     // not a street named as a district is («улица Московка»: the post may mean the district).
     streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
-    districts: districtsOf(stems),
+    // Microdistricts of the city, and the villages of a district («Екатерининское» / «Заливино»).
+    districts: [...districtsOf(stems), ...(post.classification.place?.settlements ?? []).map((s) => `settlement:${s}`)],
     problems: featureHashes(problemsOf(named)),
     aspects: aspectsOf(stems),
     // Buckets are per municipality: the same words in another town are another problem.
@@ -268,7 +276,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
 export function houseNumbers(numbers: readonly string[], house: string | undefined, text = ''): string[] {
   // A range of houses («дома с 20 по 30», «д. 8–16», «№ 2-6»): every house in it, so a resident of
   // one of them shares a number with the notice.
-  const ranged = [...text.toLowerCase().matchAll(HOUSE_RANGE)].flatMap((m) => {
+  const lower = text.toLowerCase();
+  const ranged = [...lower.matchAll(HOUSE_RANGE), ...lower.matchAll(STREET_HOUSE_RANGE), ...lower.matchAll(BETWEEN_HOUSES)].flatMap((m) => {
     const [from, to] = [Number(m[1]), Number(m[2])];
     return to > from && to - from <= 60 ? Array.from({ length: to - from + 1 }, (_, k) => `#${from + k}`) : [];
   });
@@ -279,7 +288,9 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
   for (const l of letters) numbers = numbers.map((n) => (n === `#${Number(l[1])}` ? `#${Number(l[1])}${l[2]}` : n));
   const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
   if (blocks.length === 0) return [...numbers];
-  const parts = new Set(blocks.flatMap((b) => (b.match(/\d+/g) ?? []).map((n) => `#${n}`)));
+  // A block's numbers are no houses of their own, unless the text also names them alone («д. 14, 14/1»).
+  const alone = (n: string) => new RegExp(`(?<![\\d/.])(?<!(?:к\\.?|корп\\.?|корпус)\\s*)${n}(?![\\d/]|\\s*-?\\s*(?:к\\.|к\\d|корп))`).test(lower);
+  const parts = new Set(blocks.flatMap((b) => (b.match(/\d+/g) ?? []).filter((n) => !alone(n)).map((n) => `#${n}`)));
   // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
   return [...new Set([...numbers.filter((n) => !parts.has(n)), ...blocks.map((b) => `#${b.replace(/\s+/g, '').replace('к', '/')}`)])];
 }
@@ -287,8 +298,12 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
 const QUOTED_HOUSE_LETTER = /(?<!\d)(\d{1,4}) ?[«"„]([а-е])[»"“]/g;
 // A range of houses: after «дом(а)», «д.» or «№», «с 20 по 30», «20-30», «8–16».
 const HOUSE_RANGE = /(?:дом[а-я]*|д\.|№)\s*(?:с\s*)?(\d{1,4})\s*(?:по|-|–|—)\s*(\d{1,4})(?!\d)/g;
+// A range right after a typed street («по ул. Рабиновича, 80–104»).
+const STREET_HOUSE_RANGE = /(?:ул\.?|улиц[аеыу]|пр\.|пр-т|проспект[аеу]?)\s+[а-яё-]+(?:\s+[а-яё-]+)?,?\s*(\d{1,4})\s*[-–—]\s*(\d{1,4})(?!\d)/g;
+// «между 8 и 12 домами»: the houses between.
+const BETWEEN_HOUSES = /между\s+(\d{1,4})\s*(?:-?м)?\s+и\s+(\d{1,4})(?:-?м)?\s+дом/g;
 // A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9-к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).
-const HOUSE_BLOCK = /(?<!\d[./]?)(\d{1,4})\s*-?\s*(?:\/|к\.|к(?=\d)|корп\.?|корпус)\s*(\d{1,2})(?![\d./])/g;
+const HOUSE_BLOCK = /(?<!\d[./]?)(\d{1,4})\s*-?\s*(?:\/|к\.|к(?=\d)|корп\.?|корпус)\s*(\d{1,2})(?![\d/]|[.,]\d)/g;
 
 function parseStaged(payload: string, postId: string): { post: IncomingPost } | { reason: string } {
   let json: unknown;

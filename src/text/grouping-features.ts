@@ -374,7 +374,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
 }
 
 // What a number counts or when it happened, not which house, route or school it names.
-const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка)`;
+const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка|класс)`;
 const INCIDENTAL = [
   /(\d{1,2})[:.](\d{2})(?!\d)/g, // a time («с 18:00», «в 6.40»): both parts
   /(?<!дом[а-я]*\s*)(?<![а-яa-z\d])с\s+([01]?\d|2[0-4])\s+до\s+([01]?\d|2[0-4])(?![\d:.,]*\d)(?!\s*(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря))/g, // hours («с 10 до 16»), not houses («дома с 8 до 16»)
@@ -410,9 +410,20 @@ export function incidentalNumbers(text: string): Set<string> {
  */
 const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
-/** The problem concepts among grouping features (`~<concept>`), sorted. */
+/**
+ * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
+ * road («крыша дырявая» / «с потолка течёт», «что там прорвало?» / «фонтан бьёт, течёт рекой»).
+ */
+const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak' };
+
+/** The problem concepts among grouping features (`~<concept>`), with the consequences their causes imply. */
 export function problemsOf(features: readonly string[]): string[] {
-  return features.filter((f) => f.startsWith('~') && PROBLEMS.has(f.slice(1)));
+  const out = features.filter((f) => f.startsWith('~') && PROBLEMS.has(f.slice(1)));
+  for (const f of [...out]) {
+    const implied = IMPLIES[f.slice(1)];
+    if (implied && !out.includes(`~${implied}`)) out.push(`~${implied}`);
+  }
+  return out;
 }
 
 // Okrugs of Omsk by their adjective's stem (named with «округ»), and microdistricts by name.
@@ -505,6 +516,10 @@ const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', '�
 
 // «горячая идёт / бежит / есть», «идёт только горячая»: the water that is still on.
 const FLOWS = (s: string) => s === 'ид' || s === 'идет' || s === 'беж' || s === 'бежит' || s === 'теч' || s === 'течет' || s === 'ест';
+/** Words between a supply and its verb that change nothing («горячая кстати есть», «холодная вроде идёт»). */
+const FILLER = new Set(['кстат', 'вроде', 'вообще', 'то', 'же', 'вот', 'пок', 'ещ', 'хот']);
+/** What water that runs can still be (a quality complaint about it: «горячей течёт ржавая», «еле тёплая»). */
+const RUNS_BADLY = ['ржав', 'мутн', 'коричнев', 'грязн', 'желт', 'вонюч', 'ел', 'чут', 'тепл', 'прохладн', 'холодн', 'с'];
 /** The kind of facility a stem names (school, kindergarten, clinic, hospital, pharmacy), or null. */
 function siteKind(s: string): string | null {
   if (starts(s, ['школ', 'гимназ', 'лицей']) || s === 'лиц' || s === 'лице') return 'school';
@@ -580,7 +595,9 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
       // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
-      const flowing = (prev !== 'не' && FLOWS(next)) || (prev === 'тольк' && FLOWS(stems[i - 2] ?? '') && stems[i - 3] !== 'не');
+      const verbAt = FILLER.has(next) ? i + 2 : i + 1;
+      const runsBadly = RUNS_BADLY.some((q) => (stems[verbAt + 1] ?? '').startsWith(q) && (q.length > 2 || stems[verbAt + 1] === q));
+      const flowing = (prev !== 'не' && FLOWS(stems[verbAt] ?? '') && !runsBadly) || (prev === 'тольк' && FLOWS(stems[i - 2] ?? '') && stems[i - 3] !== 'не');
       // «кипятком не умоешься» is no hot water that is off.
       if (conceptOf(s) === 'hot' && !s.startsWith('кипят') && !flowing) out.add('temp:hot');
       if ((s === 'хвс' || (s === 'холодн' && (WATER_WORD(next) || next === 'нет' || prev === 'нет' || prev === 'ни'))) && !flowing) out.add('temp:cold');
@@ -681,7 +698,8 @@ function lostPet(stems: readonly string[]): boolean {
   return stems.some((s) => PETS.some((p) => s.startsWith(p))) && stems.some((s) => LOST.some((l) => s.startsWith(l)));
 }
 // «Уборка снега недорого, звоните», «услуги ремонта лифтов, скидки».
-const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ'];
+// An offer: a service, a sale or a flat to let («Сдаётся 1-комн. квартира … Без посредников»).
+const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд'];
 function advertisement(stems: readonly string[]): boolean {
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
 }

@@ -126,3 +126,63 @@ describe('seventeenth-iteration readings (held-out-14)', () => {
     expect(houseNumbers(['#4'], undefined, 'Туполева 4, «Атлант» рядом')).toEqual(['#4']);
   });
 });
+
+describe('eighteenth-iteration readings (held-out-15)', () => {
+  const disjoint = (x: readonly unknown[], y: readonly unknown[]) => x.length > 0 && y.length > 0 && !x.some((v) => y.includes(v));
+
+  it('two villages of one district are two places; the district\'s adjective and a street named like a village are not villages', () => {
+    const a = candidate('Екатерининское, Тарский район — дорогу к ферме размыло, на машине не проехать', { municipality: 'tara' });
+    const b = candidate('Заливино (Тарский р-н): после дождей дорогу размыло, на легковой не проехать', { municipality: 'tara' });
+    expect(a.post.classification.place?.settlements).toEqual(['екатерининское']);
+    expect(b.post.classification.place?.settlements).toEqual(['заливино']);
+    expect(disjoint(a.c.districts, b.c.districts)).toBe(true);
+    const centre = candidate('Москаленки — в детском саду «Солнышко» нет воды', { municipality: 'moskalenki' });
+    const village = candidate('Шевченко (Москаленский р-н) — в детском саду нет воды второй день', { municipality: 'moskalenki' });
+    expect(village.post.classification.place?.settlements).toEqual(['шевченко']);
+    expect(disjoint(centre.c.districts, village.c.districts)).toBe(true);
+    // «в связи с размывом»: «с» without a full stop is a preposition; «ул. Калинина» a street; «везём из Омска» no village.
+    expect(candidate('Муромцевский район: в связи с размывом полотна движение прекращено', { municipality: 'muromtsevo' }).post.classification.place?.settlements).toBeUndefined();
+    expect(candidate('светофор на пересечении ул. Советская и ул. Калинина не работает', { municipality: 'kalachinsk' }).post.classification.place?.settlements).toBeUndefined();
+    expect(candidate('в Марьяновской ЦРБ нет педиатра, детей везём в Омск', { municipality: 'maryanovka' }).post.classification.place?.settlements).toBeUndefined();
+    // «яма» is not the village Яман; «в Таре» is Тара.
+    expect(candidate('у вокзала яма размером с ванну', { municipality: 'nazyvaevsk' }).post.classification.place?.settlements).toBeUndefined();
+    expect(candidate('третья школа в Таре — физра на улице', { municipality: 'tara' }).post.classification.place?.settlements).toEqual(['тара']);
+  });
+
+  it('a surname before a house number names a street the list lacks; a count after it is no house', () => {
+    expect(candidate('Серафимовича 16 — люк открыт во дворе').post.classification.place?.address).toMatchObject({ street: 'улица Серафимовича', house: '16', known: false });
+    expect(candidate('Петрова 5 лет как обещают сделать дорогу').post.classification.place?.address?.street).not.toBe('улица Петрова');
+  });
+
+  it('«корп. А» is the house\'s letter; a block at a sentence\'s end is read; a house named alone beside its block stays', () => {
+    expect(candidate('ватутина д.24 корп.А — когда вставите стекло на лестнице??').c.numbers).toEqual(candidate('в подъезде Ватутина 24а выбито окно').c.numbers);
+    expect(houseNumbers(['#10', '#12', '#14', '#1'], '10', 'по адресам: ул. Дианова, 10, 12, 14/1.')).toContain('#14/1');
+    expect(houseNumbers(['#10', '#12', '#14', '#1'], '10', 'по ул. Лукашевича, д. 10, 12, 14, 14/1. Ориентировочное время')).toEqual(expect.arrayContaining(['#14', '#14/1']));
+    expect(houseNumbers(['#10', '#1'], '10 к1', 'степанца 10 корп 1 — мусоропровод забит')).toEqual(['#10/1']);
+  });
+
+  it('houses in a range after a typed street and between two houses; a school class is no house', () => {
+    expect(houseNumbers(['#80', '#104'], '80', 'в дома по ул. Рабиновича, 80–104, в связи с переключением')).toContain('#86');
+    expect(houseNumbers(['#8', '#12'], undefined, 'срезали кабель освещения между 8 и 12 домами')).toContain('#10');
+    expect(candidate('собаки покусали мальчика из 3 класса у школы на Нефтезаводской').c.numbers).toEqual([]);
+  });
+
+  it('which water is off: «горячая кстати есть» is on; «горячей течёт ржавая» is a complaint about the hot', () => {
+    expect(candidate('Багратиона 19 - холодной воды нет вообще, краны сухие, горячая кстати есть').c.aspects).not.toContain('temp:hot');
+    expect(candidate('Фрунзе 80 — из крана горячей течёт ржавая и еле тёплая').c.aspects).toContain('temp:hot');
+  });
+
+  it('a flat to let is an advertisement; a cause names its consequence (a torn roof, a burst main: a leak)', () => {
+    expect(candidate('Сдаётся 1-комн. квартира, ул. Кирова, 43, 5 этаж, лифт, парковка. Без посредников.').c.aspects).toContain('report:ad');
+    const roof = candidate('пр. Менделеева 21 — крыша дырявая, рубероид ветром сорвало').c;
+    const leak = candidate('топит последний этаж на Менделеева 21, с потолка течёт').c;
+    expect(disjoint(roof.problems, leak.problems)).toBe(false);
+  });
+
+  it('a preposition is no news register: «… по ул. Конева …» may still follow up; an emergency notice may too, planned work may not', () => {
+    const notice = enriched('Уважаемые потребители! В связи с повреждением на тепловой сети по ул. Конева временно ограничено теплоснабжение жилых домов №№ 20, 22, 24.');
+    expect(canFollowUp(notice, groupCandidate(notice, 'inc:1'))).toBe(true);
+    const planned = enriched('Уважаемые потребители! В связи с плановыми работами на тепловой сети по ул. Конева будет ограничено теплоснабжение домов №№ 20, 22, 24.');
+    expect(canFollowUp(planned, groupCandidate(planned, 'inc:2'))).toBe(false);
+  });
+});
