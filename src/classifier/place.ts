@@ -18,7 +18,7 @@ export interface PlaceGazetteer {
 }
 
 const TYPES = new Map<string, string>([
-  ['ул', 'улица'], ['улица', 'улица'], ['улице', 'улица'], ['улицу', 'улица'], ['улицы', 'улица'], ['улицей', 'улица'],
+  ['ул', 'улица'], ['улица', 'улица'], ['улице', 'улица'], ['улицу', 'улица'], ['улицы', 'улица'], ['улицей', 'улица'], ['улицам', 'улица'], ['улицах', 'улица'],
   ['пр', 'проспект'], ['пр-т', 'проспект'], ['пр-кт', 'проспект'], ['просп', 'проспект'], ['проспект', 'проспект'], ['проспекте', 'проспект'], ['проспекта', 'проспект'], ['проспекту', 'проспект'],
   ['пер', 'переулок'], ['переулок', 'переулок'], ['переулке', 'переулок'], ['переулка', 'переулок'],
   ['б-р', 'бульвар'], ['бульвар', 'бульвар'], ['бульваре', 'бульвар'], ['бульвара', 'бульвар'],
@@ -232,6 +232,14 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const house = houseAt(ws, i + 1, text);
         if (house) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
       }
+      // «Красных Зорь 30, колодец без крышки»: a plural adjective and a noun before a house number, opening the post.
+      if (!known && i === 0 && /^[а-яё]{3,}(?:ых|их)$/.test(w) && /^[а-яё]{3,}$/.test(ws[1]?.w ?? '')) {
+        const house = houseAt(ws, 2, text);
+        if (house && !NOT_A_HOUSE_AFTER.test(ws[house.next]?.w ?? '')) {
+          const cap = (x: string) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`;
+          return { street: `улица ${cap(w)} ${cap(ws[1]!.w)}`, house: house.house, known: false, raw: text.slice(ws[0]!.start, ws[house.next - 1]!.end) };
+        }
+      }
       // «Серафимовича 16 — люк открыт», «на Лукашевича 14»: a surname and a house number, opening the
       // post or after a preposition, name a street the list does not have.
       if (!known && (i === 0 || afterPrep) && SURNAME_STREET.test(w)) {
@@ -272,6 +280,32 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     return out;
   }
 
+  /**
+   * The streets a notice lists after a street type that the street list does not have (a district
+   * town's: «по улицам Советская, Кооперативная, Пушкина»), as written, when it lists two or more.
+   */
+  function listedStreets(ws: readonly Word[], text: string): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < ws.length && out.length === 0; i++) {
+      if (!TYPES.has(ws[i]!.w) || NOT_A_STREET.has(ws[i + 1]?.w ?? '')) continue;
+      const names: string[] = [];
+      for (let j = i + 1; j < ws.length && names.length < 8; j++) {
+        const w = ws[j]!.w;
+        if (!/^[а-яё-]{4,}$/.test(w) || NOT_A_STREET.has(w) || NOT_A_STREET_NAME.test(w)) break;
+        names.push(w);
+        const gap = text.slice(ws[j]!.end, ws[j + 1]?.start ?? text.length);
+        if (/^\s*,\s*$/.test(gap)) continue;
+        if (/^\s+$/.test(gap) && ws[j + 1]?.w === 'и') {
+          j++;
+          continue;
+        }
+        break;
+      }
+      if (names.length >= 2) out.push(...names);
+    }
+    return out;
+  }
+
   return {
     /** `normalized`: the analysed (lowercased) text; `sourceMunicipality`: the source's, when it has one. */
     resolve(normalized: string, sourceMunicipality?: string | null): Place {
@@ -283,7 +317,8 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
       const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'unknown';
       const named = settlementsIn(ws, normalized);
-      const villages = named.length > 0 ? { settlements: named } : {};
+      const listed = listedStreets(ws, normalized);
+      const villages = { ...(named.length > 0 ? { settlements: named } : {}), ...(listed.length > 0 ? { listed } : {}) };
       if (!found) return { municipality, municipalitySource, address: null, ...villages };
       // A known street name in another town is the same name, not the same street.
       const known = found.known && found.municipality === municipality;

@@ -35,6 +35,8 @@ export interface Place {
    * Заливино», «в Шевченко»), in lower case; absent when it names none (src/classifier/place.ts).
    */
   settlements?: string[];
+  /** Streets a notice lists after a street type that the street list lacks («по улицам Советская, Кооперативная»), as written. */
+  listed?: string[];
 }
 
 /** An organisation named in the post (rule-based extraction). */

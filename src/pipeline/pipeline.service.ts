@@ -255,7 +255,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     streets: streets.map((s) => s.toLowerCase()),
     // Every street named, known or guessed («улица Светлой», not in the list), by its name's stems;
     // not a street named as a district is («улица Московка»: the post may mean the district).
-    streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
+    streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : []), ...(post.classification.place?.listed ?? [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
     // Microdistricts of the city, and the villages of a district («Екатерининское» / «Заливино»).
     districts: [...districtsOf(stems), ...(post.classification.place?.settlements ?? []).map((s) => `settlement:${s}`)],
     problems: featureHashes(problemsOf(named)),
@@ -286,6 +286,14 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
   // street was read («дом 4 «А»»): the house is `#5а`, as «5а» written together.
   const letters = [...(house ? [/^(\d{1,4})([а-я])$/.exec(house)] : []), ...text.toLowerCase().matchAll(QUOTED_HOUSE_LETTER)].filter((m): m is RegExpExecArray => m !== null);
   for (const l of letters) numbers = numbers.map((n) => (n === `#${Number(l[1])}` ? `#${Number(l[1])}${l[2]}` : n));
+  // «на Мира 30 а до сих пор нет»: a letter apart before a word may be the house's or a conjunction;
+  // both readings stand, so the house meets «30А» and «30» alike.
+  if (!house || /^\d+$/.test(house)) {
+    for (const m of text.toLowerCase().matchAll(AMBIGUOUS_HOUSE_LETTER)) {
+      const n = `#${Number(m[1])}`;
+      if (numbers.includes(n) && !numbers.includes(`${n}${m[2]}`)) numbers = [...numbers, `${n}${m[2]}`];
+    }
+  }
   const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
   if (blocks.length === 0) return [...numbers];
   // A block's numbers are no houses of their own, unless the text also names them alone («д. 14, 14/1»).
@@ -294,12 +302,14 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
   // «9 к4», «9 корп. 4» and «9/4» are one way of numbering Omsk's buildings: one number, `#9/4`.
   return [...new Set([...numbers.filter((n) => !parts.has(n)), ...blocks.map((b) => `#${b.replace(/\s+/g, '').replace('к', '/')}`)])];
 }
+// A letter written apart from a house number, before another word («30 а до сих пор»).
+const AMBIGUOUS_HOUSE_LETTER = /(?<![\d/.,])(\d{1,4}) ([абв])(?= [а-яё])/g;
 // A house's letter in quotes: «4 «А»», «12 "б"».
 const QUOTED_HOUSE_LETTER = /(?<!\d)(\d{1,4}) ?[«"„]([а-е])[»"“]/g;
 // A range of houses: after «дом(а)», «д.» or «№», «с 20 по 30», «20-30», «8–16».
 const HOUSE_RANGE = /(?:дом[а-я]*|д\.|№)\s*(?:с\s*)?(\d{1,4})\s*(?:по|-|–|—)\s*(\d{1,4})(?!\d)/g;
 // A range right after a typed street («по ул. Рабиновича, 80–104»).
-const STREET_HOUSE_RANGE = /(?:ул\.?|улиц[аеыу]|пр\.|пр-т|проспект[аеу]?)\s+[а-яё-]+(?:\s+[а-яё-]+)?,?\s*(\d{1,4})\s*[-–—]\s*(\d{1,4})(?!\d)/g;
+const STREET_HOUSE_RANGE = /(?:ул\.?|улиц[аеыу]|пр\.|пр-т|проспект[аеу]?)\s+[а-яё.-]+(?:\s+[а-яё.-]+)?,?\s*(\d{1,4})\s*[-–—]\s*(\d{1,4})(?!\d)/g;
 // «между 8 и 12 домами»: the houses between.
 const BETWEEN_HOUSES = /между\s+(\d{1,4})\s*(?:-?м)?\s+и\s+(\d{1,4})(?:-?м)?\s+дом/g;
 // A building's block in a text: «9/4», «д.9 к.4», «9 к4», «9-к4», «9 корп. 4», «9 корпус 4» (not a date «12.03», nor «к 11 часам»).

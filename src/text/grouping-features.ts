@@ -414,7 +414,7 @@ const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'interco
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
  * road («крыша дырявая» / «с потолка течёт», «что там прорвало?» / «фонтан бьёт, течёт рекой»).
  */
-const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak' };
+const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak', bin: 'garbage', collect: 'garbage' };
 
 /** The problem concepts among grouping features (`~<concept>`), with the consequences their causes imply. */
 export function problemsOf(features: readonly string[]): string[] {
@@ -577,7 +577,8 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
   const snowy = concepts.has('snow') || concepts.has('ice') || concepts.has('icicle');
-  const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер']));
+  // Icicles over an entrance's canopy hang over that entrance, not the house.
+  const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер', 'козыр', 'сосульк', 'налед']));
   const telecom = concepts.has('internet') || stems.some((s, i) => s === 'связ' || operatorAt(stems, i) !== undefined);
   const care = concepts.has('kindergarten') || stems.some((s) => starts(s, ['школ', 'гимназ', 'лицей', 'лице']) || s === 'лиц');
   const out = new Set<string>();
@@ -699,7 +700,7 @@ function lostPet(stems: readonly string[]): boolean {
 }
 // «Уборка снега недорого, звоните», «услуги ремонта лифтов, скидки».
 // An offer: a service, a sale or a flat to let («Сдаётся 1-комн. квартира … Без посредников»).
-const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд'];
+const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн'];
 function advertisement(stems: readonly string[]): boolean {
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
 }

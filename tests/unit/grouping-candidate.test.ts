@@ -186,3 +186,38 @@ describe('eighteenth-iteration readings (held-out-15)', () => {
     expect(canFollowUp(planned, groupCandidate(planned, 'inc:2'))).toBe(false);
   });
 });
+
+describe('nineteenth-iteration readings (held-out-16)', () => {
+  it('a letter apart before a word may be the house\'s: both readings stand', () => {
+    const terse = candidate('на Мира 30 а до сих пор нет').c.numbers;
+    expect(terse.some((n) => candidate('Пр. Мира 30А — горячей воды нет вторые сутки').c.numbers.includes(n))).toBe(true);
+    expect(terse.some((n) => candidate('Мира 30 — горячей воды нет').c.numbers.includes(n))).toBe(true);
+  });
+
+  it('a range after a typed street with an abbreviated name; a notice listing streets a town\'s list lacks', () => {
+    expect(houseNumbers(['#182', '#196'], '182', 'по адресам: ул. Б. Хмельницкого, 182–196 (чётные)')).toContain('#190');
+    const notice = candidate('Шербакульский РЭС: нет электроснабжения р.п. Шербакуль по улицам Советская, Кооперативная, Пушкина.', { municipality: 'sherbakul' });
+    expect(notice.post.classification.place?.listed).toEqual(['советская', 'кооперативная', 'пушкина']);
+    const resident = candidate('Шербакуль, ул. Советская — опять нет света', { municipality: 'sherbakul' }).c;
+    expect(resident.streetKeys.some((k) => notice.c.streetKeys.includes(k))).toBe(true);
+  });
+
+  it('«Красных Зорь 30» is a street of its own, not «Красный Путь 30»', () => {
+    const a = candidate('Красный Путь 30 — у подъезда открытый колодец').c;
+    const b = candidate('Красных Зорь 30, колодец без крышки во дворе').c;
+    expect(b.streetKeys.length).toBeGreaterThan(0);
+    expect(b.streetKeys.some((k) => a.streetKeys.includes(k))).toBe(false);
+  });
+
+  it('icicles over two entrances are two problems; a stretch-ceiling offer is an advertisement', () => {
+    expect(candidate('Степанца 10, подъезд 1: над входом сосульки метровые').c.aspects).toContain('entrance:1');
+    expect(candidate('Степанца 10 подъезд 6 — наледь на козырьке').c.aspects).toContain('entrance:6');
+    expect(candidate('Натяжные потолки за 1 день! Замер бесплатно. Наш офис: пр. Мира 163. Звоните!').c.aspects).toContain('report:ad');
+  });
+
+  it('overflowing bins and garbage not collected are one kind of problem', () => {
+    const bins = candidate('Горьковское, Лесная: баки переполнены, собаки пакеты растащили', { municipality: 'gorkovskoe' }).c;
+    const collect = candidate('р.п. Горьковское — третий день не вывозят мусор на Лесной', { municipality: 'gorkovskoe' }).c;
+    expect(bins.problems.some((p) => collect.problems.includes(p))).toBe(true);
+  });
+});
