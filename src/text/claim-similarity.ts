@@ -93,7 +93,7 @@ const STOP = new Set(
  * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
  * штатно», «в норме»).
  */
-const DEBUNK = /(фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
+const DEBUNK = /(^\s*нет,|фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
@@ -104,7 +104,9 @@ const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
  */
-const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции))/;
+const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|росздравнадзор\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*|госавтоинспекц\S*|гибдд|гаи|соцфонд\S*|социальн\S* фонд\S*|росреестр\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|разъяснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции|госавтоинспекции|гибдд|социальном фонде|соцфонде))/;
+/** Kin and acquaintances who pass a rumour on. */
+const KIN = /(?:^|[^а-я])(?:знаком\S*|сестр\S*|брат\S*|кум[аы]?|подруг\S*|муж|жена|свекров\S*|шурин\S*|тест[ья]\S*|тет[яи]|дяд[яи])(?![а-я])/;
 /** Who passes a rumour on: kin, acquaintances, someone who works somewhere and «said». */
 const HEARSAY = /(?:^|[^а-я])(?:знаком\S*|сестр\S*|брат\S*|кум[аы]?|подруг\S*|сосед\S*|муж|жена|мам[аы]|пап[аы]|друг\S*|коллег\S*|родственни\S*|тет[яи]|дяд[яи]|работает|работаю|сказал[аи]?|говорит|по секрету)(?![а-я])/;
 /** «РЭК: …», «ТГК-11: …», «ГУ МЧС: …»: an agency's acronym heading the text. */
@@ -207,7 +209,7 @@ const SUBJECTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   /** Public events. */
   event: { parade: 'парад парада параде', salute: 'салют салюта фейерверк фейерверка', concert: 'концерт концерта концерты', fair: 'ярмарка ярмарки ярмарку', march: 'шествие шествия', marathon: 'марафон марафона забег забега' },
   /** Animals. */
-  animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', mosquito: 'комары комаров комарами комар мошка мошки мошкара мошкары', bear: 'медведь медведя медведи', wolf: 'волк волки волков', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
+  animal: { dog: 'собака собаки собак собаками пес псы', fox: 'лиса лисы лису', tick: 'клещи клещей клещ клещами', mosquito: 'комары комаров комарами комар мошка мошки мошкара мошкары', bear: 'медведь медведя медведи', wolf: 'волк волки волков', tiger: 'тигр тигра тигрица', lion: 'лев льва львица', lynx: 'рысь рыси', boar: 'кабан кабаны кабана', elk: 'лось лося лоси', cat: 'кошка кошки кошек', rat: 'крысы крыс', snake: 'змея змеи змей гадюка' },
   /** Who or what caused a spill, a fire or a crash: a lorry's accident is not a plant's discharge or a train's derailment. */
   culprit: { lorry: 'грузовик грузовика грузовая грузовой фура фуры бензовоз бензовоза автоцистерна автоцистерны', train: 'поезд поезда состав состава вагон вагона вагоны рельсов', plant: 'завод завода заводы заводом комбинат комбината предприятие предприятия' },
   utility: { water: 'вода воду воды водой водоснабжение водопровод', gas: 'газ газа газом газоснабжение', power: 'свет света электричество электричества электроэнергия электроэнергии', heat: 'отопление отопления тепло тепла', internet: 'интернет интернета', waste: 'мусор мусора тко', sewer: 'канализация канализации', lift: 'лифт лифты лифта' },
@@ -292,6 +294,9 @@ const MULTIPLE_WORDS: readonly [RegExp, number][] = [[/^(удво|вдвое$|н
 const SPAN_UNITS: readonly [RegExp, number][] = [[/^(дн[яеи]й?|день|сут(ок|ки))$/, 1], [/^недел/, 7], [/^месяц/, 30], [/^(год|года|лет)$/, 360]];
 /** A unit word alone is one unit when it is in the accusative of a span («на месяц», «неделю без воды»). */
 const SPAN_ALONE = /^(месяц|неделю|сутки)$/;
+/** Money slang for thousands («двушка», «трёшка», «пятёрка», «десятка»); a flat or a grade otherwise, so only beside money words. */
+const MONEY_SLANG: readonly [RegExp, number][] = [[/^двушк/, 2000], [/^трешк/, 3000], [/^пятерк/, 5000], [/^десятк/, 10000]];
+const MONEY_CONTEXT = /^(штраф|руб|плат|заплат|стоит|стоить|цен|выпиш|выпис|тыс|денег|деньг)/;
 /** Abbreviated weekdays («с пн»). */
 const WEEKDAY_ABBREVIATIONS: Readonly<Record<string, string>> = { пн: 'd1', чт: 'd4', пт: 'd5', сб: 'd6' };
 const MONTH_WORDS = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'] as const;
@@ -371,7 +376,7 @@ function numbersOf(normalized: string): Set<string> {
   // «ТГК-11», «АИ-92»: a number glued to letters is part of a name, not a figure.
   const ratio = ratioOf(normalized);
   if (ratio !== undefined) out.add(`x${ratio}`);
-  const span = dayRangeOf(normalized);
+  const span = dayRangeOf(normalized) ?? monthRangeOf(normalized);
   if (span !== undefined) out.add(spanToken(span));
   const words = holidaysAsDates(numbersAsWords(normalized)).replace(/[a-zа-я]+-\d+(?![\d.,])/g, ' ').replace(/(\d) (?=\d{3}(?!\d))/g, '$1').replace(/(\d):00(?!\d)/g, '$1').split(/[^0-9а-я]+/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
@@ -393,7 +398,8 @@ function numbersOf(normalized: string): Set<string> {
     }
     // «на полгода», «полугода»; «на год» (not «Новый год»: a holiday is read as a date before this).
     // «навсегда» against «на три месяца»: a span without end.
-    if (w === 'навсегда' || w === 'насовсем') {
+    // «не насовсем закроют, а на три месяца»: a span denied is none.
+    if ((w === 'навсегда' || w === 'насовсем') && words[i - 1] !== 'не') {
       out.add(spanToken(100_000));
       continue;
     }
@@ -407,6 +413,12 @@ function numbersOf(normalized: string): Set<string> {
     }
     if (SPAN_ALONE.test(w) && !isNumberWord(words[i - 1] ?? '')) {
       out.add(spanToken(spanDays(w) ?? 0));
+      continue;
+    }
+    // «двушку штрафа», «на пятёрку»: thousands in money slang, where money is spoken of.
+    const slang = MONEY_SLANG.find(([re]) => re.test(w))?.[1];
+    if (slang !== undefined && words.slice(Math.max(0, i - 3), i + 4).some((x) => MONEY_CONTEXT.test(x))) {
+      out.add(String(slang));
       continue;
     }
     let n: number | undefined = /^\d+$/.test(w) ? Number(w) : CARDINALS[w];
@@ -468,6 +480,16 @@ function dayRangeOf(normalized: string): number | undefined {
   if (!m || !(m[2] || m[3] || m[5])) return undefined;
   const days = Number(m[4]) - Number(m[1]);
   return days > 0 ? days : undefined;
+}
+
+/** «с августа по ноябрь», «с июня до сентября»: a span of months (in days). */
+function monthRangeOf(normalized: string): number | undefined {
+  const m = /(?:^|[^а-я])с\s+([а-я]+)\s+(?:по|до)\s+([а-я]+)/.exec(normalized);
+  if (!m) return undefined;
+  const month = (w: string) => DATE_WORDS.slice(0, 12).findIndex(([re]) => re.test(w));
+  const [from, to] = [month(m[1] ?? ''), month(m[2] ?? '')];
+  if (from < 0 || to < 0 || to === from) return undefined;
+  return ((to - from + 12) % 12) * 30;
 }
 
 /** Days in one unit of a span word, if it is one. */
@@ -654,6 +676,11 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     if (/о$/.test(t) && normalized.includes(`${t}-`)) return;
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (!place) return;
+    // «над дачами под Омском», «вокруг Омска»: the town's surroundings, not the town.
+    if (!index.parents.has(place) && (tokens[i - 1] === 'под' || tokens[i - 1] === 'вокруг')) {
+      names.add(`near:${place}`);
+      return;
+    }
     names.add(place);
     const town = index.parents.get(place) ?? place;
     // «до Марьяновки»: where a route ends, not where the claim happens.
@@ -723,7 +750,10 @@ function capitalisedWords(text: string): Set<string> {
  */
 function isDenial(text: string, normalized: string): boolean {
   const said = normalized.replace(/«[^«»]{1,60}»/g, ' ');
-  return DEBUNK.test(said) || DENIAL_PHRASE.test(said) || (isOfficial(text, normalized) && (OFFICIAL_DENIES.test(said) || OFFICIAL_NORMAL.test(said)));
+  // «Сестра … говорит, всё уже решено … обратно никто переводить не собирается»: a weak denial
+  // inside a rumour passed on by kin or an acquaintance is part of the rumour.
+  const weakDenial = DENIAL_PHRASE.test(said) && !KIN.test(said);
+  return DEBUNK.test(said) || weakDenial || (isOfficial(text, normalized) && (OFFICIAL_DENIES.test(said) || OFFICIAL_NORMAL.test(said)));
 }
 
 function isOfficial(text: string, normalized: string): boolean {
@@ -1239,7 +1269,7 @@ function templateOwn(a: ClaimFingerprint, b: ClaimFingerprint): number {
 
 /** Words every denial and every text of the region says: what two denials share without being about one rumour. */
 const DENIAL_WORDS = new Set(
-  'фейк фейком неправда опровергли опроверг опровергает слухи слух информация информации соответствует действительности рассылка рассылку рассылки мэрия мэрии администрации администрация сообщили заявили пояснили ложная ложной ложь недостоверная выдумка вброс ерунда чушь'
+  'фейк фейком неправда опровергли опроверг опровергает слухи слух информация информации соответствует действительности рассылка рассылку рассылки мэрия мэрии администрации администрация сообщили заявили пояснили ложная ложной ложь недостоверная выдумка вброс ерунда чушь никакой никаких никакого никто сказали министерстве министерство враньё вранье звонила звонил'
     .split(' ')
     .map((w) => rootOf(stem(w))),
 );

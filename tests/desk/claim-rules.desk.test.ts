@@ -367,3 +367,33 @@ describe('claim matching, round 11: hearsay, long spans, towns beyond the capita
     expect(sim('воду из-под крана не пить 3 дня, у водозабора перевернулся грузовик с химикатами', 'воду из-под крана не пить 3 дня, завод сбросил химикаты в Иртыш').reasons.some((x) => x.startsWith('subject_differs:'))).toBe(true);
   });
 });
+
+describe('claim matching, round 12: kin, money slang, month ranges, the surroundings of a town', () => {
+  const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
+  const numbers = (t: string) => [...claimFingerprint(t, { places }).numbers];
+
+  it('a weak denial inside a rumour passed on by kin is the rumour; a reply opening «Нет,» and an inspectorate explaining are denials', () => {
+    expect(debunk('Сестра сидит в приёмной у депутата, говорит, всё уже решено: часы переводят вперёд. Обратно никто переводить не собирается.')).toBe(false);
+    expect(debunk('Никто не собирается отключать газ, это старая рассылка')).toBe(true);
+    expect(debunk('Нет, детский Нурофен из Омска не пропадал, препарат продаётся свободно.')).toBe(true);
+    expect(debunk('В Госавтоинспекции Омской области разъяснили: обязательный техосмотр для личных автомобилей не возвращается.')).toBe(true);
+  });
+
+  it('money slang is thousands only beside money; a range of months is a span; «не насовсем» is no span', () => {
+    expect(numbers('кто без карты поедет, тому двушку штрафа выпишут')).toContain('2000');
+    expect(numbers('сдаём двушку у парка')).not.toContain('2000');
+    expect(numbers('переезд закроют на ремонт на всю осень, с августа по ноябрь')).toContain('~90d');
+    expect(numbers('переезд не насовсем закроют, а на три месяца')).not.toContain('~100000d');
+  });
+
+  it('the surroundings of a town are not the town («над дачами под Омском» / «над Омском»)', () => {
+    expect(sim('в ночь на субботу над дачами под Омском с самолёта будут распылять химию от комаров', 'в ночь на субботу над Омском с самолёта будут распылять химию от комаров').reasons).toContain('places_differ');
+  });
+
+  it('two debunks share no topic by their denial words alone', () => {
+    expect(sim('звонила в соцзащиту — никаких отмен компенсации за квартплату нет', 'да не запретили никакой лес, в министерстве сказали враньё').reasons).not.toContain('places_match');
+    const a = claimFingerprint('звонила в соцзащиту — никаких отмен компенсации за квартплату нет', { places });
+    const b = claimFingerprint('да не запретили никакой лес, в министерстве сказали враньё', { places });
+    expect([...a.topic].some((r) => b.topic.has(r))).toBe(false);
+  });
+});
