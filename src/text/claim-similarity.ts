@@ -57,6 +57,12 @@ export interface ClaimFingerprint {
   sequence: { root: string; word: string; capital: boolean; address?: boolean }[];
   /** The text denies a rumour («фейк», «неправда», «опровергает»). */
   debunk: boolean;
+  /**
+   * What reads it as a denial: a cue («фейк», «не соответствует»), a denial phrase («никакого X
+   * нет»), or an authority saying «не» or that all goes on (the weakest: a rumour quoting an
+   * authority's «не будут» reads the same); null for a claim.
+   */
+  denial: 'cue' | 'phrase' | 'official' | null;
   /** What the text says happens, by kind (see PREDICATES); a withheld payment is a cut-off. */
   predicates: Set<string>;
   /** Near-duplicate features (src/text/similarity.ts), hashed and sorted. */
@@ -93,7 +99,7 @@ const STOP = new Set(
  * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
  * штатно», «в норме»).
  */
-const DEBUNK = /(^\s*нет,|фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|не подтвер|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
+export const DEBUNK_CUES = /(^\s*нет,|фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|(?<!(?:если|кто|чей|которы[а-я]*|у кого)\s[^.!?]{0,40})не подтвер(?:дил|жда|жден)|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
@@ -748,12 +754,14 @@ function capitalisedWords(text: string): Set<string> {
  * The text denies a rumour: a denial cue, or an authority saying «не» or that all goes on. A cue
  * inside quotes is quoted, not said («ждём официальное «всё в норме»», «это не «фейк»»).
  */
-function isDenial(text: string, normalized: string): boolean {
+export function denialOf(text: string, normalized: string): ClaimFingerprint['denial'] {
   const said = normalized.replace(/«[^«»]{1,60}»/g, ' ');
+  if (DEBUNK_CUES.test(said)) return 'cue';
   // «Сестра … говорит, всё уже решено … обратно никто переводить не собирается»: a weak denial
   // inside a rumour passed on by kin or an acquaintance is part of the rumour.
-  const weakDenial = DENIAL_PHRASE.test(said) && !KIN.test(said);
-  return DEBUNK.test(said) || weakDenial || (isOfficial(text, normalized) && (OFFICIAL_DENIES.test(said) || OFFICIAL_NORMAL.test(said)));
+  if (DENIAL_PHRASE.test(said) && !KIN.test(said)) return 'phrase';
+  if (isOfficial(text, normalized) && (OFFICIAL_DENIES.test(said) || OFFICIAL_NORMAL.test(said))) return 'official';
+  return null;
 }
 
 function isOfficial(text: string, normalized: string): boolean {
@@ -806,6 +814,7 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
   if (ABSENCE.test(a.normalized)) predicates.add('stopped');
   // «не выплатят», «не дадут»: a payment withheld stops.
   for (const m of a.normalized.matchAll(NEGATED)) if (PREDICATES.paid?.test(m[2] ?? '') || /^(заплат|оплат|плат)/.test(m[2] ?? '')) predicates.add('stopped');
+  const denial = denialOf(text, a.normalized);
   const { names, towns, parts, areas, elsewhere, outside } = opts.places ? placesOf(opts.places, text, a.normalized, a.tokens, a.stems) : NO_PLACES();
   const grams = new Map<string, number>();
   const concepts = new Set<string>();
@@ -837,7 +846,8 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
     absent: absentOf(a.normalized),
     subjects,
     sequence,
-    debunk: isDenial(text, a.normalized),
+    denial,
+    debunk: denial !== null,
     predicates,
     nearDup: featureHashes(similarityFeatures(text)),
     grams,

@@ -379,6 +379,15 @@ describe('claim matching, round 12: kin, money slang, month ranges, the surround
     expect(debunk('В Госавтоинспекции Омской области разъяснили: обязательный техосмотр для личных автомобилей не возвращается.')).toBe(true);
   });
 
+  it('«не подтвердилась» denies; a condition inside the rumour («если номер не подтверждён …») does not', () => {
+    expect(debunk('Информация о закрытии не подтвердилась')).toBe(true);
+    expect(debunk('Сведения не подтверждаются, сообщили в мэрии')).toBe(true);
+    expect(debunk('если номер не подтверждён через госуслуги, симку заблокируют')).toBe(false);
+    expect(debunk('кто не подтвердил номер до 1 марта — связь отключат')).toBe(false);
+    expect(debunk('не подтвердите номер — заблокируют')).toBe(false);
+    expect(claimFingerprint('Информация о закрытии не подтвердилась', { places }).denial).toBe('cue');
+  });
+
   it('money slang is thousands only beside money; a range of months is a span; «не насовсем» is no span', () => {
     expect(numbers('кто без карты поедет, тому двушку штрафа выпишут')).toContain('2000');
     expect(numbers('сдаём двушку у парка')).not.toContain('2000');
