@@ -10,6 +10,8 @@ import { WHOLE_REGION, type Region, type Street } from '../domain/gazetteer';
  *     number, with no type («на Лукашевича», «Масленникова 70»).
  * The municipality is the source's when the source belongs to one, else the one named in the
  * text, else the known street's (a street list belongs to one city), else the whole region.
+ * Besides the address: every known street of a list (`streets`), the villages of a district the
+ * text names (`settlements`), and the streets a notice lists that the street list lacks (`listed`).
  */
 export interface PlaceGazetteer {
   region: Pick<Region, 'streets'> & Partial<Pick<Region, 'municipalities' | 'ambiguous'>>;
