@@ -412,7 +412,9 @@ const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'interco
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
- * road («крыша дырявая» / «с потолка течёт», «что там прорвало?» / «фонтан бьёт, течёт рекой»).
+ * road («крыша дырявая» / «с потолка течёт», «что там прорвало?» / «фонтан бьёт, течёт рекой»);
+ * overflowing bins and a collection not made are garbage left lying («баки переполнены» / «не
+ * вывозят мусор»). A flooded basement does not imply a leak from above: those stay two problems.
  */
 const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak', bin: 'garbage', collect: 'garbage' };
 
