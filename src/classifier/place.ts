@@ -100,13 +100,14 @@ function settlementWordMatches(name: string, w: string): boolean {
 
 export function createPlaceResolver(gazetteer: PlaceGazetteer) {
   // Villages and towns of the region's districts (not a city's parts: those are its districts and microdistricts).
-  const ambiguous = new Set((gazetteer.region.ambiguous ?? []).map((p) => p.toLowerCase().replaceAll('ё', 'е')));
+  const folded = (name: string) => name.toLowerCase().replaceAll('ё', 'е');
+  const ambiguous = new Set((gazetteer.region.ambiguous ?? []).map(folded));
   // A city named in a district's list («Омск» for the Omsk district) is where people travel to, not a village.
-  const cities = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map((n) => n.toLowerCase().replaceAll('ё', 'е')));
+  const cities = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map(folded));
   const settlements = (gazetteer.region.municipalities ?? [])
     .filter((m) => m.kind === 'district')
     .flatMap((m) => [...m.settlements, ...(m.center ? [m.center] : [])])
-    .map((name) => name.toLowerCase().replaceAll('ё', 'е'))
+    .map(folded)
     .filter((name, i, all) => all.indexOf(name) === i && !cities.has(name))
     .map((name) => ({ name, words: name.split(/[\s]+/), ambiguous: ambiguous.has(name) }));
   // By their first three letters: a word is compared with the few names it could be.

@@ -284,17 +284,17 @@ export function houseNumbers(numbers: readonly string[], house: string | undefin
   if (ranged.length > 0) numbers = [...new Set([...numbers, ...ranged])];
   // A letter the resolver read apart from its number («Дмитриева 5 А»), or one in quotes where no
   // street was read («дом 4 «А»»): the house is `#5а`, as «5а» written together.
-  const letters = [...(house ? [/^(\d{1,4})([а-я])$/.exec(house)] : []), ...text.toLowerCase().matchAll(QUOTED_HOUSE_LETTER)].filter((m): m is RegExpExecArray => m !== null);
+  const letters = [...(house ? [/^(\d{1,4})([а-я])$/.exec(house)] : []), ...lower.matchAll(QUOTED_HOUSE_LETTER)].filter((m): m is RegExpExecArray => m !== null);
   for (const l of letters) numbers = numbers.map((n) => (n === `#${Number(l[1])}` ? `#${Number(l[1])}${l[2]}` : n));
   // «на Мира 30 а до сих пор нет»: a letter apart before a word may be the house's or a conjunction;
   // both readings stand, so the house meets «30А» and «30» alike.
   if (!house || /^\d+$/.test(house)) {
-    for (const m of text.toLowerCase().matchAll(AMBIGUOUS_HOUSE_LETTER)) {
+    for (const m of lower.matchAll(AMBIGUOUS_HOUSE_LETTER)) {
       const n = `#${Number(m[1])}`;
       if (numbers.includes(n) && !numbers.includes(`${n}${m[2]}`)) numbers = [...numbers, `${n}${m[2]}`];
     }
   }
-  const blocks = house && /[/к]/.test(house) ? [house] : [...text.toLowerCase().matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
+  const blocks = house && /[/к]/.test(house) ? [house] : [...lower.matchAll(HOUSE_BLOCK)].map((m) => `${m[1]}/${m[2]}`);
   if (blocks.length === 0) return [...numbers];
   // A block's numbers are no houses of their own, unless the text also names them alone («д. 14, 14/1»).
   const alone = (n: string) => new RegExp(`(?<![\\d/.])(?<!(?:к\\.?|корп\\.?|корпус)\\s*)${n}(?![\\d/]|\\s*-?\\s*(?:к\\.|к\\d|корп))`).test(lower);

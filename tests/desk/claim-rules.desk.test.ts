@@ -8,6 +8,8 @@ import { bandOf, bestSimilarity, CLAIM_FEATURES, claimFeatures, claimFingerprint
 
 const places = regionPlaces(loadRegion('omsk'));
 const sim = (a: string, b: string) => claimSimilarity(claimFingerprint(a, { places }), claimFingerprint(b, { places }));
+const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
+const numbers = (t: string) => [...claimFingerprint(t, { places }).numbers];
 
 describe('claim workflow', () => {
   it('moves unstarted → in progress, reopens a verdict, and never jumps to a verdict by hand', () => {
@@ -223,7 +225,6 @@ describe('claim matching', () => {
   });
 
   it('denials without the usual cues, and an authority saying all goes on, are debunks; a payment withheld is not', () => {
-    const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
     expect(debunk('В парке убирают сухие деревья, никакой застройки там не будет')).toBe(true);
     expect(debunk('Никакого нового штрафа за траву на дачах с июля нет, закон не менялся')).toBe(true);
     expect(debunk('Мэрия: запрещать кикшеринг в Омске никто не собирается')).toBe(true);
@@ -318,7 +319,6 @@ describe('claim matching, round 7: retellings across registers', () => {
   });
 
   it('reads denials that tell readers not to believe («не ведитесь», «да какие волки», «сообщения … ложными»)', () => {
-    const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
     expect(debunk('Друзья, не ведитесь на рассылку про месяц без воды')).toBe(true);
     expect(debunk('Да какие волки в Крутинке, это бродячие собаки. Не нагнетайте')).toBe(true);
     expect(debunk('Льготы сохранятся — в ведомстве назвали сообщения об их отмене ложными.')).toBe(true);
@@ -327,8 +327,6 @@ describe('claim matching, round 7: retellings across registers', () => {
 });
 
 describe('claim matching, round 11: hearsay, long spans, towns beyond the capital', () => {
-  const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
-  const numbers = (t: string) => [...claimFingerprint(t, { places }).numbers];
 
   it('hearsay from someone who works at the mayor’s office is the rumour, not the authority denying it', () => {
     expect(debunk('Сестра в мэрии работает, сказала: с 1 апреля набережную закрывают. Машины тоже пускать не будут')).toBe(false);
@@ -369,8 +367,6 @@ describe('claim matching, round 11: hearsay, long spans, towns beyond the capita
 });
 
 describe('claim matching, round 12: kin, money slang, month ranges, the surroundings of a town', () => {
-  const debunk = (t: string) => claimFingerprint(t, { places }).debunk;
-  const numbers = (t: string) => [...claimFingerprint(t, { places }).numbers];
 
   it('a weak denial inside a rumour passed on by kin is the rumour; a reply opening «Нет,» and an inspectorate explaining are denials', () => {
     expect(debunk('Сестра сидит в приёмной у депутата, говорит, всё уже решено: часы переводят вперёд. Обратно никто переводить не собирается.')).toBe(false);
