@@ -32,7 +32,9 @@ const PREPOSITIONS = new Set(['на', 'по', 'у', 'возле', 'около', 
 const NOT_A_STREET = new Set(['и', 'в', 'на', 'по', 'у', 'нет', 'не', 'уже', 'опять', 'с', 'до', 'от', 'весь', 'вся', 'всей', 'всю']);
 // What follows «на улице» without naming a street («на улице фонари не горят», «свет на улице
 // сделают», «на улице темно»): a verb, a plural noun, or a word of the weather or the dark.
-const NOT_A_STREET_NAME = /^(?:[а-яё]*(?:ют|ут|ят|ешь|ишь|ете|ите|ал|ала|али|ало|ил|ила|или|ило|ыл|ыла|ыли|ать|ять|еть|ить|уть|ться|тся|сь)|[а-яё]+[^и][иы]|темно|темнота|холодно|скользко|грязь|грязно|снег|лед|лёд|мусор|вода|пробка|гололед|гололёд|каток|света|свет|минус|плюс|мороз|жара|дождь|ветер|холод|тепло|светло|мокро|под|над|возле|около|за|перед|при|для|через|после|утром|вечером|ночью|днем|днём|сегодня|вчера|завтра|снова|еще|ещё|тоже|также|целый|целую|нашей|нашу|моей|моя|этой|эта|той|эту|такая|такой|одна|одной|полная|полной)$/;
+const NOT_A_STREET_NAME = /^(?:[а-яё]*(?:ют|ут|ят|ешь|ишь|ете|ите|ал|ала|али|ало|ил|ила|или|ило|ыл|ыла|ыли|ать|ять|еть|ить|уть|ться|тся|сь)|[а-яё]+[^и][иы]|темно|темнота|холодно|скользко|грязь|грязно|снег|лед|лёд|мусор|вода|пробка|гололед|гололёд|каток|света|свет|минус|плюс|мороз|жара|дождь|ветер|холод|тепло|светло|мокро|под|над|возле|около|вдоль|напротив|рядом|между|мимо|вокруг|первый|второй|третий|четвертый|четвёртый|пятый|за|перед|при|для|через|после|утром|вечером|ночью|днем|днём|сегодня|вчера|завтра|снова|еще|ещё|тоже|также|целый|целую|нашей|нашу|моей|моя|этой|эта|той|эту|такая|такой|одна|одной|полная|полной)$/;
+// Names in the genitive that look like plural nouns to NOT_A_STREET_NAME, read after a street type («ул. Победы»).
+const GENITIVE_NAME = /^(?:победы|свободы|дружбы|коммуны|республики|молодежи|молодёжи|революции|конституции|демократии)$/;
 // Adjective street names («Омская», «Заозерной»): at the start of a post they may name something else.
 const ADJECTIVE_ENDING = /(ая|ой|ий|ый|ое|ей|ую)$/;
 const HOUSE = /^(\d{1,4}[а-я]?)(?:\/(\d{1,3}[а-я]?))?$/;
@@ -53,6 +55,10 @@ const NOT_A_NUMBERED_STREET = /^(городск|детск|областн|рай
 // number that name none («которой 10 лет», «каждую 5 минут», «ближайшей 2 км»).
 const ADJECTIVE_STREET = /^[а-яё]{5,}(?:ая|ой|ей|ую)$/;
 const NOT_AN_ADJECTIVE_STREET = /^(котор|как|так|эт|сам|кажд|люб|друг|ближайш|соседн|перв|втор|треть|четверт|пят|шест|седьм|восьм|девят|десят|больш|маленьк|огромн|страшн|ужасн|плох|хорош|холодн|горяч|тепл|нашей|вашей|своей|мо|тво)/;
+// Nouns an adjective after «на» / «по» may belong to instead of a street («на Красной площади», «по Омской области»).
+const NOUN_AFTER_ADJECTIVE = /^(?:част|площад|област|сторон|набережн|дорог|трасс|остановк|линии|линия|горк|поляне|поляны|рощ|реке|речке|даче|станци|улиц|аллее|дамбе|ветке|плотине|заправк|неделе|смене|работе|странице|групп|стене|ленте|почте|[а-яё]+(?:ой|ей|ом|ем|ии|ке|ле|не|ре|те|де|се|ще|же|ше|че|це|ве|бе|пе|ме|зе|ге|хе|фе))/;
+// Nouns with an adjective's ending («на котельной», «в столовой»): no street.
+const ADJECTIVE_NOUN = /^(?:котельн|столов|приемн|приёмн|парикмахерск|учительск|диспетчерск|душев|прачечн|насосн|проходн|ванн|гостин|кладов|заправочн|мостов|набережн|пивн|рюмочн|шашлычн|булочн|кондитерск|мастерск|операторск|ординаторск|детск|взросл|горячей|холодной|водонапорн|подстанц|скор)/;
 const BARE_NUMBERED_NAME = /(?:ская|ской|скую|ная|ной|ную)$/;
 // A street named after someone, in the genitive («Серафимовича 16», «на Лукашевича 14», «Бархатовой 7»).
 const SURNAME_STREET = /^[а-яё]{3,}(?:ова|ева|ёва|ина|ына|ича|овой|евой|иной)$/;
@@ -103,6 +109,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
   const folded = (name: string) => name.toLowerCase().replaceAll('ё', 'е');
   const ambiguous = new Set((gazetteer.region.ambiguous ?? []).map(folded));
   // A city named in a district's list («Омск» for the Omsk district) is where people travel to, not a village.
+  const cityCodes = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').map((m) => m.code));
   const cities = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map(folded));
   const settlements = (gazetteer.region.municipalities ?? [])
     .filter((m) => m.kind === 'district')
@@ -206,7 +213,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
     return afterPrep || Boolean(house) || opening || typed || STREET_ORDINAL.test(ws[i]!.w);
   }
 
-  function address(ws: Word[], text: string): { street: string; house?: string | undefined; known: boolean; raw: string; municipality?: string } | null {
+  function address(ws: Word[], text: string): { street: string; house?: string | undefined; known: boolean; raw: string; municipality?: string; bare?: true } | null {
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!.w;
       const type = TYPES.get(w);
@@ -218,7 +225,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const raw = text.slice(ws[i]!.start, ws[end - 1]!.end);
         if (known) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
         const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
-        if (/\p{L}{3,}/u.test(name) && !NOT_A_STREET_NAME.test(ws[i + 1]!.w)) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
+        if (/\p{L}{3,}/u.test(name) && (!NOT_A_STREET_NAME.test(ws[i + 1]!.w) || GENITIVE_NAME.test(ws[i + 1]!.w))) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
       }
       const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
       const known = knownAt(ws, i);
@@ -234,6 +241,14 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       if (!known && (i === 0 || afterPrep) && ADJECTIVE_STREET.test(w) && !NOT_A_NUMBERED_STREET.test(w) && !NOT_AN_ADJECTIVE_STREET.test(w)) {
         const house = houseAt(ws, i + 1, text);
         if (house) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
+      }
+      // «вывезли на Лесной?», «дали свет на Комсомольской?»: a feminine adjective after «на» / «по»
+      // with no noun of its own after it names a street too, after the text's first words — in a
+      // district's town or village: the city's street list has its streets («на Барнаульской» is one
+      // of its numbered ones).
+      // Not the last of a list («по всей Ленина и по Школьной»): the other street may be the one read.
+      if (!known && i > 1 && (ws[i - 1]!.w === 'на' || ws[i - 1]!.w === 'по') && ws[i - 2]!.w !== 'и' && /^[а-яё]{4,}(?:ой|ей)$/.test(w) && !NOT_A_NUMBERED_STREET.test(w) && !NOT_AN_ADJECTIVE_STREET.test(w) && !ADJECTIVE_NOUN.test(w) && !NOUN_AFTER_ADJECTIVE.test(ws[i + 1]?.w ?? '')) {
+        return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, known: false, raw: text.slice(ws[i]!.start, ws[i]!.end), bare: true };
       }
       // «Красных Зорь 30, колодец без крышки»: a plural adjective and a noun before a house number, opening the post.
       if (!known && i === 0 && /^[а-яё]{3,}(?:ых|их)$/.test(w) && /^[а-яё]{3,}$/.test(ws[1]?.w ?? '')) {
@@ -316,7 +331,8 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const fromSource = sourceMunicipality && sourceMunicipality !== WHOLE_REGION && gazetteer.isKnown(sourceMunicipality) ? sourceMunicipality : null;
       // One reading of the words (of the first 5,000 characters) for the address and the streets of a list.
       const ws = words(normalized.length > 5000 ? normalized.slice(0, 5000) : normalized);
-      const found = address(ws, normalized);
+      const read = address(ws, normalized);
+      const found = read?.bare && cityCodes.has(fromSource ?? fromText ?? '') ? null : read;
       const municipality = fromSource ?? fromText ?? (found?.known ? found.municipality : undefined) ?? WHOLE_REGION;
       const municipalitySource: Place['municipalitySource'] = fromSource ? 'source' : fromText || found?.known ? 'text' : 'unknown';
       const named = settlementsIn(ws, normalized);

@@ -364,6 +364,8 @@ export function groupingFeatures(stems: readonly string[]): string[] {
       continue;
     }
     const c = s.length >= 2 ? conceptOf(s) : null;
+    // «батареи при этом нормальные, горячие»: the heating that works is no problem named.
+    if (c === 'heating' && stems[i - 1] !== 'не' && HEATING_WORKS.some((w) => (stems[afterFillers(stems, i + 1)] ?? '').startsWith(w))) continue;
     if (c) out.add(`~${c}`);
     else rest.push(s);
     // «холодно дома», «в классах холодно»: the heating; not «холодная вода» or «холодная еда».
@@ -372,6 +374,9 @@ export function groupingFeatures(stems: readonly string[]): string[] {
   for (const f of featuresFromStems(rest, GROUPING_STEM_PREFIX)) out.add(f);
   return [...out].sort();
 }
+
+/** What radiators that work are («нормальные», «горячие», «греют», «работают»). */
+const HEATING_WORKS = ['нормальн', 'горяч', 'греют', 'работают', 'жарят', 'жарк'];
 
 // What a number counts or when it happened, not which house, route or school it names.
 const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка|класс)`;
@@ -508,7 +513,7 @@ export function okrugsOf(stems: readonly string[]): string[] {
 // `pet`, an `ad`): two posts of different kinds are never one incident.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'snow', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'where', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -519,7 +524,13 @@ const COLD_NOUNS = new Set(['ед', 'пищ', 'вод', 'обед', 'каш', '�
 // «горячая идёт / бежит / есть», «идёт только горячая»: the water that is still on.
 const FLOWS = (s: string) => s === 'ид' || s === 'идет' || s === 'беж' || s === 'бежит' || s === 'теч' || s === 'течет' || s === 'ест';
 /** Words between a supply and its verb that change nothing («горячая кстати есть», «холодная вроде идёт»). */
-const FILLER = new Set(['кстат', 'вроде', 'вообще', 'то', 'же', 'вот', 'пок', 'ещ', 'хот']);
+const FILLER = new Set(['кстат', 'вроде', 'вообще', 'то', 'же', 'вот', 'пок', 'ещ', 'хот', 'как', 'раз', 'при', 'эт', 'у', 'нас', 'сейчас']);
+/** The index of the first stem from `i` on that is no FILLER (at most three skipped: «горячая-то как раз есть»). */
+function afterFillers(stems: readonly string[], i: number): number {
+  let j = i;
+  while (j < i + 3 && FILLER.has(stems[j] ?? '')) j++;
+  return j;
+}
 /** What water that runs can still be (a quality complaint about it: «горячей течёт ржавая», «еле тёплая»). */
 const RUNS_BADLY = ['ржав', 'мутн', 'коричнев', 'грязн', 'желт', 'вонюч', 'ел', 'чут', 'тепл', 'прохладн', 'холодн', 'с'];
 /** The kind of facility a stem names (school, kindergarten, clinic, hospital, pharmacy), or null. */
@@ -579,6 +590,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
   const waste = concepts.has('garbage') || concepts.has('bin') || concepts.has('dump') || concepts.has('collect');
   const bus = concepts.has('bus') || stems.some((s) => starts(s, ['трамва', 'троллейбус']));
   const snowy = concepts.has('snow') || concepts.has('ice') || concepts.has('icicle');
+  const watery = concepts.has('leak') || concepts.has('flood') || concepts.has('burst') || (concepts.has('water') && concepts.has('roof'));
   // Icicles over an entrance's canopy hang over that entrance, not the house.
   const entranceLevel = concepts.has('lift') || concepts.has('lamp') || concepts.has('power') || stems.some((s) => starts(s, ['домофон', 'двер', 'козыр', 'сосульк', 'налед']));
   const telecom = concepts.has('internet') || stems.some((s, i) => s === 'связ' || operatorAt(stems, i) !== undefined);
@@ -598,7 +610,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['напор', 'давлен']) || (prev === 'ел' && starts(s, ['теч', 'ид', 'капа']))) out.add('water:pressure');
       else if (prev !== 'не' && (concepts.has('water') || concepts.has('pipe')) && (conceptOf(s) === 'leak' || conceptOf(s) === 'burst' || conceptOf(s) === 'flood')) out.add('water:leak');
       // «нет горячей», «холодной нет»: which water is off; «а горячая идёт» names the one still on.
-      const verbAt = FILLER.has(next) ? i + 2 : i + 1;
+      const verbAt = afterFillers(stems, i + 1);
       const runsBadly = RUNS_BADLY.some((q) => (stems[verbAt + 1] ?? '').startsWith(q) && (q.length > 2 || stems[verbAt + 1] === q));
       const flowing = (prev !== 'не' && FLOWS(stems[verbAt] ?? '') && !runsBadly) || (prev === 'тольк' && FLOWS(stems[i - 2] ?? '') && stems[i - 3] !== 'не');
       // «кипятком не умоешься» is no hot water that is off.
@@ -623,8 +635,14 @@ export function aspectsOf(stems: readonly string[]): string[] {
     }
     if (snowy) {
       // Where the snow or ice is: on a roof (the building's manager) or underfoot (the road service).
-      if (starts(s, ['крыш', 'кровл', 'сосул'])) out.add('snow:roof');
-      if (starts(s, ['дорог', 'тротуар', 'проезж', 'пешеход', 'парковк', 'трасс'])) out.add('snow:ground');
+      if (starts(s, ['крыш', 'кровл', 'сосул'])) out.add('where:roof');
+      if (starts(s, ['дорог', 'тротуар', 'проезж', 'пешеход', 'парковк', 'трасс'])) out.add('where:ground');
+    }
+    // Where water gets in: through the roof (the top floor) or in the basement (a pipe, the ground
+    // water): «с крыши капает на 5 этаже» and «в подвале прорыв» at one house are two problems.
+    if (watery) {
+      if (starts(s, ['крыш', 'кровл', 'чердак'])) out.add('where:roof');
+      if (starts(s, ['подва', 'подпол', 'цокол'])) out.add('where:basement');
     }
     // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
     const site = siteKind(s);
@@ -703,7 +721,11 @@ function lostPet(stems: readonly string[]): boolean {
 // «Уборка снега недорого, звоните», «услуги ремонта лифтов, скидки».
 // An offer: a service, a sale or a flat to let («Сдаётся 1-комн. квартира … Без посредников»).
 const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн'];
+// What is let or sold in a home offer («Сдам дом в Черлаке», «продаю квартиру»).
+const HOMES = ['дом', 'квартир', 'комнат', 'гараж', 'участок', 'участк', 'однушк', 'двушк', 'трешк'];
+const LETS = ['сдам', 'сдаю', 'сдает', 'продам', 'продаю', 'продает'];
 function advertisement(stems: readonly string[]): boolean {
+  if (stems.some((s, i) => LETS.some((l) => s.startsWith(l)) && [1, 2].some((k) => HOMES.some((h) => (stems[i + k] ?? '').startsWith(h))))) return true;
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
 }
 

@@ -221,3 +221,26 @@ describe('nineteenth-iteration readings (held-out-16)', () => {
     expect(bins.problems.some((p) => collect.problems.includes(p))).toBe(true);
   });
 });
+
+describe('twentieth-iteration readings', () => {
+  it('a street in the genitive after its type, and a bare adjective after «на» in a district town, name a street', () => {
+    const pressure = candidate('Черлак, ул. Победы — что с водой? Напора нет вообще', { municipality: 'cherlak' }).c;
+    const outage = candidate('На ул. Победы в Черлаке вторые сутки нет воды', { municipality: 'cherlak' }).c;
+    expect(pressure.streetKeys.length).toBeGreaterThan(0);
+    expect(pressure.streetKeys).toEqual(outage.streetKeys);
+    const full = candidate('Муромцево, ул. Лесная — мусор не вывозят две недели', { municipality: 'muromtsevo' }).c;
+    const terse = candidate('ну что, вывезли на Лесной? у нас возле 12 дома всё так же лежит', { municipality: 'muromtsevo' }).c;
+    expect(terse.streetKeys).toEqual(full.streetKeys);
+    // Not a noun with an adjective's ending, not an adjective before its noun, not in the city (its list has its streets).
+    expect(candidate('В Усть-Ишиме из-за аварии на котельной без тепла остались дома', { municipality: 'ust-ishim' }).c.streetKeys).toEqual([]);
+    expect(candidate('дети идут по проезжей части, тротуар не чистят', { municipality: 'tara' }).c.streetKeys).toEqual([]);
+    expect(candidate('за гаражами на барнаульской опять свалку устроили').c.streetKeys).toEqual([]);
+  });
+
+  it('working radiators name no heating problem; a house to let is an advertisement; «горячая-то как раз есть» is the water still on', () => {
+    expect(candidate('Дианова 16: горячей воды нет с утра, батареи при этом нормальные, горячие').c.problems).not.toContain(featureHashes(['~heating'])[0]);
+    expect(candidate('Дианова 16: батареи холодные второй день').c.problems).toContain(featureHashes(['~heating'])[0]);
+    expect(candidate('Сдам дом в Черлаке, ул. Победы, вода в доме, своя скважина, баня', { municipality: 'cherlak' }).c.aspects).toContain('report:ad');
+    expect(candidate('Мира 25, второй день нет ХОЛОДНОЙ воды, горячая-то как раз есть').c.aspects).not.toContain('temp:hot');
+  });
+});

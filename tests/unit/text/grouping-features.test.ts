@@ -23,17 +23,24 @@ describe('conceptOf', () => {
 
 describe('aspectsOf', () => {
   it('tells snow or ice on a roof from snow or ice underfoot, only about snow or ice', () => {
-    expect(aspects('С крыши свисают сосульки, никто не сбрасывает снег')).toEqual(['snow:roof']);
-    expect(aspects('Дорогу не чистят от снега, сугробы')).toEqual(['snow:ground']);
-    expect(aspects('Тротуар сплошной гололёд')).toEqual(['snow:ground']);
-    expect(aspects('Течёт крыша, дорогу размыло')).toEqual([]);
+    expect(aspects('С крыши свисают сосульки, никто не сбрасывает снег')).toEqual(['where:roof']);
+    expect(aspects('Дорогу не чистят от снега, сугробы')).toEqual(['where:ground']);
+    expect(aspects('Тротуар сплошной гололёд')).toEqual(['where:ground']);
+    // About water, the roof is where it gets in (and a road is not read).
+    expect(aspects('Течёт крыша, дорогу размыло')).toEqual(['where:roof']);
+  });
+
+  it('tells water getting in through the roof from water in the basement', () => {
+    expect(aspects('Ленина 22: с крыши капает на лестнице 5 этажа')).toEqual(['where:roof']);
+    expect(aspects('Серова 14 — подвал затопило, вода стоит по колено')).toEqual(['water:leak', 'where:basement']);
+    expect(aspects('с потолка течёт на 5 этаже')).toEqual([]);
   });
 
   it('tells water quality, no water, pressure and a leak apart, and hot from cold water', () => {
     expect(aspects('На Волгоградской 24 ржавая вода')).toEqual(['water:quality']);
     expect(aspects('На Волгоградской 24 нет воды')).toEqual(['water:none']);
     expect(aspects('Слабый напор воды, вода еле течёт')).toEqual(['water:pressure']);
-    expect(aspects('В подвале течёт труба, всё в воде')).toEqual(['water:leak']);
+    expect(aspects('В подвале течёт труба, всё в воде')).toEqual(['water:leak', 'where:basement']);
     expect(aspects('Нет горячей воды')).toEqual(['temp:hot', 'water:none']);
     expect(aspects('Нет холодной воды')).toEqual(['temp:cold', 'water:none']);
   });
@@ -77,7 +84,7 @@ describe('aspectsOf', () => {
     expect(aspects('Взлетная 7 подъезд 2 — лампочки не горят')).toEqual(['entrance:2']);
     expect(aspects('в подъезде не горит свет')).toEqual([]);
     // A roof leaks over the whole house, whichever entrance writes.
-    expect(aspects('у нас в 4 подъезде на пятом крыша течёт')).toEqual([]);
+    expect(aspects('у нас в 4 подъезде на пятом крыша течёт')).toEqual(['where:roof']);
   });
 
   it('names the kind of vehicle of a route', () => {
