@@ -99,18 +99,18 @@ const STOP = new Set(
  * readers not to believe it («не ведитесь», «не нагнетайте») or that all is normal («работает
  * штатно», «в норме»).
  */
-export const DEBUNK_CUES = /(^\s*нет,|фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|(?<!(?:если|кто|чей|которы[а-я]*|у кого)\s[^.!?]{0,40})не подтвер(?:дил|жда|жден)|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,30}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
+export const DEBUNK_CUES = /(^\s*нет,|фейк|неправд|вымысел|вымысл|обман|а не \d|как (?:пишут|утверждают|сообщают) в|не соответству\S* действительност|опроверг|ложн\S* информац|информаци\S* (?:\S+ )?ложн|недостоверн|не верьте|не распространяйте|(?<!(?:если|кто|чей|которы[а-я]*|у кого)\s[^.!?]{0,40})не подтвер(?:дил|жда|жден[аоы]?(?![а-я]))|дезинформац|слух|выдумк|вброс|штатно|штатном режиме|в норме|нет оснований|не планиру|не существует|мошенничеств|мошенническ|это (?:развод|мошенники)|не выявл|не выяви(?:л|ли|ла)(?![а-я])|(?:очередн\S* |это |— |- )утк[аиу](?![а-я])|(?:снят|сделан|записан|сняли)\S* [^.!?]{0,40}(?:лет назад|в другом (?:регионе|городе|стране)|не в )|не зафиксирован|не зарегистрирован|не поступал|соответству\S* норм|(?:сообщени|рассылк)\S* [^.!?]{0,50}ложн|не ведитесь|не нагнетайте|не пугайте|ничего подобного|чушь|ерунд|вранье|враньем|сказки|посмеял|смеется|(?:это|—|-) развод(?![а-я])|это не так(?![а-я])|(?:взят\S*|взял\S*|взяли) с потолка|(?:^|[^а-я])да как(?:ие|ой|ая|ое) )/;
 /**
  * Denials in words no single cue holds: «никакого штрафа … нет», «никакой застройки не будет»
  * (but not a payment withheld: «никаких выплат не будет» is a rumour), «никто не собирается
  * отключать», «это старая рассылка».
  */
-const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут)(?![а-я])|никто (?:ничего |их |это |\S+ )?не (?:собирается|собираются|планирует|отменял|отменил|отменяет)|так(?:ой|ого|их) (?!\S+ \S+ нет)\S+ нет(?![а-я])|стар(?:ая|ую) рассылк)/;
+const DENIAL_PHRASE = /(?:никак(?:ого|ой|их|ое|ая|ую|им)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^,.!?—:;]{0,40}?(?:нет|не будет|не будут)(?![а-я])|никто (?:ничего |их |это |\S+ )?не (?:собирается|собираются|планирует|отменял|отменил|отменяет|обязывает|обязан|требует|заставляет)|никуда (?:\S+ ){0,3}не (?:будут|будет|собира\S*)(?![а-я])|так(?:ой|ого|их) (?!\S+ \S+ нет)\S+ нет(?![а-я])|стар(?:ая|ую) рассылк|(?:^|[.!?:]\s*)никак(?:их|ого|ой)\s+(?!выплат|компенсац|денег|пособи|зарплат|пенси)[^.!?,:—]{1,40}[:.—!])/;
 /**
  * An authority speaking («Роспотребнадзор: …», «…, сообщили в администрации»): with a «не»/«нет»
  * of the facts, that is the denial of a rumour, not the rumour.
  */
-const OFFICIAL = /(?:^[^:]{0,60}(?:мин[а-я]*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|росздравнадзор\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*|госавтоинспекц\S*|гибдд|гаи|соцфонд\S*|социальн\S* фонд\S*|росреестр\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|разъяснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции|госавтоинспекции|гибдд|социальном фонде|соцфонде))/;
+const OFFICIAL = /(?:^\s*официально\s*[:—-]|^по (?:информации|данным) [^,.!?]{2,40},|^[^:]{0,60}(?:мин[а-я]*|гидрометцентр\S*|синоптик\S*|рыбоохран\S*|упрдор\S*|мэри[яи]|администрац\S*|департамент\S*|управлени\S*|ведомств\S*|роспотребнадзор|мчс|умвд|мвд|полици[яи]|прокуратур\S*|росздравнадзор\S*|пресс-служб\S*|оператор\S*|энергетик\S*|предприяти\S*|правительств\S*|губернатор\S*|госавтоинспекц\S*|гибдд|гаи|соцфонд\S*|социальн\S* фонд\S*|росреестр\S*)[^:]{0,40}:|(?:сообщил[аи]?|заявил[аи]?|пояснил[аи]?|разъяснил[аи]?|рассказал[аи]?|ответил[аи]?) в (?:мэрии|администрации|министерстве|департаменте|управлении|ведомстве|пресс-службе|минздраве|мчс|полиции|госавтоинспекции|гибдд|социальном фонде|соцфонде))/;
 /** Kin and acquaintances who pass a rumour on. */
 const KIN_WORDS = String.raw`знаком\S*|сестр\S*|брат\S*|кум[аы]?|подруг\S*|муж|жена|тет[яи]|дяд[яи]`;
 const KIN = new RegExp(String.raw`(?:^|[^а-я])(?:${KIN_WORDS}|свекров\S*|шурин\S*|тест[ья]\S*)(?![а-я])`);
@@ -120,7 +120,7 @@ const HEARSAY = new RegExp(String.raw`(?:^|[^а-я])(?:${KIN_WORDS}|сосед\S
 const ACRONYM_HEAD = /^\s*[«"]?([А-ЯЁ]{2,})[-А-ЯЁа-яё0-9 «»"]{0,40}:/;
 const OFFICIAL_DENIES = /(?:^|[^а-я])(?:не|нет)(?![а-я])/;
 /** An authority saying all goes on as before («продолжат работать», «ходят по расписанию», «останутся», «сохраняется», «как обычно»): a denial without a «не». */
-const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до|сохраня\S*|как обычно)/;
+const OFFICIAL_NORMAL = /(?:продолж\S* (?:работ|действ|курсир|ходить|выход)|по расписанию|в обычном режиме|останутся|остаются|остается|остаётся|действуют до|сохраня\S*|как обычно|в традиционные сроки|в прежн\S* (?:сроки|режиме)|состоится|состоятся)/;
 /** «не» (or «не будут», «не станут») before a word; the word is kept when it is a verb (see negatedVerb). */
 const NEGATED = /(?:^|[^а-я])не\s+((?:будет|будут|станут|стали|собираются|планируют|планируется)\s+)?([а-я]{3,})/g;
 /** Absence («интернета не будет», «без света», «останется без тепла») says what an outage says. */
@@ -312,7 +312,7 @@ const ORDINALS: readonly [string, number][] = (
   [['перв', 1], ['втор', 2], ['трет', 3], ['четверт', 4], ['пят', 5], ['шест', 6], ['седьм', 7], ['восьм', 8], ['девят', 9], ['десят', 10], ['одиннадцат', 11], ['двенадцат', 12], ['тринадцат', 13], ['четырнадцат', 14], ['пятнадцат', 15], ['шестнадцат', 16], ['семнадцат', 17], ['восемнадцат', 18], ['девятнадцат', 19], ['двадцат', 20], ['тридцат', 30]] as [string, number][]
 ).sort((x, y) => y[0].length - x[0].length);
 const ORDINAL_END = /^(ый|ой|ий|ое|ого|ая|ую|ом|ому|ые|ых|ье|ья|ьего|ьему)$/;
-const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, тыщ: 1000, тыщи: 1000, тыщу: 1000, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
+const MULTIPLIERS: Readonly<Record<string, number>> = { тысяч: 1000, тысячи: 1000, тысяча: 1000, тыс: 1000, тыщ: 1000, тыщи: 1000, тыщу: 1000, косаря: 1000, косарей: 1000, косарь: 1000, сотни: 100, сотен: 100, млн: 1_000_000, миллион: 1_000_000, миллиона: 1_000_000, миллионов: 1_000_000 };
 /** Month and weekday words → a date token: «с 1 апреля» and «с 1 мая» state different dates. */
 const DATE_WORDS: readonly [RegExp, string][] = [
   [/^январ/, 'm1'], [/^феврал/, 'm2'], [/^март(а|е|ом|овск\S*)?$/, 'm3'], [/^апрел/, 'm4'], [/^(ма[йяюе]|майск)/, 'm5'], [/^июн/, 'm6'], [/^июл/, 'm7'], [/^август/, 'm8'], [/^сентябр/, 'm9'], [/^октябр/, 'm10'], [/^ноябр/, 'm11'], [/^декабр/, 'm12'],
@@ -321,12 +321,14 @@ const DATE_WORDS: readonly [RegExp, string][] = [
 const dateOf = (w: string): string | undefined => WEEKDAY_ABBREVIATIONS[w] ?? DATE_WORDS.find(([re]) => re.test(w))?.[1];
 
 /**
- * A number's kind, read from its token: a month (`m4`), a weekday (`d1`), a multiple (`x3`), a
- * span of days (`~14d`) or a plain figure. Two texts disagree on numbers only within a kind: one
+ * A number's kind, read from its token: a month (`m4`), a day of a month (`o1`: «с 1 сентября» is no
+ * figure to set against «12 тысяч»), a weekday (`d1`), a multiple (`x3`), a span of days (`~14d`)
+ * or a plain figure. Two texts disagree on numbers only within a kind: one
  * says when, the other how long («с понедельника» / «на 30 дней») is no disagreement.
  */
-export function numberKind(token: string): 'month' | 'weekday' | 'times' | 'span' | 'figure' {
+export function numberKind(token: string): 'month' | 'day' | 'weekday' | 'times' | 'span' | 'figure' {
   if (/^m\d/.test(token)) return 'month';
+  if (/^o\d/.test(token)) return 'day';
   if (/^d\d/.test(token)) return 'weekday';
   if (/^x\d/.test(token)) return 'times';
   if (/^~\d+d$/.test(token)) return 'span';
@@ -390,7 +392,9 @@ function numbersOf(normalized: string): Set<string> {
     let w = words[i] as string;
     const date = dateOf(w);
     if (date) {
-      out.add(date);
+      // «в ночь на субботу» is Friday's night: «в пятницу ночью».
+      const nightBefore = /^d\d$/.test(date) && words[i - 1] === 'на' && /^ноч/.test(words[i - 2] ?? '');
+      out.add(nightBefore ? `d${((Number(date.slice(1)) + 5) % 7) + 1}` : date);
       continue;
     }
     const times = MULTIPLE_WORDS.find(([re]) => re.test(w))?.[1];
@@ -464,14 +468,17 @@ function numbersOf(normalized: string): Set<string> {
     // «в 11 вечера» is 23 o'clock.
     if (n >= 1 && n < 12 && /^вечер/.test(words[i + 1] ?? '')) n += 12;
     const next = words[i + 1] ?? '';
-    const days = spanDays(next);
+    // «до 16 лет», «старше 14 лет», «детям от 7 лет»: an age, the figure «до шестнадцати» states too.
+    const age = /^(лет|года?)$/.test(next) && /^(до|старше|младше|от|моложе|после)$/.test(words[i - 1] ?? '');
+    const days = age ? undefined : spanDays(next);
     if (days !== undefined) out.add(spanToken(n * days));
     else if (/^раза?$/.test(next)) out.add(`x${n}`);
     else if (MULTIPLIERS[next] !== undefined) {
       // «3 тыщи»: the multiplier is part of this number, not one of its own.
       out.add(String(n * MULTIPLIERS[next]));
       i++;
-    } else out.add(String(n));
+    } else if (n >= 1 && n <= 31 && monthFollows(words, i)) out.add(`o${n}`);
+    else out.add(String(n));
   }
   return out;
 }
@@ -580,6 +587,10 @@ const PHRASE_PREFIX = 5;
 const PLACE_PREFIX = 6;
 
 /** Words of place names that say what kind of place it is, not which; month names share stems with districts. */
+/** Words after which a name is a person's an institution or monument bears. */
+const NAMED_AFTER = /^(библиотек\S*|имени|им|памятник\S*|театр\S*|школ\S*|гимнази\S*|лице[яйю]|музе[йяею]|бюст\S*)$/;
+/** Stems of the generic words in a place's name («Омскому району»: its «район» names no place). */
+const GENERIC_STEMS = new Set(['район', 'округ', 'област', 'город', 'поселк', 'посел', 'улиц', 'муниципальн', 'деревн', 'проспект', 'бульвар']);
 const PLACE_GENERIC = new Set(['округ', 'округе', 'округа', 'район', 'районе', 'района', 'административный', 'административном', 'муниципальный', 'город', 'городе', 'поселок', 'село', 'деревня', 'область', 'области', 'улица', 'улице', 'центр', 'берег', 'берегу', 'старый', 'новый', 'городок', 'проспект', 'проспекте', 'бульвар', 'бульваре', 'ворота']);
 const PLACE_ADJECTIVE = /^(больш|мал[аыоу]|нижн|верхн|красн|русск|нов[аыоу]|стар[аыоу]|южн|северн|западн|восточн|черн|бел[аыоу]|зелен|средн|сред|камен|глубок)/;
 const MONTHS = /^(январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)/;
@@ -626,7 +637,7 @@ export function placeIndex(
         }
         a.tokens.forEach((t, i) => {
           const s = a.stems[i] ?? t;
-          if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
+          if (t.length < 3 || s.length < 3 || PLACE_GENERIC.has(t) || GENERIC_STEMS.has(s) || STOP.has(t) || /^\d/.test(t) || MONTHS.test(t)) return;
           // «Большие Уки», «Красный Яр»: the common adjective of a longer name is not the place («больше», «красный»).
           if (a.tokens.length > 1 && PLACE_ADJECTIVE.test(t)) return;
           const k = s.slice(0, PLACE_PREFIX);
@@ -681,10 +692,16 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
     if (covered.has(i)) return;
     // «северо-восточное», «старо-»: the first part of a compound adjective names no place («на северах»).
     if (/о$/.test(t) && normalized.includes(`${t}-`)) return;
+    // A verb written in lower case is no place that shares its first letters («называется» / Называевск,
+    // «рыбачить» / Рыбачий); «северных районов» is a direction, not the nickname «на северах».
+    if ((!capitals.has(t) && !t.includes('-') && t.length > 5 && VERB.test(t)) || t.startsWith('северн')) return;
+    // «у библиотеки Пушкина», «школа имени Гагарина»: a person an institution is named after, not a village.
+    if (NAMED_AFTER.test(tokens[i - 1] ?? '')) return;
     const place = placeOf(index, t, stems[i] ?? t, tokens[i + 1]);
     if (!place) return;
-    // «над дачами под Омском», «вокруг Омска»: the town's surroundings, not the town.
-    if (!index.parents.has(place) && (tokens[i - 1] === 'под' || tokens[i - 1] === 'вокруг')) {
+    // «над дачами под Омском», «вокруг Омска»: the capital's surroundings, not the city; «под Тарой»
+    // is the district town's own area (its river bank, its villages).
+    if (!index.parents.has(place) && place === index.capital && (tokens[i - 1] === 'под' || tokens[i - 1] === 'вокруг')) {
       names.add(`near:${place}`);
       return;
     }
@@ -721,12 +738,17 @@ function placesOf(index: PlaceIndex, text: string, normalized: string, tokens: r
       if (NOT_A_NAME.test(word) || STOP.has(word)) continue;
       // «кладбище закрывают», «рынок закрыли»: a verb after the landmark is what happens, not its name («стадион «Зенит»» is).
       if (re === LANDMARK_AFTER && VERB.test(word) && !m[0].includes('«')) continue;
+      // After the landmark a name is written as one: capitalised, in capitals, quoted or hyphenated
+      // («рынок «Казачий»», «парк Победы»), not «у моста снег сваливают», «на рынке грибами».
+      if (re === LANDMARK_AFTER && !m[0].includes('«') && !word.includes('-') && !capitals.has(word) && !text.includes(word.toUpperCase()) && word !== 'метро') continue;
       const s = stem(word);
       // A landmark named after a place of the gazetteer is that place («Левобережный рынок»).
       if (!word.includes('-') && placeOf(index, word, s, undefined)) continue;
       names.add(`lm:${s.slice(0, 5)}`);
     }
   }
+  // «у метромоста»: the bridge named in one word is the «мост метро».
+  for (const m of normalized.matchAll(/(?:^|[^а-я])(метро|авто|ж\/д)мост/g)) names.add(`lm:${stem(m[1] ?? '').slice(0, 5)}`);
   const towns = new Set<string>();
   const parts = new Set<string>();
   for (const k of names) {
@@ -753,11 +775,14 @@ function capitalisedWords(text: string): Set<string> {
 /** An authority speaks: named at the head or at the end, or an acronym heads the text (not «СРОЧНО:»). */
 /**
  * The text denies a rumour: a denial cue, or an authority saying «не» or that all goes on. A cue
- * inside quotes is quoted, not said («ждём официальное «всё в норме»», «это не «фейк»»).
+ * inside quotes is quoted, not said («ждём официальное «всё в норме»», «это не «фейк»»); a cue in
+ * a question is asked; «не подтверждённые номера» (a participle) is what a rumour says of them, not
+ * «не подтвердилась» / «не подтверждена».
  */
 export function denialOf(text: string, normalized: string): ClaimFingerprint['denial'] {
   const said = normalized.replace(/«[^«»]{1,60}»/g, ' ');
-  if (DEBUNK_CUES.test(said)) return 'cue';
+  // A cue in a question is asked, not said («Правда, что …? Или это развод опять?»).
+  if (DEBUNK_CUES.test(said.replace(/[^.!?\n]*\?/g, ' '))) return 'cue';
   // «Сестра … говорит, всё уже решено … обратно никто переводить не собирается»: a weak denial
   // inside a rumour passed on by kin or an acquaintance is part of the rumour.
   if (DENIAL_PHRASE.test(said) && !KIN.test(said)) return 'phrase';
@@ -1168,7 +1193,7 @@ export function ruleSimilarity(a: ClaimFingerprint, b: ClaimFingerprint, opts: L
     // Another town; or, in the same town, each names a part the other does not.
     // Two unknown capitalised words («в Балашиху» / «в Подмосковье», «в Авангарде») are too weak to disagree.
     const known = (parts: ReadonlySet<string>) => [...parts].some((k) => !k.startsWith('cap:'));
-    if (disjoint(a.towns, b.towns) || (a.outside.size > 0 && b.outside.size > 0 && disjoint(a.outside, b.outside)) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts)))) {
+    if (disjoint(a.towns, b.towns) || (a.outside.size > 0 && b.outside.size > 0 && disjoint(a.outside, b.outside)) || (a.parts.size > 0 && b.parts.size > 0 && !placedAlike(a, b) && !placedAlike(b, a) && (known(a.parts) || known(b.parts))) || landmarksDiffer(a, b)) {
       differ = true;
       reasons.push('places_differ');
     } else {
@@ -1251,12 +1276,32 @@ function numbersAgreement(a: ReadonlySet<string>, b: ReadonlySet<string>): 'matc
 }
 
 /**
+ * Each names a landmark the other does not («у Ленинградского моста» / «у Юбилейного моста»), though
+ * both name the river, the town or a word of the other's: the landmark is where the claim happens.
+ */
+function landmarksDiffer(a: ClaimFingerprint, b: ClaimFingerprint): boolean {
+  const lm = (x: ClaimFingerprint) => [...x.parts].filter((p) => p.startsWith('lm:'));
+  const [la, lb] = [lm(a), lm(b)];
+  if (la.length === 0 || lb.length === 0) return false;
+  const meets = (ls: readonly string[], y: ClaimFingerprint) => ls.some((p) => y.areas.has(p) || [...y.stems].some((s) => s.startsWith(p.slice(3))));
+  return !meets(la, b) && !meets(lb, a);
+}
+
+/**
  * One text names a part of the town the other names too: the same part, a part inside it
  * («на Московке» / «в Ленинском округе»), or a name the gazetteer lacks that the other writes among
  * its words («ТЦ «Сибирский Пассаж»» / «в Пассаже»).
  */
 function placedAlike(x: ClaimFingerprint, y: ClaimFingerprint): boolean {
-  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && [...y.stems].some((s) => s.startsWith(p.slice(p.indexOf(':') + 1)))));
+  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && [...y.stems].some((s) => s.startsWith(p.slice(p.indexOf(':') + 1)))) || namedAlike(p, y));
+}
+
+/** A neighbourhood's name written in other words by the other text («Нефтяники» / «Городок Нефтяников»). */
+function namedAlike(part: string, y: ClaimFingerprint): boolean {
+  const name = part.slice(part.indexOf(':') + 1);
+  if (/^(cap|lm|near|ул)/.test(name) || /^(cap|lm|near):/.test(part)) return false;
+  const words = name.split(' ').filter((w) => w.length >= 6 && !PLACE_GENERIC.has(w)).map((w) => w.slice(0, 6));
+  return words.length > 0 && words.every((w) => [...y.stems].some((s) => s.startsWith(w)));
 }
 
 const statesTimes = (x: ClaimFingerprint) => [...x.numbers].some((n) => numberKind(n) === 'times');

@@ -402,3 +402,38 @@ describe('claim matching, round 12: kin, money slang, month ranges, the surround
     expect([...a.topic].some((r) => b.topic.has(r))).toBe(false);
   });
 });
+
+describe('claim matching, round 13: questions, participles, landmarks, dates and false places', () => {
+  const towns = (t: string) => [...claimFingerprint(t, { places }).towns];
+
+  it('a cue in a question is asked; a participle «не подтверждённые» is the rumour; «это не так», «утка», «Официально:» deny', () => {
+    expect(debunk('Правда, что у Мегафона до 1-го июня симки без подтверждения на Госуслугах заблокируют? Или это развод опять?')).toBe(false);
+    expect(debunk('Номера, не подтверждённые через Госуслуги до 1 июня, будут отключены.')).toBe(false);
+    expect(debunk('Информация не подтверждена.')).toBe(true);
+    expect(debunk('Мы уточнили у рыбоохраны — это не так.')).toBe(true);
+    expect(debunk('Про «платные лагеря» — утка. Всё как в прошлом году.')).toBe(true);
+    expect(debunk('Официально: дефицита сахара в Омске нет, цены стабильные.')).toBe(true);
+    expect(debunk('Фото снято не в Омске и не в этом году, выяснили журналисты.')).toBe(true);
+  });
+
+  it('two bridges are two places, though both texts name the river; a word after a landmark in lower case is no name', () => {
+    expect(sim('У Юбилейного моста снег с улиц сваливают в Иртыш, сам видел.', 'ПОДРЯДЧИК МЭРИИ ПО НОЧАМ СВАЛИВАЕТ СНЕГ С УЛИЦ ПРЯМО В ИРТЫШ У ЛЕНИНГРАДСКОГО МОСТА').reasons).toContain('places_differ');
+    expect([...claimFingerprint('у моста снег сваливают', { places }).parts]).toEqual([]);
+    expect([...claimFingerprint('у метромоста снег ссыпают', { places }).parts]).toEqual([...claimFingerprint('у моста метро снег сбрасывают', { places }).parts]);
+  });
+
+  it('a day of a month is no figure against a sum; «в ночь на субботу» is Friday night; an age is no span; «3 косаря» is 3000', () => {
+    expect(sim('С 1 сентября форма от одного поставщика обязательна', 'форма у одного поставщика за 12 тыщ').reasons).not.toContain('numbers_differ');
+    expect(numbers('в ночь на субботу будут опрыскивать')).toEqual(numbers('в пятницу ночью будут опрыскивать'));
+    expect(numbers('детям до 16 лет после 22:00 штраф 3 косаря').sort()).toEqual(numbers('детей до шестнадцати после десяти вечера штраф три тысячи').sort());
+  });
+
+  it('a verb, a generic word of a name, a person an institution is named after, and «северных районов» name no place', () => {
+    expect(towns('Звонила в гороно (ну или как оно сейчас называется), сказали фейк')).toEqual([]);
+    expect(towns('станцию у библиотеки Пушкина запустят')).toEqual([]);
+    expect(towns('Жителей северных районов Омской области предупреждают')).toEqual([]);
+    expect(towns('брат собирался туда рыбачить')).toEqual([]);
+    expect(towns('На Иртыше под Тарой всплыла рыба')).toEqual(towns('в Таре в Иртыше рыба дохнет'));
+    expect(sim('в Нефтяниках выброс аммиака с завода', 'Городок Нефтяников: после аварии на заводе в воздухе аммиак').reasons).not.toContain('places_differ');
+  });
+});
