@@ -175,7 +175,7 @@ export interface GroupingPolicy {
 }
 
 // Thresholds chosen on the development pairs: data/grouping/pairs.jsonl and the read held-out files (`npm run eval:grouping`).
-export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.21, suggest: 0.1, placeBonus: 0.15, anchorBonus: 0.1, otherSectorPenalty: 0, sectorVeto: 0.6, windowMinutes: 24 * 60 };
+export const DEFAULT_GROUPING: GroupingPolicy = { autoLink: 0.21, suggest: 0.1, placeBonus: 0.15, anchorBonus: 0.1, otherSectorPenalty: 0, sectorVeto: 0.75, windowMinutes: 24 * 60 };
 
 export type GroupingVerdict = 'link' | 'suggest' | 'separate';
 

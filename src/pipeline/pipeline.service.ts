@@ -241,6 +241,9 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
   const streetNumbers = new Set(streetNames.flatMap((s) => (s.match(/\d+/g) ?? []).map((n) => `#${Number(n)}`)));
   if (address?.house) for (const n of address.house.match(/\d+/g) ?? []) streetNumbers.delete(`#${Number(n)}`);
   const streets = post.classification.place?.streets ?? (address?.known ? [address.street] : []);
+  // Two streets named together are a crossing («на Карла Маркса у Лермонтова»): one value for the pair.
+  const crossing = streets.length === 2 ? [`cross:${featureHashes([[...streets].map((x) => x.toLowerCase()).sort().join('|')])[0]}`] : [];
+  const aspects = [...aspectsOf(stems), ...crossing].sort();
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
   return {
@@ -258,8 +261,8 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : []), ...(post.classification.place?.listed ?? [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
     // Microdistricts of the city, and the villages of a district («Екатерининское» / «Заливино»).
     districts: [...districtsOf(stems), ...(post.classification.place?.settlements ?? []).map((s) => `settlement:${s}`)],
-    problems: featureHashes(problemsOf(named)),
-    aspects: aspectsOf(stems),
+    problems: featureHashes(problemsOf(named, aspects)),
+    aspects,
     // Buckets are per municipality: the same words in another town are another problem.
     buckets: groupingBands(features).map((b) => `${post.municipality}:${b}`),
     placeKey: placeKey({ municipality: post.municipality, category: post.classification.category?.code, street: address?.street }),

@@ -68,12 +68,12 @@ export type GroupOutcome =
 // One atomic decision per post: Redis runs scripts one at a time, so posts arriving in any order
 // (in any number of pipeline workers) see each other's registrations and end in one incident.
 // An open incident's profile is one string (one MGET for the candidates scored, one SET per incident):
-// v7|sector:confidence|numbers|streets|districts|problems|street keys|<one field per aspect group>|features,
+// v8|sector:confidence|numbers|streets|districts|problems|street keys|<one field per aspect group>|features,
 // lists comma-separated (src/domain/incident-workflow.ts `groupingVerdict` and src/pipeline/grouping-eval.ts
 // `pairEvidence` are the same rule in TypeScript). ARGV[13] is the number of set fields.
 // The long feature list comes last and is read only for a candidate no set vetoes: Lua's pattern
-// matching costs about 200 instructions a character (callgrind). A profile written before v7 (v6:
-// without the season and okrug groups; v5: without the month and report groups too; v4: without
+// matching costs about 200 instructions a character (callgrind). A profile written before v8 (v7:
+// without the crossing group; v6: without the season and okrug groups too; v5: without the month and report groups too; v4: without
 // the year group too; v3: without the operator, line, date and weekday groups too; v2: without the
 // facility, entrance and vehicle groups too) or before v2
 // (sector|features|sets…) is still read.
@@ -87,12 +87,12 @@ local nsets = tonumber(ARGV[13])
 local function fields(s)
   local t = {}
   local version = string.sub(s, 1, 3)
-  if version == 'v7|' or version == 'v6|' or version == 'v5|' or version == 'v4|' or version == 'v3|' or version == 'v2|' then
-    -- A v6 profile has no season and okrug groups (the last two sets; its districts field may name
-    -- okrugs too), a v5 profile no month and report groups either, a v4 profile no year group, a v3
+  if version == 'v8|' or version == 'v7|' or version == 'v6|' or version == 'v5|' or version == 'v4|' or version == 'v3|' or version == 'v2|' then
+    -- A v7 profile has no crossing group (the last set), a v6 profile no season and okrug groups
+    -- either (its districts field may name okrugs too), a v5 profile no month and report groups either, a v4 profile no year group, a v3
     -- profile neither the operator, line, date and weekday groups, a v2 profile neither the facility,
     -- entrance and vehicle groups: it reads as naming none.
-    local stored = version == 'v7|' and nsets or version == 'v6|' and nsets - 2 or version == 'v5|' and nsets - 4 or version == 'v4|' and nsets - 5 or version == 'v3|' and nsets - 9 or nsets - 12
+    local stored = version == 'v8|' and nsets or version == 'v7|' and nsets - 1 or version == 'v6|' and nsets - 3 or version == 'v5|' and nsets - 5 or version == 'v4|' and nsets - 6 or version == 'v3|' and nsets - 10 or nsets - 13
     local pos = 4
     for k = 1, stored + 1 do
       local bar = string.find(s, '|', pos, true)
@@ -133,7 +133,7 @@ for k = 1, nsets do mySets[k] = set(mine[k + 1]) end
 -- Reads a stored profile as far as it must: nil when one of its sets vetoes the post (most
 -- candidates in a burst of alike posts stop at their numbers), else its sector field and features.
 local function scan(s)
-  local t = string.sub(s, 1, 3) ~= 'v7|' and fields(s) or nil
+  local t = string.sub(s, 1, 3) ~= 'v8|' and fields(s) or nil
   local pos = 4
   local function nextField(k)
     if t then return t[k] end
@@ -359,7 +359,7 @@ function profile(c: GroupCandidate): string {
   // Sector labels are plain words, with the classifier's confidence after a colon (a profile
   // written before it has the label alone: never vetoed); the street and districts go as hashes (no separators inside).
   // Aspect values are plain ASCII words (none, quality, fire …), one field per group.
-  return ['v7', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.streets.map((x) => hash32(x)).join(','), featureHashes(c.districts).join(','), c.problems.join(','), c.streetKeys.map((x) => hash32(x)).join(','), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
+  return ['v8', `${c.sector}:${c.sectorConfidence}`, c.numbers.join(','), c.streets.map((x) => hash32(x)).join(','), featureHashes(c.districts).join(','), c.problems.join(','), c.streetKeys.map((x) => hash32(x)).join(','), ...ASPECT_GROUPS.map((g) => aspectsIn(c.aspects, g).join(',')), c.features.join(',')].join('|');
 }
 
 function encodeMember(m: GroupMember): string {

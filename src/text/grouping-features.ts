@@ -413,7 +413,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
@@ -421,11 +421,16 @@ const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'interco
  * overflowing bins and a collection not made are garbage left lying («баки переполнены» / «не
  * вывозят мусор»). A flooded basement does not imply a leak from above: those stay two problems.
  */
-const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak', bin: 'garbage', collect: 'garbage' };
+const IMPLIES: Readonly<Record<string, string>> = { roof: 'leak', burst: 'leak', bin: 'garbage', collect: 'garbage', icicle: 'ice' };
 
-/** The problem concepts among grouping features (`~<concept>`), with the consequences their causes imply. */
-export function problemsOf(features: readonly string[]): string[] {
-  const out = features.filter((f) => f.startsWith('~') && PROBLEMS.has(f.slice(1)));
+/**
+ * The problem concepts among grouping features (`~<concept>`), with the consequences their causes
+ * imply. Water a blocked sewer backs up («канализация забита, вода в ванне не уходит») is no
+ * supply problem: without a supply aspect (`aspects`: none, quality, pressure) it is dropped.
+ */
+export function problemsOf(features: readonly string[], aspects: readonly string[] = []): string[] {
+  const supply = aspects.some((a) => a === 'water:none' || a === 'water:quality' || a === 'water:pressure');
+  const out = features.filter((f) => f.startsWith('~') && PROBLEMS.has(f.slice(1)) && !(f === '~water' && !supply && features.includes('~sewage')));
   for (const f of [...out]) {
     const implied = IMPLIES[f.slice(1)];
     if (implied && !out.includes(`~${implied}`)) out.push(`~${implied}`);
@@ -510,10 +515,12 @@ export function okrugsOf(stems: readonly string[]): string[] {
 // are two problems with two companies. When an event happened is read in any post (`date`,
 // `weekday`, `year`, `month`, `season`), and so is where in the city (`okrug`, named or implied by a
 // microdistrict) and what kind of post it is (`report`: open by default; `resolved` thanks, a lost
-// `pet`, an `ad`): two posts of different kinds are never one incident.
+// `pet`, an `ad`): two posts of different kinds are never one incident. Which crossing (`cross`: the
+// pair of streets a post names, set by the pipeline from its place, src/pipeline/pipeline.service.ts):
+// lights out at Маркса / Лермонтова and at Маркса / Масленникова are two crossings of one street.
 
 /** Aspect groups, in the order the grouping profile stores them (src/repositories/grouping.repository.ts). */
-export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'where', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug'] as const;
+export const ASPECT_GROUPS = ['water', 'temp', 'waste', 'bus', 'care', 'where', 'site', 'entrance', 'vehicle', 'operator', 'line', 'date', 'weekday', 'year', 'month', 'report', 'season', 'okrug', 'cross'] as const;
 export type AspectGroup = (typeof ASPECT_GROUPS)[number];
 
 const starts = (s: string, prefixes: readonly string[]) => prefixes.some((p) => s.startsWith(p));
@@ -641,7 +648,7 @@ export function aspectsOf(stems: readonly string[]): string[] {
     // Where water gets in: through the roof (the top floor) or in the basement (a pipe, the ground
     // water): «с крыши капает на 5 этаже» and «в подвале прорыв» at one house are two problems.
     if (watery) {
-      if (starts(s, ['крыш', 'кровл', 'чердак'])) out.add('where:roof');
+      if (starts(s, ['крыш', 'кровл', 'чердак']) || ((s === 'последн' || s === 'верхн') && next === 'этаж')) out.add('where:roof');
       if (starts(s, ['подва', 'подпол', 'цокол'])) out.add('where:basement');
     }
     // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
@@ -723,9 +730,10 @@ function lostPet(stems: readonly string[]): boolean {
 const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн'];
 // What is let or sold in a home offer («Сдам дом в Черлаке», «продаю квартиру»).
 const HOMES = ['дом', 'квартир', 'комнат', 'гараж', 'участок', 'участк', 'однушк', 'двушк', 'трешк'];
-const LETS = ['сдам', 'сдаю', 'сдает', 'продам', 'продаю', 'продает'];
+const LETS = ['сдам', 'сдаю', 'сдает', 'прод', 'продам', 'продаю', 'продает'];
 function advertisement(stems: readonly string[]): boolean {
-  if (stems.some((s, i) => LETS.some((l) => s.startsWith(l)) && [1, 2].some((k) => HOMES.some((h) => (stems[i + k] ?? '').startsWith(h))))) return true;
+  // «Продам дом», «Сдам 1-к квартиру»: the offer's verb, then what is offered within three words.
+  if (stems.some((s, i) => (s === 'прод' || LETS.some((l) => l.length > 4 && s.startsWith(l)) || s === 'сдам' || s === 'сдаю') && [1, 2, 3].some((k) => HOMES.some((h) => (stems[i + k] ?? '').startsWith(h))))) return true;
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
 }
 

@@ -68,15 +68,16 @@ describe('grouping sector veto', () => {
     const [first] = await repo.group([candidate(WORDS, 'energy', 0.95)], policy);
     const key = `${prefix}:grp:c:${first?.incidentId}`;
     const stored = (await redis.get(key)) ?? '';
-    expect(stored.startsWith('v7|energy:0.95|')).toBe(true);
-    await redis.set(key, stored.replace(/^v7\|energy:0\.95\|/, 'v7|energy|'), 'KEEPTTL');
+    expect(stored.startsWith('v8|energy:0.95|')).toBe(true);
+    await redis.set(key, stored.replace(/^v8\|energy:0\.95\|/, 'v8|energy|'), 'KEEPTTL');
     const [post] = await repo.group([candidate(WORDS, 'housing', 0.9)], policy);
     expect(post).toMatchObject({ kind: 'attach', incidentId: first?.incidentId });
   });
 
-  // v2 … v6 profiles: sector|numbers|street|districts|problems|guessed street|aspect groups|features,
-  // with six (v2), nine (v3), thirteen (v4), fourteen (v5) or sixteen (v6) aspect groups; the groups added since read as naming none.
+  // v2 … v7 profiles: sector|numbers|street|districts|problems|guessed street|aspect groups|features,
+  // with six (v2), nine (v3), thirteen (v4), fourteen (v5), sixteen (v6) or eighteen (v7) aspect groups; the groups added since read as naming none.
   it.each([
+    { version: 'v7', groups: 18, added: ['cross:123', 'okrug:ленинск'] },
     { version: 'v6', groups: 16, added: ['season:spring', 'okrug:ленинск'] },
     { version: 'v5', groups: 14, added: ['month:5', 'report:resolved'] },
     { version: 'v4', groups: 13, added: ['year:2024', 'month:5'] },

@@ -244,3 +244,26 @@ describe('twentieth-iteration readings', () => {
     expect(candidate('Мира 25, второй день нет ХОЛОДНОЙ воды, горячая-то как раз есть').c.aspects).not.toContain('temp:hot');
   });
 });
+
+describe('twenty-first-iteration readings', () => {
+  it('two crossings of one street are two places; a sale or a let of a home is an advertisement', () => {
+    const lermontova = candidate('светофор на Карла Маркса у Лермонтова не работает').c;
+    const maslennikova = candidate('на К.Маркса–Масленникова светофор не горит, чуть не сбили').c;
+    const cross = (c: typeof lermontova) => c.aspects.filter((a) => a.startsWith('cross:'));
+    expect(cross(lermontova)).toHaveLength(1);
+    expect(cross(maslennikova)).toHaveLength(1);
+    expect(cross(lermontova)).not.toEqual(cross(maslennikova));
+    expect(candidate('Продам дом в р.п. Полтавка, ул. Комсомольская, газ, вода в доме', { municipality: 'poltavka' }).c.aspects).toContain('report:ad');
+    expect(candidate('Сдам 1-к квартиру пр. Комарова 21, 7 этаж, лифт, мебель').c.aspects).toContain('report:ad');
+  });
+
+  it('water a blocked sewer backs up is no supply problem; icicles are a problem of their own, and ice', () => {
+    const water = featureHashes(['~water'])[0];
+    expect(candidate('Туполева 4 канализация забита, вода в ванне не уходит').c.problems).not.toContain(water);
+    expect(candidate('Туполева 4 нет воды и канализация забита').c.problems).toContain(water);
+    const icicles = candidate('Ленина 14 огромные сосульки над тротуаром').c.problems;
+    expect(icicles).toContain(featureHashes(['~icicle'])[0]);
+    expect(icicles).toContain(featureHashes(['~ice'])[0]);
+    expect(candidate('Ленина 14, квартира на последнем этаже — течет с потолка').c.aspects).toContain('where:roof');
+  });
+});
