@@ -88,6 +88,9 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['протечк', 'leak'],
   ['затоп', 'flood'],
   ['подтоп', 'flood'],
+  // A traffic jam («пробка от Левого берега до Герцена», «затор»); blown fuses («пробки выбило») are the power (groupingFeatures).
+  ['пробк', 'jam'],
+  ['затор', 'jam'],
   ['снег', 'snow'],
   ['снеж', 'snow'],
   ['сугроб', 'snow'],
@@ -363,6 +366,11 @@ export function groupingFeatures(stems: readonly string[]): string[] {
       out.add('~water');
       continue;
     }
+    // «пробки выбило», «выбивает пробки»: the fuses, the flat's power.
+    if (s.startsWith('пробк') && nearStem(stems, i, (x) => x.startsWith('выби') || x.startsWith('выбь'))) {
+      out.add('~power');
+      continue;
+    }
     const c = s.length >= 2 ? conceptOf(s) : null;
     // «батареи при этом нормальные, горячие»: the heating that works is no problem named.
     if (c === 'heating' && stems[i - 1] !== 'не' && HEATING_WORKS.some((w) => (stems[afterFillers(stems, i + 1)] ?? '').startsWith(w))) continue;
@@ -413,7 +421,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the

@@ -267,3 +267,14 @@ describe('twenty-first-iteration readings', () => {
     expect(candidate('Ленина 14, квартира на последнем этаже — течет с потолка').c.aspects).toContain('where:roof');
   });
 });
+
+describe('twenty-second-iteration readings', () => {
+  it('a traffic jam is a problem of its own, not the pothole on the same bridge; blown fuses are the power', () => {
+    const jam = featureHashes(['~jam'])[0];
+    expect(candidate('На Ленинградском мосту с утра пробка от Левого берега до Герцена').c.problems).toContain(jam);
+    expect(candidate('И на съезде с Ленинградского моста на Левый берег яма').c.problems).not.toContain(jam);
+    const fuses = candidate('Волгоградская 24, опять выбило пробки во всём подъезде').c.problems;
+    expect(fuses).not.toContain(jam);
+    expect(fuses).toContain(featureHashes(['~power'])[0]);
+  });
+});
