@@ -367,7 +367,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
       continue;
     }
     // «пробки выбило», «выбивает пробки»: the fuses, the flat's power.
-    if (s.startsWith('пробк') && nearStem(stems, i, (x) => x.startsWith('выби') || x.startsWith('выбь'))) {
+    if (s.startsWith('пробк') && nearStem(stems, i, (x) => x === 'выб' || x.startsWith('выби') || x.startsWith('выбь'))) {
       out.add('~power');
       continue;
     }
