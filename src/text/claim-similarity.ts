@@ -589,6 +589,8 @@ const PLACE_PREFIX = 6;
 /** Words of place names that say what kind of place it is, not which; month names share stems with districts. */
 /** Words after which a name is a person's an institution or monument bears. */
 const NAMED_AFTER = /^(библиотек\S*|имени|им|памятник\S*|театр\S*|школ\S*|гимнази\S*|лице[яйю]|музе[йяею]|бюст\S*)$/;
+/** Grouping concepts that say who suffers or that nobody answers, not what the claim is about. */
+const NOT_A_TOPIC = new Set(['residents', 'kids', 'noanswer']);
 /** Stems of the generic words in a place's name («Омскому району»: its «район» names no place). */
 const GENERIC_STEMS = new Set(['район', 'округ', 'област', 'город', 'поселк', 'посел', 'улиц', 'муниципальн', 'деревн', 'проспект', 'бульвар']);
 const PLACE_GENERIC = new Set(['округ', 'округе', 'округа', 'район', 'районе', 'района', 'административный', 'административном', 'муниципальный', 'город', 'городе', 'поселок', 'село', 'деревня', 'область', 'области', 'улица', 'улице', 'центр', 'берег', 'берегу', 'старый', 'новый', 'городок', 'проспект', 'проспекте', 'бульвар', 'бульваре', 'ворота']);
@@ -608,7 +610,7 @@ const LANDMARK_BEFORE = new RegExp(`(?:^|[^а-я0-9])((?:[а-я]{2,}-)?[а-я]{4
 const UNKNOWN_PLACE = /(?:^|[^А-ЯЁа-яё])(?:[Вв]|[Вв]о|[Нн]а|[Уу]|[Вв]озле|[Оо]коло|[Пп]од|[Ии]з|[Сс])\s+([А-ЯЁ][а-яё]{2,})(?![а-яё-])/g;
 /** Capitalised words after «в/на» that are services and media, not places (word starts; «вк» and «Макс» whole, not «вкладчики», «Максим»). */
 const NOT_PLACES = /^(госуслуг|телеграм|телег|вконтакт|вк$|одноклассник|ватсап|вотсап|whatsapp|вайбер|интернет|сети|соцсет|ютуб|дзен|тикток|инстаграм|макс[еуа]?$|сбер|пфр|соцфонд|минздрав|мэри|администрац|правительств|думе|думу|ростелеком|мтс|билайн|мегафон|теле2|озон|вайлдберриз|авито)/;
-const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|за|для|уже|где|что|там|все|весь|горит|закрыт|закроют|городской|центральный|старый|новый)$/;
+const NOT_A_NAME = /^(в|во|на|не|по|у|с|со|и|а|к|из|от|до|за|для|уже|где|что|там|все|весь|горит|закрыт|закроют|городской|центральный|старый|новый|ночью|ночами|утром|вечером|днем|днём|сегодня|вчера|завтра|опять|снова|тоже|прямо|сейчас|теперь|всю|всё|каждую|каждый)$/;
 
 /**
  * Builds the place index from place names and their inflected aliases («Кировский округ»,
@@ -781,8 +783,9 @@ function capitalisedWords(text: string): Set<string> {
  */
 export function denialOf(text: string, normalized: string): ClaimFingerprint['denial'] {
   const said = normalized.replace(/«[^«»]{1,60}»/g, ' ');
-  // A cue in a question is asked, not said («Правда, что …? Или это развод опять?»).
-  if (DEBUNK_CUES.test(said.replace(/[^.!?\n]*\?/g, ' '))) return 'cue';
+  // A cue in a question is asked, not said («Правда, что …? Или это развод опять?»); a cue under
+  // «не» affirms («так что не слухи это», «это не фейк»).
+  if (DEBUNK_CUES.test(said.replace(/[^.!?\n]*\?/g, ' ').replace(/(^|[^а-я])не\s+(?:(?:это|а|просто)\s+)?(?:слух|фейк|вброс|утк|развод|выдумк|вымысел|ложь)[а-я]*/g, '$1 '))) return 'cue';
   // «Сестра … говорит, всё уже решено … обратно никто переводить не собирается»: a weak denial
   // inside a rumour passed on by kin or an acquaintance is part of the rumour.
   if (DENIAL_PHRASE.test(said) && !KIN.test(said)) return 'phrase';
@@ -848,7 +851,9 @@ export function claimFingerprint(raw: string, opts: { places?: PlaceIndex } = {}
     const s = a.stems[i] ?? t;
     if (!isContent(t, s)) return;
     const c = conceptOf(s);
-    if (c) concepts.add(c);
+    // «знакомая в мэрии работает» passes a rumour on: no road sign, nothing broken («не работает» is).
+    // Who a rumour is about («соседи», «дети») or that nobody answers is no topic of its own.
+    if (c && !NOT_A_TOPIC.has(c) && !s.startsWith('знаком') && !(c === 'broken' && s.startsWith('работ') && a.tokens[i - 1] !== 'не')) concepts.add(c);
     const padded = ` ${t} `;
     for (let n = GRAM_MIN; n <= GRAM_MAX; n++) for (let k = 0; k + n <= padded.length; k++) {
       const g = padded.slice(k, k + n);

@@ -437,3 +437,21 @@ describe('claim matching, round 13: questions, participles, landmarks, dates and
     expect(sim('в Нефтяниках выброс аммиака с завода', 'Городок Нефтяников: после аварии на заводе в воздухе аммиак').reasons).not.toContain('places_differ');
   });
 });
+
+describe('claim matching, round 14: a cue under «не» affirms; time words are no landmark names; hearsay names no topic', () => {
+  it('«не слухи это», «это не фейк» affirm the rumour; «не более чем слухи» still denies', () => {
+    expect(debunk('у нас тоже после банки из магнита сыпь, так что не слухи это, нутрилон выкинула')).toBe(false);
+    expect(debunk('это не фейк, сама видела')).toBe(false);
+    expect(debunk('Информация не подтвердилась, это не более чем слухи')).toBe(true);
+  });
+
+  it('a time word after a landmark in a text in capitals is no name: two bridges stay two places', () => {
+    expect(sim('СМОТРИТЕ ЧТО ТВОРЯТ!!! ВОЗЛЕ ЮБИЛЕЙНОГО МОСТА НОЧЬЮ СБРАСЫВАЮТ СНЕГ С ДОРОГ В ИРТЫШ!!!', 'Омичи, правда что у моста метро снег с дорог в Иртыш сбрасывают?').reasons).toContain('places_differ');
+  });
+
+  it('«знакомая в мэрии работает» names no topic; «не работает» does', () => {
+    const hearsay = claimFingerprint('Кума сказала, у неё знакомая в мэрии работает — ёлку решили не ставить', { places });
+    expect([...hearsay.concepts]).toEqual([]);
+    expect([...claimFingerprint('лифт не работает третий день', { places }).concepts]).toContain('broken');
+  });
+});
