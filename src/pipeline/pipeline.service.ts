@@ -244,6 +244,7 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
   // Two streets named together are a crossing («на Карла Маркса у Лермонтова»): one value for the pair.
   const crossing = streets.length === 2 ? [`cross:${featureHashes([[...streets].map((x) => x.toLowerCase()).sort().join('|')])[0]}`] : [];
   const aspects = [...aspectsOf(stems), ...crossing].sort();
+  const oneNumberedAddress = Boolean(address?.house) && (post.text.match(/(?:^|[^а-яё])(?:ул\.|улиц[а-яё]*|пр\.|проспект[а-яё]*)/giu) ?? []).length <= 1;
   const e = post.engagement;
   const reach = e?.views ?? (e?.likes ?? 0) + (e?.comments ?? 0) + (e?.reposts ?? 0);
   return {
@@ -257,8 +258,10 @@ export function groupCandidate(post: EnrichedPost, incidentId: string): GroupCan
     // Only streets found in the region's street list: a guessed one («улица Без») is no evidence.
     streets: streets.map((s) => s.toLowerCase()),
     // Every street named, known or guessed («улица Светлой», not in the list), by its name's stems;
-    // not a street named as a district is («улица Московка»: the post may mean the district).
-    streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : []), ...(post.classification.place?.listed ?? [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
+    // not a street named as a district is («улица Московка»: the post may mean the district), unless
+    // a numbered one with its house is the one address of the post («19-я Амурская 8»; a notice
+    // listing «ул. 16-я, 17-я, 18-я Амурская» is read by its first street only).
+    streetKeys: [...new Set([...streets, ...(address && !address.known ? [address.street] : []), ...(post.classification.place?.listed ?? [])].map((s) => analyze(s).stems).filter((st) => districtsOf(st).length === 0 || (oneNumberedAddress && st.some((x) => /^\d+$/.test(x)))).map((st) => guessedStreetKey(st)).filter((k): k is string => k !== null))],
     // Microdistricts of the city, and the villages of a district («Екатерининское» / «Заливино»).
     districts: [...districtsOf(stems), ...(post.classification.place?.settlements ?? []).map((s) => `settlement:${s}`)],
     problems: featureHashes(problemsOf(named, aspects)),

@@ -119,6 +119,7 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['неотложк', 'ambulance'],
   ['терапевт', 'doctor'],
   ['врач', 'doctor'],
+  ['шлагбаум', 'barrier'],
   ['педиатр', 'doctor'],
   ['запис', 'appointment'],
   ['талон', 'appointment'],
@@ -373,7 +374,9 @@ export function groupingFeatures(stems: readonly string[]): string[] {
     }
     const c = s.length >= 2 ? conceptOf(s) : null;
     // «батареи при этом нормальные, горячие»: the heating that works is no problem named.
-    if (c === 'heating' && stems[i - 1] !== 'не' && HEATING_WORKS.some((w) => (stems[afterFillers(stems, i + 1)] ?? '').startsWith(w))) continue;
+    // («батареи нормально не греют» is the complaint.)
+    const works = afterFillers(stems, i + 1);
+    if (c === 'heating' && stems[i - 1] !== 'не' && stems[works + 1] !== 'не' && HEATING_WORKS.some((w) => (stems[works] ?? '').startsWith(w))) continue;
     if (c) out.add(`~${c}`);
     else rest.push(s);
     // «холодно дома», «в классах холодно»: the heating; not «холодная вода» or «холодная еда».
@@ -384,7 +387,7 @@ export function groupingFeatures(stems: readonly string[]): string[] {
 }
 
 /** What radiators that work are («нормальные», «горячие», «греют», «работают»). */
-const HEATING_WORKS = ['нормальн', 'горяч', 'греют', 'работают', 'жарят', 'жарк'];
+const HEATING_WORKS = ['норм', 'горяч', 'греют', 'работают', 'жарят', 'жарк'];
 
 // What a number counts or when it happened, not which house, route or school it names.
 const UNIT = String.raw`(?:утра|вечера|ночи|дня|час|часа|часов|ч\b|мин|минут|сек|дней|день|сут|недел|месяц|мес\b|год|лет(?!\s+(?:октября|победы|влксм|армии))|км|килом|метр|м\b|тыс|руб|р\b|₽|%|процент|градус|°|этаж|раз\b|раза\b|штук|человек|чел\b|кг|литр|семей|домов|квартир|подъезд(?![а-я]*\s*№?\s*\d)|машин|пенсионер|детей|ребенка|класс)`;
@@ -421,7 +424,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'barrier', 'doctor', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
@@ -660,8 +663,9 @@ export function aspectsOf(stems: readonly string[]): string[] {
       if (starts(s, ['подва', 'подпол', 'цокол'])) out.add('where:basement');
     }
     // Which kind of facility: a school and a kindergarten (or a clinic and a hospital) are two places.
+    // «Детская поликлиника №4» and «поликлиника №4» are two clinics (children's and adults').
     const site = siteKind(s);
-    if (site) out.add(`site:${site}`);
+    if (site) out.add(`site:${site === 'clinic' && starts(prev, ['детск']) ? 'kids-clinic' : site}`);
     // Which entrance of a house («первый подъезд», «подъезд 2», «в 3 парадной»), for what an
     // entrance has of its own (a lift, the stairwell's lights, the door): a roof or the heating is the house's.
     if (entranceLevel && starts(s, ['подъезд', 'парадн'])) {
@@ -712,8 +716,11 @@ export function aspectsOf(stems: readonly string[]): string[] {
     }
   }
   // Thanks for a problem fixed («спасибо, яму наконец заделали»): a resolution is not the open
-  // incident it was about. Every other post reports (`aspectsIn` reads it as `open`).
+  // incident it was about. Every other post reports (`aspectsIn` reads it as `open`). A fire or a
+  // crash told as another one («опять пожар — теперь балкон», «снова пожар, через неделю после
+  // сарая») is a new event: `repeat` (an outage told «опять» is the same one going on).
   if (resolved(stems)) out.add('report:resolved');
+  else if (repeatedEvent(stems)) out.add('report:repeat');
   // A lost or found pet, or an advertisement, that names the place of a problem is not a report of it.
   else if (lostPet(stems)) out.add('report:pet');
   else if (advertisement(stems)) out.add('report:ad');
@@ -743,6 +750,13 @@ function advertisement(stems: readonly string[]): boolean {
   // «Продам дом», «Сдам 1-к квартиру»: the offer's verb, then what is offered within three words.
   if (stems.some((s, i) => (s === 'прод' || LETS.some((l) => l.length > 4 && s.startsWith(l)) || s === 'сдам' || s === 'сдаю') && [1, 2, 3].some((k) => HOMES.some((h) => (stems[i + k] ?? '').startsWith(h))))) return true;
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
+}
+
+// A fire or a crash (not «сгорел холодильник», not «аварийка»), and words telling another one.
+const EVENT = ['пожар', 'возгоран', 'подожг', 'дтп', 'столкнул', 'сбил'];
+const AGAIN = (s: string, next: string) => s === 'опя' || s === 'опят' || s === 'сно' || s === 'снов' || s === 'очередн' || ((s === 'эт' || s === 'этот') && next === 'раз') || (s === 'втор' && next === 'раз') || (s === 'ещ' && next === 'один');
+function repeatedEvent(stems: readonly string[]): boolean {
+  return stems.some((s) => EVENT.some((e) => s.startsWith(e))) && stems.some((s, i) => AGAIN(s, stems[i + 1] ?? ''));
 }
 
 function resolved(stems: readonly string[]): boolean {

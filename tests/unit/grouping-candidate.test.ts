@@ -277,4 +277,31 @@ describe('twenty-second-iteration readings', () => {
     expect(fuses).not.toContain(jam);
     expect(fuses).toContain(featureHashes(['~power'])[0]);
   });
+
+  it('another fire or crash told «снова» / «опять» is a new event; an outage told «опять» is not', () => {
+    expect(candidate('Снова пожар на Заозёрной 13 — на этот раз горел балкон на 2 этаже').c.aspects).toContain('report:repeat');
+    expect(candidate('Заозёрная 13 опять нет воды').c.aspects).not.toContain('report:repeat');
+    expect(candidate('во дворе ночью подожгли мусорные баки, мусор теперь некуда кидать').c.aspects).not.toContain('report:repeat');
+  });
+
+  it('a doctor missing and a barrier broken are problems of their own; a children’s clinic is not the adults’ one', () => {
+    expect(candidate('Тевриз, в больнице на Советской нет педиатра', { municipality: 'tevriz' }).c.problems).toContain(featureHashes(['~doctor'])[0]);
+    expect(candidate('во дворе Лизы Чайкиной 4 сломан шлагбаум').c.problems).toContain(featureHashes(['~barrier'])[0]);
+    expect(candidate('Детская поликлиника №4 — к педиатру не записаться').c.aspects).toContain('site:kids-clinic');
+    expect(candidate('В поликлинике №4 запись к терапевту через три недели').c.aspects).toContain('site:clinic');
+  });
+
+  it('radiators «норм» work; «нормально не греют» is the complaint', () => {
+    const heating = featureHashes(['~heating'])[0];
+    expect(candidate('конева 14, горячей воды нет с утра, батареи норм кстати').c.problems).not.toContain(heating);
+    expect(candidate('конева 14, батареи нормально не греют').c.problems).toContain(heating);
+  });
+
+  it('a numbered street of a district is a street when it is the post’s one address', () => {
+    const a = candidate('19-я Амурская 8 — воды нет второй день').c;
+    const b = candidate('9-я Амурская 8, нет воды с утра').c;
+    expect(a.streetKeys.length).toBe(1);
+    expect(a.streetKeys).not.toEqual(b.streetKeys);
+    expect(candidate('ЕДДС: без электроснабжения дома в Ближних Амурах (ул. 16-я, 17-я, 18-я Амурская)').c.streetKeys).toEqual([]);
+  });
 });
