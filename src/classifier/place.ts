@@ -223,7 +223,10 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         const house = houseAt(ws, nameEnd, text);
         const end = house ? house.next : nameEnd;
         const raw = text.slice(ws[i]!.start, ws[end - 1]!.end);
-        if (known) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
+        // «переулок Кирова» is not «улица Кирова»: a lane, a drive or a dead end the list names otherwise is a guess of its own.
+        const minor = type === 'переулок' || type === 'проезд' || type === 'тупик';
+        if (known && !(minor && !known.street.name.toLowerCase().startsWith(type))) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
+        if (known) return { street: `${type} ${ws.slice(i + 1, known.next).map((x) => x.w).join(' ').replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
         const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
         if (/\p{L}{3,}/u.test(name) && (!NOT_A_STREET_NAME.test(ws[i + 1]!.w) || GENITIVE_NAME.test(ws[i + 1]!.w))) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
       }
@@ -309,7 +312,8 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       const names: string[] = [];
       for (let j = i + 1; j < ws.length && names.length < 8; j++) {
         const w = ws[j]!.w;
-        if (!/^[а-яё-]{4,}$/.test(w) || NOT_A_STREET.has(w) || NOT_A_STREET_NAME.test(w)) break;
+        // Listed names are in the nominative («Советская, Пушкина»): «трубу прорвало» is no street.
+        if (!/^[а-яё-]{4,}$/.test(w) || NOT_A_STREET.has(w) || NOT_A_STREET_NAME.test(w) || /[ую]$/.test(w)) break;
         names.push(w);
         const gap = text.slice(ws[j]!.end, ws[j + 1]?.start ?? text.length);
         if (/^\s*,\s*$/.test(gap)) continue;

@@ -21,6 +21,7 @@ import { featuresFromStems, GROUPING_STEM_PREFIX } from './similarity';
 // Whole stems (short ones would match too much as prefixes: «пор» is порыв, but also пора).
 const EXACT: Record<string, string> = {
   свет: 'power', // «нет света» (светофор, светло are other stems)
+  берез: 'tree', // «упала берёза» (not the street «Берёзовая»)
   каток: 'ice', // «не двор, а каток»
   льда: 'ice',
   льд: 'ice',
@@ -120,6 +121,9 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['терапевт', 'doctor'],
   ['врач', 'doctor'],
   ['шлагбаум', 'barrier'],
+  ['стоматолог', 'doctor'],
+  ['инсулин', 'medicine'],
+  ['лекарств', 'medicine'],
   ['педиатр', 'doctor'],
   ['запис', 'appointment'],
   ['талон', 'appointment'],
@@ -172,6 +176,7 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['колодц', 'manhole'],
   ['крышк', 'manhole'], // «колодец без крышки»
   ['дерев', 'tree'],
+  ['столб', 'pole'],
   ['топол', 'tree'],
   ['ветк', 'tree'],
   ['водовоз', 'water'],
@@ -367,6 +372,10 @@ export function groupingFeatures(stems: readonly string[]): string[] {
       out.add('~water');
       continue;
     }
+    // «в раковине вода не уходит», «из унитаза лезет»: the sewer backing up.
+    if ((s.startsWith('уход') && stems[i - 1] === 'не') || (s.startsWith('унитаз') && nearStem(stems, i, (x) => starts(x, ['лез', 'прет', 'хлещ', 'выливает', 'полез']), 2))) out.add('~sewage');
+    // A tree or a pole on the wires («упала берёза на провода») cuts the power too.
+    if (s.startsWith('провод') && nearStem(stems, i, (x) => conceptOf(x) === 'tree' || conceptOf(x) === 'pole', 4)) out.add('~power');
     // «пробки выбило», «выбивает пробки»: the fuses, the flat's power.
     if (s.startsWith('пробк') && nearStem(stems, i, (x) => x === 'выб' || x.startsWith('выби') || x.startsWith('выбь'))) {
       out.add('~power');
@@ -424,7 +433,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'barrier', 'doctor', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'barrier', 'doctor', 'medicine', 'tree', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
@@ -566,7 +575,9 @@ function siteKind(s: string): string | null {
 
 /** The entrance number a stem next to «подъезд» names («2», «№2» analysed as «2», «втор»), or null. */
 function entranceNumber(s: string): number | null {
-  if (/^\d{1,2}$/.test(s)) return Number(s);
+  // «5й», «5-й», «2го»: a number glued to its ending.
+  const glued = /^(\d{1,2})-?(?:й|я|м|ом|го|ий|ой)?$/.exec(s);
+  if (glued) return Number(glued[1]);
   return ORDINALS.get(s) ?? null;
 }
 
@@ -681,8 +692,13 @@ export function aspectsOf(stems: readonly string[]): string[] {
     }
     // Which month an event happened in («в мае лифт опять встал» against «29 декабря застрял»,
     // «октябрь, отопления нет», «конец апреля — отопление отключили»).
-    if (prev === 'в' || prev === 'во' || i === 0 || starts(prev, ['конц', 'конец', 'начал', 'середин'])) {
-      const m = MONTHS.findIndex((x) => (x === 'ма' ? s === x || s === 'мае' : s.startsWith(x)));
+    // A month named alone («Марьяновка, март: снова не вывезли мусор») dates it too; not «с марта»
+    // (since when), not «8 марта» (a date, read above).
+    const explicit = prev === 'в' || prev === 'во' || i === 0 || starts(prev, ['конц', 'конец', 'начал', 'середин']);
+    // «70 лет Октября» is a street, «Октябрьский» an okrug: alone, only the month's own stem.
+    const alone = !['с', 'со', 'до', 'по', 'от', 'после', 'к', 'ко', 'за', 'лет'].includes(prev) && !/^\d/.test(prev);
+    if (explicit || alone) {
+      const m = MONTHS.findIndex((x) => (x === 'ма' ? explicit && (s === x || s === 'мае') : explicit ? s.startsWith(x) : s === x));
       if (m >= 0) {
         out.add(`month:${m + 1}`);
         out.add(`season:${SEASON_OF_MONTH[m]}`);
@@ -742,7 +758,7 @@ function lostPet(stems: readonly string[]): boolean {
 }
 // «Уборка снега недорого, звоните», «услуги ремонта лифтов, скидки».
 // An offer: a service, a sale or a flat to let («Сдаётся 1-комн. квартира … Без посредников»).
-const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн'];
+const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн', 'грузчик', 'газел'];
 // What is let or sold in a home offer («Сдам дом в Черлаке», «продаю квартиру»).
 const HOMES = ['дом', 'квартир', 'комнат', 'гараж', 'участок', 'участк', 'однушк', 'двушк', 'трешк'];
 const LETS = ['сдам', 'сдаю', 'сдает', 'прод', 'продам', 'продаю', 'продает'];
@@ -783,5 +799,7 @@ export function guessedStreetKey(stems: readonly string[]): string | null {
   // A numbered street's ordinal ending («3-я» is analysed as «3», «я») is no part of its name.
   const name = stems.filter((s, i) => !['улиц', 'ул', 'проспект', 'пр', 'переулок', 'переул', 'пер', 'бульвар', 'проезд', 'шоссе', 'набережн'].includes(s) && !(/^\d/.test(stems[i - 1] ?? '') && /^(?:я|й|ая|ой|ей|ю|ую)$/.test(s)));
   if (name.length === 0 || name.some((s) => NOT_A_STREET.has(s) || (s.length < 3 && !/^\d{1,2}$/.test(s))) || name.every((s) => /^\d+$/.test(s))) return null;
-  return name.join(' ');
+  // A lane is not the street of its name («переулок Кирова» / «ул. Кирова»).
+  const lane = stems.some((s) => s === 'переулок' || s === 'переул' || s === 'пер');
+  return `${lane ? 'пер ' : ''}${name.join(' ')}`;
 }

@@ -305,3 +305,30 @@ describe('twenty-second-iteration readings', () => {
     expect(candidate('ЕДДС: без электроснабжения дома в Ближних Амурах (ул. 16-я, 17-я, 18-я Амурская)').c.streetKeys).toEqual([]);
   });
 });
+
+describe('twenty-third-iteration readings', () => {
+  it('«5й подъезд» is entrance 5; a month named alone dates a post, not «70 лет Октября» nor «с марта»', () => {
+    expect(candidate('комарова 7 5й подъезд лифт стоит третий день').c.aspects).toContain('entrance:5');
+    expect(candidate('Марьяновка, март: снова не вывезли мусор на Победы', { municipality: 'maryanovka' }).c.aspects).toContain('month:3');
+    expect(candidate('70 лет Октября 13 — холодной нет').c.aspects.filter((a) => a.startsWith('month:'))).toEqual([]);
+    expect(candidate('с марта не вывозят мусор на Победы').c.aspects.filter((a) => a.startsWith('month:'))).toEqual([]);
+  });
+
+  it('a sink that does not drain is the sewer; a dentist is a doctor and insulin a medicine; junk removal is an offer', () => {
+    expect(candidate('Куйбышева 36 — в раковине стоит вода, не уходит').c.problems).toContain(featureHashes(['~sewage'])[0]);
+    expect(candidate('Знаменское, в ЦРБ нет стоматолога', { municipality: 'znamenskoe' }).c.problems).toContain(featureHashes(['~doctor'])[0]);
+    expect(candidate('Знаменское, в аптеке нет инсулина', { municipality: 'znamenskoe' }).c.problems).toContain(featureHashes(['~medicine'])[0]);
+    expect(candidate('Черлак! Вывоз мусора, старой мебели. Газель, грузчики.', { municipality: 'cherlak' }).c.aspects).toContain('report:ad');
+  });
+
+  it('a tree on the wires cuts the power; «Берёзовая» is no birch; a lane is not the street of its name', () => {
+    const birch = candidate('Нижняя Омка, на Советской упала берёза на провода', { municipality: 'nizhnyaya-omka' }).c.problems;
+    expect(birch).toContain(featureHashes(['~tree'])[0]);
+    expect(birch).toContain(featureHashes(['~power'])[0]);
+    expect(candidate('больница на Берёзовой 3, лифт сломан').c.problems).not.toContain(featureHashes(['~tree'])[0]);
+    const street = candidate('Шербакуль, ул. Кирова, трубу прорвало', { municipality: 'sherbakul' }).c.streetKeys;
+    const lane = candidate('Шербакуль, переулок Кирова — колонка сломана', { municipality: 'sherbakul' }).c.streetKeys;
+    expect(street).toEqual(['киров']);
+    expect(lane.some((k) => street.includes(k))).toBe(false);
+  });
+});
