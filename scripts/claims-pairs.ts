@@ -28,11 +28,11 @@ const pathOf = (file: string) => fileURLToPath(new URL(`../data/claims/${file}`,
  * Blind test files added later by another hand: read when present, skipped while absent, so the
  * eval runs before and after one lands.
  */
-const LATER_FILES = ['claims-test-k.jsonl'] as const;
+const LATER_FILES = ['claims-test-l.jsonl'] as const;
 
 /**
  * The first set (dev + the first test families), the held-out test-b, and each later blind file
- * present (data/claims/README.md). test-c, test-d, test-e, test-f, test-g, test-h, test-i and test-j were promoted to dev
+ * present (data/claims/README.md). test-c, test-d, test-e, test-f, test-g, test-h, test-i, test-j and test-k were promoted to dev
  * after their runs as tests.
  */
 export const CLAIM_FILES: readonly string[] = ['claims.jsonl', 'claims-test-b.jsonl', ...LATER_FILES.filter((f) => existsSync(pathOf(f)))];

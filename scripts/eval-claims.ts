@@ -5,7 +5,7 @@
  * A pair is predicted "same claim" when its similarity reaches the suggestion band (the desk sees
  * it, as a link or a suggestion); the auto-link band is reported too. Per split: pairs,
  * positives, precision, recall, and the hard negatives that passed; one line per test file
- * (a later blind file, claims-test-k.jsonl, read once it is there). The last line is the
+ * (a later blind file, claims-test-l.jsonl, read once it is there). The last line is the
  * held-out `test` split: `pairs=… precision=… recall=…`. A family found in two files or two
  * splits stops the run (scripts/claims-pairs.ts).
  *

@@ -455,3 +455,13 @@ describe('claim matching, round 14: a cue under «не» affirms; time words are
     expect([...claimFingerprint('лифт не работает третий день', { places }).concepts]).toContain('broken');
   });
 });
+
+describe('claim matching, round 15: more ways to deny', () => {
+  it('«работает в обычном режиме», «открестился», «не разводите панику», «никто ничего не объявлял» deny; «это не развод» affirms', () => {
+    expect(debunk('Льготный проезд для пенсионеров в Омске работает в обычном режиме и после Нового года продолжит работать.')).toBe(true);
+    expect(debunk('Продуктовый ритейлер открестился от «юбилейного опроса» с денежными призами')).toBe(true);
+    expect(debunk('Только что проехал у Тары по льду, всё открыто. Не разводите панику.')).toBe(true);
+    expect(debunk('Никто ничего не объявлял. 29 декабря обычный рабочий день.')).toBe(true);
+    expect(debunk('это не развод, а правда: с июля проезд отменят')).toBe(false);
+  });
+});
