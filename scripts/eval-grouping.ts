@@ -15,9 +15,9 @@
  *
  * The thresholds are chosen on the development pairs: the tuning pairs (data/grouping/pairs.jsonl,
  * first argument) and the held-out files whose errors have been read — data/grouping/heldout.jsonl
- * and heldout-2.jsonl … heldout-20.jsonl (second to twenty-first arguments; the last nineteen written by
+ * and heldout-2.jsonl … heldout-21.jsonl (second to twenty-second arguments; the last twenty written by
  * other hands that read no code, each run once as the test of its iteration and read after). Their
- * errors are listed and their figures flatter. data/grouping/heldout-21.jsonl (twenty-second argument,
+ * errors are listed and their figures flatter. data/grouping/heldout-22.jsonl (twenty-third argument,
  * written the same way) is the test now: its errors are not listed and it picks nothing. The last
  * line is `pairs=… precision=… recall=…` of automatic linking on the last held-out file present.
  * `--tuning` runs the tuning pairs alone (thresholds chosen on them) for quick feature work;
@@ -88,7 +88,7 @@ const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 // Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
 const read = tuningOnly
   ? []
-  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9', 'heldout-10', 'heldout-11', 'heldout-12', 'heldout-13', 'heldout-14', 'heldout-15', 'heldout-16', 'heldout-17', 'heldout-18', 'heldout-19', 'heldout-20']
+  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9', 'heldout-10', 'heldout-11', 'heldout-12', 'heldout-13', 'heldout-14', 'heldout-15', 'heldout-16', 'heldout-17', 'heldout-18', 'heldout-19', 'heldout-20', 'heldout-21']
       .map((name, i) => args[i + 1] ?? `data/grouping/${name}.jsonl`)
       .filter((f) => existsSync(f))
       .map((f) => ({ file: f, pairs: score(load(f)) }));
@@ -118,7 +118,7 @@ if (operatorsFile !== undefined) {
   const m = measure(decided, DEFAULT_GROUPING);
   console.log(`operators' decisions (${operatorsFile}, ${decided.filter((p) => p.same).length} merges, ${decided.filter((p) => !p.same).length} splits or dismissed suggestions): ${fmt(m)}; suggestion band ${m.suggested.same} merged later, ${m.suggested.different} dismissed or split`);
 }
-const testFile = args[21] ?? 'data/grouping/heldout-21.jsonl';
+const testFile = args[22] ?? 'data/grouping/heldout-22.jsonl';
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;

@@ -121,6 +121,10 @@ const PREFIX: readonly (readonly [string, string])[] = [
   ['терапевт', 'doctor'],
   ['врач', 'doctor'],
   ['шлагбаум', 'barrier'],
+  ['крыс', 'rodents'],
+  ['грызун', 'rodents'],
+  ['плесен', 'mould'],
+  ['грибок', 'mould'],
   ['стоматолог', 'doctor'],
   ['инсулин', 'medicine'],
   ['лекарств', 'medicine'],
@@ -433,7 +437,7 @@ export function incidentalNumbers(text: string): Set<string> {
  * Concepts that name a problem (not who suffers it or how long): two posts that each name problems
  * and none in common («нет отопления» and «не работает лифт» at one address) are two problems.
  */
-const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'barrier', 'doctor', 'medicine', 'tree', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
+const PROBLEMS = new Set(['graffiti', 'attraction', 'markings', 'sign', 'intercom', 'door', 'toilet', 'noise', 'dug', 'parking', 'fee', 'tiles', 'ramp', 'manhole', 'playground', 'internet', 'fence', 'bench', 'power', 'heating', 'hot', 'water', 'pothole', 'garbage', 'bin', 'dump', 'collect', 'lift', 'sewage', 'burst', 'leak', 'flood', 'snow', 'ice', 'icicle', 'jam', 'barrier', 'doctor', 'medicine', 'tree', 'rodents', 'mould', 'lamp', 'bus', 'gas', 'smell', 'roof', 'ambulance', 'appointment', 'pipe', 'stray', 'dogwalking', 'trafficlight', 'clean']);
 
 /**
  * A cause names its consequence too: a torn roof leaks into the top floor, a burst main floods the
@@ -661,6 +665,11 @@ export function aspectsOf(stems: readonly string[]): string[] {
       // A cold cabin («печка не работает», «в салоне холодно») and a dearer fare are their own problems.
       if (conceptOf(s) === 'heating' || (starts(s, ['холод']) && !WATER_WORD(next))) out.add('bus:cold');
       if (starts(s, ['подорож', 'стоимост', 'тариф']) || (starts(s, ['подня', 'повыс']) && nearStem(stems, i, (x) => starts(x, ['проезд', 'цен', 'стоим', 'руб'])))) out.add('bus:fare');
+    }
+    // Where a pothole is: in the yard (the building's manager) or on the roadway (the road service).
+    if (concepts.has('pothole')) {
+      if (starts(s, ['двор'])) out.add('where:yard');
+      if (starts(s, ['проезж', 'трасс', 'шоссе'])) out.add('where:ground');
     }
     if (snowy) {
       // Where the snow or ice is: on a roof (the building's manager) or underfoot (the road service).

@@ -332,3 +332,14 @@ describe('twenty-third-iteration readings', () => {
     expect(lane.some((k) => street.includes(k))).toBe(false);
   });
 });
+
+describe('twenty-fourth-iteration readings', () => {
+  it('rats and mould are problems of their own; a pothole in the yard is not the one on the roadway', () => {
+    const rats = candidate('Лизы Чайкиной 5 — в подъезде крысы, травить никто не приходит').c.problems;
+    const mould = candidate('Лизы Чайкиной 5 — по стенам в подъезде плесень, сырость').c.problems;
+    expect(rats).toContain(featureHashes(['~rodents'])[0]);
+    expect(mould).toContain(featureHashes(['~mould'])[0]);
+    expect(candidate('во дворе на Мира 30 яма размером с ванну у подъездов').c.aspects).toContain('where:yard');
+    expect(candidate('на проспекте Мира напротив 30 дома яма на проезжей части').c.aspects).toContain('where:ground');
+  });
+});

@@ -74,7 +74,8 @@ describe('aspectsOf', () => {
     expect(aspects('лёд на крыльце у поликлиники 3')).toEqual(['site:clinic']);
     expect(aspects('в ЦРБ нет педиатра')).toEqual(['site:hospital']);
     expect(aspects('в аптеке нет инсулина')).toEqual(['site:pharmacy']);
-    expect(aspects('во дворе яма')).toEqual([]);
+    // No facility; where the pothole is (the yard) since the twenty-fourth iteration.
+    expect(aspects('во дворе яма')).toEqual(['where:yard']);
   });
 
   it('names the entrance of a house by its number or ordinal, about what an entrance has of its own', () => {
