@@ -86,9 +86,12 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const tuningOnly = flags.has('--tuning');
 const tuning = score(load(args[0] ?? 'data/grouping/pairs.jsonl'));
 // Read held-out files (their errors listed) and the blind test file (not listed, so it stays unread).
+// heldout.jsonl, then heldout-2 … heldout-LAST_READ; the test is the file after them.
+const LAST_READ = 21;
+const readNames = ['heldout', ...Array.from({ length: LAST_READ - 1 }, (_, k) => `heldout-${k + 2}`)];
 const read = tuningOnly
   ? []
-  : ['heldout', 'heldout-2', 'heldout-3', 'heldout-4', 'heldout-5', 'heldout-6', 'heldout-7', 'heldout-8', 'heldout-9', 'heldout-10', 'heldout-11', 'heldout-12', 'heldout-13', 'heldout-14', 'heldout-15', 'heldout-16', 'heldout-17', 'heldout-18', 'heldout-19', 'heldout-20', 'heldout-21']
+  : readNames
       .map((name, i) => args[i + 1] ?? `data/grouping/${name}.jsonl`)
       .filter((f) => existsSync(f))
       .map((f) => ({ file: f, pairs: score(load(f)) }));
@@ -118,7 +121,7 @@ if (operatorsFile !== undefined) {
   const m = measure(decided, DEFAULT_GROUPING);
   console.log(`operators' decisions (${operatorsFile}, ${decided.filter((p) => p.same).length} merges, ${decided.filter((p) => !p.same).length} splits or dismissed suggestions): ${fmt(m)}; suggestion band ${m.suggested.same} merged later, ${m.suggested.different} dismissed or split`);
 }
-const testFile = args[22] ?? 'data/grouping/heldout-22.jsonl';
+const testFile = args[LAST_READ + 1] ?? `data/grouping/heldout-${LAST_READ + 1}.jsonl`;
 const test = existsSync(testFile) ? { file: testFile, pairs: score(load(testFile)) } : null;
 for (const r of read) errors(r.file, r.pairs);
 const same = chosen.autoLink === DEFAULT_GROUPING.autoLink && chosen.suggest === DEFAULT_GROUPING.suggest && chosen.placeBonus === DEFAULT_GROUPING.placeBonus && chosen.anchorBonus === DEFAULT_GROUPING.anchorBonus && chosen.otherSectorPenalty === DEFAULT_GROUPING.otherSectorPenalty && chosen.sectorVeto === DEFAULT_GROUPING.sectorVeto;

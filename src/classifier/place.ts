@@ -67,13 +67,18 @@ const NOT_A_HOUSE_AFTER = /^(лет|год|года|минут|мин|час|ч�
 const INSTITUTION = /^(больниц|поликлиник|школ|гимнази|лице|детск|сад|аптек|подстанц|котельн|смен|недел|очеред|групп|волн|част|линия|линии)/;
 
 /** «3-я Молодёжная» at word `i` as `улица 3-я Молодёжная` (the ordinal's ending folded to «-я»), or null. */
+/** A name as a street list writes it: its first letter capitalised («лесной» → «Лесной»). */
+function capitalised(name: string): string {
+  return name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase());
+}
+
 function numberedStreetAt(ws: readonly Word[], i: number): string | null {
   const name = ws[i + 1]?.w ?? '';
   // Without its ending («21 амурская», «3 Енисейская света нет») only a street-like feminine
   // adjective counts, after a number a street could have.
   const m = STREET_ORDINAL.exec(ws[i]?.w ?? '') ?? (/^(?:[1-9]|[1-3]\d|40)$/.test(ws[i]?.w ?? '') && BARE_NUMBERED_NAME.test(name) ? [ws[i]!.w, ws[i]!.w] : null);
   if (!m || name.length < 5 || !ADJECTIVE_ENDING.test(name) || NOT_A_NUMBERED_STREET.test(name) || INSTITUTION.test(ws[i + 2]?.w ?? '')) return null;
-  return `улица ${Number(m[1])}-я ${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return `улица ${Number(m[1])}-я ${capitalised(name)}`;
 }
 
 // «с. Заливино», «д. Ложниково», «в посёлке Шевченко»: a word that says a settlement's name follows.
@@ -109,8 +114,9 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
   const folded = (name: string) => name.toLowerCase().replaceAll('ё', 'е');
   const ambiguous = new Set((gazetteer.region.ambiguous ?? []).map(folded));
   // A city named in a district's list («Омск» for the Omsk district) is where people travel to, not a village.
-  const cityCodes = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').map((m) => m.code));
-  const cities = new Set((gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city').flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map(folded));
+  const cityMunicipalities = (gazetteer.region.municipalities ?? []).filter((m) => m.kind === 'city');
+  const cityCodes = new Set(cityMunicipalities.map((m) => m.code));
+  const cities = new Set(cityMunicipalities.flatMap((m) => [m.name, ...(m.center ? [m.center] : [])]).map(folded));
   const settlements = (gazetteer.region.municipalities ?? [])
     .filter((m) => m.kind === 'district')
     .flatMap((m) => [...m.settlements, ...(m.center ? [m.center] : [])])
@@ -226,9 +232,9 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
         // «переулок Кирова» is not «улица Кирова»: a lane, a drive or a dead end the list names otherwise is a guess of its own.
         const minor = type === 'переулок' || type === 'проезд' || type === 'тупик';
         if (known && !(minor && !known.street.name.toLowerCase().startsWith(type))) return { street: known.street.name, house: house?.house, known: true, raw, municipality: known.street.municipality };
-        if (known) return { street: `${type} ${ws.slice(i + 1, known.next).map((x) => x.w).join(' ').replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
+        if (known) return { street: `${type} ${capitalised(ws.slice(i + 1, known.next).map((x) => x.w).join(' '))}`, house: house?.house, known: false, raw };
         const name = ws.slice(i + 1, nameEnd).map((x) => x.w).join(' ');
-        if (/\p{L}{3,}/u.test(name) && (!NOT_A_STREET_NAME.test(ws[i + 1]!.w) || GENITIVE_NAME.test(ws[i + 1]!.w))) return { street: `${type} ${name.replace(/(^|\s)(\p{L})/u, (_m, a: string, b: string) => a + b.toUpperCase())}`, house: house?.house, known: false, raw };
+        if (/\p{L}{3,}/u.test(name) && (!NOT_A_STREET_NAME.test(ws[i + 1]!.w) || GENITIVE_NAME.test(ws[i + 1]!.w))) return { street: `${type} ${capitalised(name)}`, house: house?.house, known: false, raw };
       }
       const afterPrep = i > 0 && PREPOSITIONS.has(ws[i - 1]!.w);
       const known = knownAt(ws, i);
@@ -243,7 +249,7 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       // the post or after a preposition, name a street the list does not have.
       if (!known && (i === 0 || afterPrep) && ADJECTIVE_STREET.test(w) && !NOT_A_NUMBERED_STREET.test(w) && !NOT_AN_ADJECTIVE_STREET.test(w)) {
         const house = houseAt(ws, i + 1, text);
-        if (house) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
+        if (house) return { street: `улица ${capitalised(w)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
       }
       // «вывезли на Лесной?», «дали свет на Комсомольской?»: a feminine adjective after «на» / «по»
       // with no noun of its own after it names a street too, after the text's first words — in a
@@ -251,21 +257,20 @@ export function createPlaceResolver(gazetteer: PlaceGazetteer) {
       // of its numbered ones).
       // Not the last of a list («по всей Ленина и по Школьной»): the other street may be the one read.
       if (!known && i > 1 && (ws[i - 1]!.w === 'на' || ws[i - 1]!.w === 'по') && ws[i - 2]!.w !== 'и' && /^[а-яё]{4,}(?:ой|ей)$/.test(w) && !NOT_A_NUMBERED_STREET.test(w) && !NOT_AN_ADJECTIVE_STREET.test(w) && !ADJECTIVE_NOUN.test(w) && !NOUN_AFTER_ADJECTIVE.test(ws[i + 1]?.w ?? '')) {
-        return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, known: false, raw: text.slice(ws[i]!.start, ws[i]!.end), bare: true };
+        return { street: `улица ${capitalised(w)}`, known: false, raw: text.slice(ws[i]!.start, ws[i]!.end), bare: true };
       }
       // «Красных Зорь 30, колодец без крышки»: a plural adjective and a noun before a house number, opening the post.
       if (!known && i === 0 && /^[а-яё]{3,}(?:ых|их)$/.test(w) && /^[а-яё]{3,}$/.test(ws[1]?.w ?? '')) {
         const house = houseAt(ws, 2, text);
         if (house && !NOT_A_HOUSE_AFTER.test(ws[house.next]?.w ?? '')) {
-          const cap = (x: string) => `${x.charAt(0).toUpperCase()}${x.slice(1)}`;
-          return { street: `улица ${cap(w)} ${cap(ws[1]!.w)}`, house: house.house, known: false, raw: text.slice(ws[0]!.start, ws[house.next - 1]!.end) };
+          return { street: `улица ${capitalised(w)} ${capitalised(ws[1]!.w)}`, house: house.house, known: false, raw: text.slice(ws[0]!.start, ws[house.next - 1]!.end) };
         }
       }
       // «Серафимовича 16 — люк открыт», «на Лукашевича 14»: a surname and a house number, opening the
       // post or after a preposition, name a street the list does not have.
       if (!known && (i === 0 || afterPrep) && SURNAME_STREET.test(w)) {
         const house = houseAt(ws, i + 1, text);
-        if (house && !NOT_A_HOUSE_AFTER.test(ws[house.next]?.w ?? '')) return { street: `улица ${w.charAt(0).toUpperCase()}${w.slice(1)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
+        if (house && !NOT_A_HOUSE_AFTER.test(ws[house.next]?.w ?? '')) return { street: `улица ${capitalised(w)}`, house: house.house, known: false, raw: text.slice(ws[i]!.start, ws[house.next - 1]!.end) };
       }
       if (known) {
         const house = houseAt(ws, known.next, text);

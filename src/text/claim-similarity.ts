@@ -1288,7 +1288,7 @@ function landmarksDiffer(a: ClaimFingerprint, b: ClaimFingerprint): boolean {
   const lm = (x: ClaimFingerprint) => [...x.parts].filter((p) => p.startsWith('lm:'));
   const [la, lb] = [lm(a), lm(b)];
   if (la.length === 0 || lb.length === 0) return false;
-  const meets = (ls: readonly string[], y: ClaimFingerprint) => ls.some((p) => y.areas.has(p) || [...y.stems].some((s) => s.startsWith(p.slice(3))));
+  const meets = (ls: readonly string[], y: ClaimFingerprint) => ls.some((p) => y.areas.has(p) || writesName(p, y));
   return !meets(la, b) && !meets(lb, a);
 }
 
@@ -1298,7 +1298,13 @@ function landmarksDiffer(a: ClaimFingerprint, b: ClaimFingerprint): boolean {
  * its words («ТЦ «Сибирский Пассаж»» / «в Пассаже»).
  */
 function placedAlike(x: ClaimFingerprint, y: ClaimFingerprint): boolean {
-  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && [...y.stems].some((s) => s.startsWith(p.slice(p.indexOf(':') + 1)))) || namedAlike(p, y));
+  return [...x.parts].some((p) => y.areas.has(p) || (/^(cap|lm):/.test(p) && writesName(p, y)) || namedAlike(p, y));
+}
+
+/** The other text writes a name the gazetteer lacks among its words (`cap:` / `lm:` keys hold its stem's prefix). */
+function writesName(part: string, y: ClaimFingerprint): boolean {
+  const prefix = part.slice(part.indexOf(':') + 1);
+  return [...y.stems].some((s) => s.startsWith(prefix));
 }
 
 /** A neighbourhood's name written in other words by the other text («Нефтяники» / «Городок Нефтяников»). */

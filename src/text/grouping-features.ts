@@ -770,10 +770,11 @@ function lostPet(stems: readonly string[]): boolean {
 const AD = ['недор', 'звон', 'скидк', 'услуг', 'реклам', 'прайс', 'выгодн', 'заказ', 'сдает', 'сдаю', 'сдам', 'продаю', 'продам', 'продает', 'посредник', 'аренд', 'замер', 'бесплатн', 'грузчик', 'газел'];
 // What is let or sold in a home offer («Сдам дом в Черлаке», «продаю квартиру»).
 const HOMES = ['дом', 'квартир', 'комнат', 'гараж', 'участок', 'участк', 'однушк', 'двушк', 'трешк'];
-const LETS = ['сдам', 'сдаю', 'сдает', 'прод', 'продам', 'продаю', 'продает'];
+/** The offer's verb («сдам», «сдаю», «сдаёт», «продам» — stem «прод», «продаю», «продаёт»). */
+const LETS = (s: string) => s === 'сдам' || s === 'сдаю' || s === 'прод' || starts(s, ['сдает', 'продам', 'продаю', 'продает']);
 function advertisement(stems: readonly string[]): boolean {
   // «Продам дом», «Сдам 1-к квартиру»: the offer's verb, then what is offered within three words.
-  if (stems.some((s, i) => (s === 'прод' || LETS.some((l) => l.length > 4 && s.startsWith(l)) || s === 'сдам' || s === 'сдаю') && [1, 2, 3].some((k) => HOMES.some((h) => (stems[i + k] ?? '').startsWith(h))))) return true;
+  if (stems.some((s, i) => LETS(s) && [1, 2, 3].some((k) => starts(stems[i + k] ?? '', HOMES)))) return true;
   return stems.filter((s) => AD.some((a) => s.startsWith(a))).length >= 2;
 }
 
